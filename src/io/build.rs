@@ -1,0 +1,758 @@
+//! Validation: raw file shapes to checked model values, collecting positioned diagnostics.
+//!
+//! Scenario files and timeline changes share these checks, so a weight or a rule is judged
+//! the same wherever it is written.
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::raw::{
+    OrderedMap, RawBehaviour, RawConstraint, RawIssue, RawParty, RawScenario, RawValues, RawWeights,
+};
+use super::source::SourceFile;
+use crate::error::{Diagnostic, ErrorKind};
+use crate::model::behaviour::{Action, BehaviourRule};
+use crate::model::rule::{Rule, RuleError};
+use crate::model::{
+    Constraint, ConstraintKind, Date, Issue, Level, Origin, Party, Preferences, Role, Scenario,
+    check_name,
+};
+use crate::suggest::did_you_mean;
+
+/// Weights must sum to 1 within this.
+pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-3;
+
+/// Collects diagnostics against one source file.
+pub(crate) struct Builder<'a> {
+    pub src: &'a SourceFile,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(src: &'a SourceFile) -> Self {
+        Builder {
+            src,
+            diags: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, span: Range<usize>, kind: ErrorKind, help: Option<String>) {
+        self.diags.push(self.src.diagnostic(span, kind, help));
+    }
+
+    pub fn origin(&self, span: Range<usize>) -> Origin {
+        let loc = self.src.locate(span);
+        Origin {
+            file: loc.file,
+            line: loc.line,
+            column: loc.column,
+        }
+    }
+
+    /// A rule error inside the TOML string at `string_span`, positioned in the file.
+    pub fn rule_error(&mut self, string_span: Range<usize>, e: RuleError) {
+        let span = self.src.span_in_string(string_span, e.span);
+        self.error(span, e.kind, e.help);
+    }
+
+    fn name(&mut self, what: &str, name: &Spanned<String>) -> bool {
+        match check_name(what, name.get_ref()) {
+            Ok(()) => true,
+            Err(kind) => {
+                self.error(name.span(), kind, None);
+                false
+            }
+        }
+    }
+
+    /// Party and constraint ids: names without `/`.
+    fn id(&mut self, what: &str, name: &Spanned<String>) -> bool {
+        if !self.name(what, name) {
+            return false;
+        }
+        if name.get_ref().contains('/') {
+            self.error(
+                name.span(),
+                ErrorKind::InvalidName {
+                    what: what.into(),
+                    name: name.get_ref().clone(),
+                    reason: "ids must not contain `/` (outputs write `party/id`)".into(),
+                },
+                Some(format!(
+                    "did you mean `{}`?",
+                    name.get_ref().replace('/', "_")
+                )),
+            );
+            return false;
+        }
+        true
+    }
+
+    pub fn date(&mut self, raw: &Spanned<String>) -> Option<Date> {
+        match raw.get_ref().parse::<Date>() {
+            Ok(d) => Some(d),
+            Err(kind) => {
+                self.error(raw.span(), kind, None);
+                None
+            }
+        }
+    }
+
+    pub fn scenario(&mut self, raw: RawScenario) -> Option<Scenario> {
+        let before = self.diags.len();
+        let date = raw.date.as_ref().and_then(|d| self.date(d));
+        let issues = self.issues(&raw.issues);
+        let status_quo = match &raw.status_quo {
+            Some(sq) => self.status_quo(sq, &issues, None),
+            None => {
+                self.error(
+                    0..0,
+                    ErrorKind::Toml {
+                        message: "missing table `[status_quo]` (one level per issue)".into(),
+                    },
+                    None,
+                );
+                None
+            }
+        };
+        let mut parties: Vec<Party> = Vec::new();
+        if let Some(raw_parties) = &raw.parties {
+            for (name, party) in &raw_parties.get_ref().0 {
+                if let Some(p) = self.party(name, party, &issues) {
+                    parties.push(p);
+                }
+            }
+        }
+        self.check_controls(&parties, &issues, raw.parties.as_ref());
+        if self.diags.len() == before && !parties.iter().any(|p| p.preferences.is_some()) {
+            let span = raw.parties.as_ref().map_or(0..0, |p| p.span());
+            self.error(span, ErrorKind::NoUtility, None);
+        }
+        if self.diags.len() != before {
+            return None;
+        }
+        Some(Scenario {
+            name: raw.name.into_inner(),
+            date,
+            sources: raw.sources.into_iter().map(Spanned::into_inner).collect(),
+            issues,
+            parties,
+            status_quo: status_quo?,
+        })
+    }
+
+    fn issues(&mut self, raw: &Spanned<OrderedMap<Spanned<RawIssue>>>) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        if raw.get_ref().0.is_empty() {
+            self.error(
+                raw.span(),
+                ErrorKind::Toml {
+                    message: "`[issues]` is empty; a scenario needs at least one issue".into(),
+                },
+                None,
+            );
+        }
+        for (name, spec) in &raw.get_ref().0 {
+            let name_ok = self.name("issue", name);
+            let (levels, labels, description) = match spec.get_ref() {
+                RawIssue::Short(l) => (l, None, None),
+                RawIssue::Long(long) => {
+                    (&long.levels, long.labels.as_ref(), long.description.clone())
+                }
+            };
+            if levels.is_empty() {
+                self.error(
+                    spec.span(),
+                    ErrorKind::EmptyLevels {
+                        issue: name.get_ref().clone(),
+                    },
+                    None,
+                );
+                continue;
+            }
+            let mut ok = name_ok;
+            for (k, l) in levels.iter().enumerate() {
+                ok &= self.name("level", l);
+                if levels[..k].iter().any(|m| m.get_ref() == l.get_ref()) {
+                    self.error(
+                        l.span(),
+                        ErrorKind::DuplicateId {
+                            what: format!("level of issue `{}`", name.get_ref()),
+                            id: l.get_ref().clone(),
+                        },
+                        None,
+                    );
+                    ok = false;
+                }
+            }
+            if let Some(labels) = labels
+                && labels.get_ref().len() != levels.len()
+            {
+                self.error(
+                    labels.span(),
+                    ErrorKind::Toml {
+                        message: format!(
+                            "issue `{}` has {} levels but {} labels",
+                            name.get_ref(),
+                            levels.len(),
+                            labels.get_ref().len()
+                        ),
+                    },
+                    None,
+                );
+                ok = false;
+            }
+            if ok {
+                let labels = labels.map(|l| l.get_ref().clone());
+                issues.push(Issue {
+                    id: name.get_ref().clone(),
+                    levels: levels
+                        .iter()
+                        .enumerate()
+                        .map(|(k, l)| Level {
+                            id: l.get_ref().clone(),
+                            label: labels.as_ref().map(|ls| ls[k].clone()),
+                        })
+                        .collect(),
+                    description,
+                });
+            }
+        }
+        issues
+    }
+
+    /// Resolve a status quo table. With `base`, issues left out keep their base level (a
+    /// timeline's partial update); without, every issue must be given.
+    pub fn status_quo(
+        &mut self,
+        raw: &Spanned<OrderedMap<Spanned<String>>>,
+        issues: &[Issue],
+        base: Option<&[usize]>,
+    ) -> Option<Vec<usize>> {
+        let mut levels: Vec<Option<usize>> = match base {
+            Some(b) => b.iter().copied().map(Some).collect(),
+            None => vec![None; issues.len()],
+        };
+        let mut ok = true;
+        for (name, level) in &raw.get_ref().0 {
+            let Some(i) = self.issue_ref(name, issues) else {
+                ok = false;
+                continue;
+            };
+            match issues[i].level_index(level.get_ref()) {
+                Some(l) => levels[i] = Some(l),
+                None => {
+                    ok = false;
+                    self.error(
+                        level.span(),
+                        ErrorKind::UnknownLevel {
+                            issue: issues[i].id().to_string(),
+                            level: level.get_ref().clone(),
+                        },
+                        did_you_mean(level.get_ref(), issues[i].levels().iter().map(|l| l.id())),
+                    );
+                }
+            }
+        }
+        for (i, l) in levels.iter().enumerate() {
+            if l.is_none() {
+                ok = false;
+                self.error(
+                    raw.span(),
+                    ErrorKind::StatusQuoMissing {
+                        issue: issues[i].id().to_string(),
+                    },
+                    None,
+                );
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(levels.into_iter().map(|l| l.unwrap_or_default()).collect())
+    }
+
+    /// Look up an issue by a name written in the file.
+    pub fn issue_ref(&mut self, name: &Spanned<String>, issues: &[Issue]) -> Option<usize> {
+        let found = issues.iter().position(|i| i.id() == name.get_ref());
+        if found.is_none() {
+            self.error(
+                name.span(),
+                ErrorKind::UnknownIssue {
+                    name: name.get_ref().clone(),
+                },
+                did_you_mean(name.get_ref(), issues.iter().map(|i| i.id())),
+            );
+        }
+        found
+    }
+
+    fn party(
+        &mut self,
+        name: &Spanned<String>,
+        raw: &Spanned<RawParty>,
+        issues: &[Issue],
+    ) -> Option<Party> {
+        let before = self.diags.len();
+        let id = name.get_ref().clone();
+        self.id("party id", name);
+        let p = raw.get_ref();
+        let role = p.role.as_ref().and_then(|r| self.role(r));
+        let preferences = self.preferences(
+            &id,
+            raw.span(),
+            p.weights.as_ref(),
+            p.values.as_ref(),
+            p.reservation.as_ref(),
+            issues,
+        );
+        let mut red_lines = Vec::new();
+        let mut preconditions = Vec::new();
+        for (list, kind, out) in [
+            (&p.red_lines, ConstraintKind::RedLine, &mut red_lines),
+            (
+                &p.preconditions,
+                ConstraintKind::Precondition,
+                &mut preconditions,
+            ),
+        ] {
+            for c in list {
+                if let Some(c) = self.constraint(&id, kind, c, issues, None) {
+                    out.push(c);
+                }
+            }
+        }
+        // Ids are unique across a party's red lines and preconditions together.
+        let all_ids: Vec<&Spanned<String>> = p
+            .red_lines
+            .iter()
+            .chain(&p.preconditions)
+            .map(|c| &c.get_ref().id)
+            .collect();
+        self.unique_ids(&all_ids, &format!("constraint id of party `{id}`"));
+        let mut controls = Vec::new();
+        for c in &p.controls {
+            if let Some(i) = self.issue_ref(c, issues) {
+                if controls.contains(&i) {
+                    self.error(
+                        c.span(),
+                        ErrorKind::DuplicateId {
+                            what: format!("controlled issue of party `{id}`"),
+                            id: c.get_ref().clone(),
+                        },
+                        None,
+                    );
+                }
+                controls.push(i);
+            }
+        }
+        let own: Vec<&str> = red_lines
+            .iter()
+            .chain(&preconditions)
+            .map(|c| c.id.as_str())
+            .collect();
+        let mut rules = Vec::new();
+        for r in &p.rules {
+            if let Some(r) = self.behaviour(r, issues, &own) {
+                rules.push(r);
+            }
+        }
+        let rule_ids: Vec<&Spanned<String>> = p.rules.iter().map(|r| &r.get_ref().id).collect();
+        self.unique_ids(&rule_ids, &format!("behaviour rule id of party `{id}`"));
+        if self.diags.len() != before {
+            return None;
+        }
+        Some(Party {
+            id,
+            role,
+            red_lines,
+            preconditions,
+            preferences: preferences.flatten(),
+            controls,
+            rules,
+        })
+    }
+
+    fn unique_ids(&mut self, ids: &[&Spanned<String>], what: &str) {
+        for (k, id) in ids.iter().enumerate() {
+            if ids[..k].iter().any(|o| o.get_ref() == id.get_ref()) {
+                self.error(
+                    id.span(),
+                    ErrorKind::DuplicateId {
+                        what: what.to_string(),
+                        id: id.get_ref().clone(),
+                    },
+                    None,
+                );
+            }
+        }
+    }
+
+    pub fn role(&mut self, raw: &Spanned<String>) -> Option<Role> {
+        let role = Role::parse(raw.get_ref());
+        if role.is_none() {
+            self.error(
+                raw.span(),
+                ErrorKind::UnknownRole {
+                    role: raw.get_ref().clone(),
+                },
+                did_you_mean(raw.get_ref(), Role::ALL.iter().map(|r| r.as_str())),
+            );
+        }
+        role
+    }
+
+    /// A red line or precondition. `source` overrides the entry's own (timeline changes cite
+    /// the change's source).
+    pub fn constraint(
+        &mut self,
+        party: &str,
+        kind: ConstraintKind,
+        raw: &Spanned<RawConstraint>,
+        issues: &[Issue],
+        source: Option<&str>,
+    ) -> Option<Constraint> {
+        let c = raw.get_ref();
+        let mut ok = self.id("constraint id", &c.id);
+        if c.id.get_ref() == "reservation" {
+            ok = false;
+            self.error(
+                c.id.span(),
+                ErrorKind::InvalidName {
+                    what: "constraint id".into(),
+                    name: "reservation".into(),
+                    reason: "`reservation` names the party's reservation in outputs".into(),
+                },
+                None,
+            );
+        }
+        let rule = self.rule(&c.rule, issues);
+        Some(Constraint {
+            id: c.id.get_ref().clone(),
+            party: party.to_string(),
+            kind,
+            rule: rule.filter(|_| ok)?,
+            source: source.map(str::to_string).or_else(|| c.source.clone()),
+            note: c.note.clone(),
+            priority: c.priority,
+            origin: Some(self.origin(raw.span())),
+        })
+    }
+
+    pub fn rule(&mut self, raw: &Spanned<String>, issues: &[Issue]) -> Option<Rule> {
+        match Rule::new(raw.get_ref(), issues) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.rule_error(raw.span(), e);
+                None
+            }
+        }
+    }
+
+    fn behaviour(
+        &mut self,
+        raw: &Spanned<RawBehaviour>,
+        issues: &[Issue],
+        own: &[&str],
+    ) -> Option<BehaviourRule> {
+        let b = raw.get_ref();
+        let ok = self.id("behaviour rule id", &b.id);
+        let when = self.rule(&b.when, issues);
+        let then = match Action::parse(b.then.get_ref(), issues, own) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                self.rule_error(b.then.span(), e);
+                None
+            }
+        };
+        let after_round = match &b.after_round {
+            None => None,
+            Some(r) => match u32::try_from(*r.get_ref()) {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    self.error(
+                        r.span(),
+                        ErrorKind::Toml {
+                            message: format!(
+                                "`after_round` must be a round number >= 0, found {}",
+                                r.get_ref()
+                            ),
+                        },
+                        None,
+                    );
+                    return None;
+                }
+            },
+        };
+        if !ok {
+            return None;
+        }
+        Some(BehaviourRule {
+            id: b.id.get_ref().clone(),
+            when: when?,
+            then: then?,
+            then_text: b.then.get_ref().clone(),
+            after_round,
+            source: b.source.clone(),
+            note: b.note.clone(),
+            origin: Some(self.origin(raw.span())),
+        })
+    }
+
+    /// Preferences: all of weights and values (reservation optional), or none of them.
+    /// `Some(None)` is a party without a utility; `None` means errors were reported.
+    pub fn preferences(
+        &mut self,
+        party: &str,
+        party_span: Range<usize>,
+        weights: Option<&RawWeights>,
+        values: Option<&RawValues>,
+        reservation: Option<&Spanned<f64>>,
+        issues: &[Issue],
+    ) -> Option<Option<Preferences>> {
+        let incomplete = |b: &mut Self, span: Range<usize>, message: &str| {
+            b.error(
+                span,
+                ErrorKind::IncompletePreferences {
+                    party: party.to_string(),
+                    message: message.to_string(),
+                },
+                None,
+            );
+        };
+        match (weights, values) {
+            (None, None) => {
+                if let Some(r) = reservation {
+                    incomplete(
+                        self,
+                        r.span(),
+                        "a `reservation` needs `weights` and `values` (a party without them has no utility)",
+                    );
+                    return None;
+                }
+                Some(None)
+            }
+            (Some(w), None) => {
+                incomplete(self, w.span(), "`weights` given without `values`");
+                None
+            }
+            (None, Some(v)) => {
+                incomplete(self, v.span(), "`values` given without `weights`");
+                None
+            }
+            (Some(w), Some(v)) => {
+                let _ = party_span;
+                let weights = self.weights(party, w, issues);
+                let values = self.values(party, v, issues, None);
+                let reservation = match reservation {
+                    Some(r) => self.reservation(party, r),
+                    None => Some(0.0),
+                };
+                let (weights, values, reservation) = (weights?, values?, reservation?);
+                self.check_weighted_have_values(party, w, &weights, &values, issues)?;
+                Some(Some(Preferences {
+                    weights,
+                    values,
+                    reservation,
+                }))
+            }
+        }
+    }
+
+    pub fn check_weighted_have_values(
+        &mut self,
+        party: &str,
+        raw: &RawWeights,
+        weights: &[f64],
+        values: &[Vec<f64>],
+        issues: &[Issue],
+    ) -> Option<()> {
+        let mut ok = true;
+        for (i, issue) in issues.iter().enumerate() {
+            if weights[i] > 0.0 && values[i].is_empty() {
+                ok = false;
+                let span = raw
+                    .get_ref()
+                    .0
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == issue.id())
+                    .map_or(raw.span(), |(k, _)| k.span());
+                self.error(
+                    span,
+                    ErrorKind::MissingValues {
+                        party: party.to_string(),
+                        issue: issue.id().to_string(),
+                    },
+                    None,
+                );
+            }
+        }
+        ok.then_some(())
+    }
+
+    pub fn weights(&mut self, party: &str, raw: &RawWeights, issues: &[Issue]) -> Option<Vec<f64>> {
+        let mut weights = vec![0.0; issues.len()];
+        let mut ok = true;
+        for (name, w) in &raw.get_ref().0 {
+            let Some(i) = self.issue_ref(name, issues) else {
+                ok = false;
+                continue;
+            };
+            let v = *w.get_ref();
+            if !(v >= 0.0 && v.is_finite()) {
+                ok = false;
+                self.error(
+                    w.span(),
+                    ErrorKind::NegativeWeight {
+                        party: party.to_string(),
+                        issue: name.get_ref().clone(),
+                        weight: v,
+                    },
+                    None,
+                );
+            }
+            weights[i] = v;
+        }
+        if !ok {
+            return None;
+        }
+        let sum: f64 = weights.iter().sum();
+        if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
+            self.error(
+                raw.span(),
+                ErrorKind::WeightSum {
+                    party: party.to_string(),
+                    sum: (sum * 1e9).round() / 1e9,
+                },
+                None,
+            );
+            return None;
+        }
+        Some(weights)
+    }
+
+    /// Per-issue values; with `base`, issues not named keep their base lists.
+    pub fn values(
+        &mut self,
+        party: &str,
+        raw: &RawValues,
+        issues: &[Issue],
+        base: Option<&[Vec<f64>]>,
+    ) -> Option<Vec<Vec<f64>>> {
+        let mut values: Vec<Vec<f64>> = match base {
+            Some(b) => b.to_vec(),
+            None => vec![Vec::new(); issues.len()],
+        };
+        let mut ok = true;
+        for (name, list) in &raw.get_ref().0 {
+            let Some(i) = self.issue_ref(name, issues) else {
+                ok = false;
+                continue;
+            };
+            let levels = issues[i].levels();
+            if list.get_ref().len() != levels.len() {
+                ok = false;
+                self.error(
+                    list.span(),
+                    ErrorKind::ValuesLength {
+                        party: party.to_string(),
+                        issue: name.get_ref().clone(),
+                        expected: levels.len(),
+                        found: list.get_ref().len(),
+                    },
+                    None,
+                );
+                continue;
+            }
+            for (v, level) in list.get_ref().iter().zip(levels) {
+                let x = *v.get_ref();
+                if !(0.0..=1.0).contains(&x) {
+                    ok = false;
+                    self.error(
+                        v.span(),
+                        ErrorKind::ValueOutOfRange {
+                            party: party.to_string(),
+                            issue: name.get_ref().clone(),
+                            level: level.id().to_string(),
+                            value: x,
+                        },
+                        None,
+                    );
+                }
+            }
+            values[i] = list.get_ref().iter().map(|v| *v.get_ref()).collect();
+        }
+        ok.then_some(values)
+    }
+
+    pub fn reservation(&mut self, party: &str, raw: &Spanned<f64>) -> Option<f64> {
+        let r = *raw.get_ref();
+        if !(0.0..=1.0).contains(&r) {
+            self.error(
+                raw.span(),
+                ErrorKind::ReservationOutOfRange {
+                    party: party.to_string(),
+                    value: r,
+                },
+                None,
+            );
+            return None;
+        }
+        Some(r)
+    }
+
+    fn check_controls(
+        &mut self,
+        parties: &[Party],
+        issues: &[Issue],
+        raw: Option<&Spanned<OrderedMap<Spanned<RawParty>>>>,
+    ) {
+        let Some(raw) = raw else { return };
+        let mut owner: Vec<Option<&str>> = vec![None; issues.len()];
+        for p in parties {
+            let raw_party = raw.get_ref().0.iter().find(|(k, _)| k.get_ref() == p.id());
+            for &i in &p.controls {
+                match owner[i] {
+                    Some(first) if first != p.id() => {
+                        let span = raw_party
+                            .and_then(|(_, rp)| {
+                                rp.get_ref()
+                                    .controls
+                                    .iter()
+                                    .find(|c| c.get_ref() == issues[i].id())
+                            })
+                            .map_or(0..0, |c| c.span());
+                        self.error(
+                            span,
+                            ErrorKind::ControlledTwice {
+                                issue: issues[i].id().to_string(),
+                                first: first.to_string(),
+                                second: p.id().to_string(),
+                            },
+                            None,
+                        );
+                    }
+                    _ => owner[i] = Some(p.id()),
+                }
+            }
+        }
+    }
+}
+
+/// Turn a `toml` error (syntax, wrong type, unknown key) into a diagnostic, with a "did you
+/// mean" for a misspelt key.
+pub(crate) fn toml_diagnostic(src: &SourceFile, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let help = unknown_field_hint(&message);
+    let span = e.span().unwrap_or(0..0);
+    src.diagnostic(span, ErrorKind::Toml { message }, help)
+}
+
+/// serde writes "unknown field `x`, expected one of `a`, `b`"; suggest the nearest.
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field ")?;
+    let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let (field, expected) = names.split_first()?;
+    did_you_mean(field, expected.iter().copied())
+}

@@ -1,0 +1,176 @@
+//! The file shapes, as serde reads them: every value keeps its span so that validation can
+//! point at it. Nothing here is validated yet; see [`super::build`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+/// A TOML table read in file order (issue order is table order).
+#[derive(Debug, Clone)]
+pub(crate) struct OrderedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(entry) = m.next_entry()? {
+                    v.push(entry);
+                }
+                Ok(OrderedMap(v))
+            }
+        }
+        d.deserialize_map(Vis(PhantomData))
+    }
+}
+
+/// Raw weights: issue name to weight.
+pub(crate) type RawWeights = Spanned<OrderedMap<Spanned<f64>>>;
+/// Raw values: issue name to per-level values.
+pub(crate) type RawValues = Spanned<OrderedMap<Spanned<Vec<Spanned<f64>>>>>;
+
+/// A scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScenario {
+    pub name: Spanned<String>,
+    pub date: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    pub issues: Spanned<OrderedMap<Spanned<RawIssue>>>,
+    pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
+    pub parties: Option<Spanned<OrderedMap<Spanned<RawParty>>>>,
+}
+
+/// An issue: a list of levels, or the long form.
+#[derive(Debug)]
+pub(crate) enum RawIssue {
+    Short(Vec<Spanned<String>>),
+    Long(RawIssueLong),
+}
+
+/// `[issues.NAME]` with `levels`, optional `labels` and `description`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIssueLong {
+    pub levels: Vec<Spanned<String>>,
+    pub labels: Option<Spanned<Vec<String>>>,
+    pub description: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawIssue {
+    // Hand-written rather than `#[serde(untagged)]`: untagged enums buffer their input and
+    // lose the spans.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis;
+        impl<'de> Visitor<'de> for Vis {
+            type Value = RawIssue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of levels or a table with `levels`")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<RawIssue, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = s.next_element()? {
+                    v.push(x);
+                }
+                Ok(RawIssue::Short(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawIssue, A::Error> {
+                RawIssueLong::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                    .map(RawIssue::Long)
+            }
+        }
+        d.deserialize_any(Vis)
+    }
+}
+
+/// `[parties.NAME]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawParty {
+    pub role: Option<Spanned<String>>,
+    pub reservation: Option<Spanned<f64>>,
+    pub weights: Option<RawWeights>,
+    pub values: Option<RawValues>,
+    #[serde(default)]
+    pub red_lines: Vec<Spanned<RawConstraint>>,
+    #[serde(default)]
+    pub preconditions: Vec<Spanned<RawConstraint>>,
+    #[serde(default)]
+    pub controls: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub rules: Vec<Spanned<RawBehaviour>>,
+}
+
+/// A red line or precondition entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConstraint {
+    pub id: Spanned<String>,
+    pub rule: Spanned<String>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub priority: Option<i64>,
+}
+
+/// A behaviour rule entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBehaviour {
+    pub id: Spanned<String>,
+    pub when: Spanned<String>,
+    pub then: Spanned<String>,
+    pub after_round: Option<Spanned<i64>>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A timeline file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTimeline {
+    pub name: Option<Spanned<String>>,
+    pub base: Spanned<String>,
+    #[serde(default)]
+    pub snapshot: Vec<Spanned<RawSnapshot>>,
+    #[serde(default)]
+    pub change: Vec<Spanned<RawChange>>,
+}
+
+/// `[[snapshot]]`: notes on a date.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSnapshot {
+    pub date: Spanned<String>,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[[change]]`: one dated stance change. One flat table for every op (internally tagged
+/// enums lose spans); [`super::timeline_file`] checks which fields each op takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChange {
+    pub date: Spanned<String>,
+    pub source: Spanned<String>,
+    pub note: Option<String>,
+    pub op: Spanned<String>,
+    pub party: Option<Spanned<String>>,
+    pub id: Option<Spanned<String>>,
+    pub rule: Option<Spanned<String>>,
+    pub priority: Option<Spanned<i64>>,
+    pub role: Option<Spanned<String>>,
+    pub weights: Option<RawWeights>,
+    pub values: Option<RawValues>,
+    pub reservation: Option<Spanned<f64>>,
+    pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
+}

@@ -1,0 +1,190 @@
+//! A loaded text file and the mapping from byte offsets to lines and columns.
+
+use std::ops::Range;
+
+use crate::error::{Diagnostic, ErrorKind, Location};
+
+/// A file's name (as the caller gave it) and text, for positioning errors.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Wrap `text` read from `name`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The file name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The location of a byte span: line, column (characters) and caret width.
+    pub fn locate(&self, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let line_idx = self.line_starts.partition_point(|&s| s <= start) - 1;
+        let line_start = self.line_starts[line_idx];
+        let line_end = self
+            .line_starts
+            .get(line_idx + 1)
+            .map_or(self.text.len(), |&e| e - 1);
+        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        let column = self.text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(
+            &self.text,
+            span.end.clamp(start, line_start + line_text.len()),
+        );
+        let width = self.text[start..end].chars().count().max(1);
+        Location {
+            file: self.name.clone(),
+            line: line_idx + 1,
+            column,
+            line_text: line_text.to_string(),
+            width,
+        }
+    }
+
+    /// A positioned diagnostic.
+    pub fn diagnostic(
+        &self,
+        span: Range<usize>,
+        kind: ErrorKind,
+        help: Option<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            kind,
+            file: self.name.clone(),
+            location: Some(self.locate(span)),
+            help,
+        }
+    }
+
+    /// Map a byte span inside the decoded value of the TOML string at `string_span` (which
+    /// includes the quotes) back to a span in the file, undoing quotes and escapes.
+    ///
+    /// Falls back to the whole string when the raw text is not a TOML string (a value built
+    /// in code, say).
+    pub fn span_in_string(&self, string_span: Range<usize>, inner: Range<usize>) -> Range<usize> {
+        let Some(raw) = self.text.get(string_span.clone()) else {
+            return string_span;
+        };
+        let Some(map) = decoded_offsets(raw) else {
+            return string_span;
+        };
+        let at = |k: usize| string_span.start + map.get(k).copied().unwrap_or(raw.len());
+        let start = at(inner.start);
+        let end = at(inner.end).max(start);
+        start..end
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// For a raw TOML string literal, the raw offset of each decoded byte (plus one entry for
+/// the end). `None` when `raw` is not a string literal.
+fn decoded_offsets(raw: &str) -> Option<Vec<usize>> {
+    let (open, literal) = if raw.starts_with("\"\"\"") {
+        (3, false)
+    } else if raw.starts_with("'''") {
+        (3, true)
+    } else if raw.starts_with('"') {
+        (1, false)
+    } else if raw.starts_with('\'') {
+        (1, true)
+    } else {
+        return None;
+    };
+    let body_end = raw.len().checked_sub(open)?;
+    let mut i = open;
+    // A newline right after a multi-line opener is not part of the value.
+    if open == 3 {
+        if raw[i..].starts_with("\r\n") {
+            i += 2;
+        } else if raw[i..].starts_with('\n') {
+            i += 1;
+        }
+    }
+    let mut map = Vec::with_capacity(raw.len());
+    let bytes = raw.as_bytes();
+    while i < body_end {
+        let c = raw[i..].chars().next()?;
+        if !literal && c == '\\' {
+            let next = *bytes.get(i + 1)?;
+            let (len, decoded) = match next {
+                b'u' => (6, char_len(raw.get(i + 2..i + 6)?)),
+                b'U' => (10, char_len(raw.get(i + 2..i + 10)?)),
+                b'\n' | b'\r' | b' ' | b'\t' => {
+                    // Line-ending backslash: skip it and the whitespace that follows.
+                    let mut j = i + 1;
+                    while j < body_end && matches!(bytes[j], b' ' | b'\t' | b'\n' | b'\r') {
+                        j += 1;
+                    }
+                    i = j;
+                    continue;
+                }
+                _ => (2, 1),
+            };
+            map.extend(std::iter::repeat_n(i, decoded));
+            i += len;
+        } else {
+            map.extend(std::iter::repeat_n(i, c.len_utf8()));
+            i += c.len_utf8();
+        }
+    }
+    map.push(body_end);
+    Some(map)
+}
+
+fn char_len(hex: &str) -> usize {
+    u32::from_str_radix(hex, 16)
+        .ok()
+        .and_then(char::from_u32)
+        .map_or(1, char::len_utf8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_columns_in_characters() {
+        let f = SourceFile::new("f.toml", "a = 1\nné = \"x\"\n");
+        let loc = f.locate(11..14);
+        assert_eq!((loc.line, loc.column, loc.width), (2, 5, 3));
+        assert_eq!(loc.line_text, "né = \"x\"");
+    }
+
+    #[test]
+    fn maps_offsets_inside_strings_through_escapes() {
+        let text = r#"rule = "\"a b\" == x""#;
+        let f = SourceFile::new("f.toml", text);
+        // decoded: `"a b" == x`; `x` is at decoded offset 9
+        let span = f.span_in_string(7..text.len(), 9..10);
+        assert_eq!(&text[span], "x");
+        let lit = "rule = 'wage >= plus8'";
+        let f = SourceFile::new("g.toml", lit);
+        let span = f.span_in_string(7..lit.len(), 8..13);
+        assert_eq!(&lit[span], "plus8");
+    }
+}

@@ -1,0 +1,443 @@
+//! Reading timeline files: a base scenario file plus `[[change]]` and `[[snapshot]]` tables.
+
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::build::{Builder, toml_diagnostic};
+use super::raw::{RawChange, RawConstraint, RawTimeline};
+use super::scenario_file::{self, read};
+use super::source::SourceFile;
+use crate::error::{Diagnostics, Error, ErrorKind, Result};
+use crate::model::timeline::SnapshotNote;
+use crate::model::{Change, ChangeOp, ConstraintKind, Date, Party, Scenario, Timeline};
+use crate::suggest::did_you_mean;
+
+/// Every op and the fields it needs and may take (besides date, source, note, op).
+const OPS: &[(&str, &[&str], &[&str])] = &[
+    ("add_red_line", &["party", "id", "rule"], &["priority"]),
+    ("add_precondition", &["party", "id", "rule"], &["priority"]),
+    ("replace_red_line", &["party", "id", "rule"], &["priority"]),
+    (
+        "replace_precondition",
+        &["party", "id", "rule"],
+        &["priority"],
+    ),
+    ("remove_red_line", &["party", "id"], &[]),
+    ("remove_precondition", &["party", "id"], &[]),
+    ("set_weights", &["party", "weights"], &[]),
+    ("set_values", &["party", "values"], &[]),
+    ("set_reservation", &["party", "reservation"], &[]),
+    ("set_status_quo", &["status_quo"], &[]),
+    ("set_role", &["party", "role"], &[]),
+    (
+        "add_party",
+        &["party"],
+        &["role", "weights", "values", "reservation"],
+    ),
+];
+
+pub(crate) fn load(path: &Path) -> Result<Timeline> {
+    let text = read(path)?;
+    let src = SourceFile::new(path.display().to_string(), text);
+    parse_source(&src, path)
+}
+
+fn invalid(d: Vec<crate::error::Diagnostic>) -> Error {
+    Error::Invalid(Diagnostics::sorted(d))
+}
+
+pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
+    let raw: RawTimeline =
+        toml::from_str(src.text()).map_err(|e| invalid(vec![toml_diagnostic(src, &e)]))?;
+    let base_path = path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(raw.base.get_ref());
+    let base_text = match read(&base_path) {
+        Ok(t) => t,
+        Err(Error::Io { source, .. }) => {
+            let mut b = Builder::new(src);
+            b.error(
+                raw.base.span(),
+                ErrorKind::Toml {
+                    message: format!(
+                        "cannot read base scenario `{}`: {source}",
+                        base_path.display()
+                    ),
+                },
+                None,
+            );
+            return Err(invalid(b.diags));
+        }
+        Err(e) => return Err(e),
+    };
+    let base_src = SourceFile::new(base_path.display().to_string(), base_text);
+    let base = scenario_file::parse_source(&base_src)?;
+
+    let mut b = Builder::new(src);
+    let Some(base_date) = base.date() else {
+        b.error(raw.base.span(), ErrorKind::BaseWithoutDate, None);
+        return Err(invalid(b.diags));
+    };
+
+    let mut notes: Vec<SnapshotNote> = raw
+        .snapshot
+        .iter()
+        .filter_map(|n| {
+            let n_ref = n.get_ref();
+            Some(SnapshotNote {
+                date: b.date(&n_ref.date)?,
+                title: n_ref.title.clone(),
+                source: n_ref.source.clone(),
+                note: n_ref.note.clone(),
+            })
+        })
+        .collect();
+    notes.sort_by_key(|n| n.date);
+
+    // Dates first, so that changes apply in date order whatever the file order.
+    let mut dated: Vec<(Date, &Spanned<RawChange>)> = Vec::new();
+    for c in &raw.change {
+        let Some(date) = b.date(&c.get_ref().date) else {
+            continue;
+        };
+        if date < base_date {
+            b.error(
+                c.get_ref().date.span(),
+                ErrorKind::ChangeBeforeBase {
+                    date: date.to_string(),
+                    base: base_date.to_string(),
+                },
+                None,
+            );
+            continue;
+        }
+        dated.push((date, c));
+    }
+    dated.sort_by_key(|(d, _)| *d);
+
+    let mut current = base.clone();
+    current.date = Some(base_date);
+    let mut snapshots = vec![(base_date, current.clone())];
+    let mut changes = Vec::new();
+    for (date, raw_change) in dated {
+        if date != snapshots[snapshots.len() - 1].0 {
+            snapshots.push((date, current.clone()));
+        }
+        let Some(op) = change_op(&mut b, raw_change.get_ref(), &current) else {
+            continue;
+        };
+        op.apply(&mut current);
+        let rc = raw_change.get_ref();
+        if !current.sources.contains(rc.source.get_ref()) {
+            current.sources.push(rc.source.get_ref().clone());
+        }
+        current.date = Some(date);
+        let last = snapshots.len() - 1;
+        snapshots[last].1 = current.clone();
+        changes.push(Change {
+            date,
+            source: rc.source.get_ref().clone(),
+            note: rc.note.clone(),
+            op,
+            origin: Some(b.origin(raw_change.span())),
+        });
+    }
+    if !b.diags.is_empty() {
+        return Err(invalid(b.diags));
+    }
+    Ok(Timeline {
+        name: raw
+            .name
+            .map_or_else(|| base.name().to_string(), Spanned::into_inner),
+        changes,
+        notes,
+        snapshots,
+    })
+}
+
+/// Check a change against the scenario in force and build its op.
+fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<ChangeOp> {
+    let op_name = c.op.get_ref().as_str();
+    let Some((_, required, optional)) = OPS.iter().find(|(n, _, _)| *n == op_name) else {
+        b.error(
+            c.op.span(),
+            ErrorKind::UnknownOp {
+                op: op_name.to_string(),
+            },
+            did_you_mean(op_name, OPS.iter().map(|(n, _, _)| *n)).or_else(|| {
+                Some(format!(
+                    "ops: {}",
+                    OPS.iter()
+                        .map(|(n, _, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }),
+        );
+        return None;
+    };
+    let present: [(&str, Option<std::ops::Range<usize>>); 9] = [
+        ("party", c.party.as_ref().map(Spanned::span)),
+        ("id", c.id.as_ref().map(Spanned::span)),
+        ("rule", c.rule.as_ref().map(Spanned::span)),
+        ("priority", c.priority.as_ref().map(Spanned::span)),
+        ("role", c.role.as_ref().map(Spanned::span)),
+        ("weights", c.weights.as_ref().map(Spanned::span)),
+        ("values", c.values.as_ref().map(Spanned::span)),
+        ("reservation", c.reservation.as_ref().map(Spanned::span)),
+        ("status_quo", c.status_quo.as_ref().map(Spanned::span)),
+    ];
+    let mut ok = true;
+    for (field, span) in &present {
+        let allowed = required.contains(field) || optional.contains(field);
+        match span {
+            Some(span) if !allowed => {
+                ok = false;
+                b.error(
+                    span.clone(),
+                    ErrorKind::UnexpectedField {
+                        op: op_name.to_string(),
+                        field: field.to_string(),
+                    },
+                    None,
+                );
+            }
+            None if required.contains(field) => {
+                ok = false;
+                b.error(
+                    c.op.span(),
+                    ErrorKind::MissingField {
+                        op: op_name.to_string(),
+                        field: field.to_string(),
+                    },
+                    None,
+                );
+            }
+            _ => {}
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let source = c.source.get_ref().as_str();
+
+    if op_name == "set_status_quo" {
+        let sq = c.status_quo.as_ref()?;
+        return b
+            .status_quo(sq, &current.issues, Some(&current.status_quo))
+            .map(ChangeOp::SetStatusQuo);
+    }
+    let party_name = c.party.as_ref()?;
+    if op_name == "add_party" {
+        return add_party(b, c, party_name, current);
+    }
+    let party = find_party(b, party_name, current)?;
+    let pid = party.id.clone();
+    let kind_of = |name: &str| {
+        if name.ends_with("red_line") {
+            ConstraintKind::RedLine
+        } else {
+            ConstraintKind::Precondition
+        }
+    };
+    match op_name {
+        "add_red_line" | "add_precondition" | "replace_red_line" | "replace_precondition" => {
+            let kind = kind_of(op_name);
+            let id = c.id.as_ref()?;
+            let existing = party.constraint(id.get_ref());
+            if op_name.starts_with("add") {
+                if existing.is_some() {
+                    b.error(
+                        id.span(),
+                        ErrorKind::DuplicateId {
+                            what: format!("constraint id of party `{pid}`"),
+                            id: id.get_ref().clone(),
+                        },
+                        Some(
+                            "use `replace_red_line` or `replace_precondition` to change it".into(),
+                        ),
+                    );
+                    return None;
+                }
+            } else if existing.is_none_or(|e| e.kind != kind) {
+                unknown_constraint(b, party, kind, id);
+                return None;
+            }
+            let raw = Spanned::new(
+                id.span().start..c.rule.as_ref()?.span().end,
+                RawConstraint {
+                    id: id.clone(),
+                    rule: c.rule.clone()?,
+                    source: None,
+                    note: c.note.clone(),
+                    priority: c.priority.as_ref().map(|p| *p.get_ref()),
+                },
+            );
+            let con = b.constraint(&pid, kind, &raw, &current.issues, Some(source))?;
+            Some(if op_name.starts_with("add") {
+                ChangeOp::AddConstraint(con)
+            } else {
+                ChangeOp::ReplaceConstraint(con)
+            })
+        }
+        "remove_red_line" | "remove_precondition" => {
+            let kind = kind_of(op_name);
+            let id = c.id.as_ref()?;
+            if party
+                .constraint(id.get_ref())
+                .is_none_or(|e| e.kind != kind)
+            {
+                unknown_constraint(b, party, kind, id);
+                return None;
+            }
+            Some(ChangeOp::RemoveConstraint {
+                party: pid,
+                kind,
+                id: id.get_ref().clone(),
+            })
+        }
+        "set_role" => b
+            .role(c.role.as_ref()?)
+            .map(|role| ChangeOp::SetRole { party: pid, role }),
+        _ => {
+            let Some(prefs) = party.preferences() else {
+                b.error(
+                    party_name.span(),
+                    ErrorKind::IncompletePreferences {
+                        party: pid,
+                        message: format!(
+                            "`{op_name}` needs a party with preferences; this one has no utility"
+                        ),
+                    },
+                    None,
+                );
+                return None;
+            };
+            match op_name {
+                "set_weights" => {
+                    let w = c.weights.as_ref()?;
+                    let weights = b.weights(&pid, w, &current.issues)?;
+                    b.check_weighted_have_values(
+                        &pid,
+                        w,
+                        &weights,
+                        &prefs.values,
+                        &current.issues,
+                    )?;
+                    Some(ChangeOp::SetWeights {
+                        party: pid,
+                        weights,
+                    })
+                }
+                "set_values" => {
+                    let values = b.values(
+                        &pid,
+                        c.values.as_ref()?,
+                        &current.issues,
+                        Some(&prefs.values),
+                    )?;
+                    Some(ChangeOp::SetValues { party: pid, values })
+                }
+                _ => b
+                    .reservation(&pid, c.reservation.as_ref()?)
+                    .map(|reservation| ChangeOp::SetReservation {
+                        party: pid,
+                        reservation,
+                    }),
+            }
+        }
+    }
+}
+
+fn find_party<'s>(
+    b: &mut Builder<'_>,
+    name: &Spanned<String>,
+    s: &'s Scenario,
+) -> Option<&'s Party> {
+    let found = s.party(name.get_ref());
+    if found.is_none() {
+        b.error(
+            name.span(),
+            ErrorKind::UnknownParty {
+                name: name.get_ref().clone(),
+            },
+            did_you_mean(name.get_ref(), s.parties().iter().map(|p| p.id())),
+        );
+    }
+    found
+}
+
+fn unknown_constraint(
+    b: &mut Builder<'_>,
+    party: &Party,
+    kind: ConstraintKind,
+    id: &Spanned<String>,
+) {
+    let list = match kind {
+        ConstraintKind::RedLine => party.red_lines(),
+        ConstraintKind::Precondition => party.preconditions(),
+    };
+    b.error(
+        id.span(),
+        ErrorKind::UnknownConstraint {
+            party: party.id().to_string(),
+            what: kind.describe().to_string(),
+            id: id.get_ref().clone(),
+        },
+        did_you_mean(id.get_ref(), list.iter().map(|c| c.id())),
+    );
+}
+
+fn add_party(
+    b: &mut Builder<'_>,
+    c: &RawChange,
+    name: &Spanned<String>,
+    current: &Scenario,
+) -> Option<ChangeOp> {
+    if current.party(name.get_ref()).is_some() {
+        b.error(
+            name.span(),
+            ErrorKind::PartyExists {
+                party: name.get_ref().clone(),
+            },
+            None,
+        );
+        return None;
+    }
+    let id = name.get_ref().clone();
+    if crate::model::check_name("party id", &id).is_err() || id.contains('/') {
+        b.error(
+            name.span(),
+            ErrorKind::InvalidName {
+                what: "party id".into(),
+                name: id.escape_debug().to_string(),
+                reason: "party ids are non-empty, without control characters or `/`".into(),
+            },
+            None,
+        );
+        return None;
+    }
+    let role = match &c.role {
+        Some(r) => Some(b.role(r)?),
+        None => None,
+    };
+    let preferences = b.preferences(
+        &id,
+        name.span(),
+        c.weights.as_ref(),
+        c.values.as_ref(),
+        c.reservation.as_ref(),
+        &current.issues,
+    )?;
+    Some(ChangeOp::AddParty(Party {
+        id,
+        role,
+        red_lines: Vec::new(),
+        preconditions: Vec::new(),
+        preferences,
+        controls: Vec::new(),
+        rules: Vec::new(),
+    }))
+}

@@ -1,0 +1,19 @@
+//! The model of a negotiation: scenarios, issues, parties, constraints, rules, timelines.
+//!
+//! Every value here has passed validation; files become models through [`crate::io`].
+
+pub mod behaviour;
+mod date;
+mod issue;
+mod party;
+pub mod rule;
+mod scenario;
+pub mod timeline;
+
+pub use date::Date;
+pub use issue::{Issue, Level};
+pub use party::{Constraint, ConstraintKind, Origin, Party, Preferences, Role};
+pub use scenario::Scenario;
+pub use timeline::{Change, ChangeOp, Timeline};
+
+pub(crate) use issue::check_name;

@@ -1,0 +1,134 @@
+//! A dated snapshot of a negotiation.
+
+use std::path::Path;
+
+use super::date::Date;
+use super::issue::Issue;
+use super::party::{Constraint, Party};
+use crate::error::Result;
+
+/// One dated snapshot: issues, parties, status quo and sources.
+///
+/// Built by loading a file ([`Scenario::load`], [`Scenario::from_toml_str`]) or by a
+/// [`crate::model::Timeline`]; every `Scenario` has passed validation.
+///
+/// ```
+/// let s = dealzone::Scenario::from_toml_str(r#"
+/// name = "Wage round"
+/// [issues]
+/// wage = ["freeze", "plus2", "plus4"]
+/// [status_quo]
+/// wage = "freeze"
+/// [parties.union]
+/// weights = { wage = 1 }
+/// values = { wage = [0, 0.5, 1] }
+/// red_lines = [{ id = "no_freeze", rule = "wage >= plus2" }]
+/// "#, "wage.toml").unwrap();
+/// assert_eq!(s.state_count(), 3);
+/// assert_eq!(s.red_lines().next().unwrap().name(), "union/no_freeze");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub(crate) name: String,
+    pub(crate) date: Option<Date>,
+    pub(crate) sources: Vec<String>,
+    pub(crate) issues: Vec<Issue>,
+    pub(crate) parties: Vec<Party>,
+    pub(crate) status_quo: Vec<usize>,
+}
+
+impl Scenario {
+    /// Load a scenario TOML file.
+    ///
+    /// # Errors
+    /// [`crate::Error::Io`] when the file cannot be read, [`crate::Error::Invalid`] with
+    /// positioned diagnostics when it is not a valid scenario.
+    pub fn load(path: impl AsRef<Path>) -> Result<Scenario> {
+        crate::io::scenario_file::load(path.as_ref())
+    }
+
+    /// Parse a scenario from TOML text; `file` names it in errors.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] with positioned diagnostics.
+    pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario> {
+        crate::io::scenario_file::from_str(text, file)
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The date, if given.
+    pub fn date(&self) -> Option<Date> {
+        self.date
+    }
+
+    /// Sources cited by the scenario as a whole.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    /// Issues, in file order.
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    /// Parties, in file order.
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
+    /// The status quo: a level position per issue.
+    pub fn status_quo(&self) -> &[usize] {
+        &self.status_quo
+    }
+
+    /// Position of the issue named `id`.
+    pub fn issue_index(&self, id: &str) -> Option<usize> {
+        self.issues.iter().position(|i| i.id() == id)
+    }
+
+    /// The issue named `id`.
+    pub fn issue(&self, id: &str) -> Option<&Issue> {
+        self.issues.iter().find(|i| i.id() == id)
+    }
+
+    /// The party named `id`.
+    pub fn party(&self, id: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.id() == id)
+    }
+
+    /// Every red line, party by party in file order.
+    pub fn red_lines(&self) -> impl Iterator<Item = &Constraint> {
+        self.parties.iter().flat_map(|p| p.red_lines())
+    }
+
+    /// Every precondition, party by party in file order.
+    pub fn preconditions(&self) -> impl Iterator<Item = &Constraint> {
+        self.parties.iter().flat_map(|p| p.preconditions())
+    }
+
+    /// The constraint named `party/id`.
+    pub fn constraint(&self, name: &str) -> Option<&Constraint> {
+        let (party, id) = name.split_once('/')?;
+        self.party(party)?.constraint(id)
+    }
+
+    /// Number of states: the product of the issues' level counts (saturating).
+    pub fn state_count(&self) -> u128 {
+        self.issues
+            .iter()
+            .fold(1u128, |acc, i| acc.saturating_mul(i.levels().len() as u128))
+    }
+
+    /// The level ids of an unpacked state, in issue order.
+    pub fn level_names(&self, levels: &[usize]) -> Vec<(&str, &str)> {
+        self.issues
+            .iter()
+            .zip(levels)
+            .map(|(i, &l)| (i.id(), i.levels()[l].id()))
+            .collect()
+    }
+}

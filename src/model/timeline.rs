@@ -1,0 +1,322 @@
+//! Timelines: a base scenario plus dated stance changes, each citing its source.
+//!
+//! ```
+//! # fn main() -> Result<(), dealzone::Error> {
+//! let t = dealzone::model::Timeline::load("seeds/russia_ukraine/timeline.toml")?;
+//! let dates = t.dates();
+//! let latest = t.at(*dates.last().unwrap())?;
+//! assert!(latest.red_lines().count() > 0);
+//! for change in t.changes_between(dates[0], *dates.last().unwrap()) {
+//!     assert!(!change.source().is_empty());
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::path::Path;
+
+use super::date::Date;
+use super::party::{Constraint, ConstraintKind, Origin, Party, Role};
+use super::scenario::Scenario;
+use crate::error::{Error, Result};
+
+/// What a change does. Everything in it was checked against the scenario in force when it
+/// applies, so applying it cannot fail.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeOp {
+    /// Add a red line or precondition (its kind says which).
+    AddConstraint(Constraint),
+    /// Replace the rule (and source, note, priority) of an existing constraint of that kind.
+    ReplaceConstraint(Constraint),
+    /// Remove a constraint.
+    RemoveConstraint {
+        /// The party.
+        party: String,
+        /// Red line or precondition.
+        kind: ConstraintKind,
+        /// Its id.
+        id: String,
+    },
+    /// Replace a party's weights (one per issue).
+    SetWeights {
+        /// The party.
+        party: String,
+        /// The new weights, in issue order.
+        weights: Vec<f64>,
+    },
+    /// Replace a party's values (the full table after the change).
+    SetValues {
+        /// The party.
+        party: String,
+        /// Per-issue values after the change.
+        values: Vec<Vec<f64>>,
+    },
+    /// Change a party's reservation.
+    SetReservation {
+        /// The party.
+        party: String,
+        /// The new reservation.
+        reservation: f64,
+    },
+    /// Move the status quo (the full state after the change).
+    SetStatusQuo(Vec<usize>),
+    /// Change a party's role.
+    SetRole {
+        /// The party.
+        party: String,
+        /// The new role.
+        role: Role,
+    },
+    /// A party joins the negotiation.
+    AddParty(Party),
+}
+
+impl ChangeOp {
+    /// The op's name as written in timeline files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ChangeOp::AddConstraint(c) if c.kind == ConstraintKind::RedLine => "add_red_line",
+            ChangeOp::AddConstraint(_) => "add_precondition",
+            ChangeOp::ReplaceConstraint(c) if c.kind == ConstraintKind::RedLine => {
+                "replace_red_line"
+            }
+            ChangeOp::ReplaceConstraint(_) => "replace_precondition",
+            ChangeOp::RemoveConstraint {
+                kind: ConstraintKind::RedLine,
+                ..
+            } => "remove_red_line",
+            ChangeOp::RemoveConstraint { .. } => "remove_precondition",
+            ChangeOp::SetWeights { .. } => "set_weights",
+            ChangeOp::SetValues { .. } => "set_values",
+            ChangeOp::SetReservation { .. } => "set_reservation",
+            ChangeOp::SetStatusQuo(_) => "set_status_quo",
+            ChangeOp::SetRole { .. } => "set_role",
+            ChangeOp::AddParty(_) => "add_party",
+        }
+    }
+
+    /// The party the change is about, if any.
+    pub fn party(&self) -> Option<&str> {
+        match self {
+            ChangeOp::AddConstraint(c) | ChangeOp::ReplaceConstraint(c) => Some(&c.party),
+            ChangeOp::RemoveConstraint { party, .. }
+            | ChangeOp::SetWeights { party, .. }
+            | ChangeOp::SetValues { party, .. }
+            | ChangeOp::SetReservation { party, .. }
+            | ChangeOp::SetRole { party, .. } => Some(party),
+            ChangeOp::AddParty(p) => Some(&p.id),
+            ChangeOp::SetStatusQuo(_) => None,
+        }
+    }
+
+    /// Apply to a scenario. The op was validated against this scenario's state, so every
+    /// name it holds exists.
+    pub(crate) fn apply(&self, s: &mut Scenario) {
+        match self {
+            ChangeOp::AddConstraint(c) => {
+                if let Some(p) = s.parties.iter_mut().find(|p| p.id == c.party) {
+                    list_mut(p, c.kind).push(c.clone());
+                }
+            }
+            ChangeOp::ReplaceConstraint(c) => {
+                if let Some(p) = s.parties.iter_mut().find(|p| p.id == c.party)
+                    && let Some(old) = list_mut(p, c.kind).iter_mut().find(|o| o.id == c.id)
+                {
+                    *old = c.clone();
+                }
+            }
+            ChangeOp::RemoveConstraint { party, kind, id } => {
+                if let Some(p) = s.parties.iter_mut().find(|p| &p.id == party) {
+                    list_mut(p, *kind).retain(|c| &c.id != id);
+                }
+            }
+            ChangeOp::SetWeights { party, weights } => {
+                if let Some(prefs) = prefs_mut(s, party) {
+                    prefs.weights = weights.clone();
+                }
+            }
+            ChangeOp::SetValues { party, values } => {
+                if let Some(prefs) = prefs_mut(s, party) {
+                    prefs.values = values.clone();
+                }
+            }
+            ChangeOp::SetReservation { party, reservation } => {
+                if let Some(prefs) = prefs_mut(s, party) {
+                    prefs.reservation = *reservation;
+                }
+            }
+            ChangeOp::SetStatusQuo(sq) => s.status_quo = sq.clone(),
+            ChangeOp::SetRole { party, role } => {
+                if let Some(p) = s.parties.iter_mut().find(|p| &p.id == party) {
+                    p.role = Some(*role);
+                }
+            }
+            ChangeOp::AddParty(p) => s.parties.push(p.clone()),
+        }
+    }
+}
+
+fn list_mut(p: &mut Party, kind: ConstraintKind) -> &mut Vec<Constraint> {
+    match kind {
+        ConstraintKind::RedLine => &mut p.red_lines,
+        ConstraintKind::Precondition => &mut p.preconditions,
+    }
+}
+
+fn prefs_mut<'a>(s: &'a mut Scenario, party: &str) -> Option<&'a mut super::Preferences> {
+    s.parties
+        .iter_mut()
+        .find(|p| p.id == party)
+        .and_then(|p| p.preferences.as_mut())
+}
+
+/// One dated stance change with its source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub(crate) date: Date,
+    pub(crate) source: String,
+    pub(crate) note: Option<String>,
+    pub(crate) op: ChangeOp,
+    pub(crate) origin: Option<Origin>,
+}
+
+impl Change {
+    /// When it takes effect.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// The source it cites.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The free-text note.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// What it does.
+    pub fn op(&self) -> &ChangeOp {
+        &self.op
+    }
+
+    /// Where it was written.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
+    }
+
+    /// A one-line description: `2024-02-08 russia: add_red_line keep_annexed (source)`.
+    pub fn summary(&self) -> String {
+        let what = match &self.op {
+            ChangeOp::AddConstraint(c) | ChangeOp::ReplaceConstraint(c) => {
+                format!("{} {}: {}", self.op.name(), c.name(), c.rule.text())
+            }
+            ChangeOp::RemoveConstraint { party, id, .. } => {
+                format!("{} {party}/{id}", self.op.name())
+            }
+            ChangeOp::SetReservation { party, reservation } => {
+                format!("{} {party} = {reservation}", self.op.name())
+            }
+            ChangeOp::SetRole { party, role } => format!("{} {party} = {role}", self.op.name()),
+            op => match op.party() {
+                Some(p) => format!("{} {p}", op.name()),
+                None => op.name().to_string(),
+            },
+        };
+        format!("{} {what} [{}]", self.date, self.source)
+    }
+}
+
+/// Notes on one date of a timeline (title, source, how an undated source was dated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotNote {
+    /// The date.
+    pub date: Date,
+    /// A short title.
+    pub title: Option<String>,
+    /// The source it rests on.
+    pub source: Option<String>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// A base scenario plus dated stance changes. The scenario in force on a date is the base
+/// with every change dated on or before it applied, in date order (file order within a
+/// date).
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub(crate) name: String,
+    pub(crate) changes: Vec<Change>,
+    pub(crate) notes: Vec<SnapshotNote>,
+    /// The scenario in force at each distinct date, oldest first; the first is the base.
+    pub(crate) snapshots: Vec<(Date, Scenario)>,
+}
+
+impl Timeline {
+    /// Load a timeline file; its `base` is read relative to the file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] or [`Error::Invalid`], positioned in the file at fault (the timeline or
+    /// its base).
+    pub fn load(path: impl AsRef<Path>) -> Result<Timeline> {
+        crate::io::timeline_file::load(path.as_ref())
+    }
+
+    /// The timeline's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The base scenario.
+    pub fn base(&self) -> &Scenario {
+        &self.snapshots[0].1
+    }
+
+    /// Every change, in the order applied.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Notes on dates, sorted by date.
+    pub fn notes(&self) -> &[SnapshotNote] {
+        &self.notes
+    }
+
+    /// The snapshot dates: the base date and every date with a change, oldest first.
+    pub fn dates(&self) -> Vec<Date> {
+        self.snapshots.iter().map(|(d, _)| *d).collect()
+    }
+
+    /// Every snapshot, oldest first.
+    pub fn snapshots(&self) -> impl Iterator<Item = (Date, &Scenario)> {
+        self.snapshots.iter().map(|(d, s)| (*d, s))
+    }
+
+    /// The scenario in force on `date`: the latest snapshot on or before it.
+    ///
+    /// # Errors
+    /// [`Error::DateBeforeTimeline`] when `date` precedes the base.
+    pub fn at(&self, date: Date) -> Result<&Scenario> {
+        let k = self.snapshots.partition_point(|(d, _)| *d <= date);
+        if k == 0 {
+            return Err(Error::DateBeforeTimeline {
+                date: date.to_string(),
+                first: self.snapshots[0].0.to_string(),
+            });
+        }
+        Ok(&self.snapshots[k - 1].1)
+    }
+
+    /// The latest snapshot.
+    pub fn latest(&self) -> &Scenario {
+        // A timeline always holds its base snapshot.
+        &self.snapshots[self.snapshots.len() - 1].1
+    }
+
+    /// Changes dated after `from` and on or before `to`, in the order applied.
+    pub fn changes_between(&self, from: Date, to: Date) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(move |c| c.date > from && c.date <= to)
+    }
+}

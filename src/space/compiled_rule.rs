@@ -1,0 +1,125 @@
+//! Rules compiled for packed states: a truth table over the issues the rule reads.
+
+use super::state_space::{StateIndex, StateSpace};
+use crate::model::rule::ResolvedExpr;
+
+/// Largest truth table a rule compiles to (entries). Rules over more combinations than
+/// this fall back to walking the tree, still without allocating.
+pub const MAX_TABLE: u64 = 1 << 20;
+
+/// A rule ready to evaluate on [`StateIndex`] values.
+///
+/// Most rules read one to three issues; the rule is tabulated over the product of those
+/// issues' levels, so evaluation is a few divisions and one bit lookup.
+///
+/// ```
+/// use dealzone::model::{Issue, rule::Rule};
+/// use dealzone::space::{CompiledRule, StateSpace};
+/// let issues = vec![
+///     Issue::new("talks", ["none", "direct"]).unwrap(),
+///     Issue::new("ceasefire", ["none", "full"]).unwrap(),
+/// ];
+/// let rule = Rule::new("talks == direct -> ceasefire == full", &issues).unwrap();
+/// let space = StateSpace::from_radices(&[2, 2], u64::MAX).unwrap();
+/// let compiled = CompiledRule::new(rule.expr(), rule.issues(), &space);
+/// assert!(!compiled.eval(space.encode(&[1, 0])));
+/// assert!(compiled.eval(space.encode(&[1, 1])));
+/// ```
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    /// (stride, radix, table stride) per issue read.
+    vars: Vec<(u64, u64, u64)>,
+    form: Form,
+}
+
+#[derive(Debug, Clone)]
+enum Form {
+    /// Bit `k` of the table is the rule's value at local index `k`.
+    Table(Vec<u64>),
+    /// The resolved tree and the full space's strides and radices.
+    Tree {
+        expr: ResolvedExpr,
+        strides: Vec<u64>,
+        radices: Vec<u64>,
+    },
+}
+
+impl CompiledRule {
+    /// Compile `expr`, which reads the issues `issues` (sorted, no repeats), for `space`.
+    ///
+    /// # Complexity
+    /// O(T · |expr|) where T is the product of the read issues' level counts (at most
+    /// [`MAX_TABLE`]); O(1) otherwise.
+    pub fn new(expr: &ResolvedExpr, issues: &[usize], space: &StateSpace) -> CompiledRule {
+        let mut vars = Vec::with_capacity(issues.len());
+        let mut table_size: u64 = 1;
+        for &i in issues.iter().rev() {
+            let radix = space.radices()[i];
+            vars.push((space.strides()[i], radix, table_size));
+            table_size = table_size.saturating_mul(radix);
+        }
+        vars.reverse();
+        if table_size > MAX_TABLE {
+            return CompiledRule {
+                vars,
+                form: Form::Tree {
+                    expr: expr.clone(),
+                    strides: space.strides().to_vec(),
+                    radices: space.radices().to_vec(),
+                },
+            };
+        }
+        let mut bits = vec![0u64; table_size.div_ceil(64) as usize];
+        let mut levels = vec![0usize; space.issues()];
+        for k in 0..table_size {
+            for (&issue, &(_, radix, tstride)) in issues.iter().zip(&vars) {
+                levels[issue] = ((k / tstride) % radix) as usize;
+            }
+            if expr.eval(&levels) {
+                bits[(k / 64) as usize] |= 1 << (k % 64);
+            }
+        }
+        CompiledRule {
+            vars,
+            form: Form::Table(bits),
+        }
+    }
+
+    /// Evaluate on a packed state.
+    #[inline]
+    pub fn eval(&self, state: StateIndex) -> bool {
+        match &self.form {
+            Form::Table(bits) => {
+                let mut k = 0u64;
+                for &(stride, radix, tstride) in &self.vars {
+                    k += ((state / stride) % radix) * tstride;
+                }
+                bits[(k / 64) as usize] >> (k % 64) & 1 == 1
+            }
+            Form::Tree {
+                expr,
+                strides,
+                radices,
+            } => eval_packed(expr, state, strides, radices),
+        }
+    }
+}
+
+fn eval_packed(e: &ResolvedExpr, s: StateIndex, strides: &[u64], radices: &[u64]) -> bool {
+    use crate::model::rule::Expr;
+    let level = |i: usize| ((s / strides[i]) % radices[i]) as usize;
+    match e {
+        Expr::Const(b) => *b,
+        Expr::Compare {
+            issue,
+            op,
+            level: l,
+        } => op.holds(level(*issue), *l),
+        Expr::In { issue, levels } => levels.contains(&level(*issue)),
+        Expr::Not(x) => !eval_packed(x, s, strides, radices),
+        Expr::Binary { op, lhs, rhs } => op.apply(
+            eval_packed(lhs, s, strides, radices),
+            eval_packed(rhs, s, strides, radices),
+        ),
+    }
+}

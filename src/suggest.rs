@@ -1,0 +1,51 @@
+//! "Did you mean …" suggestions for misspelt names.
+
+/// The candidate nearest to `name`, phrased as a hint, when one is near enough to be a
+/// plausible typo (a case-insensitive match, or an edit distance of at most a third of the
+/// name's length, and at least 1).
+///
+/// Ties go to the first candidate in the order given, so the hint is deterministic.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    nearest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate nearest to `name`, if any is near enough (see [`did_you_mean`]).
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        let d = if c.to_lowercase() == lower {
+            0
+        } else {
+            strsim::damerau_levenshtein(&lower, &c.to_lowercase())
+        };
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_names_only() {
+        let names = ["plus2", "plus4", "freeze"];
+        assert_eq!(nearest("plus3", names), Some("plus2"));
+        assert_eq!(nearest("FREEZE", names), Some("freeze"));
+        assert_eq!(nearest("ceasefire", names), None);
+        assert_eq!(
+            did_you_mean("frezee", names).as_deref(),
+            Some("did you mean `freeze`?")
+        );
+    }
+}
