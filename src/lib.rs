@@ -76,3 +76,8 @@ mod suggest;
 pub use error::{Error, Result};
 pub use model::{Scenario, Timeline};
 pub use suggest::nearest;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

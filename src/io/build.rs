@@ -244,6 +244,8 @@ impl<'a> Builder<'a> {
                 Some(l) => levels[i] = Some(l),
                 None => {
                     ok = false;
+                    // Given, if wrongly: not also "missing".
+                    levels[i] = Some(0);
                     self.error(
                         level.span(),
                         ErrorKind::UnknownLevel {

@@ -51,6 +51,17 @@ impl CompiledRule {
     /// O(T · |expr|) where T is the product of the read issues' level counts (at most
     /// [`MAX_TABLE`]); O(1) otherwise.
     pub fn new(expr: &ResolvedExpr, issues: &[usize], space: &StateSpace) -> CompiledRule {
+        Self::with_table_limit(expr, issues, space, MAX_TABLE)
+    }
+
+    /// As [`CompiledRule::new`], tabulating only when the table has at most `limit`
+    /// entries (`0` always walks the tree).
+    pub fn with_table_limit(
+        expr: &ResolvedExpr,
+        issues: &[usize],
+        space: &StateSpace,
+        limit: u64,
+    ) -> CompiledRule {
         let mut vars = Vec::with_capacity(issues.len());
         let mut table_size: u64 = 1;
         for &i in issues.iter().rev() {
@@ -59,7 +70,7 @@ impl CompiledRule {
             table_size = table_size.saturating_mul(radix);
         }
         vars.reverse();
-        if table_size > MAX_TABLE {
+        if table_size > limit {
             return CompiledRule {
                 vars,
                 form: Form::Tree {
