@@ -241,6 +241,16 @@ pub enum ErrorKind {
     /// A timeline whose base scenario has no date.
     #[error("the base scenario of a timeline needs a `date`")]
     BaseWithoutDate,
+    /// A constraint removed while a behaviour rule still softens or restores it.
+    #[error("cannot remove `{party}/{id}`: behaviour rule `{rule}` refers to it")]
+    ConstraintInUse {
+        /// The party.
+        party: String,
+        /// The constraint.
+        id: String,
+        /// The rule that refers to it.
+        rule: String,
+    },
     /// A party added twice.
     #[error("party `{party}` already exists")]
     PartyExists {

@@ -61,7 +61,7 @@
 //! ).unwrap_err();
 //! let text = err.to_string();
 //! assert!(text.contains("unknown level `hihg` of issue `wage`"));
-//! assert!(text.contains("--> wage.toml:9:40"));
+//! assert!(text.contains("--> wage.toml:9:42"), "{text}");
 //! assert!(text.contains("did you mean `high`?"));
 //! ```
 #![deny(missing_docs)]

@@ -43,7 +43,7 @@ fn check_on_a_timeline_reports_the_date_asked_for() {
     assert_eq!(v["snapshots"].as_array().unwrap().len(), 4);
     let (code, out, _) = dealzone(&["check", "tests/fixtures/valid/wage_timeline.toml"]);
     assert_eq!(code, 0);
-    assert!(out.contains("4 snapshots, 9 changes"), "{out}");
+    assert!(out.contains("4 snapshots, 11 changes"), "{out}");
 }
 
 #[test]

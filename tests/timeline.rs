@@ -84,6 +84,13 @@ fn the_scenario_in_force_holds_every_change_up_to_its_date() {
         "set_values keeps unnamed issues"
     );
     assert!(late.sources().iter().any(|s| s == "strike_notice.txt"));
+    let strike = &late.party("union").unwrap().rules()[0];
+    assert_eq!(
+        (strike.id(), strike.then_text(), strike.after_round()),
+        ("strike_threat", "walk_out", Some(3))
+    );
+    assert_eq!(strike.source(), Some("strike_notice.txt"));
+    assert!(late.party("mediator").unwrap().rules().is_empty());
 }
 
 #[test]
@@ -120,7 +127,7 @@ fn changes_between_two_dates_in_the_order_applied() {
         .changes_between(d("2026-04-01"), d("2026-12-31"))
         .map(|c| c.op())
         .collect();
-    assert_eq!(last.len(), 3);
+    assert_eq!(last.len(), 5);
     assert!(
         t.changes()
             .iter()

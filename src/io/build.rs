@@ -452,7 +452,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn behaviour(
+    pub fn behaviour(
         &mut self,
         raw: &Spanned<RawBehaviour>,
         issues: &[Issue],

@@ -122,7 +122,7 @@ pub(crate) struct RawConstraint {
 }
 
 /// A behaviour rule entry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawBehaviour {
     pub id: Spanned<String>,
@@ -173,4 +173,7 @@ pub(crate) struct RawChange {
     pub values: Option<RawValues>,
     pub reservation: Option<Spanned<f64>>,
     pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
+    pub when: Option<Spanned<String>>,
+    pub then: Option<Spanned<String>>,
+    pub after_round: Option<Spanned<i64>>,
 }

@@ -5,10 +5,11 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::build::{Builder, toml_diagnostic};
-use super::raw::{RawChange, RawConstraint, RawTimeline};
+use super::raw::{RawBehaviour, RawChange, RawConstraint, RawTimeline};
 use super::scenario_file::{self, read};
 use super::source::SourceFile;
 use crate::error::{Diagnostics, Error, ErrorKind, Result};
+use crate::model::behaviour::Action;
 use crate::model::timeline::SnapshotNote;
 use crate::model::{Change, ChangeOp, ConstraintKind, Date, Party, Scenario, Timeline};
 use crate::suggest::did_you_mean;
@@ -35,6 +36,12 @@ const OPS: &[(&str, &[&str], &[&str])] = &[
         &["party"],
         &["role", "weights", "values", "reservation"],
     ),
+    (
+        "add_rule",
+        &["party", "id", "when", "then"],
+        &["after_round"],
+    ),
+    ("remove_rule", &["party", "id"], &[]),
 ];
 
 pub(crate) fn load(path: &Path) -> Result<Timeline> {
@@ -178,7 +185,7 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
         );
         return None;
     };
-    let present: [(&str, Option<std::ops::Range<usize>>); 9] = [
+    let present: [(&str, Option<std::ops::Range<usize>>); 12] = [
         ("party", c.party.as_ref().map(Spanned::span)),
         ("id", c.id.as_ref().map(Spanned::span)),
         ("rule", c.rule.as_ref().map(Spanned::span)),
@@ -188,6 +195,9 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
         ("values", c.values.as_ref().map(Spanned::span)),
         ("reservation", c.reservation.as_ref().map(Spanned::span)),
         ("status_quo", c.status_quo.as_ref().map(Spanned::span)),
+        ("when", c.when.as_ref().map(Spanned::span)),
+        ("then", c.then.as_ref().map(Spanned::span)),
+        ("after_round", c.after_round.as_ref().map(Spanned::span)),
     ];
     let mut ok = true;
     for (field, span) in &present {
@@ -292,9 +302,80 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
                 unknown_constraint(b, party, kind, id);
                 return None;
             }
+            // A behaviour rule that softens or restores it would be left pointing at nothing.
+            if let Some(r) = party.rules().iter().find(|r| match r.then() {
+                Action::Soften { id: x, .. } | Action::Restore { id: x } => x == id.get_ref(),
+                _ => false,
+            }) {
+                b.error(
+                    id.span(),
+                    ErrorKind::ConstraintInUse {
+                        party: pid.clone(),
+                        id: id.get_ref().clone(),
+                        rule: r.id().to_string(),
+                    },
+                    Some(format!(
+                        "remove the rule first (`op = \"remove_rule\"`, `id = \"{}\"`)",
+                        r.id()
+                    )),
+                );
+                return None;
+            }
             Some(ChangeOp::RemoveConstraint {
                 party: pid,
                 kind,
+                id: id.get_ref().clone(),
+            })
+        }
+        "add_rule" => {
+            let id = c.id.as_ref()?;
+            if party.rules().iter().any(|r| r.id() == id.get_ref()) {
+                b.error(
+                    id.span(),
+                    ErrorKind::DuplicateId {
+                        what: format!("behaviour rule id of party `{pid}`"),
+                        id: id.get_ref().clone(),
+                    },
+                    None,
+                );
+                return None;
+            }
+            let raw = Spanned::new(
+                id.span(),
+                RawBehaviour {
+                    id: id.clone(),
+                    when: c.when.clone()?,
+                    then: c.then.clone()?,
+                    after_round: c.after_round.clone(),
+                    source: Some(source.to_string()),
+                    note: c.note.clone(),
+                },
+            );
+            let own: Vec<&str> = party
+                .red_lines()
+                .iter()
+                .chain(party.preconditions())
+                .map(|c| c.id())
+                .collect();
+            let rule = b.behaviour(&raw, &current.issues, &own)?;
+            Some(ChangeOp::AddRule { party: pid, rule })
+        }
+        "remove_rule" => {
+            let id = c.id.as_ref()?;
+            if !party.rules().iter().any(|r| r.id() == id.get_ref()) {
+                b.error(
+                    id.span(),
+                    ErrorKind::UnknownConstraint {
+                        party: pid.clone(),
+                        what: "behaviour rule".into(),
+                        id: id.get_ref().clone(),
+                    },
+                    did_you_mean(id.get_ref(), party.rules().iter().map(|r| r.id())),
+                );
+                return None;
+            }
+            Some(ChangeOp::RemoveRule {
+                party: pid,
                 id: id.get_ref().clone(),
             })
         }

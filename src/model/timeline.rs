@@ -14,6 +14,7 @@
 
 use std::path::Path;
 
+use super::behaviour::BehaviourRule;
 use super::date::Date;
 use super::party::{Constraint, ConstraintKind, Origin, Party, Role};
 use super::scenario::Scenario;
@@ -68,6 +69,20 @@ pub enum ChangeOp {
     },
     /// A party joins the negotiation.
     AddParty(Party),
+    /// A party adopts a behaviour rule.
+    AddRule {
+        /// The party.
+        party: String,
+        /// The rule.
+        rule: BehaviourRule,
+    },
+    /// A party drops a behaviour rule.
+    RemoveRule {
+        /// The party.
+        party: String,
+        /// The rule's id.
+        id: String,
+    },
 }
 
 impl ChangeOp {
@@ -91,6 +106,8 @@ impl ChangeOp {
             ChangeOp::SetStatusQuo(_) => "set_status_quo",
             ChangeOp::SetRole { .. } => "set_role",
             ChangeOp::AddParty(_) => "add_party",
+            ChangeOp::AddRule { .. } => "add_rule",
+            ChangeOp::RemoveRule { .. } => "remove_rule",
         }
     }
 
@@ -102,7 +119,9 @@ impl ChangeOp {
             | ChangeOp::SetWeights { party, .. }
             | ChangeOp::SetValues { party, .. }
             | ChangeOp::SetReservation { party, .. }
-            | ChangeOp::SetRole { party, .. } => Some(party),
+            | ChangeOp::SetRole { party, .. }
+            | ChangeOp::AddRule { party, .. }
+            | ChangeOp::RemoveRule { party, .. } => Some(party),
             ChangeOp::AddParty(p) => Some(&p.id),
             ChangeOp::SetStatusQuo(_) => None,
         }
@@ -151,6 +170,16 @@ impl ChangeOp {
                 }
             }
             ChangeOp::AddParty(p) => s.parties.push(p.clone()),
+            ChangeOp::AddRule { party, rule } => {
+                if let Some(p) = s.parties.iter_mut().find(|p| &p.id == party) {
+                    p.rules.push(rule.clone());
+                }
+            }
+            ChangeOp::RemoveRule { party, id } => {
+                if let Some(p) = s.parties.iter_mut().find(|p| &p.id == party) {
+                    p.rules.retain(|r| &r.id != id);
+                }
+            }
         }
     }
 }
