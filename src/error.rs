@@ -379,6 +379,14 @@ pub enum Error {
         /// The limit that was broken.
         limit: u64,
     },
+    /// A search broke one of its [`crate::Limits`].
+    #[error("search stopped: limit `{limit}` = {value} exceeded (raise it in `Limits`)")]
+    LimitExceeded {
+        /// The limit's name in [`crate::Limits`].
+        limit: &'static str,
+        /// Its value (milliseconds for `time_limit`).
+        value: u64,
+    },
     /// A timeline has no snapshot on or before the requested date.
     #[error("no snapshot on or before {date}; the timeline starts on {first}")]
     DateBeforeTimeline {

@@ -67,12 +67,16 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod analysis;
+mod config;
 pub mod error;
+pub mod graph;
 pub mod io;
 pub mod model;
 pub mod space;
 mod suggest;
 
+pub use config::Limits;
 pub use error::{Error, Result};
 pub use model::{Scenario, Timeline};
 pub use suggest::nearest;

@@ -27,6 +27,8 @@ pub const MAX_TABLE: u64 = 1 << 20;
 /// ```
 #[derive(Debug, Clone)]
 pub struct CompiledRule {
+    /// The issues read, sorted.
+    issues: Vec<usize>,
     /// (stride, radix, table stride) per issue read.
     vars: Vec<(u64, u64, u64)>,
     form: Form,
@@ -72,6 +74,7 @@ impl CompiledRule {
         vars.reverse();
         if table_size > limit {
             return CompiledRule {
+                issues: issues.to_vec(),
                 vars,
                 form: Form::Tree {
                     expr: expr.clone(),
@@ -91,9 +94,59 @@ impl CompiledRule {
             }
         }
         CompiledRule {
+            issues: issues.to_vec(),
             vars,
             form: Form::Table(bits),
         }
+    }
+
+    /// The issues the rule reads, sorted.
+    pub fn issues(&self) -> &[usize] {
+        &self.issues
+    }
+
+    /// Evaluate on unpacked levels (`levels[i]` = level of issue `i`).
+    #[inline]
+    pub fn eval_levels(&self, levels: &[usize]) -> bool {
+        match &self.form {
+            Form::Table(bits) => {
+                let mut k = 0u64;
+                for (&i, &(_, _, tstride)) in self.issues.iter().zip(&self.vars) {
+                    k += levels[i] as u64 * tstride;
+                }
+                bits[(k / 64) as usize] >> (k % 64) & 1 == 1
+            }
+            Form::Tree { expr, .. } => expr.eval(levels),
+        }
+    }
+
+    /// Whether some choice of levels for the issues `free` (a subset of the issues the
+    /// rule reads) makes the rule hold, the other issues keeping their levels in `levels`.
+    /// `levels` is restored before returning.
+    ///
+    /// # Complexity
+    /// O(product of the free issues' level counts).
+    pub fn satisfiable_among(&self, levels: &mut [usize], free: &[usize]) -> bool {
+        self.try_free(levels, free)
+    }
+
+    fn try_free(&self, levels: &mut [usize], free: &[usize]) -> bool {
+        let Some((&i, rest)) = free.split_first() else {
+            return self.eval_levels(levels);
+        };
+        let k = self.issues.iter().position(|&x| x == i).unwrap_or(0);
+        let radix = self.vars[k].1 as usize;
+        let saved = levels[i];
+        let mut found = false;
+        for l in 0..radix {
+            levels[i] = l;
+            if self.try_free(levels, rest) {
+                found = true;
+                break;
+            }
+        }
+        levels[i] = saved;
+        found
     }
 
     /// Evaluate on a packed state.

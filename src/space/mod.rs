@@ -1,8 +1,10 @@
-//! Packed states: one level per issue as a mixed-radix integer, and rules compiled to
-//! evaluate on them without allocating.
+//! Packed states: one level per issue as a mixed-radix integer, rules compiled to evaluate
+//! on them without allocating, and whole scenarios compiled for search.
 
 mod compiled_rule;
+mod compiled_scenario;
 mod state_space;
 
-pub use compiled_rule::CompiledRule;
+pub use compiled_rule::{CompiledRule, MAX_TABLE};
+pub use compiled_scenario::{CompiledScenario, PartyUtility, RESERVATION_TOLERANCE};
 pub use state_space::{StateIndex, StateSpace};

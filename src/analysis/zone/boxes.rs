@@ -1,0 +1,75 @@
+//! Summarising a zone as disjoint boxes (per-issue level ranges).
+
+use crate::space::{StateIndex, StateSpace};
+
+/// A box: an inclusive level range `(lo, hi)` per issue.
+pub type LevelBox = Vec<(usize, usize)>;
+
+/// Cover sorted, distinct `states` exactly with disjoint boxes.
+///
+/// Greedy in enumeration order: the first state not yet covered starts a box, which grows
+/// one issue at a time, last issue first, for as long as the whole grown slab is in the
+/// set and uncovered. Every state ends in exactly one box.
+///
+/// # Complexity
+/// O(A · I · log A) for A states and I issues.
+pub fn boxes(states: &[StateIndex], space: &StateSpace) -> Vec<LevelBox> {
+    let n = space.issues();
+    let mut covered = vec![false; states.len()];
+    let mut out = Vec::new();
+    for k in 0..states.len() {
+        if covered[k] {
+            continue;
+        }
+        let levels = space.decode(states[k]);
+        let mut bx: LevelBox = levels.iter().map(|&l| (l, l)).collect();
+        for i in (0..n).rev() {
+            while bx[i].1 + 1 < space.radices()[i] as usize {
+                let mut slab = bx.clone();
+                slab[i] = (bx[i].1 + 1, bx[i].1 + 1);
+                if !all_free(&slab, states, &covered, space) {
+                    break;
+                }
+                bx[i].1 += 1;
+            }
+        }
+        for_each_in_box(&bx, space, |s| {
+            if let Ok(j) = states.binary_search(&s) {
+                covered[j] = true;
+            }
+        });
+        out.push(bx);
+    }
+    out
+}
+
+fn all_free(bx: &LevelBox, states: &[StateIndex], covered: &[bool], space: &StateSpace) -> bool {
+    let mut ok = true;
+    for_each_in_box(bx, space, |s| {
+        if ok {
+            ok = states.binary_search(&s).is_ok_and(|j| !covered[j]);
+        }
+    });
+    ok
+}
+
+/// Call `f` on every state of a box, in enumeration order.
+pub fn for_each_in_box(bx: &LevelBox, space: &StateSpace, mut f: impl FnMut(StateIndex)) {
+    let n = bx.len();
+    let mut levels: Vec<usize> = bx.iter().map(|r| r.0).collect();
+    loop {
+        f(space.encode(&levels));
+        let mut i = n;
+        loop {
+            if i == 0 {
+                return;
+            }
+            i -= 1;
+            if levels[i] < bx[i].1 {
+                levels[i] += 1;
+                break;
+            }
+            levels[i] = bx[i].0;
+        }
+    }
+}

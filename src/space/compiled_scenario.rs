@@ -1,0 +1,218 @@
+//! A scenario compiled for search: packed states, compiled rules, utility tables.
+
+use super::compiled_rule::CompiledRule;
+use super::state_space::{StateIndex, StateSpace};
+use crate::Result;
+use crate::model::Scenario;
+
+/// Tolerance when comparing a utility with a reservation (CONTRACT.md: 1e-12).
+pub const RESERVATION_TOLERANCE: f64 = 1e-12;
+
+/// One party's utility, tabulated: `contrib[i][l] = weight_i · value_i[l]`.
+#[derive(Debug, Clone)]
+pub struct PartyUtility {
+    party: usize,
+    name: String,
+    contrib: Vec<Vec<f64>>,
+    reservation: f64,
+}
+
+impl PartyUtility {
+    /// Position of the party in the scenario.
+    pub fn party(&self) -> usize {
+        self.party
+    }
+
+    /// The party's id.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The reservation utility.
+    pub fn reservation(&self) -> f64 {
+        self.reservation
+    }
+
+    /// Weighted value of level `level` of issue `issue`.
+    #[inline]
+    pub fn contrib(&self, issue: usize, level: usize) -> f64 {
+        self.contrib[issue][level]
+    }
+
+    /// Utility of unpacked levels: summed in issue order from 0, then capped at 1, exactly
+    /// as [`crate::model::Preferences::utility`] does, so every engine agrees to the bit.
+    #[inline]
+    pub fn utility(&self, levels: &[usize]) -> f64 {
+        let mut u = 0.0;
+        for (i, &l) in levels.iter().enumerate() {
+            u += self.contrib[i][l];
+        }
+        u.min(1.0)
+    }
+
+    /// Whether `u` meets the reservation (within [`RESERVATION_TOLERANCE`]).
+    #[inline]
+    pub fn accepts(&self, u: f64) -> bool {
+        u >= self.reservation - RESERVATION_TOLERANCE
+    }
+}
+
+/// A scenario ready for search.
+///
+/// ```
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+/// assert_eq!(c.space().size() as u128, s.state_count());
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CompiledScenario {
+    space: StateSpace,
+    red_lines: Vec<CompiledRule>,
+    red_line_names: Vec<String>,
+    preconditions: Vec<CompiledRule>,
+    precondition_names: Vec<String>,
+    utilities: Vec<PartyUtility>,
+    status_quo: StateIndex,
+}
+
+impl CompiledScenario {
+    /// Compile `scenario` under `limits`.
+    ///
+    /// # Errors
+    /// [`crate::Error::TooManyStates`] when the space exceeds `limits.max_states`.
+    ///
+    /// # Complexity
+    /// O(Σ rule table sizes + Σ levels · parties).
+    pub fn new(scenario: &Scenario, limits: &crate::Limits) -> Result<CompiledScenario> {
+        let space = StateSpace::new(scenario, limits.max_states)?;
+        let compile = |c: &crate::model::Constraint| {
+            CompiledRule::new(c.rule().expr(), c.rule().issues(), &space)
+        };
+        let utilities = scenario
+            .parties()
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| {
+                let prefs = p.preferences()?;
+                let contrib = scenario
+                    .issues()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, issue)| {
+                        let w = prefs.weights()[i];
+                        let vals = &prefs.values()[i];
+                        (0..issue.levels().len())
+                            .map(|l| vals.get(l).map_or(0.0, |v| w * v))
+                            .collect()
+                    })
+                    .collect();
+                Some(PartyUtility {
+                    party: k,
+                    name: p.id().to_string(),
+                    contrib,
+                    reservation: prefs.reservation(),
+                })
+            })
+            .collect();
+        Ok(CompiledScenario {
+            red_lines: scenario.red_lines().map(compile).collect(),
+            red_line_names: scenario.red_lines().map(|c| c.name()).collect(),
+            preconditions: scenario.preconditions().map(compile).collect(),
+            precondition_names: scenario.preconditions().map(|c| c.name()).collect(),
+            utilities,
+            status_quo: space.encode(scenario.status_quo()),
+            space,
+        })
+    }
+
+    /// The state space.
+    pub fn space(&self) -> &StateSpace {
+        &self.space
+    }
+
+    /// Red lines, in scenario order.
+    pub fn red_lines(&self) -> &[CompiledRule] {
+        &self.red_lines
+    }
+
+    /// `party/id` of each red line.
+    pub fn red_line_names(&self) -> &[String] {
+        &self.red_line_names
+    }
+
+    /// Preconditions, in scenario order.
+    pub fn preconditions(&self) -> &[CompiledRule] {
+        &self.preconditions
+    }
+
+    /// `party/id` of each precondition.
+    pub fn precondition_names(&self) -> &[String] {
+        &self.precondition_names
+    }
+
+    /// Utilities of the parties that have one, in party order.
+    pub fn utilities(&self) -> &[PartyUtility] {
+        &self.utilities
+    }
+
+    /// The status quo, packed.
+    pub fn status_quo(&self) -> StateIndex {
+        self.status_quo
+    }
+
+    /// Whether unpacked levels meet every red line.
+    pub fn is_candidate(&self, levels: &[usize]) -> bool {
+        self.red_lines.iter().all(|r| r.eval_levels(levels))
+    }
+
+    /// Whether unpacked levels are acceptable: a candidate every party accepts.
+    pub fn is_acceptable(&self, levels: &[usize]) -> bool {
+        self.is_candidate(levels) && self.utilities.iter().all(|u| u.accepts(u.utility(levels)))
+    }
+
+    /// Whether unpacked levels meet every precondition.
+    pub fn meets_preconditions(&self, levels: &[usize]) -> bool {
+        self.preconditions.iter().all(|r| r.eval_levels(levels))
+    }
+
+    /// Every party's utility at unpacked levels, in [`Self::utilities`] order.
+    pub fn utilities_at(&self, levels: &[usize]) -> Vec<f64> {
+        self.utilities.iter().map(|u| u.utility(levels)).collect()
+    }
+
+    /// A copy with some red lines and preconditions left out (`keep_*[k]` false drops
+    /// constraint `k`), for explanations and what-if analysis.
+    pub fn with_constraints(
+        &self,
+        keep_red_lines: &[bool],
+        keep_preconditions: &[bool],
+    ) -> CompiledScenario {
+        let pick = |rules: &[CompiledRule],
+                    names: &[String],
+                    keep: &[bool]|
+         -> (Vec<CompiledRule>, Vec<String>) {
+            rules
+                .iter()
+                .zip(names)
+                .zip(keep)
+                .filter(|(_, k)| **k)
+                .map(|((r, n), _)| (r.clone(), n.clone()))
+                .unzip()
+        };
+        let (red_lines, red_line_names) =
+            pick(&self.red_lines, &self.red_line_names, keep_red_lines);
+        let (preconditions, precondition_names) = pick(
+            &self.preconditions,
+            &self.precondition_names,
+            keep_preconditions,
+        );
+        CompiledScenario {
+            red_lines,
+            red_line_names,
+            preconditions,
+            precondition_names,
+            ..self.clone()
+        }
+    }
+}
