@@ -368,6 +368,23 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A constraint named on the command line or in an API call does not exist.
+    #[error("no red line or precondition `{name}`{}", help.as_ref().map_or(String::new(), |h| format!("; {h}")))]
+    UnknownConstraintName {
+        /// The name as given (`party/id`).
+        name: String,
+        /// A near name, if any.
+        help: Option<String>,
+    },
+    /// A file could not be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// An input file (scenario, timeline) has problems; each is positioned.
     #[error("{0}")]
     Invalid(Diagnostics),

@@ -73,6 +73,7 @@ pub mod error;
 pub mod graph;
 pub mod io;
 pub mod model;
+pub mod report;
 pub mod space;
 mod suggest;
 

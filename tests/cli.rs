@@ -98,3 +98,132 @@ fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+#[test]
+fn zones_json_has_the_contract_shape() {
+    let (code, out, err) = dealzone(&["zones", "seeds/wage_round.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["states"], 486);
+    assert_eq!(v["candidates"], 30);
+    assert_eq!(v["acceptable"], 29);
+    let zones = v["zones"].as_array().unwrap();
+    assert_eq!(zones.len(), 1);
+    assert_eq!(zones[0]["size"], 29);
+    let boxes = zones[0]["boxes"].as_array().unwrap();
+    assert!(
+        boxes
+            .iter()
+            .all(|b| b["wage"].as_array().unwrap().len() == 2)
+    );
+    assert!(zones[0]["utility"]["union"].is_array());
+    // The conciliator has no utility and is not listed.
+    assert!(zones[0]["utility"].get("conciliator").is_none());
+    // Same engine result either way.
+    let (_, brute, _) = dealzone(&[
+        "zones",
+        "seeds/wage_round.toml",
+        "--json",
+        "--engine",
+        "brute",
+    ]);
+    let (_, bnb, _) = dealzone(&[
+        "zones",
+        "seeds/wage_round.toml",
+        "--json",
+        "--engine",
+        "bnb",
+    ]);
+    assert_eq!(brute, bnb);
+    assert_eq!(brute, out);
+}
+
+#[test]
+fn path_json_has_the_contract_shape_and_dot_is_written() {
+    let dot = std::env::temp_dir().join(format!("dealzone-test-{}.dot", std::process::id()));
+    let (code, out, err) = dealzone(&[
+        "path",
+        "seeds/wage_round.toml",
+        "--json",
+        "--dot",
+        dot.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status_quo"]["wage"], "freeze");
+    let p = &v["paths"][0];
+    assert_eq!(p["zone"], 0);
+    assert_eq!(p["reachable"], true);
+    assert!(p["cost"].as_f64().unwrap() > 0.0);
+    assert_eq!(p["blocked_by"], serde_json::json!([]));
+    let step = &p["steps"][0];
+    for key in ["issue", "from", "to", "conceders"] {
+        assert!(step.get(key).is_some(), "{key}");
+    }
+    let graph = std::fs::read_to_string(&dot).unwrap();
+    let _ = std::fs::remove_file(&dot);
+    assert!(
+        graph.starts_with("digraph") && graph.contains("status quo") && graph.contains("penwidth")
+    );
+}
+
+#[test]
+fn every_russia_ukraine_snapshot_reads_plainly() {
+    for date in [
+        "2022-04-15",
+        "2023-12-26",
+        "2024-02-08",
+        "2024-09-12",
+        "2025-02-06",
+        "2025-04-22",
+    ] {
+        let (code, out, err) =
+            dealzone(&["zones", "seeds/russia_ukraine/timeline.toml", "--at", date]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains(date)
+                && out.contains("No deal zone: the red lines cannot all hold at once."),
+            "{out}"
+        );
+        let (code, out, err) =
+            dealzone(&["path", "seeds/russia_ukraine/timeline.toml", "--at", date]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("status quo:"), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    }
+    // What if Russia dropped its territorial red line? In February 2025 its own arms
+    // precondition walls the zone off; by April 2025 it is gone and the zone is reachable.
+    let (_, feb, _) = dealzone(&[
+        "path",
+        "seeds/russia_ukraine/timeline.toml",
+        "--at",
+        "2025-02-06",
+        "--without",
+        "russia/keep_territory",
+    ]);
+    assert!(
+        feb.contains("unreachable") && feb.contains("russia/arms_stop_before_talks"),
+        "{feb}"
+    );
+    let (_, apr, _) = dealzone(&[
+        "path",
+        "seeds/russia_ukraine/timeline.toml",
+        "--without",
+        "russia/keep_territory",
+    ]);
+    assert!(
+        apr.contains("Zone 0 (214 states):") && apr.contains("deal:"),
+        "{apr}"
+    );
+    let (code, _, err) = dealzone(&[
+        "zones",
+        "seeds/wage_round.toml",
+        "--without",
+        "union/no_such",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no red line or precondition `union/no_such`"),
+        "{err}"
+    );
+}

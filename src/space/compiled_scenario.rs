@@ -181,6 +181,39 @@ impl CompiledScenario {
         self.utilities.iter().map(|u| u.utility(levels)).collect()
     }
 
+    /// A copy without the red lines and preconditions named (`party/id`): what-if
+    /// analysis ("what if Russia dropped this red line?").
+    ///
+    /// # Errors
+    /// [`crate::Error::UnknownConstraintName`], with a near name when there is one.
+    pub fn without(&self, names: &[&str]) -> Result<CompiledScenario> {
+        for n in names {
+            let known = self
+                .red_line_names
+                .iter()
+                .chain(&self.precondition_names)
+                .any(|k| k == n);
+            if !known {
+                return Err(crate::Error::UnknownConstraintName {
+                    name: n.to_string(),
+                    help: crate::suggest::did_you_mean(
+                        n,
+                        self.red_line_names
+                            .iter()
+                            .chain(&self.precondition_names)
+                            .map(String::as_str),
+                    ),
+                });
+            }
+        }
+        let keep = |all: &[String]| {
+            all.iter()
+                .map(|k| !names.contains(&k.as_str()))
+                .collect::<Vec<_>>()
+        };
+        Ok(self.with_constraints(&keep(&self.red_line_names), &keep(&self.precondition_names)))
+    }
+
     /// A copy with some red lines and preconditions left out (`keep_*[k]` false drops
     /// constraint `k`), for explanations and what-if analysis.
     pub fn with_constraints(

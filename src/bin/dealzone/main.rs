@@ -1,11 +1,12 @@
 //! The `dealzone` command line: a thin layer over the library.
 
+mod analyse;
 mod check;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use dealzone::model::Date;
 
 /// Rule-based negotiation analysis: deal zones, concession paths, bargaining, stability.
@@ -14,6 +15,47 @@ use dealzone::model::Date;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// What every analysis command takes.
+#[derive(Debug, Args)]
+pub struct Input {
+    /// Scenario or timeline TOML file.
+    pub file: PathBuf,
+    /// For a timeline: analyse the scenario in force on this date (default: the latest).
+    #[arg(long, value_parser = parse_date)]
+    pub at: Option<Date>,
+    /// Print JSON instead of a readable report.
+    #[arg(long)]
+    pub json: bool,
+    /// Leave out this red line or precondition (`party/id`; repeatable): what-if analysis.
+    #[arg(long, value_name = "PARTY/ID")]
+    pub without: Vec<String>,
+    /// Refuse state spaces larger than this.
+    #[arg(long, default_value_t = dealzone::Limits::default().max_states)]
+    pub max_states: u64,
+}
+
+/// Which zone search to run.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EngineArg {
+    /// Brute force on small spaces, branch and bound on large ones.
+    Auto,
+    /// Scan every state.
+    Brute,
+    /// Branch and bound.
+    Bnb,
+}
+
+/// What a path minimises.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CostArg {
+    /// Total concession: the sum of every party's utility drops (the default).
+    Total,
+    /// Fewest one-rung moves.
+    Steps,
+    /// Fairest: the smallest largest single-party concession.
+    Fair,
 }
 
 #[derive(Debug, Subcommand)]
@@ -29,6 +71,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find the deal zones: connected regions of states every party accepts.
+    Zones {
+        #[command(flatten)]
+        input: Input,
+        /// Zone search engine.
+        #[arg(long, value_enum, default_value = "auto")]
+        engine: EngineArg,
+    },
+    /// Find the concession path from the status quo into each deal zone.
+    Path {
+        #[command(flatten)]
+        input: Input,
+        /// What the path minimises.
+        #[arg(long, value_enum, default_value = "total")]
+        cost: CostArg,
+        /// Write the status quo's neighbourhood and the paths as Graphviz DOT.
+        #[arg(long)]
+        dot: Option<PathBuf>,
+    },
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -39,6 +100,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, at, json } => check::run(&file, at, json),
+        Command::Zones { input, engine } => analyse::zones(&input, engine),
+        Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
     };
     match result {
         Ok(out) => {

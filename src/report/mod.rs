@@ -1,0 +1,6 @@
+//! Outputs: the contract's JSON documents and readable tables. The command line only
+//! prints what these functions return.
+
+pub mod dot;
+pub mod json;
+pub mod text;

@@ -1,0 +1,243 @@
+//! Readable reports for the terminal, under 80 columns where the names allow.
+
+use std::fmt::Write;
+
+use crate::analysis::path::{CostModel, ZonePath};
+use crate::analysis::zone::{LevelBox, Zones};
+use crate::model::Scenario;
+use crate::space::{CompiledScenario, StateIndex};
+
+/// Boxes shown per zone before "… and N more".
+const BOXES_SHOWN: usize = 6;
+
+fn title(s: &Scenario) -> String {
+    match s.date() {
+        Some(d) => format!("{} ({d})", s.name()),
+        None => s.name().to_string(),
+    }
+}
+
+/// `issue=level, …` for a state; with `base`, only the issues that differ from it.
+pub fn state(
+    s: &Scenario,
+    c: &CompiledScenario,
+    st: StateIndex,
+    base: Option<StateIndex>,
+) -> String {
+    let levels = c.space().decode(st);
+    let base = base.map(|b| c.space().decode(b));
+    let parts: Vec<String> = s
+        .level_names(&levels)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| base.as_ref().is_none_or(|b| b[*i] != levels[*i]))
+        .map(|(_, (i, l))| format!("{i}={l}"))
+        .collect();
+    if parts.is_empty() {
+        "(no change)".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn level_box(s: &Scenario, b: &LevelBox) -> String {
+    let parts: Vec<String> = s
+        .issues()
+        .iter()
+        .zip(b)
+        .filter(|(issue, (lo, hi))| !(*lo == 0 && *hi + 1 == issue.levels().len()))
+        .map(|(issue, &(lo, hi))| {
+            let (l, h) = (issue.levels()[lo].id(), issue.levels()[hi].id());
+            if lo == hi {
+                format!("{}={l}", issue.id())
+            } else {
+                format!("{}={l}..{h}", issue.id())
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        "every state".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Wrap `items` joined by `sep` at 78 columns: the first line starts with `first`, the
+/// others are indented to line up under it.
+fn wrap(items: &[String], sep: &str, first: &str) -> String {
+    let lead = first.chars().take_while(|c| *c == ' ').count();
+    let indent = " ".repeat(lead + 2);
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut fresh = true;
+    for (k, it) in items.iter().enumerate() {
+        let piece = if k + 1 < items.len() {
+            format!("{it}{sep}")
+        } else {
+            it.clone()
+        };
+        if !fresh && line.chars().count() + piece.trim_end().chars().count() > 78 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.clone();
+        }
+        line.push_str(&piece);
+        fresh = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+/// The `zones` report.
+pub fn zones(s: &Scenario, c: &CompiledScenario, z: &Zones) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", title(s));
+    let _ = writeln!(o, "  {:>14} states", z.states);
+    let _ = writeln!(o, "  {:>14} candidates (meet every red line)", z.candidates);
+    let _ = writeln!(
+        o,
+        "  {:>14} acceptable (candidates every party prefers to no deal)",
+        z.acceptable.len()
+    );
+    if z.zones.is_empty() {
+        let why = if z.candidates == 0 {
+            "the red lines cannot all hold at once"
+        } else {
+            "every candidate leaves some party below its reservation"
+        };
+        let _ = writeln!(o, "\nNo deal zone: {why}.");
+        return o;
+    }
+    let _ = writeln!(
+        o,
+        "\n{} deal zone{} (connected by one-rung moves), largest first:",
+        z.zones.len(),
+        if z.zones.len() == 1 { "" } else { "s" }
+    );
+    for (k, zone) in z.zones.iter().enumerate() {
+        let _ = writeln!(o, "\nZone {k}: {} states", zone.size());
+        let ranges: Vec<String> = c
+            .utilities()
+            .iter()
+            .zip(&zone.utility)
+            .map(|(u, (lo, hi))| format!("{} {lo:.3}-{hi:.3}", u.name()))
+            .collect();
+        o.push_str(&wrap(&ranges, ", ", "  utility: "));
+        let _ = writeln!(
+            o,
+            "  as {} box{} (issues not listed are free):",
+            zone.boxes.len(),
+            if zone.boxes.len() == 1 { "" } else { "es" }
+        );
+        for b in zone.boxes.iter().take(BOXES_SHOWN) {
+            let parts: Vec<String> = level_box(s, b).split(", ").map(str::to_string).collect();
+            o.push_str(&wrap(&parts, ", ", "    - "));
+        }
+        if zone.boxes.len() > BOXES_SHOWN {
+            let _ = writeln!(
+                o,
+                "    … and {} more (--json lists all)",
+                zone.boxes.len() - BOXES_SHOWN
+            );
+        }
+    }
+    o
+}
+
+/// The `path` report.
+pub fn paths(
+    s: &Scenario,
+    c: &CompiledScenario,
+    z: &Zones,
+    paths: &[ZonePath],
+    model: CostModel,
+) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", title(s));
+    let sq: Vec<String> = state(s, c, c.status_quo(), None)
+        .split(", ")
+        .map(str::to_string)
+        .collect();
+    o.push_str(&wrap(&sq, ", ", "status quo: "));
+    if !c.meets_preconditions(&c.space().decode(c.status_quo())) {
+        let broken: Vec<String> = c
+            .preconditions()
+            .iter()
+            .zip(c.precondition_names())
+            .filter(|(r, _)| !r.eval_levels(&c.space().decode(c.status_quo())))
+            .map(|(_, n)| n.clone())
+            .collect();
+        o.push_str(&wrap(&broken, ", ", "the status quo itself breaks: "));
+    }
+    if paths.is_empty() {
+        let _ = writeln!(o, "\nNo deal zone, so no path (see `dealzone zones`).");
+        return o;
+    }
+    let unit = match model {
+        CostModel::TotalConcession => "total concession",
+        CostModel::FewestSteps => "steps",
+        CostModel::Fairest => "largest single-party concession",
+    };
+    let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
+    for p in paths {
+        let size = z.zones[p.zone].size();
+        if !p.reachable {
+            let _ = writeln!(
+                o,
+                "\nZone {} ({size} states): unreachable from the status quo.",
+                p.zone
+            );
+            o.push_str(&wrap(
+                &p.blocked_by,
+                ", ",
+                "  walled off by the preconditions: ",
+            ));
+            continue;
+        }
+        let cost = p.cost.unwrap_or(0.0);
+        let _ = writeln!(
+            o,
+            "\nZone {} ({size} states): {} step{}, {unit} {}",
+            p.zone,
+            p.steps.len(),
+            if p.steps.len() == 1 { "" } else { "s" },
+            if model == CostModel::FewestSteps {
+                format!("{cost}")
+            } else {
+                format!("{cost:.3}")
+            }
+        );
+        for (k, st) in p.steps.iter().enumerate() {
+            let issue = &s.issues()[st.issue];
+            let who: Vec<&str> = st.conceders.iter().map(|&q| names[q]).collect();
+            let _ = writeln!(
+                o,
+                "  {:>2}. {}: {} -> {}{}",
+                k + 1,
+                issue.id(),
+                issue.levels()[st.from].id(),
+                issue.levels()[st.to].id(),
+                if who.is_empty() {
+                    "  (no one concedes)".to_string()
+                } else {
+                    format!("  (concedes: {})", who.join(", "))
+                }
+            );
+        }
+        let per: Vec<String> = names
+            .iter()
+            .zip(&p.concessions)
+            .map(|(n, x)| format!("{n} {x:.3}"))
+            .collect();
+        o.push_str(&wrap(&per, ", ", "  each party concedes: "));
+        if let Some(&end) = p.states.last() {
+            let parts: Vec<String> = state(s, c, end, Some(c.status_quo()))
+                .split(", ")
+                .map(str::to_string)
+                .collect();
+            o.push_str(&wrap(&parts, ", ", "  deal: "));
+        }
+    }
+    o
+}
