@@ -9,8 +9,14 @@
 //! - [`model`]: scenarios, issues, parties, constraints, the [rule language](model::rule),
 //!   behaviour rules and [timelines](model::Timeline).
 //! - [`io`]: reading scenario and timeline TOML files; errors point at `file:line:column`.
-//! - [`space`]: packed states ([`space::StateSpace`]) and rules compiled for them
-//!   ([`space::CompiledRule`]).
+//! - [`space`]: packed states ([`space::StateSpace`]), rules compiled for them
+//!   ([`space::CompiledRule`]) and whole scenarios compiled for search
+//!   ([`space::CompiledScenario`]).
+//! - [`graph`]: the implicit concession graph, with petgraph's visit traits.
+//! - [`analysis`]: [deal zones](analysis::zone) (brute force and branch and bound) and
+//!   [concession paths](analysis::path) (three cost models).
+//! - [`report`]: the contract's JSON, readable text, Graphviz DOT.
+//! - [`Limits`]: resource limits; breaking one is a typed error.
 //! - [`error`]: typed errors and diagnostics.
 //!
 //! ## A first scenario
