@@ -214,6 +214,19 @@ impl CompiledScenario {
         Ok(self.with_constraints(&keep(&self.red_line_names), &keep(&self.precondition_names)))
     }
 
+    /// A copy in which only the reservations with `keep[p]` true count (the others drop to
+    /// 0, which every utility meets). With all false, the acceptable states are exactly the
+    /// candidates.
+    pub fn with_reservations(&self, keep: &[bool]) -> CompiledScenario {
+        let mut out = self.clone();
+        for (u, &k) in out.utilities.iter_mut().zip(keep) {
+            if !k {
+                u.reservation = 0.0;
+            }
+        }
+        out
+    }
+
     /// A copy with some red lines and preconditions left out (`keep_*[k]` false drops
     /// constraint `k`), for explanations and what-if analysis.
     pub fn with_constraints(
