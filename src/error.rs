@@ -376,6 +376,12 @@ pub enum Error {
         /// A near name, if any.
         help: Option<String>,
     },
+    /// `--at` was given for a file that is a scenario, not a timeline.
+    #[error("`--at` picks a date in a timeline, but `{}` is a single scenario", path.display())]
+    NotATimeline {
+        /// The file.
+        path: PathBuf,
+    },
     /// A file could not be written.
     #[error("cannot write `{}`: {source}", path.display())]
     Write {

@@ -12,13 +12,21 @@ pub fn did_you_mean<'a>(
     nearest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// Names longer than this get no suggestion.
+const MAX_SUGGEST_LEN: usize = 64;
+
 /// The candidate nearest to `name`, if any is near enough (see [`did_you_mean`]).
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let len = name.chars().count();
+    // Long names are not typos of short ones, and edit distance is quadratic in length.
+    if len > MAX_SUGGEST_LEN {
+        return None;
+    }
     let lower = name.to_lowercase();
-    let limit = (name.chars().count() / 3).max(1);
+    let limit = (len / 3).max(1);
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
-        if c == name {
+        if c == name || c.chars().count().abs_diff(len) > limit {
             continue;
         }
         let d = if c.to_lowercase() == lower {

@@ -16,7 +16,8 @@ struct Expectation {
 }
 
 fn expectation(text: &str) -> Expectation {
-    let mut lines = text.lines();
+    // A fixture may start with a byte-order mark (the BOM fixture does).
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
     let first = lines
         .next()
         .and_then(|l| l.strip_prefix("# expect: "))

@@ -67,7 +67,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Party and constraint ids: names without `/`.
-    fn id(&mut self, what: &str, name: &Spanned<String>) -> bool {
+    pub fn id(&mut self, what: &str, name: &Spanned<String>) -> bool {
         if !self.name(what, name) {
             return false;
         }
@@ -172,9 +172,10 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let mut ok = name_ok;
-            for (k, l) in levels.iter().enumerate() {
+            let mut seen = std::collections::HashSet::new();
+            for l in levels {
                 ok &= self.name("level", l);
-                if levels[..k].iter().any(|m| m.get_ref() == l.get_ref()) {
+                if !seen.insert(l.get_ref().as_str()) {
                     self.error(
                         l.span(),
                         ErrorKind::DuplicateId {
@@ -303,7 +304,6 @@ impl<'a> Builder<'a> {
         let role = p.role.as_ref().and_then(|r| self.role(r));
         let preferences = self.preferences(
             &id,
-            raw.span(),
             p.weights.as_ref(),
             p.values.as_ref(),
             p.reservation.as_ref(),
@@ -377,8 +377,9 @@ impl<'a> Builder<'a> {
     }
 
     fn unique_ids(&mut self, ids: &[&Spanned<String>], what: &str) {
-        for (k, id) in ids.iter().enumerate() {
-            if ids[..k].iter().any(|o| o.get_ref() == id.get_ref()) {
+        let mut seen = std::collections::HashSet::new();
+        for id in ids {
+            if !seen.insert(id.get_ref().as_str()) {
                 self.error(
                     id.span(),
                     ErrorKind::DuplicateId {
@@ -507,7 +508,6 @@ impl<'a> Builder<'a> {
     pub fn preferences(
         &mut self,
         party: &str,
-        party_span: Range<usize>,
         weights: Option<&RawWeights>,
         values: Option<&RawValues>,
         reservation: Option<&Spanned<f64>>,
@@ -544,7 +544,6 @@ impl<'a> Builder<'a> {
                 None
             }
             (Some(w), Some(v)) => {
-                let _ = party_span;
                 let weights = self.weights(party, w, issues);
                 let values = self.values(party, v, issues, None);
                 let reservation = match reservation {

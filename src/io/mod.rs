@@ -40,6 +40,6 @@ pub fn load_document(path: impl AsRef<Path>) -> Result<Document> {
 
 /// A timeline has a top-level `base` key; anything that does not parse is left to the
 /// scenario reader, which reports the syntax error.
-fn is_timeline(text: &str) -> bool {
+pub(crate) fn is_timeline(text: &str) -> bool {
     toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("base"))
 }

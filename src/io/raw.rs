@@ -177,3 +177,24 @@ pub(crate) struct RawChange {
     pub then: Option<Spanned<String>>,
     pub after_round: Option<Spanned<i64>>,
 }
+
+impl RawChange {
+    /// Every op-specific field with its span when present. A field added to the struct
+    /// must be listed here, or no op will accept it.
+    pub fn fields(&self) -> [(&'static str, Option<std::ops::Range<usize>>); 12] {
+        [
+            ("party", self.party.as_ref().map(Spanned::span)),
+            ("id", self.id.as_ref().map(Spanned::span)),
+            ("rule", self.rule.as_ref().map(Spanned::span)),
+            ("priority", self.priority.as_ref().map(Spanned::span)),
+            ("role", self.role.as_ref().map(Spanned::span)),
+            ("weights", self.weights.as_ref().map(Spanned::span)),
+            ("values", self.values.as_ref().map(Spanned::span)),
+            ("reservation", self.reservation.as_ref().map(Spanned::span)),
+            ("status_quo", self.status_quo.as_ref().map(Spanned::span)),
+            ("when", self.when.as_ref().map(Spanned::span)),
+            ("then", self.then.as_ref().map(Spanned::span)),
+            ("after_round", self.after_round.as_ref().map(Spanned::span)),
+        ]
+    }
+}

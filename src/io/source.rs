@@ -13,9 +13,13 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Wrap `text` read from `name`.
+    /// Wrap `text` read from `name`. A leading byte-order mark is dropped, so columns on the
+    /// first line count from the first visible character.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
+        let mut text = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
@@ -44,7 +48,10 @@ impl SourceFile {
             .line_starts
             .get(line_idx + 1)
             .map_or(self.text.len(), |&e| e - 1);
+        // A `\r` before the line end is not shown; a span starting on it (or on the `\n`)
+        // points just past the visible text.
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        let start = start.min(line_start + line_text.len());
         let column = self.text[line_start..start].chars().count() + 1;
         let end = floor_char_boundary(
             &self.text,
@@ -173,6 +180,18 @@ mod tests {
         let loc = f.locate(11..14);
         assert_eq!((loc.line, loc.column, loc.width), (2, 5, 3));
         assert_eq!(loc.line_text, "né = \"x\"");
+    }
+
+    #[test]
+    fn spans_on_a_carriage_return_stay_on_their_line() {
+        let f = SourceFile::new("f.toml", "name = \"x\r\nb = 1\r\n");
+        let loc = f.locate(9..11);
+        assert_eq!(
+            (loc.line, loc.column, loc.line_text.as_str()),
+            (1, 10, "name = \"x")
+        );
+        let f = SourceFile::new("f.toml", "\u{feff}name = 5");
+        assert_eq!(f.locate(7..8).column, 8);
     }
 
     #[test]

@@ -79,6 +79,20 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
         }
         Err(e) => return Err(e),
     };
+    if super::is_timeline(&base_text) {
+        let mut b = Builder::new(src);
+        b.error(
+            raw.base.span(),
+            ErrorKind::Toml {
+                message: format!(
+                    "base `{}` is a timeline; a timeline's base must be a scenario",
+                    raw.base.get_ref()
+                ),
+            },
+            None,
+        );
+        return Err(invalid(b.diags));
+    }
     let base_src = SourceFile::new(base_path.display().to_string(), base_text);
     let base = scenario_file::parse_source(&base_src)?;
 
@@ -151,6 +165,21 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
             origin: Some(b.origin(raw_change.span())),
         });
     }
+    for n in &raw.snapshot {
+        if let Ok(d) = n.get_ref().date.get_ref().parse::<Date>()
+            && !snapshots.iter().any(|(s, _)| *s == d)
+        {
+            b.error(
+                n.get_ref().date.span(),
+                ErrorKind::Toml {
+                    message: format!(
+                        "`[[snapshot]]` note dated {d}, but no change (nor the base) is dated {d}"
+                    ),
+                },
+                None,
+            );
+        }
+    }
     if !b.diags.is_empty() {
         return Err(invalid(b.diags));
     }
@@ -185,20 +214,7 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
         );
         return None;
     };
-    let present: [(&str, Option<std::ops::Range<usize>>); 12] = [
-        ("party", c.party.as_ref().map(Spanned::span)),
-        ("id", c.id.as_ref().map(Spanned::span)),
-        ("rule", c.rule.as_ref().map(Spanned::span)),
-        ("priority", c.priority.as_ref().map(Spanned::span)),
-        ("role", c.role.as_ref().map(Spanned::span)),
-        ("weights", c.weights.as_ref().map(Spanned::span)),
-        ("values", c.values.as_ref().map(Spanned::span)),
-        ("reservation", c.reservation.as_ref().map(Spanned::span)),
-        ("status_quo", c.status_quo.as_ref().map(Spanned::span)),
-        ("when", c.when.as_ref().map(Spanned::span)),
-        ("then", c.then.as_ref().map(Spanned::span)),
-        ("after_round", c.after_round.as_ref().map(Spanned::span)),
-    ];
+    let present = c.fields();
     let mut ok = true;
     for (field, span) in &present {
         let allowed = required.contains(field) || optional.contains(field);
@@ -488,16 +504,7 @@ fn add_party(
         return None;
     }
     let id = name.get_ref().clone();
-    if crate::model::check_name("party id", &id).is_err() || id.contains('/') {
-        b.error(
-            name.span(),
-            ErrorKind::InvalidName {
-                what: "party id".into(),
-                name: id.escape_debug().to_string(),
-                reason: "party ids are non-empty, without control characters or `/`".into(),
-            },
-            None,
-        );
+    if !b.id("party id", name) {
         return None;
     }
     let role = match &c.role {
@@ -506,7 +513,6 @@ fn add_party(
     };
     let preferences = b.preferences(
         &id,
-        name.span(),
         c.weights.as_ref(),
         c.values.as_ref(),
         c.reservation.as_ref(),

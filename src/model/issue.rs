@@ -61,9 +61,10 @@ impl Issue {
         if levels.is_empty() {
             return Err(ErrorKind::EmptyLevels { issue: id });
         }
-        for (k, l) in levels.iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        for l in &levels {
             check_name("level", &l.id)?;
-            if levels[..k].iter().any(|m| m.id == l.id) {
+            if !seen.insert(l.id.as_str()) {
                 return Err(ErrorKind::DuplicateId {
                     what: format!("level of issue `{id}`"),
                     id: l.id.clone(),

@@ -24,7 +24,7 @@ use crate::error::Result;
 /// values = { wage = [0, 0.5, 1] }
 /// red_lines = [{ id = "no_freeze", rule = "wage >= plus2" }]
 /// "#, "wage.toml").unwrap();
-/// assert_eq!(s.state_count(), 3);
+/// assert_eq!(s.state_count(), Some(3));
 /// assert_eq!(s.red_lines().next().unwrap().name(), "union/no_freeze");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -116,11 +116,11 @@ impl Scenario {
         self.party(party)?.constraint(id)
     }
 
-    /// Number of states: the product of the issues' level counts (saturating).
-    pub fn state_count(&self) -> u128 {
+    /// Number of states: the product of the issues' level counts; `None` beyond `u128`.
+    pub fn state_count(&self) -> Option<u128> {
         self.issues
             .iter()
-            .fold(1u128, |acc, i| acc.saturating_mul(i.levels().len() as u128))
+            .try_fold(1u128, |acc, i| acc.checked_mul(i.levels().len() as u128))
     }
 
     /// The level ids of an unpacked state, in issue order.

@@ -291,12 +291,23 @@ impl Timeline {
         crate::io::timeline_file::load(path.as_ref())
     }
 
+    /// Parse a timeline from TOML text; `file` names it in errors and its `base` is read
+    /// relative to `dir`.
+    ///
+    /// # Errors
+    /// As [`Timeline::load`].
+    pub fn from_toml_str(text: &str, file: &str, dir: &Path) -> Result<Timeline> {
+        let src = crate::io::SourceFile::new(file, text);
+        crate::io::timeline_file::parse_source(&src, &dir.join(file))
+    }
+
     /// The timeline's name.
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The base scenario.
+    /// The scenario in force on the base date: the base file, plus any changes dated that
+    /// same day.
     pub fn base(&self) -> &Scenario {
         &self.snapshots[0].1
     }

@@ -227,6 +227,15 @@ impl CompiledScenario {
         out
     }
 
+    /// A copy with the red lines replaced by `rules` (same count and order), for trying a
+    /// softened red line.
+    pub fn with_red_line_rules(&self, rules: Vec<CompiledRule>) -> CompiledScenario {
+        CompiledScenario {
+            red_lines: rules,
+            ..self.clone()
+        }
+    }
+
     /// A copy with some red lines and preconditions left out (`keep_*[k]` false drops
     /// constraint `k`), for explanations and what-if analysis.
     pub fn with_constraints(

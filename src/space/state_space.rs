@@ -46,6 +46,13 @@ impl StateSpace {
         let mut size: u64 = 1;
         let mut exact: u128 = 1;
         let mut overflow = false;
+        if radices.contains(&0) {
+            // An issue without levels has no states; scenarios never have one.
+            return Err(Error::TooManyStates {
+                states: 0,
+                limit: max_states,
+            });
+        }
         for &r in radices {
             exact = exact.saturating_mul(r as u128);
             match size.checked_mul(r as u64) {

@@ -14,6 +14,9 @@ use crate::{CostArg, EngineArg, Input};
 /// The scenario a command analyses: the file itself, or a timeline's snapshot.
 pub fn scenario(input: &Input) -> Result<Scenario> {
     match load_document(&input.file)? {
+        Document::Scenario(_) if input.at.is_some() => Err(Error::NotATimeline {
+            path: input.file.clone(),
+        }),
         Document::Scenario(s) => Ok(s),
         Document::Timeline(t) => match input.at {
             Some(d) => t.at(d).cloned(),

@@ -13,7 +13,8 @@ use serde::Serialize;
 struct Counts {
     issues: usize,
     parties: usize,
-    states: u128,
+    /// `null` when the count exceeds 2^128.
+    states: Option<u128>,
     red_lines: usize,
     preconditions: usize,
     name: String,
@@ -36,7 +37,12 @@ impl Counts {
     fn line(&self) -> String {
         format!(
             "{} issues, {} parties, {} states, {} red lines, {} preconditions",
-            self.issues, self.parties, self.states, self.red_lines, self.preconditions
+            self.issues,
+            self.parties,
+            self.states
+                .map_or("more than 3.4e38".to_string(), |n| n.to_string()),
+            self.red_lines,
+            self.preconditions
         )
     }
 }
@@ -52,6 +58,11 @@ struct TimelineJson {
 pub fn run(path: &Path, at: Option<Date>, json: bool) -> Result<String> {
     let mut out = String::new();
     match load_document(path)? {
+        Document::Scenario(_) if at.is_some() => {
+            return Err(dealzone::Error::NotATimeline {
+                path: path.to_path_buf(),
+            });
+        }
         Document::Scenario(s) => {
             let c = Counts::of(&s);
             if json {

@@ -173,22 +173,6 @@ pub fn resolve(expr: &ParsedExpr, issues: &[Issue]) -> Result<ResolvedExpr, Rule
         Expr::Const(b) => Expr::Const(*b),
         Expr::Compare { issue, op, level } => {
             let i = find_issue(issue, issues)?;
-            if let Some(other) = issues.iter().find(|x| x.id() == level.text)
-                && issues[i].level_index(&level.text).is_none()
-            {
-                return Err(RuleError {
-                    span: level.span.clone(),
-                    kind: ErrorKind::IssueComparedWithIssue {
-                        lhs: issue.text.clone(),
-                        rhs: other.id().to_string(),
-                    },
-                    help: Some(format!(
-                        "compare `{}` with one of its levels: {}",
-                        issue.text,
-                        list_levels(&issues[i])
-                    )),
-                });
-            }
             Expr::Compare {
                 issue: i,
                 op: *op,
@@ -256,6 +240,20 @@ fn find_level(issue: usize, name: &Name, issues: &[Issue]) -> Result<usize, Rule
     let it = &issues[issue];
     if let Some(l) = it.level_index(&name.text) {
         return Ok(l);
+    }
+    if let Some(other) = issues.iter().find(|x| x.id() == name.text) {
+        return Err(RuleError {
+            span: name.span.clone(),
+            kind: ErrorKind::IssueComparedWithIssue {
+                lhs: it.id().to_string(),
+                rhs: other.id().to_string(),
+            },
+            help: Some(format!(
+                "compare `{}` with one of its levels: {}",
+                it.id(),
+                list_levels(it)
+            )),
+        });
     }
     if let Some(owner) = issues.iter().find(|x| x.level_index(&name.text).is_some()) {
         return Err(RuleError {

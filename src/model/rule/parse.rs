@@ -16,9 +16,10 @@ use super::RuleError;
 use super::ast::{BinOp, Expr, Name, ParsedExpr};
 use super::lex::{Tok, Token, tokenize};
 
-/// Deepest syntax tree a rule may build. Evaluation, printing and dropping recurse over
-/// the tree, so the bound keeps hostile input from exhausting the stack.
-pub const MAX_DEPTH: usize = 200;
+/// Deepest syntax tree a rule may build (a chain `a or b or …` of n terms is n deep).
+/// Evaluation, printing and dropping recurse over the tree, so the bound keeps hostile
+/// input from exhausting the stack.
+pub const MAX_DEPTH: usize = 1000;
 
 /// Parse a rule into its syntax tree.
 pub fn parse(src: &str) -> Result<ParsedExpr, RuleError> {
@@ -91,7 +92,10 @@ impl Parser {
             let start = self.tokens.get(span_from).map_or(0, |t| t.span.start);
             return Err(RuleError::syntax(
                 start..start + 1,
-                format!("rule nested too deeply (more than {MAX_DEPTH} levels)"),
+                format!(
+                    "rule nested too deeply (more than {MAX_DEPTH} levels); for long lists of \
+                     alternatives write `issue in {{a, b, …}}`"
+                ),
             ));
         }
         Ok(())
@@ -191,9 +195,8 @@ impl Parser {
                 };
                 self.comparison(issue)
             }
-            other => {
+            _ => {
                 self.pos -= 1;
-                let _ = other;
                 Err(self.error_here("a comparison, `not`, `true`, `false` or `(`"))
             }
         }
