@@ -130,6 +130,9 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     assert!(parse(&chain).is_err());
     let implies = vec!["a == b"; 100_000].join(" -> ");
     assert!(parse(&implies).is_err());
+    // Long flat lists are fine up to the depth limit.
+    let list = vec!["a == b"; 500].join(" or ");
+    assert!(parse(&list).is_ok());
 }
 
 #[test]

@@ -39,7 +39,7 @@ use std::ops::Range;
 
 pub use ast::{BinOp, CmpOp, Expr, Name, ParsedExpr, ResolvedExpr};
 pub use lex::{KEYWORDS, is_bare_name};
-pub use parse::{MAX_DEPTH, parse};
+pub use parse::{MAX_DEPTH, MAX_NESTING, parse};
 
 use crate::error::ErrorKind;
 use crate::model::Issue;

@@ -21,6 +21,10 @@ use super::lex::{Tok, Token, tokenize};
 /// input from exhausting the stack.
 pub const MAX_DEPTH: usize = 1000;
 
+/// Deepest nesting of parentheses, `not` and `->` a rule may use. The parser recurses
+/// through several functions per level, so this bound is tighter than [`MAX_DEPTH`].
+pub const MAX_NESTING: usize = 100;
+
 /// Parse a rule into its syntax tree.
 pub fn parse(src: &str) -> Result<ParsedExpr, RuleError> {
     let tokens = tokenize(src)?;
@@ -88,12 +92,16 @@ impl Parser {
     }
 
     fn check_depth(&self, depth: usize, span_from: usize) -> Result<(), RuleError> {
-        if depth > MAX_DEPTH {
+        self.check_limit(depth, MAX_DEPTH, span_from)
+    }
+
+    fn check_limit(&self, depth: usize, max: usize, span_from: usize) -> Result<(), RuleError> {
+        if depth > max {
             let start = self.tokens.get(span_from).map_or(0, |t| t.span.start);
             return Err(RuleError::syntax(
                 start..start + 1,
                 format!(
-                    "rule nested too deeply (more than {MAX_DEPTH} levels); for long lists of \
+                    "rule nested too deeply (more than {max} levels); for long lists of \
                      alternatives write `issue in {{a, b, …}}`"
                 ),
             ));
@@ -160,7 +168,7 @@ impl Parser {
     fn unary(&mut self, nest: usize) -> Parsed {
         // `nest` counts open parentheses and `not`s on the recursion stack, so that
         // `((((…` and `not not not …` are bounded before they recurse.
-        self.check_depth(nest, self.pos)?;
+        self.check_limit(nest, MAX_NESTING, self.pos)?;
         if self.at(&Tok::Not) {
             self.bump();
             let (e, d) = self.unary(nest + 1)?;
