@@ -62,7 +62,7 @@ impl PartyUtility {
 /// ```
 /// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
 /// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
-/// assert_eq!(c.space().size() as u128, s.state_count());
+/// assert_eq!(Some(c.space().size() as u128), s.state_count());
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 #[derive(Debug, Clone)]
