@@ -1,0 +1,179 @@
+//! The consistency oracle: does some state meet a given subset of the constraints?
+
+use std::collections::HashMap;
+
+use super::table::ViolationTable;
+use crate::analysis::zone::{AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force};
+use crate::model::{Origin, Scenario};
+use crate::space::CompiledScenario;
+use crate::{Limits, Result};
+
+/// One constraint an explanation may name: a red line or a party's reservation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// `party/id`, or `party/reservation`.
+    pub name: String,
+    /// The rule as written, or `u >= r` for a reservation.
+    pub text: String,
+    /// The source cited, if any.
+    pub source: Option<String>,
+    /// Where it was written, if known.
+    pub origin: Option<Origin>,
+    /// What it is: position among the red lines, or among the parties with a utility.
+    pub kind: ItemKind,
+}
+
+/// Red line or reservation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// Position in [`CompiledScenario::red_lines`].
+    RedLine(usize),
+    /// Position in [`CompiledScenario::utilities`].
+    Reservation(usize),
+}
+
+/// Answers "is some state acceptable under just these constraints?", memoised.
+///
+/// Items are ordered by importance: red lines by `priority` (lower first, file order
+/// within), then reservations in party order.
+#[derive(Debug)]
+pub struct Oracle<'c> {
+    c: &'c CompiledScenario,
+    items: Vec<Item>,
+    table: Option<ViolationTable>,
+    limits: Limits,
+    memo: HashMap<Vec<bool>, bool>,
+    checks: u64,
+}
+
+impl<'c> Oracle<'c> {
+    /// The oracle for a scenario and its compiled form. Small spaces get a
+    /// [`ViolationTable`], which answers every question without another search.
+    ///
+    /// # Errors
+    /// When building the table breaks `limits`.
+    pub fn new(s: &Scenario, c: &'c CompiledScenario, limits: Limits) -> Result<Self> {
+        Self::with_table_limit(s, c, limits, super::MAX_TABLE_STATES)
+    }
+
+    /// As [`Oracle::new`], building a table only for spaces of at most `table_states`.
+    ///
+    /// # Errors
+    /// As [`Oracle::new`].
+    pub fn with_table_limit(
+        s: &Scenario,
+        c: &'c CompiledScenario,
+        limits: Limits,
+        table_states: u64,
+    ) -> Result<Self> {
+        let mut red: Vec<(i64, usize, Item)> = s
+            .red_lines()
+            .enumerate()
+            .map(|(k, r)| {
+                (
+                    r.priority().unwrap_or(i64::MAX),
+                    k,
+                    Item {
+                        name: r.name(),
+                        text: r.rule().text().to_string(),
+                        source: r.source().map(str::to_string),
+                        origin: r.origin().cloned(),
+                        kind: ItemKind::RedLine(k),
+                    },
+                )
+            })
+            .collect();
+        red.sort_by_key(|(p, k, _)| (*p, *k));
+        let mut items: Vec<Item> = red.into_iter().map(|(_, _, i)| i).collect();
+        for (p, u) in c.utilities().iter().enumerate() {
+            items.push(Item {
+                name: format!("{}/reservation", u.name()),
+                text: format!("utility of {} >= {}", u.name(), u.reservation()),
+                source: None,
+                origin: None,
+                kind: ItemKind::Reservation(p),
+            });
+        }
+        let table = if c.space().size() <= table_states {
+            ViolationTable::build(c, &items, &limits)?
+        } else {
+            None
+        };
+        Ok(Oracle {
+            c,
+            items,
+            table,
+            limits,
+            memo: HashMap::new(),
+            checks: 0,
+        })
+    }
+
+    /// The violation table, when the space is small enough to have one.
+    pub fn table(&self) -> Option<&ViolationTable> {
+        self.table.as_ref()
+    }
+
+    /// The items with `keep[k]` as a bit mask.
+    pub fn mask(keep: &[bool]) -> u128 {
+        keep.iter()
+            .enumerate()
+            .filter(|(_, k)| **k)
+            .fold(0, |m, (i, _)| m | 1 << i)
+    }
+
+    /// The constraints, most important first.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// How many zone searches have run (memoised answers not counted).
+    pub fn checks(&self) -> u64 {
+        self.checks
+    }
+
+    /// The compiled scenario restricted to the items with `keep[k]`.
+    pub fn restricted(&self, keep: &[bool]) -> CompiledScenario {
+        let mut red = vec![false; self.c.red_lines().len()];
+        let mut res = vec![false; self.c.utilities().len()];
+        for (item, &k) in self.items.iter().zip(keep) {
+            match item.kind {
+                ItemKind::RedLine(r) => red[r] = k,
+                ItemKind::Reservation(p) => res[p] = k,
+            }
+        }
+        let pre = vec![true; self.c.preconditions().len()];
+        self.c.with_constraints(&red, &pre).with_reservations(&res)
+    }
+
+    /// Whether some state meets every item with `keep[k]`.
+    ///
+    /// # Errors
+    /// When the zone search breaks a limit.
+    pub fn consistent(&mut self, keep: &[bool]) -> Result<bool> {
+        if let Some(t) = &self.table {
+            return Ok(t.consistent(Self::mask(keep)));
+        }
+        if let Some(&b) = self.memo.get(keep) {
+            return Ok(b);
+        }
+        let b = self.count_acceptable(keep)? > 0;
+        self.memo.insert(keep.to_vec(), b);
+        Ok(b)
+    }
+
+    /// Number of states meeting every item with `keep[k]`.
+    ///
+    /// # Errors
+    /// When the zone search breaks a limit.
+    pub fn count_acceptable(&mut self, keep: &[bool]) -> Result<u64> {
+        self.checks += 1;
+        let c = self.restricted(keep);
+        let n = if c.space().size() <= AUTO_BRUTE_FORCE_MAX {
+            brute_force(&c, &self.limits)?.acceptable.len()
+        } else {
+            branch_and_bound(&c, &self.limits)?.len()
+        };
+        Ok(n as u64)
+    }
+}

@@ -1,0 +1,287 @@
+//! Softenings: the smallest shift of one red line's bound, in rungs, that opens a zone.
+
+use super::oracle::{ItemKind, Oracle};
+use crate::analysis::zone::{Engine, find_zones_compiled};
+use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr, print};
+use crate::model::{Issue, Scenario};
+use crate::space::{CompiledRule, CompiledScenario, StateIndex};
+use crate::{Limits, Result};
+
+/// One red line softened just enough to open a zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Softening {
+    /// The red line, `party/id`.
+    pub name: String,
+    /// Its rule as written.
+    pub from: String,
+    /// The softened rule.
+    pub to: String,
+    /// How many rungs the bound moved.
+    pub rungs: usize,
+    /// Acceptable states once softened.
+    pub acceptable: u64,
+    /// The softening party's best utility over the states meeting its own original red
+    /// lines (what it held out for), if it has a utility.
+    pub ideal: Option<f64>,
+    /// Its best utility among the acceptable states once softened.
+    pub best: Option<f64>,
+}
+
+impl Softening {
+    /// What the softening costs its party: `ideal − best`, if it has a utility.
+    pub fn cost(&self) -> Option<f64> {
+        Some((self.ideal? - self.best?).max(0.0))
+    }
+}
+
+/// For each red line, the smallest softening of one of its bounds that opens a zone.
+///
+/// A bound is a comparison `issue OP level` the red line requires (not under `not`, on the
+/// right of `->`, …). Softening moves `<`/`<=` up and `>`/`>=` down by k rungs and widens
+/// `==` to the k rungs either side; k grows until the scenario has an acceptable state with
+/// every other constraint in force.
+///
+/// # Returns
+/// At most one softening per red line, the fewest rungs first, then the cheapest for the
+/// party, then by name.
+///
+/// # Complexity
+/// O(Σ_bounds levels) zone searches.
+pub fn softenings(
+    s: &Scenario,
+    c: &CompiledScenario,
+    oracle: &Oracle<'_>,
+    limits: &Limits,
+) -> Result<Vec<Softening>> {
+    let issues = s.issues();
+    let all = vec![true; oracle.items().len()];
+    let base = oracle.restricted(&all);
+    let mut out = Vec::new();
+    for (k, rl) in s.red_lines().enumerate() {
+        let item = oracle
+            .items()
+            .iter()
+            .position(|i| i.kind == ItemKind::RedLine(k));
+        let party = c.utilities().iter().position(|u| u.name() == rl.party());
+        let expr = rl.rule().expr();
+        let mut atoms = Vec::new();
+        collect_bounds(expr, true, &mut Vec::new(), &mut atoms);
+        let mut best: Option<(usize, ResolvedExpr, Trial)> = None;
+        for path in atoms {
+            let Some(Expr::Compare { issue, .. }) = at_path(expr, &path) else {
+                continue;
+            };
+            let radix = issues[*issue].levels().len();
+            for rungs in 1..radix {
+                if best.as_ref().is_some_and(|(r, _, _)| *r <= rungs) {
+                    break;
+                }
+                let Some(soft) = soften_at(expr, &path, rungs, radix) else {
+                    break;
+                };
+                let trial = match (oracle.table(), item) {
+                    (Some(t), Some(item)) => trial_in_table(c, &t.only[item], &soft, party),
+                    _ => trial_by_search(&base, k, &soft, party, limits)?,
+                };
+                if trial.acceptable > 0 {
+                    best = Some((rungs, soft, trial));
+                    break;
+                }
+            }
+        }
+        if let Some((rungs, soft, trial)) = best {
+            let ideal = match (party, oracle.table()) {
+                (None, _) => None,
+                (Some(p), Some(t)) => t.ideal[p],
+                (Some(p), None) => ideal_by_search(c, p, limits)?,
+            };
+            out.push(Softening {
+                name: rl.name(),
+                from: rl.rule().text().to_string(),
+                to: text(&soft, issues),
+                rungs,
+                acceptable: trial.acceptable,
+                ideal,
+                best: trial.best,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        a.rungs
+            .cmp(&b.rungs)
+            .then(a.cost().unwrap_or(0.0).total_cmp(&b.cost().unwrap_or(0.0)))
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(out)
+}
+
+/// What one softened rule opens: how many acceptable states, and the softening party's
+/// best utility among them.
+struct Trial {
+    acceptable: u64,
+    best: Option<f64>,
+}
+
+/// With a violation table: the states breaking only this red line are the only ones a
+/// softening can open.
+fn trial_in_table(
+    c: &CompiledScenario,
+    only: &[StateIndex],
+    soft: &ResolvedExpr,
+    party: Option<usize>,
+) -> Trial {
+    let mut levels = vec![0; c.space().issues()];
+    let mut trial = Trial {
+        acceptable: 0,
+        best: None,
+    };
+    for &st in only {
+        c.space().decode_into(st, &mut levels);
+        if soft.eval(&levels) {
+            trial.acceptable += 1;
+            if let Some(p) = party {
+                let x = c.utilities()[p].utility(&levels);
+                trial.best = Some(trial.best.map_or(x, |b: f64| b.max(x)));
+            }
+        }
+    }
+    trial
+}
+
+fn trial_by_search(
+    base: &CompiledScenario,
+    k: usize,
+    soft: &ResolvedExpr,
+    party: Option<usize>,
+    limits: &Limits,
+) -> Result<Trial> {
+    let mut used: Vec<usize> = soft.issues().into_iter().copied().collect();
+    used.sort_unstable();
+    used.dedup();
+    let mut rules: Vec<CompiledRule> = base.red_lines().to_vec();
+    rules[k] = CompiledRule::new(soft, &used, base.space());
+    let trial = base.with_red_line_rules(rules);
+    let z = find_zones_compiled(&trial, Engine::Auto, limits)?;
+    Ok(Trial {
+        acceptable: z.acceptable.len() as u64,
+        best: party.and_then(|p| max_utility(&trial, p, &z.acceptable)),
+    })
+}
+
+/// A party's best utility over the states meeting its own red lines (no reservations).
+fn ideal_by_search(c: &CompiledScenario, p: usize, limits: &Limits) -> Result<Option<f64>> {
+    let name = c.utilities()[p].name();
+    let own: Vec<bool> = c
+        .red_line_names()
+        .iter()
+        .map(|n| n.split('/').next() == Some(name))
+        .collect();
+    let pre = vec![true; c.preconditions().len()];
+    let mine = c
+        .with_constraints(&own, &pre)
+        .with_reservations(&vec![false; c.utilities().len()]);
+    let z = find_zones_compiled(&mine, Engine::Auto, limits)?;
+    Ok(max_utility(&mine, p, &z.acceptable))
+}
+
+fn max_utility(c: &CompiledScenario, p: usize, states: &[StateIndex]) -> Option<f64> {
+    let mut levels = vec![0; c.space().issues()];
+    states
+        .iter()
+        .map(|&st| {
+            c.space().decode_into(st, &mut levels);
+            c.utilities()[p].utility(&levels)
+        })
+        .reduce(f64::max)
+}
+
+fn text(e: &ResolvedExpr, issues: &[Issue]) -> String {
+    let mut s = String::new();
+    let _ = print::write_expr(
+        &mut s,
+        e,
+        &|i: &usize| issues[*i].id(),
+        &|i: &usize, l: &usize| issues[*i].levels()[*l].id(),
+    );
+    s
+}
+
+/// Paths (child indices: 0 = lhs or the `not` operand, 1 = rhs) to the comparisons the
+/// rule requires positively.
+fn collect_bounds(e: &ResolvedExpr, positive: bool, path: &mut Vec<u8>, out: &mut Vec<Vec<u8>>) {
+    match e {
+        Expr::Compare { op, .. } if positive && *op != CmpOp::Ne => out.push(path.clone()),
+        Expr::Binary { op, lhs, rhs } => {
+            let (l, r) = match op {
+                BinOp::And | BinOp::Or => (Some(positive), Some(positive)),
+                BinOp::Implies => (None, Some(positive)),
+                BinOp::Iff => (None, None),
+            };
+            for (child, pol, tag) in [(lhs, l, 0u8), (rhs, r, 1u8)] {
+                if let Some(pol) = pol {
+                    path.push(tag);
+                    collect_bounds(child, pol, path, out);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn at_path<'e>(e: &'e ResolvedExpr, path: &[u8]) -> Option<&'e ResolvedExpr> {
+    let Some((&first, rest)) = path.split_first() else {
+        return Some(e);
+    };
+    match (e, first) {
+        (Expr::Binary { lhs, .. }, 0) => at_path(lhs, rest),
+        (Expr::Binary { rhs, .. }, 1) => at_path(rhs, rest),
+        (Expr::Not(x), 0) => at_path(x, rest),
+        _ => None,
+    }
+}
+
+/// The rule with the comparison at `path` softened by `rungs`; `None` when the bound can
+/// move no further.
+fn soften_at(e: &ResolvedExpr, path: &[u8], rungs: usize, radix: usize) -> Option<ResolvedExpr> {
+    let Some((&first, rest)) = path.split_first() else {
+        let Expr::Compare { issue, op, level } = e else {
+            return None;
+        };
+        let l = *level;
+        return match op {
+            CmpOp::Le | CmpOp::Lt => (l + rungs < radix).then_some(Expr::Compare {
+                issue: *issue,
+                op: *op,
+                level: l + rungs,
+            }),
+            CmpOp::Ge | CmpOp::Gt => l.checked_sub(rungs).map(|to| Expr::Compare {
+                issue: *issue,
+                op: *op,
+                level: to,
+            }),
+            CmpOp::Eq => {
+                let lo = l.saturating_sub(rungs);
+                let hi = (l + rungs).min(radix - 1);
+                (lo < l || hi > l).then(|| Expr::In {
+                    issue: *issue,
+                    levels: (lo..=hi).collect(),
+                })
+            }
+            CmpOp::Ne => None,
+        };
+    };
+    match e {
+        Expr::Binary { op, lhs, rhs } if first == 0 => Some(Expr::binary(
+            *op,
+            soften_at(lhs, rest, rungs, radix)?,
+            (**rhs).clone(),
+        )),
+        Expr::Binary { op, lhs, rhs } => Some(Expr::binary(
+            *op,
+            (**lhs).clone(),
+            soften_at(rhs, rest, rungs, radix)?,
+        )),
+        _ => None,
+    }
+}
