@@ -2,5 +2,6 @@
 //! prints what these functions return.
 
 pub mod dot;
+pub mod explain;
 pub mod json;
 pub mod text;

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use dealzone::analysis::explain::{self, ExplainLimits};
 use dealzone::analysis::path::{CostModel, paths};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::{Document, load_document};
@@ -64,6 +65,22 @@ pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
         pretty(&json::zones(&s, &c, &z))
     } else {
         text::zones(&s, &c, &z)
+    })
+}
+
+pub fn explain(input: &Input, max_checks: u64) -> Result<String> {
+    let s = scenario(input)?;
+    let limits = limits(input);
+    let c = compile(&s, input, &limits)?;
+    let budget = ExplainLimits {
+        max_checks,
+        ..ExplainLimits::default()
+    };
+    let e = explain::explain(&s, &c, &budget, &limits)?;
+    Ok(if input.json {
+        pretty(&dealzone::report::explain::json(&e))
+    } else {
+        dealzone::report::explain::text(&s, &e)
     })
 }
 

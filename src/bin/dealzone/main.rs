@@ -90,6 +90,15 @@ enum Command {
         #[arg(long)]
         dot: Option<PathBuf>,
     },
+    /// Explain a missing deal: minimal conflicts, minimal relaxations, softenings.
+    Explain {
+        #[command(flatten)]
+        input: Input,
+        /// Most consistency checks the enumeration may make before reporting
+        /// `complete: false`.
+        #[arg(long, default_value_t = dealzone::analysis::explain::ExplainLimits::default().max_checks)]
+        max_checks: u64,
+    },
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -102,6 +111,7 @@ fn main() -> ExitCode {
         Command::Check { file, at, json } => check::run(&file, at, json),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
+        Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
     };
     match result {
         Ok(out) => {
