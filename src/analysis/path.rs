@@ -21,9 +21,9 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
-use petgraph::visit::{Bfs, EdgeRef};
+use petgraph::visit::EdgeRef;
 
 use super::zone::{DealZone, Zones};
 use crate::config::Deadline;
@@ -129,12 +129,15 @@ pub fn path_to_zone(
     model: CostModel,
     limits: &Limits,
 ) -> Result<ZonePath> {
-    let found = match model {
-        CostModel::TotalConcession => cheapest(c, zone, limits)?,
-        CostModel::FewestSteps => fewest_steps(c, zone, limits)?,
-        // The label-setting search is the slow one: ask first whether any path exists.
-        CostModel::Fairest if reachable(c, zone, limits)? => fairest(c, zone, limits)?,
-        CostModel::Fairest => None,
+    // A search for an unreachable zone would comb every reachable state: ask first.
+    let found = if !reachable(c, zone, limits)? {
+        None
+    } else {
+        match model {
+            CostModel::TotalConcession => cheapest(c, zone, limits)?,
+            CostModel::FewestSteps => fewest_steps(c, zone, limits)?,
+            CostModel::Fairest => fairest(c, zone, limits)?,
+        }
     };
     let Some(states) = found else {
         return Ok(ZonePath {
@@ -406,24 +409,83 @@ fn blocked_by(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<
     Ok(names)
 }
 
+/// Whether any state of `zone` can be reached from the status quo through states meeting
+/// every precondition: breadth-first over packed states, with rules evaluated on the packed
+/// index (no decoding, no allocation per edge) and a visited set of the states seen.
 fn reachable(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<bool> {
-    let g = ConcessionGraph::respecting_preconditions(c);
-    if !g.contains(c.status_quo()) {
+    let space = c.space();
+    let ok = |s: StateIndex| c.preconditions().iter().all(|r| r.eval(s));
+    let start = c.status_quo();
+    if !ok(start) {
         return Ok(false);
     }
-    let mut bfs = Bfs::new(&g, c.status_quo());
-    let mut seen = 0u64;
-    while let Some(s) = bfs.next(&g) {
+    let mut seen = Seen::new(space.size());
+    seen.insert(start);
+    let mut queue = VecDeque::from([start]);
+    while let Some(s) = queue.pop_front() {
         if zone.contains(s) {
             return Ok(true);
         }
-        seen += 1;
-        if seen > limits.max_visited {
-            return Err(Error::LimitExceeded {
-                limit: "max_visited",
-                value: limits.max_visited,
-            });
+        for i in 0..space.issues() {
+            let (stride, level) = (space.strides()[i], space.level(s, i) as u64);
+            let down = (level > 0).then(|| s - stride);
+            let up = (level + 1 < space.radices()[i]).then(|| s + stride);
+            for t in [down, up].into_iter().flatten() {
+                if !seen.contains(t) && ok(t) {
+                    if seen.len >= limits.max_visited {
+                        return Err(Error::LimitExceeded {
+                            limit: "max_visited",
+                            value: limits.max_visited,
+                        });
+                    }
+                    seen.insert(t);
+                    queue.push_back(t);
+                }
+            }
         }
     }
     Ok(false)
+}
+
+/// The states a breadth-first search has seen: a bit per state when the whole space fits
+/// in [`DENSE_SEEN_MAX`] bits (16 MiB), a hash set of the states seen otherwise.
+enum SeenSet {
+    Dense(Vec<u64>),
+    Sparse(HashSet<StateIndex>),
+}
+
+/// Largest space whose visited set is a dense bitset.
+const DENSE_SEEN_MAX: u64 = 1 << 27;
+
+struct Seen {
+    set: SeenSet,
+    len: u64,
+}
+
+impl Seen {
+    fn new(size: u64) -> Seen {
+        let set = if size <= DENSE_SEEN_MAX {
+            SeenSet::Dense(vec![0; size.div_ceil(64) as usize])
+        } else {
+            SeenSet::Sparse(HashSet::new())
+        };
+        Seen { set, len: 0 }
+    }
+
+    fn contains(&self, s: StateIndex) -> bool {
+        match &self.set {
+            SeenSet::Dense(bits) => bits[(s / 64) as usize] >> (s % 64) & 1 == 1,
+            SeenSet::Sparse(h) => h.contains(&s),
+        }
+    }
+
+    fn insert(&mut self, s: StateIndex) {
+        self.len += 1;
+        match &mut self.set {
+            SeenSet::Dense(bits) => bits[(s / 64) as usize] |= 1 << (s % 64),
+            SeenSet::Sparse(h) => {
+                h.insert(s);
+            }
+        }
+    }
 }
