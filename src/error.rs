@@ -382,6 +382,21 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// A party named on the command line or in an API call does not exist or has no
+    /// utility.
+    #[error("no party `{name}` with a utility{}", help.as_ref().map_or(String::new(), |h| format!("; {h}")))]
+    UnknownParty {
+        /// The name as given.
+        name: String,
+        /// A near name, if any.
+        help: Option<String>,
+    },
+    /// A picture cannot be drawn (parties out of range, or the drawing backend failed).
+    #[error("cannot draw the picture: {message}")]
+    Plot {
+        /// What went wrong.
+        message: String,
+    },
     /// A file could not be written.
     #[error("cannot write `{}`: {source}", path.display())]
     Write {

@@ -82,6 +82,7 @@ pub mod model;
 pub mod report;
 pub mod space;
 mod suggest;
+pub mod synthetic;
 
 pub use config::Limits;
 pub use error::{Error, Result};

@@ -1,5 +1,8 @@
 //! Analyses over a compiled scenario: deal zones and concession paths.
 
+pub mod bargain;
 pub mod explain;
 pub mod path;
+pub mod sensitivity;
+pub mod timeline_report;
 pub mod zone;

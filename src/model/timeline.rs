@@ -301,6 +301,29 @@ impl Timeline {
         crate::io::timeline_file::parse_source(&src, &dir.join(file))
     }
 
+    /// A timeline of one snapshot: a dated scenario and no changes.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the scenario has no date.
+    pub fn single(s: Scenario) -> Result<Timeline> {
+        let Some(date) = s.date() else {
+            return Err(Error::Invalid(crate::error::Diagnostics(vec![
+                crate::error::Diagnostic {
+                    kind: crate::error::ErrorKind::BaseWithoutDate,
+                    file: s.name().to_string(),
+                    location: None,
+                    help: Some("give the scenario a `date` to report on it as a timeline".into()),
+                },
+            ])));
+        };
+        Ok(Timeline {
+            name: s.name().to_string(),
+            changes: Vec::new(),
+            notes: Vec::new(),
+            snapshots: vec![(date, s)],
+        })
+    }
+
     /// The timeline's name.
     pub fn name(&self) -> &str {
         &self.name

@@ -1,7 +1,10 @@
 //! Outputs: the contract's JSON documents and readable tables. The command line only
 //! prints what these functions return.
 
+pub mod bargain_json;
 pub mod dot;
 pub mod explain;
 pub mod json;
+pub mod svg;
 pub mod text;
+pub mod timeline;

@@ -145,6 +145,66 @@ pub fn zones(s: &Scenario, c: &CompiledScenario, z: &Zones) -> String {
     o
 }
 
+/// The `bargain` report: frontier size and the four solutions.
+pub fn bargain(
+    s: &Scenario,
+    c: &CompiledScenario,
+    b: &crate::analysis::bargain::Bargain,
+) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", title(s));
+    let _ = writeln!(o, "  {:>14} outcomes", c.space().size());
+    let _ = writeln!(
+        o,
+        "  {:>14} candidates (meet every red line)",
+        b.candidates.len()
+    );
+    let _ = writeln!(o, "  {:>14} acceptable (zone size)", b.zone_size);
+    let _ = writeln!(
+        o,
+        "  {:>14} on the Pareto frontier ({} better than no deal for everyone)",
+        b.pareto.len(),
+        b.count_rational
+    );
+    let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
+    let solutions = [
+        ("Nash", &b.nash, "product of gains"),
+        (
+            "Kalai-Smorodinsky",
+            &b.kalai_smorodinsky,
+            "smallest share of possible gain",
+        ),
+        ("Egalitarian", &b.egalitarian, "smallest gain"),
+        ("Max welfare", &b.max_welfare, "sum of utilities"),
+    ];
+    for (label, sol, what) in solutions {
+        let _ = writeln!(o);
+        match sol {
+            None => {
+                let _ = writeln!(
+                    o,
+                    "{label}: none (no candidate gives every party more than no deal)"
+                );
+            }
+            Some(sol) => {
+                let _ = writeln!(o, "{label} ({what} {:.4}):", sol.value);
+                let deal: Vec<String> = state(s, c, sol.state, Some(c.status_quo()))
+                    .split(", ")
+                    .map(str::to_string)
+                    .collect();
+                o.push_str(&wrap(&deal, ", ", "  changes from the status quo: "));
+                let us: Vec<String> = names
+                    .iter()
+                    .zip(&sol.utilities)
+                    .map(|(n, u)| format!("{n} {u:.3}"))
+                    .collect();
+                o.push_str(&wrap(&us, ", ", "  utilities: "));
+            }
+        }
+    }
+    o
+}
+
 /// The `path` report.
 pub fn paths(
     s: &Scenario,

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::config::Deadline;
-use crate::space::{CompiledScenario, StateIndex};
+use crate::space::{CompiledRule, CompiledScenario, StateIndex};
 use crate::{Error, Limits, Result};
 
 /// Slack on the optimistic utility bound: partial sums are added in search order, not in
@@ -15,12 +15,16 @@ const BOUND_SLACK: f64 = 1e-9;
 
 /// Find every acceptable state by branch and bound.
 ///
-/// Issues are assigned most constrained first (those that complete the most red lines).
+/// Issues are assigned most constrained first (those that complete the most red lines,
+/// then those in the most unfinished red lines, then those with the widest utility range).
 /// A node is pruned when a red line whose issues are all assigned fails, when a red line
-/// with some issues assigned can no longer hold whatever the rest (forward checking), or
-/// when some party's partial utility plus the best it could still get on the unassigned
-/// issues falls below its reservation. The subtrees under the first few issues run in
-/// parallel.
+/// with some issues assigned can no longer hold whatever the rest (forward checking, no
+/// allocation), or when the parties' reservations cannot all be met: for each of a few
+/// fixed mixes `λ` of the parties' utilities (each party alone, and the points of a grid
+/// on the simplex), the partial mix plus the best the mix could still gain on the
+/// unassigned issues must reach `Σ_p λ_p r_p`. The mixes prune nodes where every party
+/// could reach its reservation alone but not all at once. The subtrees under the first
+/// few issues run in parallel. Leaves are judged with each party's exact utility.
 ///
 /// # Arguments
 /// `c`: the compiled scenario; `limits`: `max_acceptable` and `time_limit` apply.
@@ -30,9 +34,10 @@ const BOUND_SLACK: f64 = 1e-9;
 /// [`super::brute_force`]).
 ///
 /// # Complexity
-/// O(nodes · (R + P)) where the number of nodes visited depends on how early red lines and
-/// reservations bite: at worst the whole space, typically near the acceptable set times the
-/// depth. Memory O(acceptable + issues).
+/// O(nodes · (R + D)) for R red lines and D bound directions (15 for three parties), where
+/// the number of nodes visited depends on how early red lines and reservations bite: at
+/// worst the whole space, typically near the acceptable set times the depth. Memory
+/// O(acceptable + D · Σ levels).
 ///
 /// # Example
 /// ```
@@ -89,10 +94,103 @@ struct Tree<'c> {
     order: Vec<usize>,
     /// Red lines whose last assigned issue is at this depth.
     complete_at: Vec<Vec<usize>>,
-    /// (red line, its issues still free) for red lines touched at this depth but not complete.
-    check_at: Vec<Vec<(usize, Vec<usize>)>>,
-    /// best[p][d]: the most party p can still gain on issues order[d..].
-    best: Vec<Vec<f64>>,
+    /// Forward checks for red lines touched at this depth but not complete.
+    check_at: Vec<Vec<Check>>,
+    /// Bound directions: nonnegative mixes `λ` of the parties' utilities, summing to 1.
+    /// Every acceptable state has `Σ_p λ_p u_p ≥ Σ_p λ_p r_p`, so a node whose best
+    /// completion falls short in any direction is pruned. The unit vectors give the
+    /// per-party bounds; the mixes catch nodes where the parties cannot all be satisfied
+    /// at once although each could be alone.
+    dirs: Vec<Direction>,
+}
+
+/// Forward checking of one red line at one depth: can it still hold, given the levels of
+/// its issues assigned so far?
+pub(super) struct Check {
+    rule: usize,
+    /// Its issues not yet assigned.
+    free: Vec<usize>,
+    /// For small red lines, the answer for every assignment of the assigned issues.
+    support: Option<SupportTable>,
+}
+
+/// One bit per assignment of some issues.
+struct SupportTable {
+    /// (issue, stride in `bits`) for each issue.
+    vars: Vec<(usize, usize)>,
+    bits: Vec<u64>,
+}
+
+/// Largest number of combinations of a red line's issues tabulated for forward checking.
+const SUPPORT_MAX: u64 = 1 << 16;
+
+impl Check {
+    /// Red line `rule` (`r`), whose issues with `is_free` true are not yet assigned.
+    ///
+    /// # Complexity
+    /// O(T · |issues|) for the T combinations of the red line's issues, when T is at most
+    /// [`SUPPORT_MAX`].
+    pub(super) fn new(
+        rule: usize,
+        r: &CompiledRule,
+        radices: &[u64],
+        is_free: impl Fn(usize) -> bool,
+    ) -> Check {
+        let issues = r.issues();
+        let (free, given): (Vec<usize>, Vec<usize>) = issues.iter().partition(|&&j| is_free(j));
+        let combos = issues
+            .iter()
+            .try_fold(1u64, |acc, &i| acc.checked_mul(radices[i]))
+            .filter(|&t| t <= SUPPORT_MAX);
+        let support = combos.map(|total| {
+            let mut vars = Vec::with_capacity(given.len());
+            let mut size = 1usize;
+            for &i in given.iter().rev() {
+                vars.push((i, size));
+                size *= radices[i] as usize;
+            }
+            let mut bits = vec![0u64; size.div_ceil(64)];
+            let mut levels = vec![0usize; radices.len()];
+            for mut k in 0..total {
+                for &i in issues.iter().rev() {
+                    levels[i] = (k % radices[i]) as usize;
+                    k /= radices[i];
+                }
+                if r.eval_levels(&levels) {
+                    let at: usize = vars.iter().map(|&(i, s)| levels[i] * s).sum();
+                    bits[at / 64] |= 1 << (at % 64);
+                }
+            }
+            SupportTable { vars, bits }
+        });
+        Check {
+            rule,
+            free,
+            support,
+        }
+    }
+
+    /// Whether some levels of the free issues make the red line hold (`levels` is restored).
+    #[inline]
+    pub(super) fn holds(&self, rules: &[CompiledRule], levels: &mut [usize]) -> bool {
+        match &self.support {
+            Some(t) => {
+                let at: usize = t.vars.iter().map(|&(i, s)| levels[i] * s).sum();
+                t.bits[at / 64] >> (at % 64) & 1 == 1
+            }
+            None => rules[self.rule].satisfiable_among(levels, &self.free),
+        }
+    }
+}
+
+/// One bound direction, tabulated.
+struct Direction {
+    /// `contrib[issue][level] = Σ_p λ_p · weight_p[issue] · value_p[issue][level]`.
+    contrib: Vec<Vec<f64>>,
+    /// `best[d]`: the most the mix can still gain on issues `order[d..]`.
+    best: Vec<f64>,
+    /// `Σ_p λ_p r_p`, less [`BOUND_SLACK`].
+    need: f64,
 }
 
 impl<'c> Tree<'c> {
@@ -100,7 +198,21 @@ impl<'c> Tree<'c> {
         let n = c.space().issues();
         let rules = c.red_lines();
         // Greedy order: next the issue that completes the most red lines, then the one in
-        // the most unfinished red lines, then the fewest levels, then file order.
+        // the most unfinished red lines, then the widest utility range, then the fewest
+        // levels, then file order.
+        let spread: Vec<f64> = (0..n)
+            .map(|i| {
+                c.utilities()
+                    .iter()
+                    .map(|u| {
+                        let vals = (0..c.space().radices()[i] as usize).map(|l| u.contrib(i, l));
+                        let hi = vals.clone().fold(f64::NEG_INFINITY, f64::max);
+                        let lo = vals.fold(f64::INFINITY, f64::min);
+                        hi - lo
+                    })
+                    .sum()
+            })
+            .collect();
         let mut order = Vec::with_capacity(n);
         let mut placed = vec![false; n];
         for _ in 0..n {
@@ -115,17 +227,25 @@ impl<'c> Tree<'c> {
                         }
                     }
                 }
-                (
-                    completes,
-                    touches,
-                    std::cmp::Reverse(c.space().radices()[i]),
-                    std::cmp::Reverse(i),
-                )
+                (completes, touches)
             };
-            let next = (0..n)
-                .filter(|&i| !placed[i])
-                .max_by_key(|&i| score(i))
-                .unwrap_or(0);
+            let mut next: Option<(usize, (usize, usize))> = None;
+            for i in (0..n).filter(|&i| !placed[i]) {
+                let si = score(i);
+                let better = match next {
+                    None => true,
+                    Some((j, sj)) => si
+                        .cmp(&sj)
+                        .then_with(|| spread[i].total_cmp(&spread[j]))
+                        .then_with(|| c.space().radices()[j].cmp(&c.space().radices()[i]))
+                        .then_with(|| j.cmp(&i))
+                        .is_gt(),
+                };
+                if better {
+                    next = Some((i, si));
+                }
+            }
+            let next = next.map_or(0, |(i, _)| i);
             placed[next] = true;
             order.push(next);
         }
@@ -134,36 +254,56 @@ impl<'c> Tree<'c> {
             pos[i] = d;
         }
         let mut complete_at = vec![Vec::new(); n];
-        let mut check_at = vec![Vec::new(); n];
+        let mut check_at: Vec<Vec<Check>> = (0..n).map(|_| Vec::new()).collect();
         for (k, r) in rules.iter().enumerate() {
             let Some(last) = r.issues().iter().map(|&i| pos[i]).max() else {
                 // A constant rule: judge it at the root.
-                complete_at[0].push(k);
+                if n > 0 {
+                    complete_at[0].push(k);
+                }
                 continue;
             };
             complete_at[last].push(k);
             for &i in r.issues() {
                 let d = pos[i];
                 if d < last {
-                    let free: Vec<usize> =
-                        r.issues().iter().copied().filter(|&j| pos[j] > d).collect();
-                    check_at[d].push((k, free));
+                    check_at[d].push(Check::new(k, r, c.space().radices(), |j| pos[j] > d));
                 }
             }
         }
-        let best = c
-            .utilities()
-            .iter()
-            .map(|u| {
-                let mut b = vec![0.0; n + 1];
+        let dirs = directions(c.utilities().len())
+            .into_iter()
+            .map(|lambda| {
+                let contrib: Vec<Vec<f64>> = (0..n)
+                    .map(|i| {
+                        (0..c.space().radices()[i] as usize)
+                            .map(|l| {
+                                c.utilities()
+                                    .iter()
+                                    .zip(&lambda)
+                                    .map(|(u, w)| w * u.contrib(i, l))
+                                    .sum()
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let mut best = vec![0.0; n + 1];
                 for d in (0..n).rev() {
-                    let i = order[d];
-                    let top = (0..c.space().radices()[i] as usize)
-                        .map(|l| u.contrib(i, l))
-                        .fold(0.0, f64::max);
-                    b[d] = b[d + 1] + top;
+                    let top = contrib[order[d]].iter().copied().fold(0.0, f64::max);
+                    best[d] = best[d + 1] + top;
                 }
-                b
+                let need = c
+                    .utilities()
+                    .iter()
+                    .zip(&lambda)
+                    .map(|(u, w)| w * u.reservation())
+                    .sum::<f64>()
+                    - BOUND_SLACK;
+                Direction {
+                    contrib,
+                    best,
+                    need,
+                }
             })
             .collect();
         Tree {
@@ -171,7 +311,7 @@ impl<'c> Tree<'c> {
             order,
             complete_at,
             check_at,
-            best,
+            dirs,
         }
     }
 
@@ -180,13 +320,54 @@ impl<'c> Tree<'c> {
     }
 }
 
+/// Bound directions for `parties` parties: every point of the simplex grid with step 1/4
+/// for up to four parties (15 for three), else the unit vectors, the pairs' midpoints and
+/// the centre. The unit vectors come first.
+fn directions(parties: usize) -> Vec<Vec<f64>> {
+    let mut out: Vec<Vec<f64>> = (0..parties)
+        .map(|p| (0..parties).map(|q| f64::from(u8::from(p == q))).collect())
+        .collect();
+    if parties < 2 {
+        return out;
+    }
+    if parties <= 4 {
+        // Compositions of 4 into `parties` parts with at least two nonzero parts.
+        let mut parts = vec![0usize; parties];
+        fn fill(k: usize, left: usize, parts: &mut Vec<usize>, out: &mut Vec<Vec<f64>>) {
+            if k + 1 == parts.len() {
+                parts[k] = left;
+                if parts.iter().filter(|&&x| x > 0).count() >= 2 {
+                    out.push(parts.iter().map(|&x| x as f64 / 4.0).collect());
+                }
+                return;
+            }
+            for x in 0..=left {
+                parts[k] = x;
+                fill(k + 1, left - x, parts, out);
+            }
+        }
+        fill(0, 4, &mut parts, &mut out);
+    } else {
+        for p in 0..parties {
+            for q in p + 1..parties {
+                let mut v = vec![0.0; parties];
+                v[p] = 0.5;
+                v[q] = 0.5;
+                out.push(v);
+            }
+        }
+        out.push(vec![1.0 / parties as f64; parties]);
+    }
+    out
+}
+
 /// One thread's search state.
 struct Worker<'t, 'c> {
     tree: &'t Tree<'c>,
     c: &'c CompiledScenario,
     levels: Vec<usize>,
-    /// partial[p][d]: party p's utility over order[..d].
-    partial: Vec<Vec<f64>>,
+    /// partial[k * (n + 1) + d]: direction k's sum over order[..d].
+    partial: Vec<f64>,
     nodes: u64,
     out: Vec<StateIndex>,
 }
@@ -198,7 +379,7 @@ impl<'t, 'c> Worker<'t, 'c> {
             tree,
             c,
             levels: vec![0; n],
-            partial: vec![vec![0.0; n + 1]; c.utilities().len()],
+            partial: vec![0.0; (n + 1) * tree.dirs.len()],
             nodes: 0,
             out: Vec::new(),
         }
@@ -216,15 +397,18 @@ impl<'t, 'c> Worker<'t, 'c> {
         {
             return false;
         }
-        for (r, free) in &t.check_at[depth] {
-            if !rules[*r].satisfiable_among(&mut self.levels, free) {
-                return false;
-            }
+        if !t.check_at[depth]
+            .iter()
+            .all(|check| check.holds(rules, &mut self.levels))
+        {
+            return false;
         }
-        for (p, u) in self.c.utilities().iter().enumerate() {
-            let part = self.partial[p][depth] + u.contrib(issue, level);
-            self.partial[p][depth + 1] = part;
-            if part + t.best[p][depth + 1] < u.reservation() - BOUND_SLACK {
+        let stride = t.order.len() + 1;
+        for (k, dir) in t.dirs.iter().enumerate() {
+            let row = &mut self.partial[k * stride..(k + 1) * stride];
+            let part = row[depth] + dir.contrib[issue][level];
+            row[depth + 1] = part;
+            if part + dir.best[depth + 1] < dir.need {
                 return false;
             }
         }
@@ -244,7 +428,16 @@ impl<'t, 'c> Worker<'t, 'c> {
         limits: &Limits,
     ) -> Result<()> {
         if depth == self.tree.order.len() {
-            if self.c.is_acceptable(&self.levels) {
+            // Every red line was judged on the way down (with no issues, none was): judge
+            // the utilities exactly.
+            let candidate = !self.tree.order.is_empty() || self.c.is_candidate(&self.levels);
+            if candidate
+                && self
+                    .c
+                    .utilities()
+                    .iter()
+                    .all(|u| u.accepts(u.utility(&self.levels)))
+            {
                 self.out.push(self.c.space().encode(&self.levels));
                 if found.fetch_add(1, Ordering::Relaxed) + 1 > limits.max_acceptable {
                     return Err(Error::LimitExceeded {

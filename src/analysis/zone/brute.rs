@@ -23,10 +23,14 @@ pub struct Scan {
 /// Scan every state of the space.
 ///
 /// Counting up through the packed states is an odometer over the issues, last issue
-/// fastest. Per-party partial utilities are kept per issue prefix and red lines are sorted
-/// by the last issue they read, so a step that changes issues `i..` recomputes only those
-/// prefixes and the rules that read them. Chunks run in parallel (rayon) and are joined in
-/// order, so the result is the same for any thread count.
+/// fastest. The space is walked as rows, one per assignment of every issue but the last:
+/// per-party partial utilities are kept per issue prefix and red lines not reading the last
+/// issue are sorted by the last issue they read, so a step that changes issues `i..`
+/// recomputes only those prefixes and the rules that read them. Within a row, the last
+/// issue's levels are a bit mask (when it has at most 64 levels): each red line reading it
+/// is one lookup of a precomputed mask, and each party's acceptable levels follow from its
+/// partial utility. Chunks of rows run in parallel (rayon) and are joined in order, so the
+/// result is the same for any thread count.
 ///
 /// # Arguments
 /// `c`: the compiled scenario; `limits`: `max_acceptable` and `time_limit` apply.
@@ -35,8 +39,10 @@ pub struct Scan {
 /// The candidate count and the acceptable states in enumeration order.
 ///
 /// # Complexity
-/// O(S · (P + R_last)) time for S states, P parties with a utility and R_last red lines
-/// reading the last issue (amortised); memory O(acceptable).
+/// O(S / L · (R_last + P · L)) time for S states, L levels of the last issue, R_last red
+/// lines reading it and P parties with a utility (amortised over the odometer; the P · L
+/// term only for rows where a party's bound is undecided); memory O(acceptable + Σ mask
+/// tables), each mask table at most [`crate::space::MAX_TABLE`] entries.
 ///
 /// # Example
 /// ```
@@ -48,26 +54,45 @@ pub struct Scan {
 /// ```
 pub fn brute_force(c: &CompiledScenario, limits: &Limits) -> Result<Scan> {
     let size = c.space().size();
-    let chunks = size.div_ceil(CHUNK);
     let found = AtomicU64::new(0);
     let deadline = Deadline::new(limits.time_limit);
-    let plan = Plan::new(c);
-    let parts: Vec<Scan> = (0..chunks)
-        .into_par_iter()
-        .map(|k| {
-            deadline.check(limits)?;
-            let part = plan.scan(c, k * CHUNK, ((k + 1) * CHUNK).min(size));
-            let total = found.fetch_add(part.acceptable.len() as u64, Ordering::Relaxed)
-                + part.acceptable.len() as u64;
-            if total > limits.max_acceptable {
-                return Err(Error::LimitExceeded {
-                    limit: "max_acceptable",
-                    value: limits.max_acceptable,
-                });
-            }
-            Ok(part)
-        })
-        .collect::<Result<_>>()?;
+    let check = |part: Scan| -> Result<Scan> {
+        let total = found.fetch_add(part.acceptable.len() as u64, Ordering::Relaxed)
+            + part.acceptable.len() as u64;
+        if total > limits.max_acceptable {
+            return Err(Error::LimitExceeded {
+                limit: "max_acceptable",
+                value: limits.max_acceptable,
+            });
+        }
+        Ok(part)
+    };
+    let parts: Vec<Scan> = match RowPlan::new(c) {
+        // Whole rows of the last issue per chunk.
+        Some(rows) => {
+            let row_len = rows.radix as u64;
+            let per_chunk = (CHUNK / row_len).max(1);
+            let total_rows = size / row_len;
+            (0..total_rows.div_ceil(per_chunk))
+                .into_par_iter()
+                .map(|k| {
+                    deadline.check(limits)?;
+                    let end = ((k + 1) * per_chunk).min(total_rows);
+                    check(rows.scan(c, k * per_chunk, end))
+                })
+                .collect::<Result<_>>()?
+        }
+        None => {
+            let plan = Plan::new(c);
+            (0..size.div_ceil(CHUNK))
+                .into_par_iter()
+                .map(|k| {
+                    deadline.check(limits)?;
+                    check(plan.scan(c, k * CHUNK, ((k + 1) * CHUNK).min(size)))
+                })
+                .collect::<Result<_>>()?
+        }
+    };
     let mut out = Scan {
         candidates: 0,
         acceptable: Vec::with_capacity(found.load(Ordering::Relaxed) as usize),
@@ -79,8 +104,203 @@ pub fn brute_force(c: &CompiledScenario, limits: &Limits) -> Result<Scan> {
     Ok(out)
 }
 
-/// Rules ordered by the last issue they read, so that "rules reading any issue >= i" is a
-/// prefix.
+/// The fast path: the space as rows, one per assignment of every issue but the last, each
+/// row the last issue's levels (at most 64, one bit each).
+///
+/// Per row, every red line reading the last issue is one lookup in a table of level masks
+/// indexed by its other issues; the other red lines and the parties' partial utilities
+/// change only when the odometer over the other issues moves, and are updated for the
+/// issues that moved. Each party's acceptable levels come from its partial utility plus
+/// the last issue's contribution, added in issue order exactly as
+/// [`crate::space::PartyUtility::utility`] does.
+struct RowPlan {
+    /// Level count of the last issue.
+    radix: usize,
+    /// Red lines that do not read the last issue, by the last issue they read (latest
+    /// first), with that issue.
+    prefix_rules: Vec<(usize, usize)>,
+    /// Red lines reading the last issue.
+    row_rules: Vec<RowRule>,
+}
+
+/// A red line reading the last issue, as level masks over its other issues.
+struct RowRule {
+    /// (issue, stride in `masks`) for each other issue read.
+    vars: Vec<(usize, usize)>,
+    /// Bit `l` of `masks[k]`: the red line holds with the last issue at level `l` and the
+    /// other issues at the assignment whose index is `k`.
+    masks: Vec<u64>,
+}
+
+impl RowPlan {
+    fn new(c: &CompiledScenario) -> Option<RowPlan> {
+        let space = c.space();
+        let n = space.issues();
+        let radix = *space.radices().last()? as usize;
+        if radix > 64 {
+            return None;
+        }
+        let last = n - 1;
+        let mut prefix_rules = Vec::new();
+        let mut row_rules = Vec::new();
+        let mut levels = vec![0usize; n];
+        for (k, r) in c.red_lines().iter().enumerate() {
+            let issues = r.issues();
+            if issues.last() != Some(&last) {
+                // Constant rules read no issue: evaluate them once, as if they read issue 0.
+                prefix_rules.push((k, issues.last().copied().unwrap_or(0)));
+                continue;
+            }
+            let others = &issues[..issues.len() - 1];
+            let mut vars = Vec::with_capacity(others.len());
+            let mut table_size = 1usize;
+            for &i in others.iter().rev() {
+                vars.push((i, table_size));
+                table_size = table_size.checked_mul(space.radices()[i] as usize)?;
+            }
+            vars.reverse();
+            if table_size > crate::space::MAX_TABLE as usize {
+                return None;
+            }
+            let mut masks = vec![0u64; table_size];
+            for (k, mask) in masks.iter_mut().enumerate() {
+                for &(i, stride) in &vars {
+                    levels[i] = (k / stride) % space.radices()[i] as usize;
+                }
+                for l in 0..radix {
+                    levels[last] = l;
+                    if r.eval_levels(&levels) {
+                        *mask |= 1 << l;
+                    }
+                }
+            }
+            row_rules.push(RowRule { vars, masks });
+        }
+        prefix_rules.sort_by_key(|&(_, i)| std::cmp::Reverse(i));
+        Some(RowPlan {
+            radix,
+            prefix_rules,
+            row_rules,
+        })
+    }
+
+    /// Scan rows `start..end` (row `k` holds states `k · radix ..`).
+    fn scan(&self, c: &CompiledScenario, start: u64, end: u64) -> Scan {
+        let space = c.space();
+        let n = space.issues();
+        let last = n - 1;
+        let radix = self.radix;
+        let radices: Vec<usize> = space.radices().iter().map(|&r| r as usize).collect();
+        let utils = c.utilities();
+        let mut digits = space.decode(start * radix as u64);
+        // psum[p * n + d]: party p's utility over issues 0..d, for d <= last.
+        let mut psum = vec![0.0f64; utils.len() * n];
+        let prefix_sums = |from: usize, digits: &[usize], psum: &mut [f64]| {
+            for (p, u) in utils.iter().enumerate() {
+                let row = &mut psum[p * n..(p + 1) * n];
+                for d in from..last {
+                    row[d + 1] = row[d] + u.contrib(d, digits[d]);
+                }
+            }
+        };
+        prefix_sums(0, &digits, &mut psum);
+        // Per party: the last issue's contributions, and their least and greatest.
+        let tails: Vec<(Vec<f64>, f64, f64)> = utils
+            .iter()
+            .map(|u| {
+                let t: Vec<f64> = (0..radix).map(|l| u.contrib(last, l)).collect();
+                let lo = t.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = t.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (t, lo, hi)
+            })
+            .collect();
+        let all: u64 = if radix == 64 {
+            u64::MAX
+        } else {
+            (1u64 << radix) - 1
+        };
+        let rules = c.red_lines();
+        let mut ok: Vec<bool> = self
+            .prefix_rules
+            .iter()
+            .map(|&(r, _)| rules[r].eval_levels(&digits))
+            .collect();
+        let mut failing = ok.iter().filter(|&&b| !b).count();
+        let mut out = Scan {
+            candidates: 0,
+            acceptable: Vec::new(),
+        };
+        let mut row = start;
+        loop {
+            if failing == 0 {
+                let mut mask = all;
+                for rule in &self.row_rules {
+                    let k: usize = rule.vars.iter().map(|&(i, s)| digits[i] * s).sum();
+                    mask &= rule.masks[k];
+                }
+                out.candidates += u64::from(mask.count_ones());
+                for (p, (u, (tail, lo, hi))) in utils.iter().zip(&tails).enumerate() {
+                    if mask == 0 {
+                        break;
+                    }
+                    let base = psum[p * n + last];
+                    // Floating-point addition is monotone, so these bound every level.
+                    if u.accepts((base + lo).min(1.0)) {
+                        continue;
+                    }
+                    if !u.accepts((base + hi).min(1.0)) {
+                        mask = 0;
+                        break;
+                    }
+                    let mut keep = 0u64;
+                    for (l, &t) in tail.iter().enumerate() {
+                        keep |= u64::from(u.accepts((base + t).min(1.0))) << l;
+                    }
+                    mask &= keep;
+                }
+                let first = row * radix as u64;
+                while mask != 0 {
+                    out.acceptable
+                        .push(first + u64::from(mask.trailing_zeros()));
+                    mask &= mask - 1;
+                }
+            }
+            row += 1;
+            if row >= end {
+                return out;
+            }
+            // Step the odometer over the issues before the last; `i` is the first that
+            // changed.
+            let mut i = last;
+            loop {
+                i -= 1;
+                digits[i] += 1;
+                if digits[i] < radices[i] {
+                    break;
+                }
+                digits[i] = 0;
+            }
+            prefix_sums(i, &digits, &mut psum);
+            for (k, &(r, at)) in self.prefix_rules.iter().enumerate() {
+                if at < i {
+                    break;
+                }
+                let now = rules[r].eval_levels(&digits);
+                if now != ok[k] {
+                    ok[k] = now;
+                    if now {
+                        failing -= 1;
+                    } else {
+                        failing += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The general path (a last issue of more than 64 levels): rules ordered by the last issue
+/// they read, so that "rules reading any issue >= i" is a prefix.
 struct Plan {
     order: Vec<usize>,
     last_issue: Vec<usize>,

@@ -90,6 +90,46 @@ enum Command {
         #[arg(long)]
         dot: Option<PathBuf>,
     },
+    /// The timeline report: every snapshot's zones, clashes, least that must give, Nash
+    /// deal and path, what changed and what it did.
+    Timeline {
+        /// Timeline TOML file.
+        file: PathBuf,
+        /// Print JSON instead of the report.
+        #[arg(long)]
+        json: bool,
+        /// Perturbed preference sets per sensitivity sweep.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Seed of the sensitivity sweeps.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the latest snapshot in utility space as an SVG picture (if it has no deal:
+        /// with the cheapest relaxation granted, and the path to its Nash deal).
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// Party on the picture's x axis (default: the first with a utility).
+        #[arg(long, value_name = "PARTY")]
+        x: Option<String>,
+        /// Party on the picture's y axis (default: the second with a utility).
+        #[arg(long, value_name = "PARTY")]
+        y: Option<String>,
+    },
+    /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
+    /// maximum-welfare deals over the candidates.
+    Bargain {
+        #[command(flatten)]
+        input: Input,
+        /// Write the candidates in utility space as an SVG picture.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// Party on the picture's x axis (default: the first with a utility).
+        #[arg(long, value_name = "PARTY")]
+        x: Option<String>,
+        /// Party on the picture's y axis (default: the second with a utility).
+        #[arg(long, value_name = "PARTY")]
+        y: Option<String>,
+    },
     /// Explain a missing deal: minimal conflicts, minimal relaxations, softenings.
     Explain {
         #[command(flatten)]
@@ -112,6 +152,25 @@ fn main() -> ExitCode {
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
+        Command::Bargain { input, svg, x, y } => {
+            analyse::bargain(&input, svg.as_deref(), x.as_deref(), y.as_deref())
+        }
+        Command::Timeline {
+            file,
+            json,
+            samples,
+            seed,
+            svg,
+            x,
+            y,
+        } => analyse::timeline(
+            &file,
+            json,
+            samples,
+            seed,
+            svg.as_deref(),
+            (x.as_deref(), y.as_deref()),
+        ),
     };
     match result {
         Ok(out) => {

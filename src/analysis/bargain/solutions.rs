@@ -1,0 +1,323 @@
+//! Bargaining solutions over the candidates: Nash, Kalai–Smorodinsky, egalitarian and
+//! maximum welfare, with CONTRACT.md's tie rule, and distances in utility space.
+
+use super::Candidates;
+use crate::space::{RESERVATION_TOLERANCE, StateIndex};
+
+/// Objective values within this (absolute) of the best are ties (CONTRACT.md); the first
+/// tied row in enumeration order wins.
+pub const TIE_TOLERANCE: f64 = 1e-12;
+
+/// The row a solution concept picks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// The row in the [`Candidates`].
+    pub row: usize,
+    /// Its state.
+    pub state: StateIndex,
+    /// Its utilities, in party order.
+    pub utilities: Vec<f64>,
+    /// The objective the concept maximises, at this row: the Nash product, the
+    /// Kalai–Smorodinsky ratio, the smallest gain over reservation, or the sum of
+    /// utilities.
+    pub value: f64,
+}
+
+impl Solution {
+    fn at(c: &Candidates, row: usize, value: f64) -> Solution {
+        Solution {
+            row,
+            state: c.state(row),
+            utilities: c.utilities(row).to_vec(),
+            value,
+        }
+    }
+}
+
+/// Whether every party gains strictly over its reservation: `u_p > r_p + 1e-12` for all
+/// `p` (CONTRACT.md's strict comparison).
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::is_rational;
+/// assert!(is_rational(&[0.6, 0.5], &[0.5, 0.4]));
+/// assert!(!is_rational(&[0.6, 0.4], &[0.5, 0.4]));
+/// ```
+#[inline]
+pub fn is_rational(utilities: &[f64], reservations: &[f64]) -> bool {
+    utilities
+        .iter()
+        .zip(reservations)
+        .all(|(&u, &r)| u > r + RESERVATION_TOLERANCE)
+}
+
+/// Whether every party accepts: `u_p ≥ r_p − 1e-12` for all `p` (an acceptable state,
+/// when the row is a candidate).
+#[inline]
+pub fn is_acceptable(utilities: &[f64], reservations: &[f64]) -> bool {
+    utilities
+        .iter()
+        .zip(reservations)
+        .all(|(&u, &r)| u >= r - RESERVATION_TOLERANCE)
+}
+
+/// The rows whose value is within [`TIE_TOLERANCE`] of the best, in row order.
+fn ties(scored: &[(usize, f64)]) -> impl Iterator<Item = (usize, f64)> + '_ {
+    let best = scored
+        .iter()
+        .map(|&(_, v)| v)
+        .fold(f64::NEG_INFINITY, f64::max);
+    scored
+        .iter()
+        .copied()
+        .filter(move |&(_, v)| v >= best - TIE_TOLERANCE)
+}
+
+/// The first row (in row order) whose value ties the best; `None` when `scored` is empty.
+fn argmax(scored: &[(usize, f64)]) -> Option<(usize, f64)> {
+    ties(scored).next()
+}
+
+/// Rows that are rational for every party, with `f` of their utilities.
+fn rational_scores(c: &Candidates, f: impl Fn(&[f64]) -> f64) -> Vec<(usize, f64)> {
+    let r = c.reservations();
+    c.rows()
+        .enumerate()
+        .filter(|(_, u)| is_rational(u, r))
+        .map(|(k, u)| (k, f(u)))
+        .collect()
+}
+
+/// The Nash bargaining solution: over the rows with `u_p > r_p + 1e-12` for every party,
+/// the one maximising `Π_p (u_p − r_p)`.
+///
+/// # Arguments
+/// `c`: the candidates, rows in enumeration order.
+///
+/// # Returns
+/// The winning row with the product as `value`; ties (within 1e-12) go to the first row.
+/// `None` when no row is rational for every party.
+///
+/// # Complexity
+/// O(n · d) for n rows and d parties.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::{Candidates, nash};
+/// let rows = [vec![0.9, 0.3], vec![0.6, 0.6], vec![0.3, 0.9]];
+/// let c = Candidates::from_rows(vec![0, 1, 2], &rows, vec![0.2, 0.2])?;
+/// let n = nash(&c).unwrap();
+/// assert_eq!(n.row, 1);
+/// assert!((n.value - 0.16).abs() < 1e-12);
+/// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
+/// ```
+pub fn nash(c: &Candidates) -> Option<Solution> {
+    let r = c.reservations();
+    let scored = rational_scores(c, |u| {
+        u.iter().zip(r).fold(1.0, |acc, (&u, &r)| acc * (u - r))
+    });
+    argmax(&scored).map(|(k, v)| Solution::at(c, k, v))
+}
+
+/// The Kalai–Smorodinsky solution (the standard one of CONTRACT.md): over the rows with
+/// `u_p > r_p + 1e-12` for every party, the one maximising
+/// `min_p (u_p − r_p) / (max_p − r_p)`, where `max_p` is party `p`'s largest utility over
+/// all candidates.
+///
+/// # Arguments
+/// `c`: the candidates, rows in enumeration order.
+///
+/// # Returns
+/// The winning row with the ratio as `value`. Ties (within 1e-12) go to the highest sum of
+/// utilities (within 1e-12), then to the first row. `None` when no row is rational for
+/// every party.
+///
+/// # Complexity
+/// O(n · d) for n rows and d parties.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::{Candidates, kalai_smorodinsky};
+/// // Party 0 can reach 1.0, party 1 only 0.5: KS splits each one's possible gain evenly.
+/// let rows = [vec![1.0, 0.0], vec![0.5, 0.25], vec![0.8, 0.1], vec![0.0, 0.5]];
+/// let c = Candidates::from_rows(vec![0, 1, 2, 3], &rows, vec![0.0, 0.0])?;
+/// let ks = kalai_smorodinsky(&c).unwrap();
+/// assert_eq!(ks.row, 1);
+/// assert!((ks.value - 0.5).abs() < 1e-12);
+/// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
+/// ```
+pub fn kalai_smorodinsky(c: &Candidates) -> Option<Solution> {
+    let r = c.reservations();
+    let max: Vec<f64> = (0..c.parties())
+        .map(|p| c.max_utility(p).unwrap_or(f64::NEG_INFINITY))
+        .collect();
+    // A rational row has `max_p ≥ u_p > r_p + 1e-12`, so the span is positive; the guard
+    // only keeps a degenerate span from dividing by zero.
+    let span: Vec<f64> = max
+        .iter()
+        .zip(r)
+        .map(|(&m, &r)| (m - r).max(f64::MIN_POSITIVE))
+        .collect();
+    let scored = rational_scores(c, |u| {
+        u.iter()
+            .zip(r)
+            .zip(&span)
+            .fold(1.0f64, |acc, ((&u, &r), &s)| acc.min((u - r) / s))
+    });
+    let sum = |k: usize| c.utilities(k).iter().sum::<f64>();
+    let tied: Vec<(usize, f64)> = ties(&scored).collect();
+    let best_sum = tied
+        .iter()
+        .map(|&(k, _)| sum(k))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (k, value) = tied
+        .into_iter()
+        .find(|&(k, _)| sum(k) >= best_sum - TIE_TOLERANCE)?;
+    Some(Solution::at(c, k, value))
+}
+
+/// The egalitarian solution: over all rows, the one maximising the smallest gain over
+/// reservation, `min_p (u_p − r_p)` (which may be negative).
+///
+/// # Arguments
+/// `c`: the candidates, rows in enumeration order.
+///
+/// # Returns
+/// The winning row with its smallest gain as `value`; ties (within 1e-12) go to the first
+/// row. `None` without candidates. With no party the smallest gain is taken as 0.
+///
+/// # Complexity
+/// O(n · d) for n rows and d parties.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::{Candidates, egalitarian};
+/// let rows = [vec![0.9, 0.3], vec![0.5, 0.6], vec![0.6, 0.5]];
+/// let c = Candidates::from_rows(vec![0, 1, 2], &rows, vec![0.1, 0.2])?;
+/// let e = egalitarian(&c).unwrap();
+/// assert_eq!(e.row, 1); // gains (0.4, 0.4) beat (0.5, 0.3)
+/// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
+/// ```
+pub fn egalitarian(c: &Candidates) -> Option<Solution> {
+    let r = c.reservations();
+    let scored: Vec<(usize, f64)> = c
+        .rows()
+        .enumerate()
+        .map(|(k, u)| {
+            let g = u
+                .iter()
+                .zip(r)
+                .map(|(&u, &r)| u - r)
+                .fold(f64::INFINITY, f64::min);
+            (k, if g.is_finite() { g } else { 0.0 })
+        })
+        .collect();
+    argmax(&scored).map(|(k, v)| Solution::at(c, k, v))
+}
+
+/// The maximum-welfare (utilitarian) solution: over all rows, the one maximising
+/// `Σ_p u_p`.
+///
+/// # Arguments
+/// `c`: the candidates, rows in enumeration order.
+///
+/// # Returns
+/// The winning row with the sum as `value`; ties (within 1e-12) go to the first row.
+/// `None` without candidates.
+///
+/// # Complexity
+/// O(n · d) for n rows and d parties.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::{Candidates, max_welfare};
+/// let rows = [vec![0.9, 0.3], vec![0.5, 0.7], vec![0.6, 0.6]];
+/// let c = Candidates::from_rows(vec![0, 1, 2], &rows, vec![0.0, 0.0])?;
+/// assert_eq!(max_welfare(&c).unwrap().row, 0); // 1.2 ties 1.2: the first row wins
+/// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
+/// ```
+pub fn max_welfare(c: &Candidates) -> Option<Solution> {
+    let scored: Vec<(usize, f64)> = c
+        .rows()
+        .enumerate()
+        .map(|(k, u)| (k, u.iter().sum()))
+        .collect();
+    argmax(&scored).map(|(k, v)| Solution::at(c, k, v))
+}
+
+/// `count_rational` of CONTRACT.md: how many rows of `frontier` are rational for every
+/// party (`u_p > r_p + 1e-12`).
+///
+/// # Complexity
+/// O(|frontier| · d).
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::{Candidates, count_rational, pareto_frontier};
+/// let rows = [vec![0.9, 0.1], vec![0.5, 0.5], vec![0.1, 0.9]];
+/// let c = Candidates::from_rows(vec![0, 1, 2], &rows, vec![0.2, 0.2])?;
+/// assert_eq!(count_rational(&c, &pareto_frontier(&c)), 1);
+/// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
+/// ```
+pub fn count_rational(c: &Candidates, frontier: &[usize]) -> usize {
+    frontier
+        .iter()
+        .filter(|&&k| is_rational(c.utilities(k), c.reservations()))
+        .count()
+}
+
+/// `zone_size` of CONTRACT.md: how many rows every party accepts (`u_p ≥ r_p − 1e-12`).
+/// When the rows are a scenario's candidates, these are its acceptable states.
+///
+/// # Complexity
+/// O(n · d).
+pub fn zone_size(c: &Candidates) -> u64 {
+    c.rows()
+        .filter(|u| is_acceptable(u, c.reservations()))
+        .count() as u64
+}
+
+/// Euclidean distance between two utility vectors.
+///
+/// # Example
+/// ```
+/// assert_eq!(dealzone::analysis::bargain::distance(&[0.0, 0.3], &[0.4, 0.0]), 0.5);
+/// ```
+#[inline]
+pub fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// Distance in utility space from `utilities` to the nearest frontier row.
+///
+/// # Arguments
+/// `c`: the candidates; `frontier`: rows of `c` (from [`super::pareto_frontier`]);
+/// `utilities`: any utility vector, one value per party.
+///
+/// # Returns
+/// The smallest Euclidean distance, 0 for a frontier point; `None` when `frontier` is
+/// empty.
+///
+/// # Complexity
+/// O(|frontier| · d).
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::{Candidates, distance_to_frontier, pareto_frontier};
+/// let rows = [vec![1.0, 0.0], vec![0.0, 1.0], vec![0.2, 0.1]];
+/// let c = Candidates::from_rows(vec![0, 1, 2], &rows, vec![0.0, 0.0])?;
+/// let front = pareto_frontier(&c);
+/// let d = distance_to_frontier(&c, &front, &[0.0, 0.75]).unwrap();
+/// assert!((d - 0.25).abs() < 1e-12);
+/// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
+/// ```
+pub fn distance_to_frontier(c: &Candidates, frontier: &[usize], utilities: &[f64]) -> Option<f64> {
+    frontier
+        .iter()
+        .map(|&k| distance(c.utilities(k), utilities))
+        .reduce(f64::min)
+}

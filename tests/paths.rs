@@ -1,0 +1,753 @@
+//! Concession paths: every cost model against a twin written here, on random scenarios.
+//!
+//! Preconditions are judged with the rule's syntax tree, reachability and step counts by a
+//! naive breadth-first search, total concession by petgraph's `dijkstra` on the
+//! materialised graph, and the fairest cost by enumerating every simple path.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use dealzone::analysis::path::{CostModel, ZonePath, paths};
+use dealzone::analysis::zone::{Engine, Zones, find_zones_compiled};
+use dealzone::graph::ConcessionGraph;
+use dealzone::space::{CompiledScenario, StateIndex, StateSpace};
+use dealzone::{Limits, Scenario};
+use proptest::prelude::*;
+
+use crate::zones::{
+    GenExpr, GenParty, GenRule, GenScenario, compile, gen_scenario, gen_value, naive_neighbours,
+    naive_utilities,
+};
+
+const MODELS: [CostModel; 3] = [
+    CostModel::TotalConcession,
+    CostModel::FewestSteps,
+    CostModel::Fairest,
+];
+
+/// Whether `levels` meets every precondition (from the AST) kept by `keep`.
+fn meets(s: &Scenario, levels: &[usize], keep: &[bool]) -> bool {
+    s.preconditions()
+        .zip(keep)
+        .all(|(c, &k)| !k || c.rule().eval(levels))
+}
+
+/// Breadth-first distances from the status quo over states meeting the kept preconditions;
+/// empty when the status quo breaks one.
+fn bfs(s: &Scenario, space: &StateSpace, keep: &[bool]) -> BTreeMap<StateIndex, usize> {
+    let start = space.encode(s.status_quo());
+    let mut dist = BTreeMap::new();
+    if !meets(s, s.status_quo(), keep) {
+        return dist;
+    }
+    dist.insert(start, 0);
+    let mut queue = VecDeque::from([start]);
+    while let Some(x) = queue.pop_front() {
+        for y in naive_neighbours(space, x) {
+            if !dist.contains_key(&y) && meets(s, &space.decode(y), keep) {
+                dist.insert(y, dist[&x] + 1);
+                queue.push_back(y);
+            }
+        }
+    }
+    dist
+}
+
+/// Each party's utility drop (≥ 0) moving from `a` to `b`.
+fn drops(s: &Scenario, space: &StateSpace, a: StateIndex, b: StateIndex) -> Vec<f64> {
+    let before = naive_utilities(s, &space.decode(a));
+    let after = naive_utilities(s, &space.decode(b));
+    before
+        .iter()
+        .zip(&after)
+        .map(|(x, y)| (x - y).max(0.0))
+        .collect()
+}
+
+/// The smallest `max_p total_p` over every simple path from the status quo into `zone`,
+/// every state on it meeting every precondition. `None` when there is no such path.
+fn fairest_twin(s: &Scenario, space: &StateSpace, zone: &BTreeSet<StateIndex>) -> Option<f64> {
+    let keep = vec![true; s.preconditions().count()];
+    if !meets(s, s.status_quo(), &keep) {
+        return None;
+    }
+    let start = space.encode(s.status_quo());
+    let parties = naive_utilities(s, s.status_quo()).len();
+    let mut best = None;
+    let mut on_path = BTreeSet::from([start]);
+    dfs(
+        s,
+        space,
+        zone,
+        &keep,
+        start,
+        &mut vec![0.0; parties],
+        &mut on_path,
+        &mut best,
+    );
+    best
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dfs(
+    s: &Scenario,
+    space: &StateSpace,
+    zone: &BTreeSet<StateIndex>,
+    keep: &[bool],
+    x: StateIndex,
+    totals: &mut Vec<f64>,
+    on_path: &mut BTreeSet<StateIndex>,
+    best: &mut Option<f64>,
+) {
+    let worst = totals.iter().copied().fold(0.0, f64::max);
+    // Totals never fall along a path: nothing past here can beat the best found.
+    if best.is_some_and(|b| worst >= b) {
+        return;
+    }
+    if zone.contains(&x) {
+        *best = Some(worst);
+        return;
+    }
+    for y in naive_neighbours(space, x) {
+        if on_path.contains(&y) || !meets(s, &space.decode(y), keep) {
+            continue;
+        }
+        let d = drops(s, space, x, y);
+        for (t, d) in totals.iter_mut().zip(&d) {
+            *t += d;
+        }
+        on_path.insert(y);
+        dfs(s, space, zone, keep, y, totals, on_path, best);
+        on_path.remove(&y);
+        for (t, d) in totals.iter_mut().zip(&d) {
+            *t -= d;
+        }
+    }
+}
+
+/// The cheapest total concession into `zone` by petgraph's Dijkstra on the materialised
+/// graph; also checks the materialised graph against the naive one.
+fn dijkstra_cost(s: &Scenario, c: &CompiledScenario, zone: &BTreeSet<StateIndex>) -> Option<f64> {
+    let space = c.space();
+    let g = ConcessionGraph::respecting_preconditions(c)
+        .materialise(c.status_quo(), space.size() + 1)
+        .unwrap();
+    let keep = vec![true; s.preconditions().count()];
+    let reach = bfs(s, space, &keep);
+    let nodes: BTreeSet<StateIndex> = g.node_weights().copied().collect();
+    assert_eq!(nodes.len(), g.node_count(), "a state materialised twice");
+    assert_eq!(nodes, reach.keys().copied().collect(), "materialised nodes");
+    for e in g.edge_indices() {
+        let (a, b) = g.edge_endpoints(e).unwrap();
+        let want: f64 = drops(s, space, g[a], g[b]).iter().sum();
+        assert!((g[e].cost() - want).abs() <= 1e-12, "edge cost");
+    }
+    let start = g.node_indices().find(|&n| g[n] == c.status_quo())?;
+    let dist = petgraph::algo::dijkstra(&g, start, None, |e| e.weight().cost());
+    dist.iter()
+        .filter(|(n, _)| zone.contains(&g[**n]))
+        .map(|(_, &d)| d)
+        .min_by(f64::total_cmp)
+}
+
+/// The checks every path must pass, whatever the model.
+fn check_path(
+    s: &Scenario,
+    c: &CompiledScenario,
+    zones: &Zones,
+    k: usize,
+    p: &ZonePath,
+    model: CostModel,
+) {
+    let space = c.space();
+    let zone: BTreeSet<StateIndex> = zones.zones[k].states.iter().copied().collect();
+    let all = vec![true; s.preconditions().count()];
+    let reach = bfs(s, space, &all);
+    assert_eq!(p.zone, k);
+    let really = zone.iter().any(|z| reach.contains_key(z));
+    assert_eq!(p.reachable, really, "{model:?}: zone {k} reachability");
+    if !p.reachable {
+        assert_eq!(p.cost, None);
+        assert!(p.states.is_empty() && p.steps.is_empty());
+        check_blocked_by(s, space, &zone, &p.blocked_by);
+        // The materialised graph agrees: no zone state in it.
+        let g = ConcessionGraph::respecting_preconditions(c)
+            .materialise(c.status_quo(), space.size() + 1)
+            .unwrap();
+        assert!(g.node_weights().all(|st| !zone.contains(st)));
+        return;
+    }
+    assert!(p.blocked_by.is_empty());
+    assert_eq!(
+        p.states.first(),
+        Some(&c.status_quo()),
+        "starts at the status quo"
+    );
+    assert!(zone.contains(p.states.last().unwrap()), "ends in its zone");
+    assert_eq!(p.steps.len(), p.states.len() - 1);
+    let mut totals = vec![0.0; naive_utilities(s, s.status_quo()).len()];
+    for &st in &p.states {
+        assert!(
+            meets(s, &space.decode(st), &all),
+            "state {st} breaks a precondition"
+        );
+    }
+    for (w, step) in p.states.windows(2).zip(&p.steps) {
+        let (a, b) = (space.decode(w[0]), space.decode(w[1]));
+        let changed: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+        assert_eq!(changed.len(), 1, "one issue per step: {a:?} -> {b:?}");
+        let i = changed[0];
+        assert_eq!(a[i].abs_diff(b[i]), 1, "one rung per step");
+        assert_eq!((step.issue, step.from, step.to), (i, a[i], b[i]));
+        let (ua, ub) = (naive_utilities(s, &a), naive_utilities(s, &b));
+        let conceders: Vec<usize> = (0..ua.len()).filter(|&q| ub[q] < ua[q]).collect();
+        assert_eq!(step.conceders, conceders);
+        for (q, d) in step.deltas.iter().enumerate() {
+            assert!((d - (ub[q] - ua[q])).abs() <= 1e-12);
+        }
+        for (t, d) in totals.iter_mut().zip(drops(s, space, w[0], w[1])) {
+            *t += d;
+        }
+    }
+    for (got, want) in p.concessions.iter().zip(&totals) {
+        assert!(
+            (got - want).abs() <= 1e-9,
+            "concessions {:?} != {totals:?}",
+            p.concessions
+        );
+    }
+    let own = match model {
+        CostModel::TotalConcession => totals.iter().sum(),
+        CostModel::FewestSteps => p.steps.len() as f64,
+        CostModel::Fairest => totals.iter().copied().fold(0.0, f64::max),
+    };
+    let cost = p.cost.unwrap();
+    assert!(
+        (cost - own).abs() <= 1e-9,
+        "{model:?}: cost {cost} != {own}"
+    );
+    match model {
+        CostModel::TotalConcession => {
+            let best = dijkstra_cost(s, c, &zone).unwrap();
+            assert!(
+                (cost - best).abs() <= 1e-9,
+                "total: {cost} != dijkstra {best}"
+            );
+        }
+        CostModel::FewestSteps => {
+            let best = zone.iter().filter_map(|z| reach.get(z)).min().unwrap();
+            assert_eq!(p.steps.len(), *best, "fewest steps != BFS distance");
+        }
+        CostModel::Fairest => {}
+    }
+}
+
+/// `blocked_by` is sorted, names preconditions, and is minimal: removing exactly those
+/// makes the zone reachable; putting any one back walls it off again.
+fn check_blocked_by(
+    s: &Scenario,
+    space: &StateSpace,
+    zone: &BTreeSet<StateIndex>,
+    blocked_by: &[String],
+) {
+    let names: Vec<String> = s.preconditions().map(|c| c.name()).collect();
+    assert!(blocked_by.is_sorted(), "{blocked_by:?} sorted");
+    assert!(!blocked_by.is_empty(), "an unreachable zone names its wall");
+    let reaches = |removed: &BTreeSet<&str>| {
+        let keep: Vec<bool> = names
+            .iter()
+            .map(|n| !removed.contains(n.as_str()))
+            .collect();
+        let reach = bfs(s, space, &keep);
+        zone.iter().any(|z| reach.contains_key(z))
+    };
+    let set: BTreeSet<&str> = blocked_by.iter().map(String::as_str).collect();
+    assert_eq!(set.len(), blocked_by.len(), "no repeats");
+    for b in &set {
+        assert!(names.iter().any(|n| n == b), "{b} is a precondition");
+    }
+    assert!(
+        reaches(&set),
+        "removing {blocked_by:?} does not reach the zone"
+    );
+    for b in &set {
+        let mut fewer = set.clone();
+        fewer.remove(b);
+        assert!(
+            !reaches(&fewer),
+            "{blocked_by:?} is not minimal: {b} is not needed"
+        );
+    }
+}
+
+/// `x_0 + x_1 + … >= k` over every issue, as a disjunction of `x_0 >= j_0 and x_1 >= j_1
+/// and …` over the splits `j_0 + j_1 + … = k`.
+fn sum_at_least(radices: &[usize], k: usize) -> GenExpr {
+    let size: usize = radices.iter().product();
+    let mut terms = Vec::new();
+    for mut x in 0..size {
+        let mut split = vec![0; radices.len()];
+        for i in (0..radices.len()).rev() {
+            split[i] = x % radices[i];
+            x /= radices[i];
+        }
+        if split.iter().sum::<usize>() != k {
+            continue;
+        }
+        let term = (0..radices.len())
+            .map(|i| GenExpr::Cmp(i, 5, split[i]))
+            .reduce(|a, b| GenExpr::Bin(0, Box::new(a), Box::new(b)))
+            .unwrap();
+        terms.push(term);
+    }
+    terms
+        .into_iter()
+        .reduce(|a, b| GenExpr::Bin(1, Box::new(a), Box::new(b)))
+        .unwrap()
+}
+
+/// Small scenarios where fairness can differ from total concession: two or three parties,
+/// every one with a utility. Three times in four the scenario is reshaped so that many
+/// routes of different shapes lead into the zone: 2–3 issues of 2–5 levels (at most 30
+/// states), the status quo at the bottom, reservations 0, and one red line "the levels sum
+/// to at least k" (k ≥ 1), so that a route may spread its moves over several issues; the
+/// random preconditions stay, go, or give way to random rectangular walls.
+fn gen_fair_scenario() -> impl Strategy<Value = GenScenario> {
+    (
+        gen_scenario(30),
+        prop::collection::vec(2..=5usize, 2..=3),
+        0..12usize,
+        prop::bool::weighted(0.75),
+        0..3usize,
+        prop::collection::vec(
+            (
+                (0..6usize, 0..6usize),
+                prop::collection::vec(0..5usize, 1..=3),
+                prop::collection::vec(0..5usize, 1..=3),
+            ),
+            1..=4,
+        ),
+    )
+        .prop_filter("two parties or more", |(g, ..)| g.parties.len() >= 2)
+        .prop_map(|(mut g, radices, k, far, preconditions, walls)| {
+            for p in &mut g.parties {
+                p.has_utility = true;
+            }
+            if !far {
+                return g;
+            }
+            g.radices = Vec::new();
+            for r in radices {
+                if g.radices.iter().product::<usize>() * r <= 30 {
+                    g.radices.push(r);
+                }
+            }
+            let n = g.radices.len();
+            for p in &mut g.parties {
+                p.reservation = 0.0;
+                p.reservation_at_anchor = false;
+            }
+            g.status_quo = vec![0; n];
+            g.anchor = vec![0; n];
+            let top: usize = g.radices.iter().map(|r| r - 1).sum();
+            let rule = GenRule {
+                issues: (0..n).collect(),
+                expr: sum_at_least(&g.radices, 1 + k % top),
+                repair: false,
+            };
+            g.red_lines = vec![(0, rule)];
+            match preconditions {
+                0 => {}
+                1 => g.preconditions.clear(),
+                _ => {
+                    // Walls: each forbids a rectangle `x_i in A and x_j in B`, with a hole
+                    // where the status quo's row crosses it.
+                    g.preconditions = walls
+                        .into_iter()
+                        .map(|((i, j), a, b)| {
+                            let rect = GenExpr::Bin(
+                                0,
+                                Box::new(GenExpr::In(0, a)),
+                                Box::new(GenExpr::In(1, b)),
+                            );
+                            let rule = GenRule {
+                                issues: vec![i, j],
+                                expr: GenExpr::Not(Box::new(rect)),
+                                repair: true,
+                            };
+                            (0, rule)
+                        })
+                        .collect();
+                }
+            }
+            g
+        })
+}
+
+/// `x_i in {lo..=hi}`.
+fn range(slot: usize, lo: usize, hi: usize) -> GenExpr {
+    GenExpr::In(slot, (lo..=hi).collect())
+}
+
+/// Mazes: two issues of 4–10 levels, a zone that is a box set by one red line, and walls:
+/// straight segments (those that would cover the status quo left out) forbidden by two
+/// preconditions. Reservations are 0.
+fn gen_maze_scenario() -> impl Strategy<Value = GenScenario> {
+    let party = (
+        any::<bool>(),
+        prop::collection::vec(0.0..1.0f64, 6),
+        prop::collection::vec(prop::collection::vec(gen_value(), 10), 6),
+    );
+    let segment = (any::<bool>(), 0..10usize, 0..10usize, 1..=8usize);
+    (
+        (4..=10usize, 4..=10usize),
+        prop::collection::vec(party, 1..=3),
+        (0..10usize, 0..10usize, 0..3usize, 0..3usize),
+        prop::collection::vec(segment, 1..=6),
+        (0..10usize, 0..10usize),
+    )
+        .prop_map(|((r0, r1), parties, zone, segments, (s0, s1))| {
+            let radices = vec![r0, r1];
+            let status_quo = vec![s0 % r0, s1 % r1];
+            let mut parties: Vec<GenParty> = parties
+                .into_iter()
+                .map(|(has_utility, weights, values)| GenParty {
+                    has_utility,
+                    weights,
+                    values,
+                    reservation: 0.0,
+                    reservation_at_anchor: false,
+                })
+                .collect();
+            parties[0].has_utility = true;
+            // A rectangle `x0 in lo.0..=hi.0 and x1 in lo.1..=hi.1`.
+            // Empty (`false`) when `lo > hi` somewhere.
+            let rect = |lo: (usize, usize), hi: (usize, usize)| {
+                let hi = (hi.0.min(r0 - 1), hi.1.min(r1 - 1));
+                if lo.0 > hi.0 || lo.1 > hi.1 {
+                    return (GenExpr::Const(false), false);
+                }
+                let covers_sq = (lo.0..=hi.0).contains(&status_quo[0])
+                    && (lo.1..=hi.1).contains(&status_quo[1]);
+                let expr = GenExpr::Bin(
+                    0,
+                    Box::new(range(0, lo.0, hi.0)),
+                    Box::new(range(1, lo.1, hi.1)),
+                );
+                (expr, covers_sq)
+            };
+            let rule = |expr| GenRule {
+                issues: vec![0, 1],
+                expr,
+                repair: false,
+            };
+            let (z0, z1, e0, e1) = zone;
+            let (z0, z1) = (z0 % r0, z1 % r1);
+            let zone = rect((z0, z1), (z0 + e0, z1 + e1)).0;
+            let mut walls: [Option<GenExpr>; 2] = [None, None];
+            for (k, (across, at, from, len)) in segments.into_iter().enumerate() {
+                let (seg, covers_sq) = match (across, len) {
+                    // A whole line but for a gap of one level.
+                    (true, 5..) => {
+                        let (x, gap) = (at % r0, from % r1);
+                        let (a, a_sq) = match gap.checked_sub(1) {
+                            Some(end) => rect((x, 0), (x, end)),
+                            None => (GenExpr::Const(false), false),
+                        };
+                        let (b, b_sq) = rect((x, gap + 1), (x, r1));
+                        (GenExpr::Bin(1, Box::new(a), Box::new(b)), a_sq || b_sq)
+                    }
+                    (false, 5..) => {
+                        let (y, gap) = (at % r1, from % r0);
+                        let (a, a_sq) = match gap.checked_sub(1) {
+                            Some(end) => rect((0, y), (end, y)),
+                            None => (GenExpr::Const(false), false),
+                        };
+                        let (b, b_sq) = rect((gap + 1, y), (r0, y));
+                        (GenExpr::Bin(1, Box::new(a), Box::new(b)), a_sq || b_sq)
+                    }
+                    (true, _) => rect((at % r0, from % r1), (at % r0, from % r1 + len)),
+                    (false, _) => rect((from % r0, at % r1), (from % r0 + len, at % r1)),
+                };
+                if covers_sq {
+                    continue;
+                }
+                let w = &mut walls[k % 2];
+                *w = Some(match w.take() {
+                    None => seg,
+                    Some(prev) => GenExpr::Bin(1, Box::new(prev), Box::new(seg)),
+                });
+            }
+            let preconditions = walls
+                .into_iter()
+                .enumerate()
+                .filter_map(|(k, w)| Some((k, rule(GenExpr::Not(Box::new(w?))))))
+                .collect();
+            GenScenario {
+                anchor: status_quo.clone(),
+                radices,
+                parties,
+                red_lines: vec![(0, rule(zone))],
+                preconditions,
+                status_quo,
+            }
+        })
+}
+
+fn zones_of(c: &CompiledScenario) -> Zones {
+    find_zones_compiled(c, Engine::Auto, &Limits::default()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Every model: valid paths from the status quo, costs equal the twins' (Dijkstra on
+    /// the materialised graph, BFS), unreachable zones really are, `blocked_by` minimal.
+    #[test]
+    fn paths_are_valid_and_optimal(g in gen_scenario(100_000)) {
+        let s = g.scenario();
+        let c = compile(&s);
+        let zones = zones_of(&c);
+        let mut reach = Vec::new();
+        for model in MODELS {
+            let ps = paths(&c, &zones, model, &Limits::default()).unwrap();
+            prop_assert_eq!(ps.len(), zones.zones.len());
+            for (k, p) in ps.iter().enumerate() {
+                check_path(&s, &c, &zones, k, p, model);
+            }
+            reach.push(ps.iter().map(|p| (p.reachable, p.blocked_by.clone())).collect::<Vec<_>>());
+        }
+        prop_assert_eq!(&reach[0], &reach[1]);
+        prop_assert_eq!(&reach[1], &reach[2]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The fairest path's cost equals the best over every simple path (small spaces).
+    #[test]
+    fn fairest_matches_simple_path_enumeration(g in gen_fair_scenario()) {
+        let s = g.scenario();
+        let c = compile(&s);
+        let zones = zones_of(&c);
+        let ps = paths(&c, &zones, CostModel::Fairest, &Limits::default()).unwrap();
+        for (k, p) in ps.iter().enumerate() {
+            check_path(&s, &c, &zones, k, p, CostModel::Fairest);
+            let zone: BTreeSet<StateIndex> = zones.zones[k].states.iter().copied().collect();
+            let twin = fairest_twin(&s, c.space(), &zone);
+            match (p.cost, twin) {
+                (None, None) => {}
+                (Some(got), Some(want)) => prop_assert!(
+                    (got - want).abs() <= 1e-9,
+                    "fairest {} != twin {}\n{}", got, want, g.to_toml()
+                ),
+                (got, want) => prop_assert!(false, "fairest {:?} vs twin {:?}", got, want),
+            }
+        }
+        // The other models on the same small spaces, for good measure.
+        for model in [CostModel::TotalConcession, CostModel::FewestSteps] {
+            let ps = paths(&c, &zones, model, &Limits::default()).unwrap();
+            for (k, p) in ps.iter().enumerate() {
+                check_path(&s, &c, &zones, k, p, model);
+            }
+        }
+    }
+}
+
+/// Two ways into the zone: moving `a` costs `p` 0.3 alone; moving `b` costs `p` and `q`
+/// 0.2 each. Total concession takes `a` (0.3 < 0.4); the fairest takes `b` (0.2 < 0.3).
+#[test]
+fn fairest_and_cheapest_part_ways() {
+    let s = Scenario::from_toml_str(
+        r#"
+name = "fair"
+[issues]
+a = ["a0", "a1"]
+b = ["b0", "b1"]
+[status_quo]
+a = "a0"
+b = "b0"
+[parties.p]
+weights = { a = 0.5, b = 0.5 }
+values = { a = [1, 0.4], b = [1, 0.6] }
+red_lines = [{ id = "move", rule = "a == a1 or b == b1" }]
+[parties.q]
+weights = { a = 0.5, b = 0.5 }
+values = { a = [0, 1], b = [1, 0.6] }
+"#,
+        "fair.toml",
+    )
+    .unwrap();
+    let c = compile(&s);
+    let zones = zones_of(&c);
+    assert_eq!(zones.zones.len(), 1);
+    let end = |model| {
+        let ps = paths(&c, &zones, model, &Limits::default()).unwrap();
+        check_path(&s, &c, &zones, 0, &ps[0], model);
+        let p = &ps[0];
+        (
+            s.level_names(&c.space().decode(*p.states.last().unwrap())),
+            p.cost.unwrap(),
+            p.concessions.clone(),
+        )
+    };
+    let (at, cost, con) = end(CostModel::TotalConcession);
+    assert_eq!(at, [("a", "a1"), ("b", "b0")]);
+    assert!((cost - 0.3).abs() < 1e-12 && (con[0] - 0.3).abs() < 1e-12 && con[1] == 0.0);
+    let (at, cost, con) = end(CostModel::Fairest);
+    assert_eq!(at, [("a", "a0"), ("b", "b1")]);
+    assert!((cost - 0.2).abs() < 1e-12);
+    assert!((con[0] - 0.2).abs() < 1e-12 && (con[1] - 0.2).abs() < 1e-12);
+    let twin = fairest_twin(
+        &s,
+        c.space(),
+        &zones.zones[0].states.iter().copied().collect(),
+    );
+    assert!((twin.unwrap() - 0.2).abs() < 1e-12);
+}
+
+/// Incomparable labels at one state: the zone is the one state `(a2, d0, e0)`, and a
+/// precondition forbids `(a1, d0, e0)`, so a path must detour over `d` or `e` and come back.
+/// The `d` detour is free until its last step, which costs `p` 0.5: it reaches the zone
+/// first with (0.5, 0). The `e` detour costs `p` 0.3 going up and `q` 0.3 coming back:
+/// (0.3, 0.3), later but fairer. Neither label dominates the other; the fairest path must
+/// keep both and return the second.
+#[test]
+fn fairest_keeps_incomparable_labels() {
+    let s = Scenario::from_toml_str(
+        r#"
+name = "labels"
+[issues]
+a = ["a0", "a1", "a2"]
+d = ["d0", "d1"]
+e = ["e0", "e1"]
+[status_quo]
+a = "a0"
+d = "d0"
+e = "e0"
+[parties.p]
+weights = { d = 0.5, e = 0.5 }
+values = { d = [0, 1], e = [1, 0.4] }
+red_lines = [{ id = "zone", rule = "a == a2 and d == d0 and e == e0" }]
+preconditions = [{ id = "wall", rule = "not (a == a1 and d == d0 and e == e0)" }]
+[parties.q]
+weights = { e = 1 }
+values = { e = [0.7, 1] }
+"#,
+        "labels.toml",
+    )
+    .unwrap();
+    let c = compile(&s);
+    let zones = zones_of(&c);
+    assert_eq!(zones.zones.len(), 1);
+    let run = |model| {
+        let ps = paths(&c, &zones, model, &Limits::default()).unwrap();
+        check_path(&s, &c, &zones, 0, &ps[0], model);
+        ps[0].clone()
+    };
+    let fair = run(CostModel::Fairest);
+    assert!((fair.cost.unwrap() - 0.3).abs() < 1e-12, "{:?}", fair.cost);
+    assert!(fair.steps.iter().any(|st| st.issue == 2), "detours over e");
+    let zone = zones.zones[0].states.iter().copied().collect();
+    assert!((fairest_twin(&s, c.space(), &zone).unwrap() - 0.3).abs() < 1e-12);
+    let total = run(CostModel::TotalConcession);
+    assert!(
+        (total.cost.unwrap() - 0.5).abs() < 1e-12,
+        "{:?}",
+        total.cost
+    );
+    assert!(total.steps.iter().any(|st| st.issue == 1), "detours over d");
+    assert_eq!(run(CostModel::FewestSteps).steps.len(), 4);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Every model through mazes: detours make the heuristics and the label sets work.
+    #[test]
+    fn paths_through_mazes(g in gen_maze_scenario()) {
+        let s = g.scenario();
+        let c = compile(&s);
+        let zones = zones_of(&c);
+        for model in MODELS {
+            let ps = paths(&c, &zones, model, &Limits::default()).unwrap();
+            prop_assert_eq!(ps.len(), zones.zones.len());
+            for (k, p) in ps.iter().enumerate() {
+                check_path(&s, &c, &zones, k, p, model);
+                if model == CostModel::Fairest && c.space().size() <= 30 {
+                    let zone = zones.zones[k].states.iter().copied().collect();
+                    let twin = fairest_twin(&s, c.space(), &zone);
+                    prop_assert!(
+                        p.cost.zip(twin).is_none_or(|(a, b)| (a - b).abs() <= 1e-9),
+                        "fairest {:?} != twin {:?}", p.cost, twin
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A hand-made wall: both ways into the zone pass a state a precondition forbids, and
+/// removing either precondition opens one way, so `blocked_by` names exactly one of them.
+#[test]
+fn blocked_by_on_a_hand_made_wall() {
+    let s = Scenario::from_toml_str(
+        r#"
+name = "wall"
+[issues]
+a = ["a0", "a1", "a2"]
+b = ["b0", "b1"]
+[status_quo]
+a = "a0"
+b = "b0"
+[parties.p]
+weights = { a = 1 }
+values = { a = [0, 0.5, 1] }
+reservation = 0.9
+preconditions = [
+  { id = "no_a1_b0", rule = "not (a == a1 and b == b0)" },
+  { id = "no_b1", rule = "b != b1" },
+]
+"#,
+        "wall.toml",
+    )
+    .unwrap();
+    let c = compile(&s);
+    let zones = zones_of(&c);
+    assert_eq!(zones.zones.len(), 1);
+    for model in MODELS {
+        let ps = paths(&c, &zones, model, &Limits::default()).unwrap();
+        assert!(!ps[0].reachable, "{model:?}");
+        let one = ps[0].blocked_by == ["p/no_a1_b0"] || ps[0].blocked_by == ["p/no_b1"];
+        assert!(one, "{:?}", ps[0].blocked_by);
+        check_path(&s, &c, &zones, 0, &ps[0], model);
+    }
+}
+
+/// A status quo that breaks a precondition reaches nothing, and `blocked_by` names it.
+#[test]
+fn a_status_quo_breaking_a_precondition_reaches_nothing() {
+    let s = Scenario::from_toml_str(
+        r#"
+name = "stuck"
+[issues]
+a = ["a0", "a1"]
+[status_quo]
+a = "a0"
+[parties.p]
+weights = { a = 1 }
+values = { a = [0, 1] }
+reservation = 0.5
+preconditions = [{ id = "never_a0", rule = "a != a0" }]
+"#,
+        "stuck.toml",
+    )
+    .unwrap();
+    let c = compile(&s);
+    let zones = zones_of(&c);
+    for model in MODELS {
+        let ps = paths(&c, &zones, model, &Limits::default()).unwrap();
+        assert!(!ps[0].reachable);
+        assert_eq!(ps[0].blocked_by, ["p/never_a0"]);
+    }
+}
