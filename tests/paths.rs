@@ -1,8 +1,10 @@
-//! Concession paths: every cost model against a twin written here, on random scenarios.
+//! Concession paths: every cost model against a twin written here, on random scenarios,
+//! small scenarios shaped so that fairness matters, and random mazes.
 //!
 //! Preconditions are judged with the rule's syntax tree, reachability and step counts by a
 //! naive breadth-first search, total concession by petgraph's `dijkstra` on the
-//! materialised graph, and the fairest cost by enumerating every simple path.
+//! materialised graph, the fairest cost by enumerating every simple path (spaces of at most
+//! 30 states), and `blocked_by` by re-running the search without each named precondition.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -80,7 +82,7 @@ fn fairest_twin(s: &Scenario, space: &StateSpace, zone: &BTreeSet<StateIndex>) -
         zone,
         &keep,
         start,
-        &mut vec![0.0; parties],
+        &vec![0.0; parties],
         &mut on_path,
         &mut best,
     );
@@ -94,7 +96,7 @@ fn dfs(
     zone: &BTreeSet<StateIndex>,
     keep: &[bool],
     x: StateIndex,
-    totals: &mut Vec<f64>,
+    totals: &[f64],
     on_path: &mut BTreeSet<StateIndex>,
     best: &mut Option<f64>,
 ) {
@@ -111,16 +113,14 @@ fn dfs(
         if on_path.contains(&y) || !meets(s, &space.decode(y), keep) {
             continue;
         }
-        let d = drops(s, space, x, y);
-        for (t, d) in totals.iter_mut().zip(&d) {
-            *t += d;
-        }
+        let next: Vec<f64> = totals
+            .iter()
+            .zip(drops(s, space, x, y))
+            .map(|(t, d)| t + d)
+            .collect();
         on_path.insert(y);
-        dfs(s, space, zone, keep, y, totals, on_path, best);
+        dfs(s, space, zone, keep, y, &next, on_path, best);
         on_path.remove(&y);
-        for (t, d) in totals.iter_mut().zip(&d) {
-            *t -= d;
-        }
     }
 }
 

@@ -771,3 +771,83 @@ fn wage_round_and_supplier_contract_counts() {
         check_zones(&s, &c, &z, &o);
     }
 }
+
+/// A space of 4^10 states, large enough that the engines split it into many parallel
+/// chunks: every engine, the oracle and the JSON agree for any number of threads.
+#[test]
+fn a_million_states_agree_across_engines_and_thread_counts() {
+    use std::fmt::Write;
+    let mut t = String::from("name = \"million\"\n[issues]\n");
+    for i in 0..10 {
+        writeln!(t, "i{i} = [\"a\", \"b\", \"c\", \"d\"]").unwrap();
+    }
+    t.push_str("[status_quo]\n");
+    for i in 0..10 {
+        writeln!(t, "i{i} = \"a\"").unwrap();
+    }
+    let all = |v: &str| {
+        (0..10)
+            .map(|i| format!("i{i} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let w = [0.05, 0.15, 0.1, 0.1, 0.05, 0.15, 0.1, 0.1, 0.1, 0.1];
+    let weights = (0..10)
+        .map(|i| format!("i{i} = {}", w[i]))
+        .collect::<Vec<_>>()
+        .join(", ");
+    writeln!(
+        t,
+        "[parties.p]\nreservation = 0.65\nweights = {{ {weights} }}\nvalues = {{ {} }}",
+        all("[0, 0.3, 0.7, 1]")
+    )
+    .unwrap();
+    writeln!(
+        t,
+        "[parties.q]\nreservation = 0.35\nweights = {{ {} }}\nvalues = {{ {} }}",
+        all("0.1"),
+        all("[1, 0.75, 0.25, 0]")
+    )
+    .unwrap();
+    t.push_str(
+        r#"[parties.m]
+red_lines = [
+  { id = "r0", rule = "i0 <= c or i1 >= b" },
+  { id = "r1", rule = "not (i2 == d and i3 == d)" },
+  { id = "r2", rule = "i4 in {a, c} -> i5 != a" },
+  { id = "r3", rule = "i7 >= b" },
+  { id = "r4", rule = "i9 <= c <-> i8 != b" },
+]
+"#,
+    );
+    let s = Scenario::from_toml_str(&t, "million.toml").unwrap();
+    let c = compile(&s);
+    assert_eq!(c.space().size(), 1 << 20);
+    let o = oracle(&s, c.space());
+    assert!(o.acceptable.len() > 10_000, "{}", o.acceptable.len());
+    assert_eq!(count_candidates(&c, MAX_FACTOR), Some(o.candidates));
+    let run = |engine| {
+        let z = find_zones_compiled(&c, engine, &Limits::default()).unwrap();
+        let json = serde_json::to_string(&dealzone::report::json::zones(&s, &c, &z)).unwrap();
+        (z, json)
+    };
+    let (z, json) = run(Engine::BruteForce);
+    check_zones(&s, &c, &z, &o);
+    let pool = |k: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(k)
+            .build()
+            .unwrap()
+    };
+    for (engine, k) in [
+        (Engine::BruteForce, 1),
+        (Engine::BruteForce, 3),
+        (Engine::BranchAndBound, 1),
+        (Engine::BranchAndBound, 2),
+    ] {
+        let (other, other_json) = pool(k).install(|| run(engine));
+        assert_eq!(other.acceptable, z.acceptable, "{engine:?}, {k} threads");
+        assert_eq!(other.candidates, z.candidates);
+        assert_eq!(other_json, json, "{engine:?}, {k} threads");
+    }
+}
