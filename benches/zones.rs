@@ -6,18 +6,20 @@
 //! one criterion iteration runs every seed once, timing each, and contributes the largest
 //! of the ten times (`iter_custom`), so the reported time is the mean over iterations of the
 //! worst seed's time, not a mean over seeds. Before the timings, each benchmark prints one
-//! line per seed to stderr (candidates, acceptable states, zones, one untimed-by-criterion
-//! run's time), so the slow seed can be found.
+//! line per seed to stderr (candidates, acceptable states, zones, the engine `Auto` chose
+//! and the time of one run outside criterion), so the slow seed can be found.
 //!
 //! Benchmarks:
 //! - `zones_seeds/{auto,branch_and_bound}/NAME`: `find_zones` on `seeds/wage_round.toml`,
 //!   `seeds/supplier_contract.toml` and every snapshot of
 //!   `seeds/russia_ukraine/timeline.toml`, with [`Engine::Auto`] (brute force for spaces
 //!   this small) and with branch and bound forced.
-//! - `zones_synthetic/auto/SIZE/REGIME`: `find_zones` with [`Engine::Auto`] (brute force up
-//!   to 2^22 states, branch and bound and counting above), for the two regimes: red lines
-//!   make the acceptable set small, or reservations do. 3 parties, 30 red lines of arity
-//!   1–3, the generator's defaults (`Synthetic::new`).
+//! - `zones_synthetic/auto/SIZE/REGIME`: `find_zones` with [`Engine::Auto`] (compiling,
+//!   then brute force up to 2^22 states, or branch and bound plus candidate counting above;
+//!   then components and boxes), for the two regimes: red lines make the acceptable set
+//!   small, or reservations do. SIZE 1e6, 1e8, 1e10 and 1.1e12 are 6, 8 and 10 issues of
+//!   10 levels and 20 issues of 4 levels; 3 parties, 30 red lines of arity 1–3, the
+//!   generator's defaults (`Synthetic::new`, about 1,000 acceptable states).
 //! - `zones_synthetic/brute_force/1e6/REGIME`: brute force on the 1e6 spaces.
 //! - `brute_force_12_red_lines/1e8/REGIME`: brute force on 1e8 states (8 issues × 10
 //!   levels), 3 parties, 12 red lines of arity 1–3; criterion's throughput is states per
@@ -31,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group};
 use criterion::{criterion_main, measurement::WallTime};
-use dealzone::analysis::zone::{Engine, brute_force, find_zones_compiled};
+use dealzone::analysis::zone::{Engine, brute_force, find_zones};
 use dealzone::space::CompiledScenario;
 use dealzone::synthetic::{Regime, Synthetic};
 use dealzone::{Limits, Scenario, Timeline};
@@ -68,15 +70,21 @@ fn compile(s: &Scenario) -> CompiledScenario {
     CompiledScenario::new(s, &Limits::default()).expect("the space fits the default limits")
 }
 
-/// Ten seeds of one synthetic configuration, compiled, with a line per seed on stderr.
-fn synthetic_cases(label: &str, make: impl Fn(u64) -> Synthetic) -> Vec<CompiledScenario> {
+/// One synthetic seed: the scenario and its compiled form.
+struct Case {
+    scenario: Scenario,
+    compiled: CompiledScenario,
+}
+
+/// Ten seeds of one synthetic configuration, with a line per seed on stderr.
+fn synthetic_cases(label: &str, make: impl Fn(u64) -> Synthetic) -> Vec<Case> {
     let limits = Limits::default();
     (0..SEEDS)
         .map(|seed| {
             let scenario = make(seed).scenario().expect("generated scenarios are valid");
-            let c = compile(&scenario);
+            let compiled = compile(&scenario);
             let start = Instant::now();
-            let z = find_zones_compiled(&c, Engine::Auto, &limits).expect("zone search");
+            let z = find_zones(&scenario, Engine::Auto, &limits).expect("zone search");
             eprintln!(
                 "{label} seed {seed}: {} states, {} candidates, {} acceptable, {} zones, {:?} ({:?})",
                 z.states,
@@ -86,7 +94,7 @@ fn synthetic_cases(label: &str, make: impl Fn(u64) -> Synthetic) -> Vec<Compiled
                 start.elapsed(),
                 z.engine,
             );
-            c
+            Case { scenario, compiled }
         })
         .collect()
 }
@@ -114,21 +122,21 @@ fn seeds(c: &mut Criterion) {
     let mut g = c.benchmark_group("zones_seeds");
     configure(&mut g);
     for (name, s) in &named {
-        let compiled = compile(s);
-        let z = find_zones_compiled(&compiled, Engine::Auto, &limits).expect("zone search");
+        let z = find_zones(s, Engine::Auto, &limits).expect("zone search");
         eprintln!(
-            "{name}: {} states, {} candidates, {} acceptable, {} zones",
+            "{name}: {} states, {} candidates, {} acceptable, {} zones ({:?})",
             z.states,
             z.candidates,
             z.acceptable.len(),
-            z.zones.len()
+            z.zones.len(),
+            z.engine,
         );
         for (engine_name, engine) in [
             ("auto", Engine::Auto),
             ("branch_and_bound", Engine::BranchAndBound),
         ] {
             g.bench_function(format!("{engine_name}/{name}"), |b| {
-                b.iter(|| find_zones_compiled(black_box(&compiled), engine, &limits))
+                b.iter(|| find_zones(black_box(s), engine, &limits))
             });
         }
     }
@@ -146,7 +154,7 @@ fn synthetic(c: &mut Criterion) {
             g.bench_function(format!("auto/{name}"), |b| {
                 b.iter_custom(|iters| {
                     worst_of(&cases, iters, |c| {
-                        black_box(find_zones_compiled(c, Engine::Auto, &limits).expect("search"));
+                        black_box(find_zones(&c.scenario, Engine::Auto, &limits).expect("search"));
                     })
                 })
             });
@@ -154,7 +162,7 @@ fn synthetic(c: &mut Criterion) {
                 g.bench_function(format!("brute_force/{name}"), |b| {
                     b.iter_custom(|iters| {
                         worst_of(&cases, iters, |c| {
-                            black_box(brute_force(c, &limits).expect("scan"));
+                            black_box(brute_force(&c.compiled, &limits).expect("scan"));
                         })
                     })
                 });
@@ -177,7 +185,7 @@ fn brute_throughput(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 worst_of(&cases, iters, |c| {
-                    black_box(brute_force(c, &limits).expect("scan"));
+                    black_box(brute_force(&c.compiled, &limits).expect("scan"));
                 })
             })
         });

@@ -17,11 +17,13 @@
 //!    (`λ_p` in \[0.5, 1.5)) is drawn, issue by issue. It is Pareto-optimal, so the parties
 //!    cannot all do better than at `s*` at once.
 //! 3. **Red lines**, shared round-robin among the parties: arity uniform in
-//!    `1..=max_arity`, over distinct random issues, each a small formula over literals
+//!    `1..=max_arity`, over distinct issues dealt from a shuffled deck (so every issue is
+//!    read by about as many red lines as any other), each a small formula over literals
 //!    (`x >= l`, `x <= l`, `x == l`, `x != l`, `x in {…}`) such as `a -> b`, `a or b`,
-//!    `a <-> b`, `a and b`, `a and b -> c`, `a or b or c` or `a and (b or c)`. Every red line holds at `s*`. For each red
-//!    line, 48 random formulas are drawn and the one whose share of the space (computed
-//!    exactly over its issues) is nearest to [`Synthetic::keep`] is kept.
+//!    `a <-> b`, `a and b`, `a and b -> c`, `a or b or c` or `a and (b or c)`. Every red
+//!    line holds at `s*`. For each red line, 48 random formulas are drawn and the one whose
+//!    share of the space (computed exactly over its issues) is nearest to
+//!    [`Synthetic::keep`] is kept.
 //! 4. **Reservations**: `r_p = u_p(s*) − margin`, rounded down to 1e-6 and floored at 0,
 //!    so `s*` is acceptable and the acceptable set is never empty.
 //! 5. **Status quo and preconditions.** The status quo is a uniformly random state, or
@@ -29,21 +31,29 @@
 //!    `s*`; each precondition is a two-issue formula like the red lines' holding at both
 //!    the status quo and `s*` (share nearest to [`Synthetic::precondition_keep`]).
 //!
-//! # Two regimes
+//! # Two regimes, calibrated
 //!
-//! [`Regime::RedLines`]: red lines make the acceptable set small. Each red line keeps about
-//! `(target / states)^(1 / red_lines)` of the space, so together they would keep about
-//! `target` states if they were independent (planting around `s*` makes them keep more);
-//! reservations sit 0.3 below `u_p(s*)` and cut a little more.
+//! [`Regime::RedLines`]: red lines make the acceptable set small. `keep` starts at
+//! `(target / states)^(1 / red_lines)` (what independent red lines would need to keep
+//! `target` states) and is then calibrated: the scenario is generated, its candidates
+//! counted exactly ([`crate::analysis::zone::count_candidates`]), and `keep` adjusted
+//! (bisection once bracketed), up to 16 rounds, until the count is within a factor 4 of
+//! `target`. Reservations sit 0.3 below `u_p(s*)` and cut a little more.
 //!
 //! [`Regime::Reservations`]: reservations make it small. Red lines are loose (each keeps
-//! about 90%) and reservations sit just below `s*`: `margin` = `0.35 / issues`, so every
-//! party must get nearly what it gets at the Pareto-optimal `s*`.
+//! about 90%) and reservations sit `margin` below `u_p(s*)`: every party must get nearly
+//! what it gets at the Pareto-optimal `s*`. `margin` starts at `0.35 / issues` and is
+//! calibrated the same way on the acceptable states, counted by branch and bound with
+//! `max_acceptable` = `4 · target` (the margin draws nothing random, so only the
+//! reservations change between rounds and the count grows with the margin).
 //!
-//! With the defaults of [`Synthetic::new`] (3 parties, 30 red lines of arity 1–3,
-//! `target` 1,000), the acceptable set holds between one and a few thousand states on the
-//! benchmark spaces (6 × 10, 8 × 10, 10 × 10 and 20 × 4 levels: 1e6 to 1.1e12 states) for
-//! both regimes; `benches/zones.rs` prints the counts for its ten seeds.
+//! If no round lands within the factor 4, the draw nearest the target that is not above
+//! `4 · target` is kept (else the smallest). With the defaults of [`Synthetic::new`]
+//! (3 parties, 30 red lines of arity 1–3, `target` 1,000), seeds 0–39 on the benchmark
+//! spaces (6 × 10, 8 × 10, 10 × 10 and 20 × 4 levels: 1e6 to 1.1e12 states) give between
+//! 18 and about 4,000 acceptable states in both regimes; `benches/zones.rs` prints the
+//! counts for its ten seeds. Generating takes milliseconds to about a second (the counting
+//! rounds).
 //!
 //! ```
 //! use dealzone::synthetic::{Regime, Synthetic};
@@ -107,15 +117,17 @@ pub struct Synthetic {
     /// `1..=max_arity`, capped at the number of issues.
     pub max_arity: usize,
     /// Share of the space each red line aims to keep, in (0, 1] (a starting point when
-    /// `calibrate` is set).
+    /// `calibrate` is set in [`Regime::RedLines`]).
     pub keep: f64,
-    /// If set, `keep` is adjusted (at most 12 rounds of generate-and-count, counting
-    /// candidates exactly with [`crate::analysis::zone::count_candidates`]) until the
-    /// number of candidates is within a factor 4 of this target.
+    /// If set, the regime's knob (`keep` for [`Regime::RedLines`], `margin` for
+    /// [`Regime::Reservations`]) is adjusted by up to 16 rounds of generate-and-count until
+    /// the count (candidates, resp. acceptable states) is within a factor 4 of this
+    /// target; see the [module docs](self).
     pub calibrate: Option<f64>,
-    /// How far each reservation sits below the party's utility at the planted deal.
+    /// How far each reservation sits below the party's utility at the planted deal (a
+    /// starting point when `calibrate` is set in [`Regime::Reservations`]).
     pub margin: f64,
-    /// Number of preconditions (two-issue implications).
+    /// Number of preconditions (two-issue formulas).
     pub preconditions: usize,
     /// `None`: the status quo is a uniformly random state. `Some(k)`: it is the end of a
     /// random walk of `k` one-rung moves from the planted deal, so a path has a bounded
@@ -131,8 +143,9 @@ pub struct Synthetic {
 
 impl Synthetic {
     /// Default parameters for `issues` issues of `levels` levels in `regime`: 3 parties,
-    /// 30 red lines of arity 1–3, no preconditions; `keep` and `margin` as the
-    /// [module docs](self) describe, aiming at about 1,000 acceptable states.
+    /// 30 red lines of arity 1–3, no preconditions, a random status quo; `keep`, `margin`
+    /// and `calibrate` as the [module docs](self) describe, aiming at about 1,000
+    /// acceptable states.
     ///
     /// # Complexity
     /// O(1).
@@ -156,8 +169,9 @@ impl Synthetic {
         s
     }
 
-    /// The same parameters with `red_lines` red lines (and `keep` recomputed for the regime,
-    /// aiming at `target` acceptable states).
+    /// The same parameters with `red_lines` red lines, and the regime's defaults recomputed
+    /// to aim at `target` states (candidates for [`Regime::RedLines`], acceptable states
+    /// for [`Regime::Reservations`]).
     pub fn with_red_lines(mut self, red_lines: usize, target: f64) -> Synthetic {
         self.red_lines = red_lines;
         self.set_regime_defaults(target);
@@ -182,7 +196,7 @@ impl Synthetic {
     /// levels and parties, so calibration leaves it unchanged.
     ///
     /// # Complexity
-    /// O(parties · issues · levels + red lines), as [`Synthetic::toml`] without rendering.
+    /// One round of generation (see [`Synthetic::toml`]), without calibration.
     pub fn planted_deal(&self) -> Vec<usize> {
         Generated::new(self).planted
     }
@@ -207,7 +221,9 @@ impl Synthetic {
     /// The scenario as TOML text (a valid scenario file).
     ///
     /// # Complexity
-    /// O(parties · issues · levels + (red lines + preconditions) · 48 · levels^arity).
+    /// O(parties · issues · levels + (red lines + preconditions) · 48 · levels^arity) per
+    /// round, plus, when calibrating, one candidate count or branch and bound per round (up
+    /// to 16).
     pub fn toml(&self) -> String {
         match self.calibrate {
             None => Generated::new(self).to_toml(self),
@@ -239,9 +255,6 @@ impl Synthetic {
                 return text;
             };
             let ratio = target / count.max(1) as f64;
-            if std::env::var("DZ_DEBUG").is_ok() {
-                eprintln!("keep {} margin {} count {}", p.keep, p.margin, count);
-            }
             let key = (ratio < 0.25, ratio.ln().abs());
             if best.as_ref().is_none_or(|(over, d, _)| key < (*over, *d)) {
                 best = Some((key.0, key.1, text));

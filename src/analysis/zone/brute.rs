@@ -11,6 +11,10 @@ use crate::{Error, Limits, Result};
 /// States per parallel chunk: large enough to amortise setup, small enough to balance.
 const CHUNK: u64 = 1 << 16;
 
+/// Most chunks of rows (larger spaces get larger chunks), so the per-chunk results stay
+/// small next to the acceptable states.
+const MAX_CHUNKS: u64 = 1 << 16;
+
 /// What an exhaustive scan finds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scan {
@@ -68,11 +72,13 @@ pub fn brute_force(c: &CompiledScenario, limits: &Limits) -> Result<Scan> {
         Ok(part)
     };
     let parts: Vec<Scan> = match RowPlan::new(c) {
-        // Whole rows of the last issue per chunk.
+        // Whole rows of the last issue per chunk, and at most `MAX_CHUNKS` chunks.
         Some(rows) => {
             let row_len = rows.radix as u64;
-            let per_chunk = (CHUNK / row_len).max(1);
             let total_rows = size / row_len;
+            let per_chunk = (CHUNK / row_len)
+                .max(total_rows.div_ceil(MAX_CHUNKS))
+                .max(1);
             (0..total_rows.div_ceil(per_chunk))
                 .into_par_iter()
                 .map(|k| {

@@ -1,4 +1,5 @@
-//! Counting candidates without listing them: variable elimination over the red lines.
+//! Counting candidates without listing them: variable elimination over the red lines, or a
+//! budgeted search when candidates are few.
 
 use rayon::prelude::*;
 
@@ -11,6 +12,21 @@ pub const MAX_FACTOR: u64 = 1 << 24;
 /// Eliminations planned to do more work than this (table entries times tables) are first
 /// tried by search ([`count_by_search`]).
 const SEARCH_FIRST: u64 = 1 << 20;
+
+/// The search's node budget is the elimination's work over this: a search node (one issue
+/// tried at every level) costs a few hundred work units, so a search that gives up wastes
+/// a few per cent of the elimination's time.
+const SEARCH_SHARE: u64 = 1 << 10;
+
+/// Most assignments of the fixed issues [`conditioned`] runs the elimination for.
+const CONDITION_MAX: u64 = 1 << 12;
+
+/// Most work (table entries times tables, over all assignments) [`conditioned`] takes on:
+/// some seconds.
+const CONDITION_WORK: u64 = 1 << 32;
+
+/// Most issues read by red lines for which [`exact_order`] plans.
+const EXACT_PLAN_MAX: usize = 12;
 
 /// Output tables at least this large are filled in parallel.
 const PARALLEL_MIN: usize = 1 << 14;
@@ -29,29 +45,43 @@ struct Factor {
 
 /// Count the states that meet every red line, without enumerating them.
 ///
-/// Each red line is a 0/1 table over the issues it reads (red lines over the same issues
-/// share one table). Issues are summed out one at a time, multiplying the tables that
-/// mention the issue. The order is planned on the scopes alone before any table is built:
-/// two greedy plans, smallest new table first and fewest fill-in edges first, are costed
-/// and the cheaper (smallest largest table, then least total work) is run. Each new table is
-/// filled by stepping its assignments like an odometer, every input table's index updated
-/// incrementally, in parallel for large tables. Issues no red line reads multiply the count
-/// by their level count.
+/// Each red line is a 0/1 table over the issues it reads (red lines over the same issues,
+/// or over issues inside another red line's, share one table). Issues are summed out one at
+/// a time, multiplying the tables that mention the issue. The order is planned on the
+/// scopes alone before any table is built: two greedy plans, smallest new table first and
+/// fewest fill-in edges first, are costed and the cheaper (smallest largest table, then
+/// least total work) is run. Every table lists its issues in elimination order, so the
+/// issue summed out next varies fastest and each step reads its inputs in order; a new table
+/// is filled by stepping its assignments like an odometer, in parallel for large tables.
+/// Issues no red line reads multiply the count by their level count.
+///
+/// When the plan is expensive (over 2^20 work units) or exceeds `max_factor`, a
+/// depth-first search over the issues with forward checking is tried first: it finishes
+/// quickly when candidates are few (tight red lines), and gives up after a node budget of
+/// 1/1024 of the plan's work (`max_factor / 16` nodes when the plan is infeasible), so it
+/// costs the elimination a few per cent when candidates are many.
+///
+/// When no order keeps the tables within `max_factor` entries (the red lines are too
+/// entangled), the issues shared by the most tables are fixed one by one until the rest
+/// fits, and the elimination runs once per assignment of them (cutset conditioning: time
+/// for memory), up to 4,096 assignments and 2^32 work units.
 ///
 /// # Arguments
 /// `c`: the compiled scenario; `max_factor`: the largest table (entries, counting the
 /// issue being summed out) the elimination may build.
 ///
 /// # Returns
-/// The number of candidates, or `None` when an intermediate table would exceed
-/// `max_factor` entries (the red lines are too entangled); the caller then counts another
-/// way.
+/// The number of candidates, or `None` when the red lines are too entangled for all three
+/// (tables over `max_factor` entries even after conditioning within its bounds, and the
+/// search out of budget); the caller then counts another way.
 ///
 /// # Complexity
 /// O(Σ_steps T_step · F_step) time, where T_step is the size of the table a step builds
 /// (including the issue summed out) and F_step the number of tables it multiplies:
 /// exponential in the induced width of the red lines' interaction graph, not in the number
-/// of issues. Memory O(largest table).
+/// of issues; plus the search, at most 1/1024 of that in nodes; when conditioning, the
+/// elimination's cost for the rest times the number of assignments of the fixed issues.
+/// Memory O(largest table).
 ///
 /// # Example
 /// ```
@@ -76,10 +106,7 @@ pub fn count_candidates(c: &CompiledScenario, max_factor: u64) -> Option<u64> {
             hosts.push(s.to_vec());
         }
     }
-    let order = [Heuristic::MinWeight, Heuristic::MinFill]
-        .into_iter()
-        .filter_map(|h| plan(&hosts, &radices, n, h))
-        .min_by_key(|p| (p.largest, p.work));
+    let order = best_plan(&hosts, &radices);
     let feasible = order.as_ref().is_some_and(|p| {
         p.largest <= max_factor
             && hosts
@@ -94,36 +121,96 @@ pub fn count_candidates(c: &CompiledScenario, max_factor: u64) -> Option<u64> {
     };
     if work > SEARCH_FIRST {
         let budget = if feasible {
-            (work / 64).max(SEARCH_FIRST / 64)
+            work / SEARCH_SHARE
         } else {
-            max_factor
+            max_factor / 16
         };
-        let t0 = std::time::Instant::now();
-        let r = count_by_search(c, budget);
-        if std::env::var("DZ_DEBUG2").is_ok() {
-            eprintln!(
-                "search work {work} budget {budget} -> {:?} in {:?}",
-                r,
-                t0.elapsed()
-            );
-        }
-        if let Some(count) = r {
+        if let Some(count) = count_by_search(c, budget) {
             return Some(count);
         }
     }
     match order {
-        Some(order) if feasible => eliminate_all(c, hosts, &order),
-        _ => None,
+        Some(order) if feasible => eliminate_all(c, &hosts, &order, &vec![None; n]),
+        _ => conditioned(c, &hosts, max_factor),
     }
 }
 
-/// Run the elimination `order` over the red lines of `c`, grouped in `hosts`.
-fn eliminate_all(c: &CompiledScenario, hosts: Vec<Vec<usize>>, order: &Plan) -> Option<u64> {
+/// Plan the elimination of `hosts` (the cheapest of the greedy plans and, for few
+/// issues, the exact one).
+fn best_plan(hosts: &[Vec<usize>], radices: &[u64]) -> Option<Plan> {
+    let n = radices.len();
+    [Heuristic::MinWeight, Heuristic::MinFill]
+        .into_iter()
+        .filter_map(|h| plan(hosts, radices, n, h))
+        .chain(exact_order(hosts, radices, n).and_then(|o| simulate(hosts, radices, o)))
+        .min_by_key(|p| (p.largest, p.work))
+}
+
+/// Cutset conditioning, for red lines too entangled for tables of `max_factor` entries:
+/// fix the issue shared by the most tables, again until the plan for the rest fits, then
+/// run the elimination once per assignment of the fixed issues and add up. Time grows with
+/// the number of those assignments, memory does not. `None` beyond
+/// [`CONDITION_MAX`] assignments or [`CONDITION_WORK`] work units.
+fn conditioned(c: &CompiledScenario, hosts: &[Vec<usize>], max_factor: u64) -> Option<u64> {
+    let radices: Vec<u64> = c.space().radices().to_vec();
+    let n = radices.len();
+    if hosts
+        .iter()
+        .any(|h| scope_size(h, &radices).is_none_or(|z| z > max_factor))
+    {
+        return None;
+    }
+    let mut fixed_issues: Vec<usize> = Vec::new();
+    let mut assignments: u64 = 1;
+    let mut reduced: Vec<Vec<usize>> = hosts.to_vec();
+    let order = loop {
+        let order = best_plan(&reduced, &radices)?;
+        if order.largest <= max_factor {
+            break order;
+        }
+        let v = (0..n)
+            .filter(|v| !fixed_issues.contains(v))
+            .max_by_key(|&v| {
+                let tables = reduced.iter().filter(|h| h.contains(&v)).count();
+                (tables, std::cmp::Reverse(radices[v]), std::cmp::Reverse(v))
+            })?;
+        fixed_issues.push(v);
+        assignments = assignments.checked_mul(radices[v])?;
+        if assignments > CONDITION_MAX {
+            return None;
+        }
+        for h in &mut reduced {
+            h.retain(|&x| x != v);
+        }
+    };
+    if order.work.checked_mul(assignments)? > CONDITION_WORK {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut fixed = vec![None; n];
+    for mut k in 0..assignments {
+        for &v in fixed_issues.iter().rev() {
+            fixed[v] = Some((k % radices[v]) as usize);
+            k /= radices[v];
+        }
+        total = total.checked_add(eliminate_all(c, &reduced, &order, &fixed)?)?;
+    }
+    Some(total)
+}
+
+/// Run the elimination `order` over the red lines of `c`, grouped in `hosts`, with the
+/// issues `fixed[i] = Some(level)` held at that level (and left out of `hosts`).
+fn eliminate_all(
+    c: &CompiledScenario,
+    hosts: &[Vec<usize>],
+    order: &Plan,
+    fixed: &[Option<usize>],
+) -> Option<u64> {
     let radices: Vec<u64> = c.space().radices().to_vec();
     let n = radices.len();
     let mut constant: u64 = 1;
     for (v, &r) in radices.iter().enumerate() {
-        if !hosts.iter().any(|h| h.contains(&v)) {
+        if fixed[v].is_none() && !hosts.iter().any(|h| h.contains(&v)) {
             constant = constant.checked_mul(r)?;
         }
     }
@@ -133,10 +220,11 @@ fn eliminate_all(c: &CompiledScenario, hosts: Vec<Vec<usize>>, order: &Plan) -> 
     for (k, &v) in order.order.iter().enumerate() {
         rank[v] = k;
     }
-    let mut levels = vec![0usize; n];
+    let mut levels: Vec<usize> = fixed.iter().map(|l| l.unwrap_or(0)).collect();
     let mut factors: Vec<Factor> = hosts
-        .into_iter()
-        .map(|mut scope| {
+        .iter()
+        .map(|scope| {
+            let mut scope = scope.clone();
             scope.sort_by_key(|&v| std::cmp::Reverse(rank[v]));
             let size = scope_size(&scope, &radices).unwrap_or(0) as usize;
             Factor {
@@ -146,10 +234,11 @@ fn eliminate_all(c: &CompiledScenario, hosts: Vec<Vec<usize>>, order: &Plan) -> 
         })
         .collect();
     for r in c.red_lines() {
-        let Some(f) = factors
-            .iter_mut()
-            .find(|f| r.issues().iter().all(|v| f.scope.contains(v)))
-        else {
+        let Some(f) = factors.iter_mut().find(|f| {
+            r.issues()
+                .iter()
+                .all(|&v| fixed[v].is_some() || f.scope.contains(&v))
+        }) else {
             continue;
         };
         for (k, slot) in f.table.iter_mut().enumerate() {
@@ -252,9 +341,6 @@ fn count_by_search(c: &CompiledScenario, budget: u64) -> Option<u64> {
             if d >= self.judged {
                 return Some(self.suffix[d]);
             }
-            if self.nodes == self.budget && std::env::var("DZ_DEBUG2").is_ok() {
-                eprintln!("over");
-            }
             self.nodes += 1;
             if self.nodes > self.budget {
                 return None;
@@ -309,6 +395,111 @@ struct Plan {
     largest: u64,
     /// Σ over steps of that size times the tables multiplied.
     work: u64,
+}
+
+/// The cost of eliminating in `order`. `None` if a size overflows `u64`.
+fn simulate(scopes: &[Vec<usize>], radices: &[u64], order: Vec<usize>) -> Option<Plan> {
+    let mut scopes: Vec<Vec<usize>> = scopes.to_vec();
+    let mut out = Plan {
+        order: Vec::new(),
+        largest: 0,
+        work: 0,
+    };
+    for &v in &order {
+        let mut joint: Vec<usize> = scopes
+            .iter()
+            .filter(|s| s.contains(&v))
+            .flat_map(|s| s.iter().copied())
+            .collect();
+        joint.sort_unstable();
+        joint.dedup();
+        let size = scope_size(&joint, radices)?;
+        let tables = scopes.iter().filter(|s| s.contains(&v)).count() as u64;
+        out.largest = out.largest.max(size);
+        out.work = out.work.saturating_add(size.saturating_mul(tables));
+        scopes.retain(|s| !s.contains(&v));
+        scopes.push(joint.into_iter().filter(|&x| x != v).collect());
+    }
+    out.order = order;
+    Some(out)
+}
+
+/// An elimination order with the smallest largest step (then the smallest sum of step
+/// sizes), by dynamic programming over the sets of issues already summed out, when at
+/// most [`EXACT_PLAN_MAX`] issues are read by red lines.
+///
+/// # Complexity
+/// O(2^k · k² · k) for k issues read.
+fn exact_order(scopes: &[Vec<usize>], radices: &[u64], n: usize) -> Option<Vec<usize>> {
+    let vars: Vec<usize> = (0..n)
+        .filter(|&v| scopes.iter().any(|s| s.contains(&v)))
+        .collect();
+    let k = vars.len();
+    if k == 0 || k > EXACT_PLAN_MAX {
+        return None;
+    }
+    let index = |v: usize| vars.iter().position(|&x| x == v).unwrap_or(0);
+    // adj[a]: the variables sharing a scope with a, as a bit mask.
+    let mut adj = vec![0u32; k];
+    for s in scopes {
+        let mask = s.iter().fold(0u32, |m, &v| m | 1 << index(v));
+        for (a, bits) in adj.iter_mut().enumerate() {
+            if mask >> a & 1 == 1 {
+                *bits |= mask & !(1 << a);
+            }
+        }
+    }
+    // Size of the step summing out `a` once `done` is summed out: `a` with every variable
+    // outside `done` reachable from `a` through `done`.
+    let step = |done: u32, a: usize| -> u64 {
+        let mut seen = 1u32 << a;
+        let mut stack = vec![a];
+        let mut size = radices[vars[a]];
+        while let Some(x) = stack.pop() {
+            let mut next = adj[x] & !seen;
+            while next != 0 {
+                let y = next.trailing_zeros() as usize;
+                next &= next - 1;
+                seen |= 1 << y;
+                if done >> y & 1 == 1 {
+                    stack.push(y);
+                } else {
+                    size = size.saturating_mul(radices[vars[y]]);
+                }
+            }
+        }
+        size
+    };
+    let full = (1usize << k) - 1;
+    // best[set]: (largest step, sum of steps, last variable) to sum out exactly `set`.
+    let mut best = vec![(u64::MAX, u64::MAX, 0usize); full + 1];
+    best[0] = (0, 0, 0);
+    for set in 1..=full {
+        let mut rest = set;
+        while rest != 0 {
+            let a = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let before = set & !(1 << a);
+            let (largest, total, _) = best[before];
+            if largest == u64::MAX {
+                continue;
+            }
+            let w = step(before as u32, a);
+            let cand = (largest.max(w), total.saturating_add(w), a);
+            if (cand.0, cand.1) < (best[set].0, best[set].1) {
+                best[set] = cand;
+            }
+        }
+    }
+    let mut order = Vec::with_capacity(k);
+    let mut set = full;
+    while set != 0 {
+        let a = best[set].2;
+        order.push(vars[a]);
+        set &= !(1 << a);
+    }
+    order.reverse();
+    Some(order)
 }
 
 /// Plan a greedy elimination order on scopes alone. `None` if a size overflows `u64`.
