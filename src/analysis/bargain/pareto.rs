@@ -21,6 +21,8 @@
 //! point) the whole three-party frontier took about 80 ms of CPU time against about
 //! 260 ms with a `BTreeMap`.
 
+use rayon::prelude::*;
+
 use super::Candidates;
 
 /// Utilities are rounded to this many decimals before they are compared (CONTRACT.md).
@@ -88,64 +90,92 @@ pub fn pareto_frontier(c: &Candidates) -> Vec<usize> {
         _ => {}
     }
     let mut keep = vec![false; n];
-    let mut count = 0;
-    let mut mark = |k: usize| {
-        keep[k] = true;
-        count += 1;
-    };
+    let mut mark = |k: usize| keep[k] = true;
     match d {
         2 => {
-            let (cols, top, (lo, hi)) = keys::<2>(m);
+            let (cols, top, range) = keys::<2>(m);
             let [x, y] = &cols;
-            front2(sort_desc(unbeaten(&cols, top), x, lo, hi), y, &mut mark);
+            front2(sort_rows(n, unbeaten(&cols, top), x, range), y, &mut mark);
         }
         3 => {
-            let (cols, top, (lo, hi)) = keys::<3>(m);
+            let (cols, top, range) = keys::<3>(m);
             let [x, y, z] = &cols;
-            front3(sort_desc(unbeaten(&cols, top), x, lo, hi), y, z, &mut mark);
+            front3(
+                sort_rows(n, unbeaten(&cols, top), x, range),
+                y,
+                z,
+                &mut mark,
+            );
         }
         _ => {
             let (cols, ids) = keys_dyn(m, d);
             front_nd(&ids, &cols).into_iter().for_each(&mut mark);
         }
     }
+    let count = keep.iter().filter(|&&k| k).count();
     let mut out = Vec::with_capacity(count);
     out.extend((0..n).filter(|&k| keep[k]));
     out
 }
 
+/// Rows per parallel chunk.
+const CHUNK: usize = 1 << 14;
+
 /// The keys by column (`D` parties, unrolled), the keys of the row of largest key sum
-/// (the first, on ties), and the smallest and largest key of the first column.
+/// (the first, on ties), and the smallest and largest key of the first column. In
+/// parallel chunks; the reduction is a total order, so the result does not depend on the
+/// thread count.
 fn keys<const D: usize>(m: &[f64]) -> ([Vec<i64>; D], [i64; D], (i64, i64)) {
     let n = m.len() / D;
-    let mut cols: [Vec<i64>; D] = std::array::from_fn(|_| Vec::with_capacity(n));
-    let mut best = (i128::MIN, [0; D]);
-    let mut range = (i64::MAX, i64::MIN);
-    for row in m.chunks_exact(D) {
-        let mut sum = 0i128;
-        let mut here = [0; D];
-        for ((col, &u), h) in cols.iter_mut().zip(row).zip(&mut here) {
-            *h = key(u);
-            col.push(*h);
-            sum += i128::from(*h);
-        }
-        range = (range.0.min(here[0]), range.1.max(here[0]));
-        if sum > best.0 {
-            best = (sum, here);
-        }
-    }
-    (cols, best.1, range)
+    let mut cols: [Vec<i64>; D] = std::array::from_fn(|_| vec![0; n]);
+    let mut chunks = cols.each_mut().map(|c| c.chunks_mut(CHUNK));
+    let parts: Vec<[&mut [i64]; D]> = (0..n.div_ceil(CHUNK))
+        .map(|_| chunks.each_mut().map(|c| c.next().unwrap_or_default()))
+        .collect();
+    // (key sum, row, keys) of the best row, and the range of the first key.
+    type Summary<const D: usize> = ((i128, usize, [i64; D]), (i64, i64));
+    let none: Summary<D> = ((i128::MIN, usize::MAX, [0; D]), (i64::MAX, i64::MIN));
+    let ((_, _, top), range) = parts
+        .into_par_iter()
+        .zip(m.par_chunks(CHUNK * D))
+        .enumerate()
+        .map(|(c, (mut dst, src))| {
+            let mut out = none;
+            for (r, row) in src.chunks_exact(D).enumerate() {
+                let mut sum = 0i128;
+                let mut here = [0; D];
+                for ((col, &u), h) in dst.iter_mut().zip(row).zip(&mut here) {
+                    *h = key(u);
+                    col[r] = *h;
+                    sum += i128::from(*h);
+                }
+                out.1 = (out.1.0.min(here[0]), out.1.1.max(here[0]));
+                if sum > out.0.0 {
+                    out.0 = (sum, c * CHUNK + r, here);
+                }
+            }
+            out
+        })
+        .reduce(
+            || none,
+            |a, b| {
+                let best = if (b.0.0, std::cmp::Reverse(b.0.1)) > (a.0.0, std::cmp::Reverse(a.0.1))
+                {
+                    b.0
+                } else {
+                    a.0
+                };
+                (best, (a.1.0.min(b.1.0), a.1.1.max(b.1.1)))
+            },
+        );
+    (cols, top, range)
 }
 
-/// The rows that `top` (the keys of the row of largest key sum) does not dominate: a
-/// filter that leaves only a thin shell of typical data to sort, and changes no frontier
-/// (whatever a dropped row dominates, the best row dominates too).
-fn unbeaten<const D: usize>(
-    cols: &[Vec<i64>; D],
-    top: [i64; D],
-) -> impl Iterator<Item = usize> + Clone + '_ {
-    let n = cols.first().map_or(0, Vec::len);
-    (0..n).filter(move |&k| {
+/// Whether row `k` escapes `top` (the keys of the row of largest key sum): a filter that
+/// leaves only a thin shell of typical data to sort, and changes no frontier (whatever a
+/// dropped row dominates, the best row dominates too).
+fn unbeaten<const D: usize>(cols: &[Vec<i64>; D], top: [i64; D]) -> impl Fn(usize) -> bool + '_ {
+    move |k| {
         let mut weakly = true;
         let mut strictly = false;
         for (col, &t) in cols.iter().zip(&top) {
@@ -153,7 +183,7 @@ fn unbeaten<const D: usize>(
             strictly |= t > col[k];
         }
         !(weakly && strictly)
-    })
+    }
 }
 
 /// The keys by column for any number of parties, and the rows [`unbeaten`] keeps.
@@ -227,7 +257,11 @@ impl Sorted {
     /// misses overlap instead of stalling the sweep that reads the result.
     fn gather(&self, col: &[i64]) -> Vec<i64> {
         match self {
-            Sorted::Packed(v) => v.iter().map(|&p| col[(p & 0xffff_ffff) as usize]).collect(),
+            Sorted::Packed(v) => v
+                .par_iter()
+                .with_min_len(CHUNK)
+                .map(|&p| col[(p & 0xffff_ffff) as usize])
+                .collect(),
             Sorted::Wide(v) => v.iter().map(|&(_, i)| col[i]).collect(),
         }
     }
@@ -245,30 +279,38 @@ fn order_desc(ids: impl Iterator<Item = usize> + Clone, xs: &[i64]) -> Sorted {
 ///
 /// When the ids and `hi − lo` fit in 32 bits each (always so for utilities in [0, 1],
 /// whose keys span 10⁹), `(hi − x) << 32 | id` is sorted by a stable least-significant-
-/// digit radix sort on its upper 32 bits: three passes of 11 bits, fewer when a digit is
-/// the same throughout, with the digit counts taken while packing. Otherwise by
-/// comparison.
+/// digit radix sort on its upper 32 bits: one counting pass, then three scatter passes of
+/// 11 bits, fewer when a digit is the same throughout. Otherwise by comparison.
 fn sort_desc(ids: impl Iterator<Item = usize>, xs: &[i64], lo: i64, hi: i64) -> Sorted {
     let narrow = u32::try_from(xs.len()).is_ok() && u32::try_from(hi.abs_diff(lo)).is_ok();
     if !narrow || hi < lo {
         let mut v: Vec<(i64, usize)> = ids.map(|i| (xs[i], i)).collect();
-        v.sort_by_key(|b| std::cmp::Reverse(b.0));
+        v.sort_by_key(|&(x, _)| std::cmp::Reverse(x));
         return Sorted::Wide(v);
     }
     let (low, high) = ids.size_hint();
     let mut v = Vec::with_capacity(high.unwrap_or(low));
-    let mut counts = [[0usize; BUCKETS]; 3];
-    for i in ids {
-        let p = (hi.abs_diff(xs[i]) << 32) | i as u64;
-        for (c, &s) in counts.iter_mut().zip(&SHIFTS) {
-            c[digit(p, s)] += 1;
-        }
-        v.push(p);
-    }
+    v.extend(ids.map(|i| (hi.abs_diff(xs[i]) << 32) | i as u64));
+    sort_packed(v)
+}
+
+/// [`sort_desc`] over the rows `0..n` that pass `keep`.
+fn sort_rows(n: usize, keep: impl Fn(usize) -> bool, xs: &[i64], (lo, hi): (i64, i64)) -> Sorted {
+    sort_desc((0..n).filter(|&k| keep(k)), xs, lo, hi)
+}
+
+/// Sort packed values: by comparison when few, else by radix.
+fn sort_packed(mut v: Vec<u64>) -> Sorted {
     if v.len() < RADIX_MIN {
         // Distinct values: an unstable sort keeps equal keys in id order all the same.
         v.sort_unstable();
     } else {
+        let mut counts = vec![[0usize; BUCKETS]; SHIFTS.len()];
+        for &p in &v {
+            for (c, &s) in counts.iter_mut().zip(&SHIFTS) {
+                c[digit(p, s)] += 1;
+            }
+        }
         radix_passes(&mut v, &mut counts);
     }
     Sorted::Packed(v)
@@ -288,7 +330,7 @@ fn digit(p: u64, shift: u32) -> usize {
 
 /// The scatter passes of a stable LSD radix sort of `v` by bits 32..64, given each
 /// digit's counts; a digit the same throughout is skipped.
-fn radix_passes(v: &mut Vec<u64>, counts: &mut [[usize; BUCKETS]; 3]) {
+fn radix_passes(v: &mut Vec<u64>, counts: &mut [[usize; BUCKETS]]) {
     let mut buf = vec![0u64; v.len()];
     for (c, &s) in counts.iter_mut().zip(&SHIFTS) {
         if c.contains(&v.len()) {
@@ -329,8 +371,8 @@ fn front2(order: Sorted, ys: &[i64], mut emit: impl FnMut(usize)) {
             e += 1;
         }
         if top > best {
-            for (k, &v) in yo.iter().enumerate().take(e).skip(g) {
-                if v == top {
+            for (k, &y) in yo.iter().enumerate().take(e).skip(g) {
+                if y == top {
                     emit(order.id(k));
                 }
             }
@@ -506,9 +548,62 @@ fn front3(order: Sorted, ys: &[i64], zs: &[i64], mut emit: impl FnMut(usize)) {
     }
 }
 
-/// The frontier of `ids` for four or more parties: merge identical key vectors, run the
-/// divide and conquer on the distinct ones, and keep every copy of a survivor.
+/// Pairwise checks per row that [`front_filter`] may spend before giving up.
+const FILTER_BUDGET: usize = 64;
+
+/// The frontier of `ids` for four or more parties: [`front_filter`] when the frontier is
+/// small, else [`front_split`].
 fn front_nd(ids: &[usize], cols: &[Vec<i64>]) -> Vec<usize> {
+    front_filter(ids, cols).unwrap_or_else(|| front_split(ids, cols))
+}
+
+/// The frontier by sort and filter, output-sensitive: rows by key sum, largest first (a
+/// dominating row has the larger sum, so it comes first), each checked against the
+/// frontier found so far, the last dominating row moved to the front of the list. About
+/// O(n log n + n · h) for a frontier of h rows; `None` once the checks exceed
+/// [`FILTER_BUDGET`] per row, which bounds the time lost when the frontier is large.
+fn front_filter(ids: &[usize], cols: &[Vec<i64>]) -> Option<Vec<usize>> {
+    let d = cols.len();
+    let sums: Vec<i64> = (0..cols.first().map_or(0, Vec::len))
+        .map(|k| {
+            let s: i128 = cols.iter().map(|c| i128::from(c[k])).sum();
+            i64::try_from(s).ok()
+        })
+        .collect::<Option<_>>()?;
+    let order = order_desc(ids.iter().copied(), &sums);
+    let mut budget = FILTER_BUDGET.saturating_mul(ids.len());
+    // The frontier so far: ids, and their keys row by row.
+    let mut front: Vec<usize> = Vec::new();
+    let mut keys: Vec<i64> = Vec::new();
+    let mut p_keys = vec![0; d];
+    for pos in 0..order.len() {
+        let p = order.id(pos);
+        for (x, c) in p_keys.iter_mut().zip(cols) {
+            *x = c[p];
+        }
+        let hit = keys
+            .chunks_exact(d)
+            .position(|q| q.iter().zip(&p_keys).all(|(a, b)| a >= b) && q != &p_keys[..]);
+        budget = budget.checked_sub(hit.map_or(front.len(), |j| j + 1))?;
+        match hit {
+            Some(0) => {}
+            Some(j) => {
+                front.swap(0, j);
+                let (head, tail) = keys.split_at_mut(j * d);
+                head[..d].swap_with_slice(&mut tail[..d]);
+            }
+            None => {
+                front.push(p);
+                keys.extend_from_slice(&p_keys);
+            }
+        }
+    }
+    Some(front)
+}
+
+/// The frontier by divide and conquer: merge identical key vectors, run [`Nd::maxima`] on
+/// the distinct ones, and keep every copy of a survivor.
+fn front_split(ids: &[usize], cols: &[Vec<i64>]) -> Vec<usize> {
     let row = |k: usize| cols.iter().map(move |c| c[k]);
     let mut order = ids.to_vec();
     order.sort_unstable_by(|&a, &b| row(a).cmp(row(b)).then(a.cmp(&b)));

@@ -61,31 +61,16 @@ pub fn is_acceptable(utilities: &[f64], reservations: &[f64]) -> bool {
         .all(|(&u, &r)| u >= r - RESERVATION_TOLERANCE)
 }
 
-/// The rows whose value is within [`TIE_TOLERANCE`] of the best, in row order.
-fn ties(scored: &[(usize, f64)]) -> impl Iterator<Item = (usize, f64)> + '_ {
-    let best = scored
-        .iter()
-        .map(|&(_, v)| v)
-        .fold(f64::NEG_INFINITY, f64::max);
-    scored
-        .iter()
-        .copied()
-        .filter(move |&(_, v)| v >= best - TIE_TOLERANCE)
-}
-
-/// The first row (in row order) whose value ties the best; `None` when `scored` is empty.
-fn argmax(scored: &[(usize, f64)]) -> Option<(usize, f64)> {
-    ties(scored).next()
-}
-
-/// Rows that are rational for every party, with `f` of their utilities.
-fn rational_scores(c: &Candidates, f: impl Fn(&[f64]) -> f64) -> Vec<(usize, f64)> {
-    let r = c.reservations();
-    c.rows()
-        .enumerate()
-        .filter(|(_, u)| is_rational(u, r))
-        .map(|(k, u)| (k, f(u)))
-        .collect()
+/// The first row, in row order, among those `score` gives a value, whose value is within
+/// [`TIE_TOLERANCE`] of the best; `None` when no row has a value. Two passes, nothing
+/// stored.
+fn argmax(c: &Candidates, score: impl Fn(&[f64]) -> Option<f64>) -> Option<(usize, f64)> {
+    let best = c.rows().filter_map(&score).reduce(f64::max)?;
+    c.rows().enumerate().find_map(|(k, u)| {
+        score(u)
+            .filter(|&v| v >= best - TIE_TOLERANCE)
+            .map(|v| (k, v))
+    })
 }
 
 /// The Nash bargaining solution: over the rows with `u_p > r_p + 1e-12` for every party,
@@ -113,10 +98,10 @@ fn rational_scores(c: &Candidates, f: impl Fn(&[f64]) -> f64) -> Vec<(usize, f64
 /// ```
 pub fn nash(c: &Candidates) -> Option<Solution> {
     let r = c.reservations();
-    let scored = rational_scores(c, |u| {
-        u.iter().zip(r).fold(1.0, |acc, (&u, &r)| acc * (u - r))
-    });
-    argmax(&scored).map(|(k, v)| Solution::at(c, k, v))
+    let product = |u: &[f64]| {
+        is_rational(u, r).then(|| u.iter().zip(r).fold(1.0, |acc, (&u, &r)| acc * (u - r)))
+    };
+    argmax(c, product).map(|(k, v)| Solution::at(c, k, v))
 }
 
 /// The Kalai–Smorodinsky solution (the standard one of CONTRACT.md): over the rows with
@@ -158,21 +143,22 @@ pub fn kalai_smorodinsky(c: &Candidates) -> Option<Solution> {
         .zip(r)
         .map(|(&m, &r)| (m - r).max(f64::MIN_POSITIVE))
         .collect();
-    let scored = rational_scores(c, |u| {
-        u.iter()
-            .zip(r)
-            .zip(&span)
-            .fold(1.0f64, |acc, ((&u, &r), &s)| acc.min((u - r) / s))
-    });
-    let sum = |k: usize| c.utilities(k).iter().sum::<f64>();
-    let tied: Vec<(usize, f64)> = ties(&scored).collect();
-    let best_sum = tied
-        .iter()
-        .map(|&(k, _)| sum(k))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let (k, value) = tied
-        .into_iter()
-        .find(|&(k, _)| sum(k) >= best_sum - TIE_TOLERANCE)?;
+    let ratio = |u: &[f64]| {
+        is_rational(u, r).then(|| {
+            u.iter()
+                .zip(r)
+                .zip(&span)
+                .fold(1.0f64, |acc, ((&u, &r), &s)| acc.min((u - r) / s))
+        })
+    };
+    let best = c.rows().filter_map(ratio).reduce(f64::max)?;
+    let tied_sum = |u: &[f64]| {
+        ratio(u)
+            .filter(|&v| v >= best - TIE_TOLERANCE)
+            .map(|_| u.iter().sum())
+    };
+    let (k, _) = argmax(c, tied_sum)?;
+    let value = ratio(c.utilities(k)).unwrap_or(best);
     Some(Solution::at(c, k, value))
 }
 
@@ -200,19 +186,15 @@ pub fn kalai_smorodinsky(c: &Candidates) -> Option<Solution> {
 /// ```
 pub fn egalitarian(c: &Candidates) -> Option<Solution> {
     let r = c.reservations();
-    let scored: Vec<(usize, f64)> = c
-        .rows()
-        .enumerate()
-        .map(|(k, u)| {
-            let g = u
-                .iter()
-                .zip(r)
-                .map(|(&u, &r)| u - r)
-                .fold(f64::INFINITY, f64::min);
-            (k, if g.is_finite() { g } else { 0.0 })
-        })
-        .collect();
-    argmax(&scored).map(|(k, v)| Solution::at(c, k, v))
+    let min_gain = |u: &[f64]| {
+        let g = u
+            .iter()
+            .zip(r)
+            .map(|(&u, &r)| u - r)
+            .fold(f64::INFINITY, f64::min);
+        Some(if g.is_finite() { g } else { 0.0 })
+    };
+    argmax(c, min_gain).map(|(k, v)| Solution::at(c, k, v))
 }
 
 /// The maximum-welfare (utilitarian) solution: over all rows, the one maximising
@@ -231,18 +213,13 @@ pub fn egalitarian(c: &Candidates) -> Option<Solution> {
 /// # Example
 /// ```
 /// use dealzone::analysis::bargain::{Candidates, max_welfare};
-/// let rows = [vec![0.9, 0.3], vec![0.5, 0.7], vec![0.6, 0.6]];
+/// let rows = [vec![0.9, 0.2], vec![0.5, 0.7], vec![0.6, 0.6]];
 /// let c = Candidates::from_rows(vec![0, 1, 2], &rows, vec![0.0, 0.0])?;
-/// assert_eq!(max_welfare(&c).unwrap().row, 0); // 1.2 ties 1.2: the first row wins
+/// assert_eq!(max_welfare(&c).unwrap().row, 1); // 1.2 ties 1.2: the first of them wins
 /// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
 /// ```
 pub fn max_welfare(c: &Candidates) -> Option<Solution> {
-    let scored: Vec<(usize, f64)> = c
-        .rows()
-        .enumerate()
-        .map(|(k, u)| (k, u.iter().sum()))
-        .collect();
-    argmax(&scored).map(|(k, v)| Solution::at(c, k, v))
+    argmax(c, |u| Some(u.iter().sum())).map(|(k, v)| Solution::at(c, k, v))
 }
 
 /// `count_rational` of CONTRACT.md: how many rows of `frontier` are rational for every
