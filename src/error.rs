@@ -425,6 +425,15 @@ pub enum Error {
         /// Its value (milliseconds for `time_limit`).
         value: u64,
     },
+    /// A GENIUS or GeniusWeb file is malformed or out of scope.
+    #[error(transparent)]
+    Genius(#[from] crate::io::genius::GeniusError),
+    /// A `.gmcr` file or conflict model is malformed.
+    #[error(transparent)]
+    Gmcr(#[from] crate::io::gmcr::GmcrError),
+    /// A simulation cannot run as configured.
+    #[error(transparent)]
+    Simulation(#[from] crate::sim::SimError),
     /// A timeline has no snapshot on or before the requested date.
     #[error("no snapshot on or before {date}; the timeline starts on {first}")]
     DateBeforeTimeline {

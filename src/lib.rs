@@ -80,6 +80,7 @@ pub mod graph;
 pub mod io;
 pub mod model;
 pub mod report;
+pub mod sim;
 pub mod space;
 mod suggest;
 pub mod synthetic;

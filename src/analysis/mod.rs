@@ -4,5 +4,6 @@ pub mod bargain;
 pub mod explain;
 pub mod path;
 pub mod sensitivity;
+pub mod stability;
 pub mod timeline_report;
 pub mod zone;

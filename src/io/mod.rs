@@ -1,6 +1,8 @@
 //! Files in and out: scenario and timeline TOML with positioned errors.
 
 pub(crate) mod build;
+pub mod genius;
+pub mod gmcr;
 mod raw;
 pub(crate) mod scenario_file;
 pub mod source;

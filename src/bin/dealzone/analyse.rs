@@ -27,14 +27,14 @@ pub fn scenario(input: &Input) -> Result<Scenario> {
     }
 }
 
-fn limits(input: &Input) -> Limits {
+pub fn limits(input: &Input) -> Limits {
     Limits {
         max_states: input.max_states,
         ..Limits::default()
     }
 }
 
-fn compile(s: &Scenario, input: &Input, limits: &Limits) -> Result<CompiledScenario> {
+pub fn compile(s: &Scenario, input: &Input, limits: &Limits) -> Result<CompiledScenario> {
     let c = CompiledScenario::new(s, limits)?;
     if input.without.is_empty() {
         return Ok(c);
@@ -51,7 +51,7 @@ fn engine(e: EngineArg) -> Engine {
     }
 }
 
-fn pretty(v: &serde_json::Value) -> String {
+pub fn pretty(v: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
@@ -113,33 +113,8 @@ pub fn timeline(
     })
 }
 
-pub fn bargain(
-    input: &Input,
-    svg: Option<&Path>,
-    x: Option<&str>,
-    y: Option<&str>,
-) -> Result<String> {
-    let s = scenario(input)?;
-    let limits = limits(input);
-    let c = compile(&s, input, &limits)?;
-    let b = dealzone::analysis::bargain::bargain_compiled(&c, &limits)?;
-    if let Some(file) = svg {
-        let (px, py) = (party_axis(&c, x, 0)?, party_axis(&c, y, 1)?);
-        let picture = dealzone::report::svg::utility_plot(&s, &c, &b, px, py, None)?;
-        std::fs::write(file, picture).map_err(|source| Error::Write {
-            path: file.to_path_buf(),
-            source,
-        })?;
-    }
-    Ok(if input.json {
-        pretty(&dealzone::report::bargain_json::bargain(&s, &c, &b))
-    } else {
-        text::bargain(&s, &c, &b)
-    })
-}
-
 /// The position (among parties with a utility) of the party named for an axis.
-fn party_axis(c: &CompiledScenario, name: Option<&str>, default: usize) -> Result<usize> {
+pub fn party_axis(c: &CompiledScenario, name: Option<&str>, default: usize) -> Result<usize> {
     let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
     match name {
         None => Ok(default),

@@ -1,7 +1,11 @@
 //! The `dealzone` command line: a thin layer over the library.
 
 mod analyse;
+mod bargain;
 mod check;
+mod import;
+mod simulate;
+mod stability;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -117,19 +121,7 @@ enum Command {
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
-    Bargain {
-        #[command(flatten)]
-        input: Input,
-        /// Write the candidates in utility space as an SVG picture.
-        #[arg(long)]
-        svg: Option<PathBuf>,
-        /// Party on the picture's x axis (default: the first with a utility).
-        #[arg(long, value_name = "PARTY")]
-        x: Option<String>,
-        /// Party on the picture's y axis (default: the second with a utility).
-        #[arg(long, value_name = "PARTY")]
-        y: Option<String>,
-    },
+    Bargain(bargain::Args),
     /// Explain a missing deal: minimal conflicts, minimal relaxations, softenings.
     Explain {
         #[command(flatten)]
@@ -139,6 +131,12 @@ enum Command {
         #[arg(long, default_value_t = dealzone::analysis::explain::ExplainLimits::default().max_checks)]
         max_checks: u64,
     },
+    /// Write a GENIUS or GeniusWeb domain and its profiles out as a scenario TOML.
+    Import(import::Args),
+    /// Stability (GMCR): which states no decision maker will leave.
+    Stability(stability::Args),
+    /// Play the parties' rules and tactics through the concession graph, many seeded runs.
+    Simulate(simulate::Args),
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -152,9 +150,10 @@ fn main() -> ExitCode {
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
-        Command::Bargain { input, svg, x, y } => {
-            analyse::bargain(&input, svg.as_deref(), x.as_deref(), y.as_deref())
-        }
+        Command::Bargain(args) => bargain::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Stability(args) => stability::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
         Command::Timeline {
             file,
             json,

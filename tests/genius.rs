@@ -1,0 +1,1 @@
+//! Tests for issue-genius work (filled by its owner).

@@ -1,0 +1,1 @@
+//! Tests for issue-sim work (filled by its owner).

@@ -1,0 +1,1 @@
+//! Tests for issue-stability work (filled by its owner).
