@@ -1,7 +1,9 @@
 //! Explanations against a brute-force twin: every subset of the constraints, checked by
 //! scanning every state with the model's own rule trees and utilities.
 
-use dealzone::analysis::explain::{ExplainLimits, Explanation, Oracle, explain, quickxplain};
+use dealzone::analysis::explain::{
+    ExplainLimits, Explanation, Oracle, explain, first_conflict, quickxplain,
+};
 use dealzone::model::Scenario;
 use dealzone::model::rule::Rule;
 use dealzone::space::{CompiledScenario, RESERVATION_TOLERANCE, StateSpace};
@@ -111,6 +113,14 @@ proptest! {
                 prop_assert!(conflicts.contains(&e.first_conflict));
             }
         }
+        // The fast path (existence searches, no table) finds one of them too.
+        let c = CompiledScenario::new(&s, &Limits::default()).unwrap();
+        let fast = first_conflict(&s, &c, &Limits::default()).unwrap();
+        if conflicts.is_empty() {
+            prop_assert!(fast.is_empty());
+        } else {
+            prop_assert!(conflicts.contains(&fast), "{:?} not among {:?}", fast, conflicts);
+        }
     }
 
     #[test]
@@ -163,6 +173,10 @@ fn quickxplain_on_the_seeds_finds_the_territorial_clash() {
         assert_eq!(
             conflict,
             ["russia/keep_territory", "ukraine/territorial_integrity"]
+        );
+        assert_eq!(
+            dealzone::analysis::explain::first_conflict(s, &c, &Limits::default()).unwrap(),
+            conflict
         );
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use dealzone::analysis::zone::{
     self, Engine, MAX_FACTOR, Zones, branch_and_bound, brute_force, count_candidates,
-    find_zones_compiled, for_each_in_box,
+    find_zones_compiled, first_acceptable, for_each_in_box,
 };
 use dealzone::model::Date;
 use dealzone::space::{CompiledScenario, StateIndex, StateSpace};
@@ -508,6 +508,11 @@ proptest! {
         prop_assert!(scan.acceptable.is_sorted());
         let bnb = branch_and_bound(&c, &limits).unwrap();
         prop_assert_eq!(&bnb, &scan.acceptable);
+        // The existence search finds a state exactly when there is one, and a real one.
+        match first_acceptable(&c, &limits).unwrap() {
+            Some(st) => prop_assert!(o.acceptable.contains(&st), "{} is not acceptable", st),
+            None => prop_assert!(o.acceptable.is_empty()),
+        }
 
         prop_assert_eq!(count_candidates(&c, MAX_FACTOR), Some(o.candidates));
         for max_factor in [0, 1, 4, 16, 64] {

@@ -78,6 +78,44 @@ pub struct Explanation {
     pub softenings: Vec<Softening>,
 }
 
+/// One minimal conflict, fast: QuickXplain over the red lines (by `priority`) and the
+/// reservations, each consistency check a branch and bound that stops at the first
+/// acceptable state. No table, no enumeration: the question a user asks first.
+///
+/// # Arguments
+/// `s` and its compiled form `c`; `limits` bounds each search.
+///
+/// # Returns
+/// The conflict's constraint names, sorted (`party/id`, `party/reservation`); empty when
+/// some state is acceptable.
+///
+/// # Errors
+/// [`crate::Error::LimitExceeded`] when a search breaks `limits`.
+///
+/// # Complexity
+/// O(k log(n/k)) existence searches for a conflict of k constraints among n.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, analysis::explain::first_conflict};
+/// let t = dealzone::Timeline::load("seeds/russia_ukraine/timeline.toml")?;
+/// let s = t.latest();
+/// let c = dealzone::space::CompiledScenario::new(s, &Limits::default())?;
+/// let conflict = first_conflict(s, &c, &Limits::default())?;
+/// assert!(conflict.contains(&"russia/keep_territory".to_string()), "{conflict:?}");
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn first_conflict(s: &Scenario, c: &CompiledScenario, limits: &Limits) -> Result<Vec<String>> {
+    let mut oracle = Oracle::with_table_limit(s, c, limits.clone(), 0)?;
+    let set = quickxplain(&mut oracle)?;
+    let mut names: Vec<String> = set
+        .iter()
+        .map(|&k| oracle.items()[k].name.clone())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
 /// Explain a scenario: conflicts, relaxations and softenings.
 ///
 /// # Arguments

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use super::table::ViolationTable;
-use crate::analysis::zone::{AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force};
+use crate::analysis::zone::{
+    AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force, first_acceptable,
+};
 use crate::model::{Origin, Scenario};
 use crate::space::CompiledScenario;
 use crate::{Limits, Result};
@@ -157,7 +159,9 @@ impl<'c> Oracle<'c> {
         if let Some(&b) = self.memo.get(keep) {
             return Ok(b);
         }
-        let b = self.count_acceptable(keep)? > 0;
+        // Existence only: branch and bound stops at the first acceptable state.
+        self.checks += 1;
+        let b = first_acceptable(&self.restricted(keep), &self.limits)?.is_some();
         self.memo.insert(keep.to_vec(), b);
         Ok(b)
     }

@@ -87,6 +87,40 @@ pub fn branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Vec<Sta
     Ok(all)
 }
 
+/// Some acceptable state, found by the same branch and bound stopping at the first leaf:
+/// the existence question explanations ask many times.
+///
+/// # Arguments
+/// `c`: the compiled scenario; `limits`: `time_limit` applies.
+///
+/// # Returns
+/// The first acceptable state in the search order (not necessarily the first in
+/// enumeration order), or `None` when there is none.
+///
+/// # Complexity
+/// As [`branch_and_bound`] at worst; one thread; it stops at the first acceptable leaf, so
+/// when a deal exists it usually visits little more than one root-to-leaf path.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, analysis::zone};
+/// let s = dealzone::Scenario::load("seeds/supplier_contract.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &Limits::default())?;
+/// let all = zone::brute_force(&c, &Limits::default())?.acceptable;
+/// let some = zone::first_acceptable(&c, &Limits::default())?;
+/// assert_eq!(some.is_some(), !all.is_empty());
+/// assert!(some.is_none_or(|s| all.contains(&s)));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn first_acceptable(c: &CompiledScenario, limits: &Limits) -> Result<Option<StateIndex>> {
+    let tree = Tree::new(c);
+    let deadline = Deadline::new(limits.time_limit);
+    let mut work = Worker::new(&tree, c);
+    work.stop_at_first = true;
+    work.search(0, &AtomicU64::new(0), &deadline, limits)?;
+    Ok(work.out.first().copied())
+}
+
 /// The static plan: issue order, which red lines complete or need forward checks at each
 /// depth, and the utility bounds.
 struct Tree<'c> {
@@ -370,6 +404,8 @@ struct Worker<'t, 'c> {
     partial: Vec<f64>,
     nodes: u64,
     out: Vec<StateIndex>,
+    /// Stop the search at the first acceptable leaf.
+    stop_at_first: bool,
 }
 
 impl<'t, 'c> Worker<'t, 'c> {
@@ -382,6 +418,7 @@ impl<'t, 'c> Worker<'t, 'c> {
             partial: vec![0.0; (n + 1) * tree.dirs.len()],
             nodes: 0,
             out: Vec::new(),
+            stop_at_first: false,
         }
     }
 
@@ -455,6 +492,9 @@ impl<'t, 'c> Worker<'t, 'c> {
         for l in 0..self.tree.radix(depth) {
             if self.assign(depth, l) {
                 self.search(depth + 1, found, deadline, limits)?;
+                if self.stop_at_first && !self.out.is_empty() {
+                    break;
+                }
             }
         }
         Ok(())

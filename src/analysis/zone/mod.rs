@@ -15,7 +15,7 @@ mod brute;
 mod components;
 mod count;
 
-pub use bnb::branch_and_bound;
+pub use bnb::{branch_and_bound, first_acceptable};
 pub use boxes::{LevelBox, boxes, for_each_in_box};
 pub use brute::{Scan, brute_force};
 pub use components::{components, for_each_neighbour};
