@@ -186,6 +186,15 @@ pub fn path_to_zone(
     })
 }
 
+/// The concession graph respecting the preconditions, if the status quo meets them.
+fn graph_from_status_quo<'c>(
+    c: &'c CompiledScenario,
+    limits: &Limits,
+) -> Option<ConcessionGraph<'c>> {
+    let g = ConcessionGraph::respecting_preconditions(c).with_expansion_limit(limits.max_visited);
+    g.contains(c.status_quo()).then_some(g)
+}
+
 /// Cheapest path under total concession: A* with `h(s) = Σ_p max(0, u_p(s) − max_zone u_p)`,
 /// which is consistent (every party must at least come down to its best in the zone).
 fn cheapest(
@@ -193,10 +202,9 @@ fn cheapest(
     zone: &DealZone,
     limits: &Limits,
 ) -> Result<Option<Vec<StateIndex>>> {
-    let g = ConcessionGraph::respecting_preconditions(c).with_expansion_limit(limits.max_visited);
-    if !g.contains(c.status_quo()) {
+    let Some(g) = graph_from_status_quo(c, limits) else {
         return Ok(None);
-    }
+    };
     let best: Vec<f64> = zone.utility.iter().map(|r| r.1).collect();
     let mut levels = vec![0; c.space().issues()];
     let found = petgraph::algo::astar(
@@ -222,10 +230,9 @@ fn fewest_steps(
     zone: &DealZone,
     limits: &Limits,
 ) -> Result<Option<Vec<StateIndex>>> {
-    let g = ConcessionGraph::respecting_preconditions(c).with_expansion_limit(limits.max_visited);
-    if !g.contains(c.status_quo()) {
+    let Some(g) = graph_from_status_quo(c, limits) else {
         return Ok(None);
-    }
+    };
     let n = c.space().issues();
     let mut lo = vec![usize::MAX; n];
     let mut hi = vec![0; n];

@@ -277,15 +277,7 @@ impl RowPlan {
             }
             // Step the odometer over the issues before the last; `i` is the first that
             // changed.
-            let mut i = last;
-            loop {
-                i -= 1;
-                digits[i] += 1;
-                if digits[i] < radices[i] {
-                    break;
-                }
-                digits[i] = 0;
-            }
+            let i = step(&mut digits[..last], &radices);
             prefix_sums(i, &digits, &mut psum);
             for (k, &(r, at)) in self.prefix_rules.iter().enumerate() {
                 if at < i {
@@ -367,15 +359,7 @@ impl Plan {
                 return out;
             }
             // Step the odometer; `i` is the first issue that changed.
-            let mut i = n;
-            loop {
-                i -= 1;
-                digits[i] += 1;
-                if digits[i] < radices[i] {
-                    break;
-                }
-                digits[i] = 0;
-            }
+            let i = step(&mut digits[..n], &radices);
             prefix_sums(i, &digits, &mut psum);
             for (k, &r) in self.order.iter().enumerate() {
                 if self.last_issue[k] < i {
@@ -392,5 +376,20 @@ impl Plan {
                 }
             }
         }
+    }
+}
+
+/// Advance an odometer over `digits` (last digit fastest); returns the first digit that
+/// changed. The caller stops before the odometer wraps.
+#[inline]
+fn step(digits: &mut [usize], radices: &[usize]) -> usize {
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] += 1;
+        if digits[i] < radices[i] {
+            return i;
+        }
+        digits[i] = 0;
     }
 }
