@@ -4,7 +4,7 @@
 
 use dealzone::analysis::bargain::{
     self, Bargain, Candidates, CandidatesError, PARETO_DECIMALS, count_rational, distance,
-    egalitarian, kalai_smorodinsky, max_welfare, nash, pareto_frontier,
+    egalitarian, genius_kalai, kalai_smorodinsky, max_welfare, nash, pareto_frontier,
 };
 use dealzone::space::{CompiledScenario, StateIndex};
 use dealzone::{Limits, Scenario};
@@ -98,6 +98,25 @@ fn brute_ks(rows: &[Vec<f64>], res: &[f64]) -> Option<usize> {
     brute_argmax(&tied)
 }
 
+/// GENIUS's Kalai: among the brute-force frontier, least `Σ_{p<q} |u_p − u_q|` (as the
+/// argmax of its negation).
+fn brute_genius_kalai(rows: &[Vec<f64>]) -> Option<usize> {
+    let scored: Vec<(usize, f64)> = brute_pareto(rows)
+        .into_iter()
+        .map(|k| {
+            let u = &rows[k];
+            let mut a = 0.0;
+            for p in 0..u.len() {
+                for q in p + 1..u.len() {
+                    a += (u[p] - u[q]).abs();
+                }
+            }
+            (k, -a)
+        })
+        .collect();
+    brute_argmax(&scored)
+}
+
 fn brute_egalitarian(rows: &[Vec<f64>], res: &[f64]) -> Option<usize> {
     let scored: Vec<(usize, f64)> = rows
         .iter()
@@ -139,6 +158,11 @@ fn check_all(rows: &[Vec<f64>], res: &[f64]) {
         "egalitarian"
     );
     assert_eq!(row(max_welfare(&c)), brute_welfare(rows), "max welfare");
+    assert_eq!(
+        row(genius_kalai(&c, &front)),
+        brute_genius_kalai(rows),
+        "genius kalai"
+    );
     assert_eq!(
         count_rational(&c, &front),
         front.iter().filter(|&&k| rational(&rows[k], res)).count()
@@ -283,6 +307,7 @@ proptest! {
         let res: Vec<f64> = s.parties().iter().filter_map(|p| p.preferences()).map(|p| p.reservation()).collect();
         prop_assert_eq!(b.nash.as_ref().map(|n| n.row), brute_nash(&rows, &res));
         prop_assert_eq!(b.kalai_smorodinsky.as_ref().map(|n| n.row), brute_ks(&rows, &res));
+        prop_assert_eq!(b.genius_kalai.as_ref().map(|n| n.row), brute_genius_kalai(&rows));
         let zones = dealzone::analysis::zone::find_zones_compiled(
             &c, dealzone::analysis::zone::Engine::Auto, &Limits::default()).unwrap();
         prop_assert_eq!(b.zone_size, zones.acceptable.len() as u64);
@@ -562,6 +587,7 @@ fn seed_json_has_the_contract_keys_and_agrees_with_brute_force() {
             keys,
             [
                 "egalitarian",
+                "genius_kalai",
                 "kalai_smorodinsky",
                 "max_welfare",
                 "nash",
@@ -602,6 +628,7 @@ fn seed_json_has_the_contract_keys_and_agrees_with_brute_force() {
             ("kalai_smorodinsky", brute_ks(&rows, &res)),
             ("egalitarian", brute_egalitarian(&rows, &res)),
             ("max_welfare", brute_welfare(&rows)),
+            ("genius_kalai", brute_genius_kalai(&rows)),
         ] {
             let k = want.unwrap();
             assert_eq!(

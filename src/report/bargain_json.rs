@@ -30,6 +30,7 @@ fn solution(s: &Scenario, c: &CompiledScenario, sol: Option<&Solution>, key: &st
 ///  "pareto": {"count": n, "count_rational": n, "outcomes": [{ISSUE: LEVEL}..], "utilities": [[..]..]},
 ///  "nash": {"outcome": {ISSUE: LEVEL}, "utilities": [..], "product": x} or null,
 ///  "kalai_smorodinsky": {"outcome": .., "utilities": .., "ratio": x} or null,
+///  "genius_kalai": {"outcome": .., "utilities": .., "asymmetry": x} or null,
 ///  "egalitarian": {"outcome": .., "utilities": .., "min_gain": x} or null,
 ///  "max_welfare": {"outcome": .., "utilities": .., "welfare": x} or null}
 /// ```
@@ -65,6 +66,7 @@ pub fn bargain(s: &Scenario, c: &CompiledScenario, b: &Bargain) -> Value {
         },
         "nash": solution(s, c, b.nash.as_ref(), "product"),
         "kalai_smorodinsky": solution(s, c, b.kalai_smorodinsky.as_ref(), "ratio"),
+        "genius_kalai": solution(s, c, b.genius_kalai.as_ref(), "asymmetry"),
         "egalitarian": solution(s, c, b.egalitarian.as_ref(), "min_gain"),
         "max_welfare": solution(s, c, b.max_welfare.as_ref(), "welfare"),
     })

@@ -174,6 +174,11 @@ pub fn bargain(
             &b.kalai_smorodinsky,
             "smallest share of possible gain",
         ),
+        (
+            "GENIUS Kalai",
+            &b.genius_kalai,
+            "least asymmetry on the frontier",
+        ),
         ("Egalitarian", &b.egalitarian, "smallest gain"),
         ("Max welfare", &b.max_welfare, "sum of utilities"),
     ];

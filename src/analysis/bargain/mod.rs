@@ -7,6 +7,7 @@
 //! - [`pareto_frontier`]: the rows no other row dominates, exact, ties kept, utilities
 //!   compared at 9 decimals; O(n log n) for two and three parties, divide and conquer for
 //!   more.
+//! - [`genius_kalai`]: GENIUS's "Kalai", the least asymmetric Pareto point.
 //! - [`nash`], [`kalai_smorodinsky`], [`egalitarian`], [`max_welfare`]: the argmax of each
 //!   concept's objective, with the contract's tie rule (values within 1e-12 of the best
 //!   tie; the first tied state in enumeration order wins; Kalai–Smorodinsky first prefers
@@ -33,7 +34,7 @@ pub use candidates::{Candidates, CandidatesError};
 pub use pareto::{PARETO_DECIMALS, pareto_frontier};
 pub use solutions::{
     Solution, TIE_TOLERANCE, count_rational, distance, distance_to_frontier, egalitarian,
-    is_acceptable, is_rational, kalai_smorodinsky, max_welfare, nash, zone_size,
+    genius_kalai, is_acceptable, is_rational, kalai_smorodinsky, max_welfare, nash, zone_size,
 };
 
 use crate::model::Scenario;
@@ -55,6 +56,8 @@ pub struct Bargain {
     pub nash: Option<Solution>,
     /// The Kalai–Smorodinsky solution ([`kalai_smorodinsky`]).
     pub kalai_smorodinsky: Option<Solution>,
+    /// GENIUS's "Kalai": the least asymmetric Pareto point ([`genius_kalai`]).
+    pub genius_kalai: Option<Solution>,
     /// The egalitarian solution ([`egalitarian`]).
     pub egalitarian: Option<Solution>,
     /// The maximum-welfare solution ([`max_welfare`]).
@@ -93,6 +96,7 @@ impl Bargain {
             zone_size: zone_size(&candidates),
             nash: nash(&candidates),
             kalai_smorodinsky: kalai_smorodinsky(&candidates),
+            genius_kalai: genius_kalai(&candidates, &pareto),
             egalitarian: egalitarian(&candidates),
             max_welfare: max_welfare(&candidates),
             pareto,

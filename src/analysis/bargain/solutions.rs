@@ -162,6 +162,52 @@ pub fn kalai_smorodinsky(c: &Candidates) -> Option<Solution> {
     Some(Solution::at(c, k, value))
 }
 
+/// GENIUS's own "Kalai" point (CONTRACT.md's `genius_kalai`): over the Pareto frontier, the
+/// row minimising the asymmetry `Σ_{p<q} |u_p − u_q|`. Unlike [`kalai_smorodinsky`] it
+/// ignores reservations and each party's best, as GENIUS's analysis does.
+///
+/// # Arguments
+/// `c`: the candidates; `frontier`: their Pareto frontier ([`super::pareto_frontier`]),
+/// rows ascending.
+///
+/// # Returns
+/// The winning row with its asymmetry as `value`; ties (within 1e-12) go to the first row
+/// in enumeration order. `None` when the frontier is empty.
+///
+/// # Complexity
+/// O(|frontier| · d²) for d parties.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::bargain::{Candidates, genius_kalai, pareto_frontier};
+/// let rows = [vec![1.0, 0.2], vec![0.7, 0.6], vec![0.4, 0.4], vec![0.5, 0.65]];
+/// let c = Candidates::from_rows(vec![0, 1, 2, 3], &rows, vec![0.0, 0.0])?;
+/// let k = genius_kalai(&c, &pareto_frontier(&c)).unwrap();
+/// // Row 2 is perfectly symmetric but dominated; among the frontier, |0.7 − 0.6| is least.
+/// assert_eq!(k.row, 1);
+/// assert!((k.value - 0.1).abs() < 1e-12);
+/// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
+/// ```
+pub fn genius_kalai(c: &Candidates, frontier: &[usize]) -> Option<Solution> {
+    let asymmetry = |u: &[f64]| -> f64 {
+        let mut a = 0.0;
+        for (p, &x) in u.iter().enumerate() {
+            for &y in &u[p + 1..] {
+                a += (x - y).abs();
+            }
+        }
+        a
+    };
+    let best = frontier
+        .iter()
+        .map(|&k| asymmetry(c.utilities(k)))
+        .reduce(f64::min)?;
+    frontier.iter().find_map(|&k| {
+        let a = asymmetry(c.utilities(k));
+        (a <= best + TIE_TOLERANCE).then(|| Solution::at(c, k, a))
+    })
+}
+
 /// The egalitarian solution: over all rows, the one maximising the smallest gain over
 /// reservation, `min_p (u_p − r_p)` (which may be negative).
 ///
