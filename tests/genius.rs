@@ -382,7 +382,7 @@ fn malformed_files_give_errors_naming_file_and_element() {
             ult,
             "broken/weight_sum.xml",
             false,
-            |k| matches!(k, K::WeightSum { sum } if (sum - 0.89622042590756595).abs() < 1e-12),
+            |k| matches!(k, K::WeightSum { sum } if (sum - 0.896_220_425_907_566).abs() < 1e-12),
             "<objective",
         ),
         (
@@ -1050,8 +1050,7 @@ proptest! {
         let k = which % inputs.len();
         inputs[k].text = apply(&apply(&inputs[k].text, &d1), &d2);
         let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
-        let mut options = ImportOptions::default();
-        options.max_levels = 1000;
+        let options = ImportOptions { max_levels: 1000, ..ImportOptions::default() };
         match import(&inputs[0], &inputs[1..], &options) {
             Ok(im) => {
                 // Whatever still parses is a valid scenario that round-trips.

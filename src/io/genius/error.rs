@@ -166,6 +166,13 @@ pub enum GeniusErrorKind {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeniusError {
+    // Boxed: `crate::Error` stays small however much an error carries.
+    details: Box<GeniusErrorDetails>,
+}
+
+/// The contents of a [`GeniusError`] (reached through `Deref`: `err.file`, `err.kind`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeniusErrorDetails {
     /// The file, as the caller named it.
     pub file: String,
     /// 1-based line and column (characters), when known.
@@ -178,33 +185,43 @@ pub struct GeniusError {
     pub help: Option<String>,
 }
 
+impl std::ops::Deref for GeniusError {
+    type Target = GeniusErrorDetails;
+
+    fn deref(&self) -> &GeniusErrorDetails {
+        &self.details
+    }
+}
+
 impl GeniusError {
     /// An error about `file` as a whole.
     pub(crate) fn new(file: &str, kind: GeniusErrorKind) -> GeniusError {
         GeniusError {
-            file: file.to_string(),
-            position: None,
-            element: None,
-            kind,
-            help: None,
+            details: Box::new(GeniusErrorDetails {
+                file: file.to_string(),
+                position: None,
+                element: None,
+                kind,
+                help: None,
+            }),
         }
     }
 
     /// The same error, placed at a line and column.
     pub(crate) fn at(mut self, position: Option<(usize, usize)>) -> GeniusError {
-        self.position = position;
+        self.details.position = position;
         self
     }
 
     /// The same error, naming the element or key.
     pub(crate) fn in_element(mut self, element: impl Into<String>) -> GeniusError {
-        self.element = Some(element.into());
+        self.details.element = Some(element.into());
         self
     }
 
     /// The same error, with a hint.
     pub(crate) fn help(mut self, help: Option<String>) -> GeniusError {
-        self.help = help;
+        self.details.help = help;
         self
     }
 }

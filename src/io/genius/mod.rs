@@ -65,7 +65,7 @@ mod xml_tree;
 pub use decimal::Decimal;
 pub use discretise::Steps;
 pub use domain::{Domain, DomainIssue, Format, IssueKind, Profile, Reservation, ValueFunction};
-pub use error::{GeniusError, GeniusErrorKind};
+pub use error::{GeniusError, GeniusErrorDetails, GeniusErrorKind};
 
 use std::path::{Path, PathBuf};
 
