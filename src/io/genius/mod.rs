@@ -16,9 +16,12 @@
 //! - Non-linear spaces and other GeniusWeb profile types are rejected; every problem is a
 //!   [`GeniusError`] naming the file, the position or element, and what is wrong.
 //!
-//! Modules: [`xml_tree`](self) (elements with positions), `xml_domain`, `xml_profile`,
-//! `json_tree` (ordered JSON with key paths), `geniusweb`, `discretise`, `scenario` (the
-//! model), [`export`] (scenario TOML) and [`bargain`] (GENIUS-style report).
+//! Inside: an element tree with positions (quick-xml) and an order-keeping JSON tree with
+//! key paths (serde_json) for error messages; readers for GENIUS domains and profiles and
+//! for GeniusWeb domains and profiles; [`Steps`] and exact [`Decimal`] arithmetic for
+//! numeric levels; the raw file data ([`Domain`], [`Profile`]) and its normalisation
+//! ([`Profile::level_values`]); [`export`] (scenario TOML) and [`bargain`] (the report,
+//! with GENIUS's discounting and a choice of disagreement point, [`bargain::NoDeal`]).
 //!
 //! ```
 //! use dealzone::io::genius::{ImportOptions, Input, import};
@@ -126,8 +129,11 @@ impl Input {
             Ok(text) => Ok(Input { name, text }),
             Err(e) => Err(GeniusError::new(
                 &name,
-                GeniusErrorKind::XmlSyntax {
-                    message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+                GeniusErrorKind::Format {
+                    message: format!(
+                        "not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 },
             )
             .into()),
