@@ -74,10 +74,17 @@ fn profile_xml(shapes: &[Shape], rng: &mut ChaCha8Rng) -> String {
                 s.push_str("</issue>\n");
             }
             Shape::Integer(lo, hi) => {
-                let slope = -1.0 / (*hi - *lo) as f64 * rng.random::<f64>();
+                // Half the parties want more, half less: conflicting linear evaluators, as in
+                // Killer Robot, make a large frontier.
+                let steep = rng.random::<f64>() / (*hi - *lo) as f64;
+                let (slope, offset) = if rng.random::<bool>() {
+                    (steep, 0.0)
+                } else {
+                    (-steep, 1.0)
+                };
                 let _ = writeln!(
                     s,
-                    "<issue index=\"{idx}\" name=\"issue{idx}\" type=\"integer\" lowerbound=\"{lo}\" upperbound=\"{hi}\">\n<evaluator ftype=\"linear\" slope=\"{slope:?}\" offset=\"1.0\"></evaluator>\n</issue>"
+                    "<issue index=\"{idx}\" name=\"issue{idx}\" type=\"integer\" lowerbound=\"{lo}\" upperbound=\"{hi}\">\n<evaluator ftype=\"linear\" slope=\"{slope:?}\" offset=\"{offset:?}\"></evaluator>\n</issue>"
                 );
             }
         }
@@ -151,6 +158,12 @@ fn bench(c: &mut Criterion) {
         ("5_parties_240000", &robot, 5),
     ] {
         let (domain, profiles) = inputs(shapes, parties, 7);
+        let report: serde_json::Value =
+            serde_json::from_str(&full_report(&domain, &profiles, None)).expect("json");
+        eprintln!(
+            "{name}: {} outcomes, {} on the Pareto frontier",
+            report["outcomes"], report["pareto"]["count"]
+        );
         for (label, time) in [("", None), ("_time_0.5", Some(0.5))] {
             g.bench_function(format!("{name}{label}"), |bch| {
                 bch.iter(|| black_box(full_report(&domain, &profiles, time)))
