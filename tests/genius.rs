@@ -1168,6 +1168,13 @@ fn cli_bargain_on_a_domain_matches_bargain_on_its_export() {
     );
     assert_eq!(direct["time"], serde_json::Value::Null);
     assert_eq!(direct["reservations"], serde_json::json!([0.1, 0.2]));
+    // By hand: the frontier is (A,X) (1, 0.25), (B,X) (0.683, 0.375), (C,X) (0.6117, 0.625),
+    // (C,Y) (0.1287, 0.75), (C,Z) (0.02, 1); (C,X) has the smallest |u1 − u2|.
+    assert_eq!(
+        direct["genius_kalai"]["outcome"],
+        serde_json::json!({"Issue1": "C", "Issue2": "X"})
+    );
+    assert_eq!(direct["pareto"]["count"], 5);
     let dir = std::env::temp_dir().join(format!("dealzone-genius-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let toml = dir.join("ultimatum.toml");
