@@ -4,6 +4,7 @@
 pub mod bargain_json;
 pub mod dot;
 pub mod explain;
+pub mod genius;
 pub mod json;
 pub mod svg;
 pub mod text;

@@ -1,17 +1,51 @@
-//! `dealzone bargain`.
+//! `dealzone bargain`: on a scenario or timeline file, or on a GENIUS / GeniusWeb domain
+//! with its profiles.
 
 use std::path::PathBuf;
 
-use dealzone::{Error, Result};
+use dealzone::io::genius::{self, ImportOptions, bargain::BargainOptions};
+use dealzone::{Error, Limits, Result};
 
 use crate::Input;
-use crate::analyse::{compile, limits, party_axis, pretty, scenario};
+use crate::analyse::{compile, party_axis, pretty, scenario};
+use crate::import::{NoDealArg, import_options};
 
 /// Arguments of `dealzone bargain`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[command(flatten)]
-    input: Input,
+    /// Scenario or timeline TOML file (or give `--domain` and `--profile` instead).
+    #[arg(required_unless_present = "domain", conflicts_with = "domain")]
+    file: Option<PathBuf>,
+    /// For a timeline: analyse the scenario in force on this date (default: the latest).
+    #[arg(long, value_parser = crate::parse_date, conflicts_with = "domain")]
+    at: Option<dealzone::model::Date>,
+    /// Print JSON instead of a readable report.
+    #[arg(long)]
+    json: bool,
+    /// Leave out this red line or precondition (`party/id`; repeatable): what-if analysis.
+    #[arg(long, value_name = "PARTY/ID", conflicts_with = "domain")]
+    without: Vec<String>,
+    /// Refuse state spaces larger than this.
+    #[arg(long, default_value_t = dealzone::Limits::default().max_states)]
+    max_states: u64,
+    /// A GENIUS domain XML or GeniusWeb domain JSON (with one `--profile` per party).
+    #[arg(long, requires = "profile")]
+    domain: Option<PathBuf>,
+    /// A party's GENIUS profile XML or GeniusWeb profile JSON (repeatable, in party order).
+    #[arg(long, requires = "domain")]
+    profile: Vec<PathBuf>,
+    /// Normalised time t in [0, 1]: discount utilities and reservations by d^t, with each
+    /// GENIUS profile's discount factor d (default: no discounting).
+    #[arg(long, value_parser = parse_time, requires = "domain")]
+    time: Option<f64>,
+    /// Discretisation step for real-valued GENIUS issues: `0.1` for all, `ISSUE=0.1` for
+    /// one (repeatable).
+    #[arg(long, value_name = "[ISSUE=]STEP", requires = "domain")]
+    step: Vec<String>,
+    /// What no agreement is worth: each party's reservation value (ANAC rules) or zero
+    /// (the GENIUS user guide).
+    #[arg(long, value_enum, default_value = "reservation", requires = "domain")]
+    no_deal: NoDealArg,
     /// Write the candidates in utility space as an SVG picture.
     #[arg(long)]
     svg: Option<PathBuf>,
@@ -23,13 +57,52 @@ pub struct Args {
     y: Option<String>,
 }
 
+fn parse_time(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        _ => Err(format!("`{s}` is not a normalised time in [0, 1]")),
+    }
+}
+
 /// Run `dealzone bargain`.
 pub fn run(args: &Args) -> Result<String> {
-    let input = &args.input;
-    let s = scenario(input)?;
-    let limits = limits(input);
-    let c = compile(&s, input, &limits)?;
-    let b = dealzone::analysis::bargain::bargain_compiled(&c, &limits)?;
+    let limits = Limits {
+        max_states: args.max_states,
+        ..Limits::default()
+    };
+    let (s, c, b, extra) = match (&args.domain, &args.file) {
+        (Some(domain), _) => {
+            let options: ImportOptions = import_options(&args.step)?;
+            let imported = genius::load(domain, &args.profile, &options)?;
+            let bo = BargainOptions {
+                time: args.time,
+                no_deal: args.no_deal.into(),
+            };
+            let (c, b) = genius::bargain::bargain(&imported, &bo, &limits)?;
+            let extra = dealzone::report::genius::extra(&imported, &c, &bo, &b);
+            (imported.scenario().clone(), c, b, Some(extra))
+        }
+        (None, Some(file)) => {
+            let input = Input {
+                file: file.clone(),
+                at: args.at,
+                json: args.json,
+                without: args.without.clone(),
+                max_states: args.max_states,
+            };
+            let s = scenario(&input)?;
+            let limits = crate::analyse::limits(&input);
+            let c = compile(&s, &input, &limits)?;
+            let b = dealzone::analysis::bargain::bargain_compiled(&c, &limits)?;
+            (s, c, b, None)
+        }
+        // clap requires one of them; this is the message it would give.
+        (None, None) => clap::Error::raw(
+            clap::error::ErrorKind::MissingRequiredArgument,
+            "give a scenario FILE, or --domain D with --profile P for each party\n",
+        )
+        .exit(),
+    };
     if let Some(file) = &args.svg {
         let px = party_axis(&c, args.x.as_deref(), 0)?;
         let py = party_axis(&c, args.y.as_deref(), 1)?;
@@ -39,9 +112,16 @@ pub fn run(args: &Args) -> Result<String> {
             source,
         })?;
     }
-    Ok(if input.json {
-        pretty(&dealzone::report::bargain_json::bargain(&s, &c, &b))
-    } else {
-        dealzone::report::text::bargain(&s, &c, &b)
+    Ok(match (args.json, extra) {
+        (true, None) => pretty(&dealzone::report::bargain_json::bargain(&s, &c, &b)),
+        (true, Some(extra)) => {
+            let mut v = dealzone::report::bargain_json::bargain(&s, &c, &b);
+            if let (Some(m), serde_json::Value::Object(e)) = (v.as_object_mut(), extra) {
+                m.extend(e);
+            }
+            pretty(&v)
+        }
+        (false, None) => dealzone::report::text::bargain(&s, &c, &b),
+        (false, Some(_)) => dealzone::report::genius::text(&s, &c, &b, args.time),
     })
 }

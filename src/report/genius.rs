@@ -1,0 +1,151 @@
+//! Extra output for `dealzone bargain --domain … --profile …`: the discounting applied, and
+//! a readable report that shows whole outcomes (these domains have no status quo to show
+//! changes from).
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::json::{round, state};
+use crate::analysis::bargain::{Bargain, TIE_TOLERANCE};
+use crate::io::genius::Imported;
+use crate::io::genius::bargain::{BargainOptions, NoDeal, discount_multipliers};
+use crate::model::Scenario;
+use crate::space::CompiledScenario;
+
+/// GENIUS's own "Kalai" point: the Pareto-frontier row minimising
+/// `Σ_{i<j} |u_i − u_j|`, ties (1e-12) to the first in enumeration order; `None` without
+/// candidates. Returns the row and the distance.
+///
+/// # Complexity
+/// O(frontier · parties²).
+pub fn genius_kalai(b: &Bargain) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for &row in &b.pareto {
+        let u = b.candidates.utilities(row);
+        let mut d = 0.0;
+        for i in 0..u.len() {
+            for j in i + 1..u.len() {
+                d += (u[i] - u[j]).abs();
+            }
+        }
+        if best.is_none_or(|(_, bd)| d < bd - TIE_TOLERANCE) {
+            best = Some((row, d));
+        }
+    }
+    best
+}
+
+/// Keys added to the `bargain --json` document of an imported domain:
+/// `"time"` (t or null), `"discount_factors"` (each party's d as applied, 1 when none),
+/// `"discount_multipliers"` (d^t), `"no_deal"` (`"reservation"` or `"zero"`),
+/// `"reservations"` (the disagreement point used, discounted) and `"genius_kalai"`
+/// (`{"outcome", "utilities", "distance"}` of [`genius_kalai`], or null).
+///
+/// # Example
+/// ```
+/// use dealzone::io::genius::{ImportOptions, Input, import, bargain::{self, BargainOptions}};
+/// let d = r#"{"name": "d", "issuesValues": {"x": {"values": ["a", "b"]}}}"#;
+/// let p = format!(r#"{{"LinearAdditiveUtilitySpace": {{"name": "p", "domain": {d},
+///   "issueWeights": {{"x": 1}}, "issueUtilities": {{"x": {{"discreteutils":
+///   {{"valueUtilities": {{"a": 1, "b": 0.5}}}}}}}}, "reservationBid": {{"issuevalues": {{"x": "b"}}}}}}}}"#);
+/// let imported = import(&Input::new("d.json", d), &[Input::new("p.json", p)], &ImportOptions::default())?;
+/// let options = BargainOptions::default();
+/// let (c, b) = bargain::bargain(&imported, &options, &dealzone::Limits::default())?;
+/// let extra = dealzone::report::genius::extra(&imported, &c, &options, &b);
+/// assert_eq!(extra["reservations"], serde_json::json!([0.5]));
+/// assert_eq!(extra["genius_kalai"]["outcome"]["x"], "a");
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn extra(
+    imported: &Imported,
+    c: &CompiledScenario,
+    options: &BargainOptions,
+    b: &Bargain,
+) -> Value {
+    let kalai = match genius_kalai(b) {
+        None => Value::Null,
+        Some((row, d)) => json!({
+            "outcome": state(imported.scenario(), c, b.candidates.state(row)),
+            "utilities": b.candidates.utilities(row).iter().map(|&x| round(x)).collect::<Vec<_>>(),
+            "distance": round(d),
+        }),
+    };
+    json!({
+        "genius_kalai": kalai,
+        "time": options.time,
+        "discount_factors": imported.discounts(),
+        "discount_multipliers": discount_multipliers(imported, options.time).iter().map(|&x| round(x)).collect::<Vec<_>>(),
+        "no_deal": match options.no_deal {
+            NoDeal::Reservation => "reservation",
+            NoDeal::Zero => "zero",
+        },
+        "reservations": b.candidates.reservations().iter().map(|&x| round(x)).collect::<Vec<_>>(),
+    })
+}
+
+fn outcome(s: &Scenario, c: &CompiledScenario, state: u64) -> String {
+    let levels = c.space().decode(state);
+    s.level_names(&levels)
+        .iter()
+        .map(|(i, l)| format!("{i} = {l}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The readable `bargain` report of an imported domain: outcomes, frontier, and each
+/// solution as a whole outcome with every party's utility.
+pub fn text(s: &Scenario, c: &CompiledScenario, b: &Bargain, time: Option<f64>) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", s.name());
+    if let Some(t) = time {
+        let _ = writeln!(o, "  discounted at time t = {t} (U · d^t)");
+    }
+    let _ = writeln!(o, "  {:>14} outcomes", c.space().size());
+    let _ = writeln!(o, "  {:>14} acceptable to every party", b.zone_size);
+    let _ = writeln!(
+        o,
+        "  {:>14} on the Pareto frontier ({} better than no deal for everyone)",
+        b.pareto.len(),
+        b.count_rational
+    );
+    let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
+    let rs: Vec<String> = names
+        .iter()
+        .zip(b.candidates.reservations())
+        .map(|(n, r)| format!("{n} {r:.4}"))
+        .collect();
+    let _ = writeln!(o, "  no deal: {}", rs.join(", "));
+    let solutions = [
+        ("Nash", &b.nash, "product of gains"),
+        (
+            "Kalai-Smorodinsky",
+            &b.kalai_smorodinsky,
+            "smallest share of possible gain",
+        ),
+        ("Egalitarian", &b.egalitarian, "smallest gain"),
+        ("Max welfare", &b.max_welfare, "sum of utilities"),
+    ];
+    for (label, sol, what) in solutions {
+        let _ = writeln!(o);
+        match sol {
+            None => {
+                let _ = writeln!(
+                    o,
+                    "{label}: none (no outcome gives every party more than no deal)"
+                );
+            }
+            Some(sol) => {
+                let _ = writeln!(o, "{label} ({what} {:.4}):", sol.value);
+                let _ = writeln!(o, "  {}", outcome(s, c, sol.state));
+                let us: Vec<String> = names
+                    .iter()
+                    .zip(&sol.utilities)
+                    .map(|(n, u)| format!("{n} {u:.4}"))
+                    .collect();
+                let _ = writeln!(o, "  utilities: {}", us.join(", "));
+            }
+        }
+    }
+    o
+}
