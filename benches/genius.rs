@@ -132,7 +132,7 @@ fn full_report(domain: &Input, profiles: &[Input], time: Option<f64>) -> String 
     let mut v = dealzone::report::bargain_json::bargain(imported.scenario(), &c, &b);
     if let (Some(m), serde_json::Value::Object(e)) = (
         v.as_object_mut(),
-        dealzone::report::genius::extra(&imported, &c, &options, &b),
+        dealzone::report::genius::extra(&imported, &options, &b),
     ) {
         m.extend(e);
     }

@@ -100,7 +100,7 @@ fn brute_ks(rows: &[Vec<f64>], res: &[f64]) -> Option<usize> {
 
 /// GENIUS's Kalai: among the brute-force frontier, least `Σ_{p<q} |u_p − u_q|` (as the
 /// argmax of its negation).
-fn brute_genius_kalai(rows: &[Vec<f64>]) -> Option<usize> {
+pub fn brute_genius_kalai(rows: &[Vec<f64>]) -> Option<usize> {
     let scored: Vec<(usize, f64)> = brute_pareto(rows)
         .into_iter()
         .map(|k| {

@@ -891,7 +891,7 @@ proptest! {
         }
         let rows: Vec<Vec<f64>> = fast.candidates.rows().map(|r| r.to_vec()).collect();
         prop_assert_eq!(
-            dealzone::report::genius::genius_kalai(&fast).map(|(r, _)| r),
+            fast.genius_kalai.as_ref().map(|k| k.row),
             brute_genius_kalai(&rows)
         );
         let zero = candidates(&im, &c, &BargainOptions { time: None, no_deal: NoDeal::Zero }, &limits).unwrap();
@@ -942,38 +942,7 @@ proptest! {
     }
 }
 
-/// GENIUS's Kalai point by brute force: the Pareto set by definition (9-decimal keys, as
-/// CONTRACT.md compares), then the first minimiser of `Σ_{i<j} |u_i − u_j|`.
-fn brute_genius_kalai(rows: &[Vec<f64>]) -> Option<usize> {
-    let key = |u: &[f64]| -> Vec<i64> { u.iter().map(|x| (x * 1e9).round() as i64).collect() };
-    let keys: Vec<Vec<i64>> = rows.iter().map(|r| key(r)).collect();
-    let dominated = |a: usize| {
-        keys.iter().any(|b| {
-            b.iter().zip(&keys[a]).all(|(x, y)| x >= y)
-                && b.iter().zip(&keys[a]).any(|(x, y)| x > y)
-        })
-    };
-    let spread = |u: &[f64]| {
-        let mut d = 0.0;
-        for i in 0..u.len() {
-            for j in i + 1..u.len() {
-                d += (u[i] - u[j]).abs();
-            }
-        }
-        d
-    };
-    let mut best: Option<(usize, f64)> = None;
-    for (k, r) in rows.iter().enumerate() {
-        if dominated(k) {
-            continue;
-        }
-        let d = spread(r);
-        if best.is_none_or(|(_, bd)| d < bd - 1e-12) {
-            best = Some((k, d));
-        }
-    }
-    best.map(|(k, _)| k)
-}
+use crate::bargain::brute_genius_kalai;
 
 #[test]
 fn genius_kalai_matches_brute_force_on_fixtures() {
@@ -997,7 +966,7 @@ fn genius_kalai_matches_brute_force_on_fixtures() {
         let im = ok(domain, &profiles);
         let (_, b) = bargain(&im, &BargainOptions::default(), &Limits::default()).unwrap();
         let rows: Vec<Vec<f64>> = b.candidates.rows().map(|r| r.to_vec()).collect();
-        let fast = dealzone::report::genius::genius_kalai(&b).map(|(r, _)| r);
+        let fast = b.genius_kalai.as_ref().map(|k| k.row);
         assert_eq!(fast, brute_genius_kalai(&rows), "{domain}");
     }
 }

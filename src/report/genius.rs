@@ -6,41 +6,18 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::json::{round, state};
-use crate::analysis::bargain::{Bargain, TIE_TOLERANCE};
+use super::json::round;
+use crate::analysis::bargain::Bargain;
 use crate::io::genius::Imported;
 use crate::io::genius::bargain::{BargainOptions, NoDeal, discount_multipliers};
 use crate::model::Scenario;
 use crate::space::CompiledScenario;
 
-/// GENIUS's own "Kalai" point: the Pareto-frontier row minimising
-/// `Σ_{i<j} |u_i − u_j|`, ties (1e-12) to the first in enumeration order; `None` without
-/// candidates. Returns the row and the distance.
-///
-/// # Complexity
-/// O(frontier · parties²).
-pub fn genius_kalai(b: &Bargain) -> Option<(usize, f64)> {
-    let mut best: Option<(usize, f64)> = None;
-    for &row in &b.pareto {
-        let u = b.candidates.utilities(row);
-        let mut d = 0.0;
-        for i in 0..u.len() {
-            for j in i + 1..u.len() {
-                d += (u[i] - u[j]).abs();
-            }
-        }
-        if best.is_none_or(|(_, bd)| d < bd - TIE_TOLERANCE) {
-            best = Some((row, d));
-        }
-    }
-    best
-}
-
 /// Keys added to the `bargain --json` document of an imported domain:
 /// `"time"` (t or null), `"discount_factors"` (each party's d as applied, 1 when none),
 /// `"discount_multipliers"` (d^t), `"no_deal"` (`"reservation"` or `"zero"`),
-/// `"reservations"` (the disagreement point used, discounted) and `"genius_kalai"`
-/// (`{"outcome", "utilities", "distance"}` of [`genius_kalai`], or null).
+/// `"reservations"` (the disagreement point used, discounted). GENIUS's own Kalai point is
+/// in every `bargain` document already (`genius_kalai`).
 ///
 /// # Example
 /// ```
@@ -52,27 +29,13 @@ pub fn genius_kalai(b: &Bargain) -> Option<(usize, f64)> {
 /// let imported = import(&Input::new("d.json", d), &[Input::new("p.json", p)], &ImportOptions::default())?;
 /// let options = BargainOptions::default();
 /// let (c, b) = bargain::bargain(&imported, &options, &dealzone::Limits::default())?;
-/// let extra = dealzone::report::genius::extra(&imported, &c, &options, &b);
+/// let extra = dealzone::report::genius::extra(&imported, &options, &b);
 /// assert_eq!(extra["reservations"], serde_json::json!([0.5]));
-/// assert_eq!(extra["genius_kalai"]["outcome"]["x"], "a");
+/// assert_eq!(b.genius_kalai.as_ref().map(|k| k.row), Some(0));
 /// # Ok::<(), dealzone::Error>(())
 /// ```
-pub fn extra(
-    imported: &Imported,
-    c: &CompiledScenario,
-    options: &BargainOptions,
-    b: &Bargain,
-) -> Value {
-    let kalai = match genius_kalai(b) {
-        None => Value::Null,
-        Some((row, d)) => json!({
-            "outcome": state(imported.scenario(), c, b.candidates.state(row)),
-            "utilities": b.candidates.utilities(row).iter().map(|&x| round(x)).collect::<Vec<_>>(),
-            "distance": round(d),
-        }),
-    };
+pub fn extra(imported: &Imported, options: &BargainOptions, b: &Bargain) -> Value {
     json!({
-        "genius_kalai": kalai,
         "time": options.time,
         "discount_factors": imported.discounts(),
         "discount_multipliers": discount_multipliers(imported, options.time).iter().map(|&x| round(x)).collect::<Vec<_>>(),
@@ -122,6 +85,11 @@ pub fn text(s: &Scenario, c: &CompiledScenario, b: &Bargain, time: Option<f64>) 
             "Kalai-Smorodinsky",
             &b.kalai_smorodinsky,
             "smallest share of possible gain",
+        ),
+        (
+            "GENIUS Kalai",
+            &b.genius_kalai,
+            "least asymmetry on the frontier",
         ),
         ("Egalitarian", &b.egalitarian, "smallest gain"),
         ("Max welfare", &b.max_welfare, "sum of utilities"),

@@ -79,7 +79,7 @@ pub fn run(args: &Args) -> Result<String> {
                 no_deal: args.no_deal.into(),
             };
             let (c, b) = genius::bargain::bargain(&imported, &bo, &limits)?;
-            let extra = dealzone::report::genius::extra(&imported, &c, &bo, &b);
+            let extra = dealzone::report::genius::extra(&imported, &bo, &b);
             (imported.scenario().clone(), c, b, Some(extra))
         }
         (None, Some(file)) => {
