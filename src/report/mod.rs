@@ -5,6 +5,7 @@ pub mod bargain_json;
 pub mod dot;
 pub mod explain;
 pub mod json;
+pub mod stability;
 pub mod svg;
 pub mod text;
 pub mod timeline;

@@ -1,17 +1,274 @@
-//! `dealzone stability` (stub).
+//! `dealzone stability`: GMCR stability of a `.gmcr` conflict or of a scenario with
+//! `controls`.
 
-use dealzone::Result;
+use clap::ValueEnum;
+use dealzone::analysis::stability::{
+    Concept, Feasibility, MoveKind, StatusQuoOptions, analyse, explain_stability,
+    scenario_stability, simultaneous, status_quo,
+};
+use dealzone::analysis::zone::{Engine, find_zones_compiled};
+use dealzone::io::gmcr::{GmcrError, load_gmcr};
+use dealzone::report::stability::{self as report, Listing};
+use dealzone::{Error, Result};
+
+use crate::Input;
+use crate::analyse::{compile, limits, pretty, scenario};
+
+/// Which states to list.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatesArg {
+    /// Every feasible state.
+    All,
+    /// Only the acceptable states (the deal zones); scenarios only.
+    Zone,
+}
+
+/// Which states of a scenario are feasible.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FeasibleArg {
+    /// Every state: a party may break the deal, and with it someone's red line.
+    All,
+    /// Only states meeting every red line.
+    Candidates,
+}
 
 /// Arguments of `dealzone stability`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Input file.
-    file: std::path::PathBuf,
+    #[command(flatten)]
+    input: Input,
+    /// Which states to list (and count equilibria among).
+    #[arg(long, value_enum, default_value = "all")]
+    states: StatesArg,
+    /// Scenarios: which states are feasible in the graph model.
+    #[arg(long, value_enum, default_value = "all")]
+    feasible: FeasibleArg,
+    /// `.gmcr` files with two decision makers: add simultaneous stability (SIM).
+    #[arg(long)]
+    sim: bool,
+    /// `.gmcr` files: explain this state (number) for every decision maker: each
+    /// improvement and the sanction that deters it.
+    #[arg(long, value_name = "STATE")]
+    explain: Option<usize>,
+    /// `.gmcr` files: status quo analysis from this state (number): the equilibria reachable
+    /// by legal sequences of unilateral improvements, with a shortest path to each.
+    #[arg(long, value_name = "STATE")]
+    status_quo: Option<usize>,
+}
+
+fn is_gmcr(path: &std::path::Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("gmcr") | Some("json")
+    )
 }
 
 /// Run `dealzone stability`.
 pub fn run(args: &Args) -> Result<String> {
-    Err(dealzone::Error::NotATimeline {
-        path: args.file.clone(),
+    if is_gmcr(&args.input.file) {
+        gmcr(args)
+    } else {
+        scenario_file(args)
+    }
+}
+
+fn gmcr(args: &Args) -> Result<String> {
+    let input = &args.input;
+    let file = input.file.display().to_string();
+    let usage = |what: &str| -> Error {
+        GmcrError::Element {
+            file: file.clone(),
+            element: "command line".into(),
+            message: format!("{what} applies to scenarios, not to `.gmcr` files"),
+            help: None,
+        }
+        .into()
+    };
+    if input.at.is_some() {
+        return Err(usage("`--at`"));
+    }
+    if !input.without.is_empty() {
+        return Err(usage("`--without`"));
+    }
+    if matches!(args.states, StatesArg::Zone) {
+        return Err(usage("`--states zone`"));
+    }
+    let g = load_gmcr(&input.file, &limits(input))?;
+    let c = &g.conflict;
+    let st = analyse(c);
+    let sim = if args.sim {
+        Some(simultaneous(c)?)
+    } else {
+        None
+    };
+    let number = |k: usize| -> Result<usize> {
+        if (1..=c.state_count()).contains(&k) {
+            Ok(k - 1)
+        } else {
+            Err(GmcrError::Element {
+                file: file.clone(),
+                element: "command line".into(),
+                message: format!(
+                    "state {k} does not exist (states are 1..{})",
+                    c.state_count()
+                ),
+                help: None,
+            }
+            .into())
+        }
+    };
+    let names: Vec<String> = g
+        .model
+        .dms
+        .iter()
+        .flat_map(|(_, o)| o.iter().map(|x| x.name.clone()))
+        .collect();
+    let mut json = report::conflict_json(c, &st, sim.as_deref());
+    let mut text = report::conflict_text(&file, c, &st, &names, sim.as_deref());
+    if let Some(k) = args.explain {
+        let s = number(k)?;
+        let mut list = Vec::new();
+        text.push_str(&format!("\nExplain state {k} ({})\n", c.labels()[s]));
+        for i in 0..c.dm_count() {
+            let e = explain_stability(c, i, s);
+            let name = &c.dms()[i].name;
+            if e.improvements.is_empty() {
+                text.push_str(&format!(
+                    "  {name}: no unilateral improvement (Nash stable)\n"
+                ));
+            }
+            let mut moves = Vec::new();
+            for m in &e.improvements {
+                let seq = |p: &Option<Vec<dealzone::analysis::stability::Step>>| {
+                    match p {
+                    None => serde_json::Value::Null,
+                    Some(p) => serde_json::Value::from(
+                        p.iter()
+                            .map(|x| serde_json::json!({"dm": c.dms()[x.mover].name, "from": x.from + 1, "to": x.to + 1}))
+                            .collect::<Vec<_>>(),
+                    ),
+                }
+                };
+                let words = |p: &Option<Vec<dealzone::analysis::stability::Step>>| match p {
+                    None => "none".to_string(),
+                    Some(p) => p
+                        .iter()
+                        .map(|x| format!("{} {}→{}", c.dms()[x.mover].name, x.from + 1, x.to + 1))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                text.push_str(&format!(
+                    "  {name} improves {k}→{}: GMR sanction {}; SMR {}; SEQ {}\n",
+                    m.to + 1,
+                    words(&m.gmr),
+                    words(&m.smr),
+                    words(&m.seq)
+                ));
+                moves.push(serde_json::json!({
+                    "to": m.to + 1, "gmr": seq(&m.gmr), "smr": seq(&m.smr), "seq": seq(&m.seq)
+                }));
+            }
+            list.push(serde_json::json!({"dm": name, "improvements": moves}));
+        }
+        if let serde_json::Value::Object(m) = &mut json {
+            m.insert(
+                "explain".into(),
+                serde_json::json!({"state": k, "by_dm": list}),
+            );
+        }
+    }
+    if let Some(k) = args.status_quo {
+        let s0 = number(k)?;
+        let opts = StatusQuoOptions {
+            kind: MoveKind::Improvements,
+            coalitions: Vec::new(),
+        };
+        let reached = status_quo(c, s0, &opts);
+        let mut list = Vec::new();
+        text.push_str(&format!(
+            "\nStatus quo {k}: equilibria reachable by legal sequences of unilateral improvements\n"
+        ));
+        for (s, path) in &reached {
+            let ks: Vec<&str> = Concept::ALL
+                .iter()
+                .filter(|&&x| st.is_equilibrium(x, *s))
+                .map(|x| x.key())
+                .collect();
+            if ks.is_empty() {
+                continue;
+            }
+            let steps: Vec<String> = path
+                .iter()
+                .map(|p| format!("{} {}→{}", c.dms()[p.movers[0]].name, p.from + 1, p.to + 1))
+                .collect();
+            text.push_str(&format!(
+                "  {} [{}] in {} steps: {}\n",
+                s + 1,
+                ks.join(" "),
+                path.len(),
+                if steps.is_empty() {
+                    "(status quo)".into()
+                } else {
+                    steps.join(", ")
+                }
+            ));
+            list.push(serde_json::json!({
+                "state": s + 1,
+                "equilibrium": ks,
+                "steps": path.iter().map(|p| serde_json::json!({"dm": c.dms()[p.movers[0]].name, "from": p.from + 1, "to": p.to + 1})).collect::<Vec<_>>(),
+            }));
+        }
+        if let serde_json::Value::Object(m) = &mut json {
+            m.insert(
+                "status_quo".into(),
+                serde_json::json!({"state": k, "reachable_equilibria": list}),
+            );
+        }
+    }
+    Ok(if input.json { pretty(&json) } else { text })
+}
+
+fn scenario_file(args: &Args) -> Result<String> {
+    let input = &args.input;
+    let unsupported = |what: &str| -> Error {
+        GmcrError::Element {
+            file: input.file.display().to_string(),
+            element: "command line".into(),
+            message: format!("{what} applies to `.gmcr` files only"),
+            help: None,
+        }
+        .into()
+    };
+    if args.sim {
+        return Err(unsupported("`--sim`"));
+    }
+    if args.explain.is_some() || args.status_quo.is_some() {
+        return Err(unsupported("`--explain` and `--status-quo`"));
+    }
+    let s = scenario(input)?;
+    let limits = limits(input);
+    let c = compile(&s, input, &limits)?;
+    let feasibility = match args.feasible {
+        FeasibleArg::All => Feasibility::All,
+        FeasibleArg::Candidates => Feasibility::Candidates,
+    };
+    let (listing, zones, listed) = match args.states {
+        StatesArg::All => (
+            Listing::All,
+            None,
+            (0..c.space().size()).collect::<Vec<_>>(),
+        ),
+        StatesArg::Zone => {
+            let z = find_zones_compiled(&c, Engine::Auto, &limits)?;
+            let mut listed: Vec<u64> = z.zones.iter().flat_map(|x| x.states.clone()).collect();
+            listed.sort_unstable();
+            (Listing::Zone, Some(z), listed)
+        }
+    };
+    let st = scenario_stability(&s, &c, feasibility, &listed)?;
+    Ok(if input.json {
+        pretty(&report::scenario_json(&s, &c, &st, listing, zones.as_ref()))
+    } else {
+        report::scenario_text(&s, &c, &st, listing, zones.as_ref())
     })
 }

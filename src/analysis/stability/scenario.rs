@@ -1,0 +1,339 @@
+//! A scenario as a graph model.
+//!
+//! How a scenario with `controls` becomes a conflict:
+//!
+//! - **Decision makers** are the parties that control at least one issue, in party order.
+//!   A party without `controls` makes no moves, so it is not a decision maker (it could
+//!   never move, so it would be stable everywhere and never sanction).
+//! - **Feasible states**: by default every state of the space ([`Feasibility::All`]). A red
+//!   line says what a party demands of a deal, not what cannot happen: stability asks
+//!   whether a party would break the deal, and breaking it may well break someone's red
+//!   line. [`Feasibility::Candidates`] keeps only the states meeting every red line, for
+//!   reading red lines as hard limits on what anyone can do.
+//! - **Moves**: a decision maker's unilateral move sets any of the issues it controls (one
+//!   or several at once) to any other levels, jumps included, as a GMCR decision maker may
+//!   change several of its options in one move; everything else stays. Issues no party
+//!   controls never change.
+//! - **Preferences**: each decision maker's utility, with utilities within 1e-12 equally
+//!   preferred ([`super::preference::ranks_from_scores`]). A decision maker without a
+//!   utility (a mediator that controls an issue) is indifferent between all states: it
+//!   never has an improvement, its moves still count as sanctions under GMR and SMR, and
+//!   never under SEQ. Reservations play no part: no deal is not a state of the model.
+//!
+//! Because no move changes an uncontrolled issue, the graph falls apart into *fibres*, one
+//! per assignment of the uncontrolled issues, each with the product of the controlled
+//! issues' level counts as states. Only the fibres holding listed states are analysed.
+
+use std::collections::BTreeMap;
+
+use super::concepts::{Concept, analyse};
+use super::model::{Conflict, DecisionMaker, Moves, OptionInfo};
+use super::preference::{UTILITY_TIE, ranks_from_scores};
+use crate::Result;
+use crate::io::gmcr::GmcrError;
+use crate::model::Scenario;
+use crate::space::{CompiledScenario, StateIndex};
+
+/// Which states of a scenario are feasible in its graph model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Feasibility {
+    /// Every state (the default).
+    #[default]
+    All,
+    /// The states meeting every red line.
+    Candidates,
+}
+
+/// A move that unravels a state: a decision maker's improvement that no sanction deters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unravel {
+    /// The decision maker (position in [`ScenarioStability::dms`]).
+    pub dm: usize,
+    /// Where it moves (index in the full enumeration).
+    pub to: StateIndex,
+    /// The concepts under which nothing deters the move (always Nash; in report order).
+    pub concepts: Vec<Concept>,
+}
+
+/// Stability of one listed state of a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioState {
+    /// Index in the full enumeration (the contract's `code`).
+    pub index: StateIndex,
+    /// 1-based position among the feasible states (the contract's `number`).
+    pub number: u64,
+    /// `stable[dm][concept]`, concepts in [`Concept::ALL`] order.
+    pub stable: Vec<[bool; 4]>,
+    /// For a state that is not an equilibrium under every concept: the unsanctioned move
+    /// under the most concepts (ties: decision maker order, then the move it likes best,
+    /// then the lowest target).
+    pub unravel: Option<Unravel>,
+}
+
+impl ScenarioState {
+    /// Whether stable for every decision maker under `concept`.
+    pub fn is_equilibrium(&self, concept: Concept) -> bool {
+        self.stable.iter().all(|s| s[concept as usize])
+    }
+}
+
+/// Stability of the listed states of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioStability {
+    /// Decision makers' party ids, in party order.
+    pub dms: Vec<String>,
+    /// Issues each decision maker controls.
+    pub controls: Vec<Vec<usize>>,
+    /// Which states were feasible.
+    pub feasibility: Feasibility,
+    /// Number of feasible states.
+    pub feasible: u64,
+    /// The listed states, in enumeration order.
+    pub states: Vec<ScenarioState>,
+}
+
+impl ScenarioStability {
+    /// The listed states that are equilibria under `concept`.
+    pub fn equilibria(&self, concept: Concept) -> Vec<&ScenarioState> {
+        self.states
+            .iter()
+            .filter(|s| s.is_equilibrium(concept))
+            .collect()
+    }
+}
+
+/// Stability of the states `listed` (indices in the full enumeration; duplicates and
+/// infeasible ones dropped) of a compiled scenario.
+///
+/// # Arguments
+/// `scenario`: for the parties' `controls`; `c`: the compiled scenario (after any
+/// `without`); `feasibility`: see [`Feasibility`]; `listed`: the states to report.
+///
+/// # Errors
+/// [`GmcrError::Model`] when no party controls an issue.
+///
+/// # Complexity
+/// O(F · analysis of one fibre) for `F` fibres holding listed states, plus O(|space|) to
+/// number the states under [`Feasibility::Candidates`]; a fibre has `Π` controlled level
+/// counts states.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::stability::{scenario_stability, Concept, Feasibility};
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+/// let all: Vec<u64> = (0..c.space().size()).collect();
+/// let st = scenario_stability(&s, &c, Feasibility::All, &all)?;
+/// assert_eq!(st.states.len() as u64, c.space().size());
+/// // Nash equilibria are equilibria under every other concept.
+/// assert!(st.equilibria(Concept::Nash).iter().all(|x| x.is_equilibrium(Concept::Gmr)));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn scenario_stability(
+    scenario: &Scenario,
+    c: &CompiledScenario,
+    feasibility: Feasibility,
+    listed: &[StateIndex],
+) -> Result<ScenarioStability> {
+    let parties: Vec<usize> = (0..scenario.parties().len())
+        .filter(|&p| !scenario.parties()[p].controls().is_empty())
+        .collect();
+    if parties.is_empty() {
+        return Err(GmcrError::Model {
+            message: format!(
+                "{}: no party controls an issue; stability needs `controls = [...]`",
+                scenario.name()
+            ),
+        }
+        .into());
+    }
+    let space = c.space();
+    let controls: Vec<Vec<usize>> = parties
+        .iter()
+        .map(|&p| {
+            let mut v = scenario.parties()[p].controls().to_vec();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    let mut controlled: Vec<usize> = controls.iter().flatten().copied().collect();
+    controlled.sort_unstable();
+    controlled.dedup();
+    let utility: Vec<Option<usize>> = parties
+        .iter()
+        .map(|&p| c.utilities().iter().position(|u| u.party() == p))
+        .collect();
+
+    // Bit fields per controlled issue, the last issue lowest, so packed codes increase in
+    // enumeration order within a fibre.
+    let mut offset = vec![0u32; space.issues()];
+    let mut bits = 0u32;
+    for &i in controlled.iter().rev() {
+        offset[i] = bits;
+        bits += 64 - (space.radices()[i] - 1).max(1).leading_zeros();
+    }
+    let masks: Vec<u64> = controls
+        .iter()
+        .map(|is| {
+            is.iter()
+                .map(|&i| {
+                    let width = 64 - (space.radices()[i] - 1).max(1).leading_zeros();
+                    ((1u64 << width) - 1) << offset[i]
+                })
+                .fold(0, |a, b| a | b)
+        })
+        .collect();
+
+    let feasible_at = |s: StateIndex, buf: &mut Vec<usize>| match feasibility {
+        Feasibility::All => true,
+        Feasibility::Candidates => {
+            space.decode_into(s, buf);
+            c.is_candidate(buf)
+        }
+    };
+    let mut buf = vec![0usize; space.issues()];
+    let (numbers, feasible): (Option<Vec<u64>>, u64) = match feasibility {
+        Feasibility::All => (None, space.size()),
+        Feasibility::Candidates => {
+            let mut prefix = Vec::with_capacity(space.size() as usize);
+            let mut count = 0u64;
+            for s in 0..space.size() {
+                prefix.push(count);
+                if feasible_at(s, &mut buf) {
+                    count += 1;
+                }
+            }
+            (Some(prefix), count)
+        }
+    };
+    let number = |s: StateIndex| numbers.as_ref().map_or(s + 1, |p| p[s as usize] + 1);
+
+    let base_of = |s: StateIndex| {
+        controlled.iter().fold(s, |acc, &i| {
+            acc - space.level(s, i) as u64 * space.strides()[i]
+        })
+    };
+    let mut fibres: BTreeMap<StateIndex, Vec<StateIndex>> = BTreeMap::new();
+    for &s in listed {
+        if s < space.size() && feasible_at(s, &mut buf) {
+            fibres.entry(base_of(s)).or_default().push(s);
+        }
+    }
+
+    let dms: Vec<DecisionMaker> = parties
+        .iter()
+        .zip(&controls)
+        .map(|(&p, is)| DecisionMaker {
+            name: scenario.parties()[p].id().to_string(),
+            options: is.clone(),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (base, mut wanted) in fibres {
+        wanted.sort_unstable();
+        wanted.dedup();
+        // The fibre's feasible states, in enumeration order.
+        let fibre_size: u64 = controlled.iter().map(|&i| space.radices()[i]).product();
+        let mut states: Vec<StateIndex> = Vec::new();
+        for k in 0..fibre_size {
+            let mut rem = k;
+            let mut s = base;
+            for &i in controlled.iter().rev() {
+                let r = space.radices()[i];
+                s += (rem % r) * space.strides()[i];
+                rem /= r;
+            }
+            if feasible_at(s, &mut buf) {
+                states.push(s);
+            }
+        }
+        let codes: Vec<u64> = states
+            .iter()
+            .map(|&s| {
+                controlled
+                    .iter()
+                    .map(|&i| (space.level(s, i) as u64) << offset[i])
+                    .sum()
+            })
+            .collect();
+        let moves = masks
+            .iter()
+            .map(|&mask| {
+                let key: Vec<u64> = codes.iter().map(|&c| c & !mask).collect();
+                Moves::from_classes(&key, vec![0; codes.len()], 0, 0)
+            })
+            .collect();
+        let ranks = utility
+            .iter()
+            .map(|u| match u {
+                Some(k) => {
+                    let scores: Vec<f64> = states
+                        .iter()
+                        .map(|&s| {
+                            space.decode_into(s, &mut buf);
+                            c.utilities()[*k].utility(&buf)
+                        })
+                        .collect();
+                    ranks_from_scores(&scores, UTILITY_TIE)
+                }
+                None => vec![0; states.len()],
+            })
+            .collect();
+        let conflict = Conflict::from_parts(
+            dms.clone(),
+            vec![String::new(); states.len()],
+            moves,
+            ranks,
+            Some(OptionInfo {
+                codes,
+                masks: masks.clone(),
+            }),
+        );
+        let st = analyse(&conflict);
+        for s in wanted {
+            let Ok(local) = states.binary_search(&s) else {
+                continue;
+            };
+            let stable: Vec<[bool; 4]> = (0..dms.len())
+                .map(|i| Concept::ALL.map(|k| st.is_stable(k, i, local)))
+                .collect();
+            let mut unravel: Option<(usize, usize, usize)> = None; // (concepts, dm, target)
+            for i in 0..dms.len() {
+                let r = conflict.ranks(i);
+                let mut ui = conflict.improvements_from(i, local);
+                ui.sort_by_key(|&t| (std::cmp::Reverse(r[t]), t));
+                let open: Vec<Vec<usize>> = Concept::ALL
+                    .iter()
+                    .map(|&k| st.unsanctioned(&conflict, k, i, local))
+                    .collect();
+                for t in ui {
+                    let n = open.iter().filter(|v| v.contains(&t)).count();
+                    if unravel.is_none_or(|(best, _, _)| n > best) {
+                        unravel = Some((n, i, t));
+                    }
+                }
+            }
+            out.push(ScenarioState {
+                index: s,
+                number: number(s),
+                unravel: unravel.map(|(_, i, t)| Unravel {
+                    dm: i,
+                    to: states[t],
+                    concepts: Concept::ALL
+                        .into_iter()
+                        .filter(|&k| st.unsanctioned(&conflict, k, i, local).contains(&t))
+                        .collect(),
+                }),
+                stable,
+            });
+        }
+    }
+    out.sort_by_key(|s| s.index);
+    Ok(ScenarioStability {
+        dms: dms.into_iter().map(|d| d.name).collect(),
+        controls,
+        feasibility,
+        feasible,
+        states: out,
+    })
+}
