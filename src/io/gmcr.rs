@@ -282,7 +282,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
             "N" => Ok((position[*k], false)),
             other => Err(element(
                 at.to_string(),
-                format!("`{other}` is neither \"Y\" nor \"N\""),
+                format!("\"{other}\" is neither \"Y\" nor \"N\""),
             )),
         }
     };
