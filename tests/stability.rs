@@ -752,8 +752,16 @@ fn brute(
     c: &dealzone::space::CompiledScenario,
     feasible: &dyn Fn(u64) -> bool,
 ) -> (Vec<u64>, Vec<Vec<Vec<bool>>>) {
+    let states: Vec<u64> = (0..c.space().size()).filter(|&x| feasible(x)).collect();
+    brute_over(s, c, states)
+}
+
+fn brute_over(
+    s: &dealzone::Scenario,
+    c: &dealzone::space::CompiledScenario,
+    states: Vec<u64>,
+) -> (Vec<u64>, Vec<Vec<Vec<bool>>>) {
     let space = c.space();
-    let states: Vec<u64> = (0..space.size()).filter(|&x| feasible(x)).collect();
     let dms: Vec<usize> = (0..s.parties().len())
         .filter(|&p| !s.parties()[p].controls().is_empty())
         .collect();
@@ -833,6 +841,64 @@ fn scenario_matches_whole_space_brute_force() {
     let full = scenario_stability(&s, &c, Feasibility::All, &all).unwrap();
     for x in &part.states {
         assert_eq!(x, &full.states[x.index as usize]);
+    }
+}
+
+#[test]
+fn seed_zone_verdicts_match_brute_force_per_fibre() {
+    // Russia–Ukraine, 2025-04-22, what if Ukraine dropped territorial integrity: a deal zone
+    // opens. Each zone state's verdicts against the matrix twin over its fibre (all states
+    // that agree with it on the issues nobody controls).
+    let t = dealzone::Timeline::load(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap();
+    let s = t.at("2025-04-22".parse().unwrap()).unwrap();
+    let limits = Limits::default();
+    let c = dealzone::space::CompiledScenario::new(s, &limits)
+        .unwrap()
+        .without(&["ukraine/territorial_integrity"])
+        .unwrap();
+    let z = dealzone::analysis::zone::find_zones_compiled(
+        &c,
+        dealzone::analysis::zone::Engine::Auto,
+        &limits,
+    )
+    .unwrap();
+    let zone: Vec<u64> = z.zones.iter().flat_map(|x| x.states.clone()).collect();
+    assert!(!zone.is_empty());
+    let st = scenario_stability(s, &c, Feasibility::All, &zone).unwrap();
+    assert_eq!(st.states.len(), zone.len());
+    let controlled: Vec<usize> = s
+        .parties()
+        .iter()
+        .flat_map(|p| p.controls().to_vec())
+        .collect();
+    let space = c.space();
+    let fibre_key = |x: u64| -> Vec<usize> {
+        (0..space.issues())
+            .filter(|i| !controlled.contains(i))
+            .map(|i| space.level(x, i))
+            .collect()
+    };
+    let mut done = std::collections::BTreeSet::new();
+    for x in &st.states {
+        let key = fibre_key(x.index);
+        if !done.insert(key.clone()) || done.len() > 6 {
+            continue;
+        }
+        // The fibre by brute force: every state with the same uncontrolled levels.
+        let stride_free: Vec<u64> = (0..space.size()).filter(|&y| fibre_key(y) == key).collect();
+        let (states, mx) = brute_over(s, &c, stride_free);
+        for y in st.states.iter().filter(|y| fibre_key(y.index) == key) {
+            let a = states.binary_search(&y.index).unwrap();
+            for k in 0..4 {
+                for d in 0..st.dms.len() {
+                    assert_eq!(
+                        y.stable[d][k], mx[k][d][a],
+                        "state {} dm {d} concept {k}",
+                        y.index
+                    );
+                }
+            }
+        }
     }
 }
 
