@@ -4,6 +4,9 @@
 //! against textbook twins, the `.gmcr` reader's errors, scenarios against a whole-space
 //! brute force, and the command line.
 
+// Loops over state and decision-maker indices mirror the definitions' subscripts.
+#![allow(clippy::needless_range_loop)]
+
 mod matrix;
 
 use dealzone::Limits;

@@ -165,6 +165,9 @@ struct RawCompound {
     members: Vec<RawCond>,
 }
 
+/// Maps a literal `[optIdx, "Y"|"N"]` at an element to (regrouped position, taken).
+type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::Result<(usize, bool)> + 'a;
+
 /// Read a `.gmcr` file.
 ///
 /// # Errors
@@ -290,7 +293,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
     fn patterns(
         c: &RawCond,
         at: &str,
-        lit: &dyn Fn(&(usize, String), &str) -> crate::Result<(usize, bool)>,
+        lit: &LiteralFn,
         out: &mut Vec<Pattern>,
     ) -> crate::Result<()> {
         match c {
@@ -314,11 +317,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
     let codes = model.feasible_codes(limits.max_states)?;
     let m = codes.len();
 
-    fn statement(
-        c: &RawCond,
-        at: &str,
-        lit: &dyn Fn(&(usize, String), &str) -> crate::Result<(usize, bool)>,
-    ) -> crate::Result<Statement> {
+    fn statement(c: &RawCond, at: &str, lit: &LiteralFn) -> crate::Result<Statement> {
         Ok(match c {
             RawCond::And(l) => Statement::And(
                 l.iter()

@@ -6,6 +6,9 @@
 //! lead back to `s` itself, which `s ≿_i s` allows; the published `E − I − P^+` leaves it
 //! out and so differs on explicit models where a sanction returns to the start).
 
+// Loops over state and decision-maker indices mirror the definitions' subscripts.
+#![allow(clippy::needless_range_loop)]
+
 pub type Mat = Vec<Vec<bool>>;
 
 pub fn zeros(m: usize) -> Mat {

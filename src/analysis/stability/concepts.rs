@@ -156,6 +156,7 @@ pub fn analyse(c: &Conflict) -> Stability {
     let m = c.state_count();
     let mut stable = vec![vec![vec![true; m]; n]; 4];
     let mut least = Vec::with_capacity(n);
+    #[allow(clippy::needless_range_loop)] // i indexes decision makers in several tables
     for i in 0..n {
         let h: Vec<usize> = (0..n).filter(|&j| j != i).collect();
         let r = &c.ranks[i];
@@ -237,6 +238,7 @@ pub fn simultaneous(c: &Conflict) -> crate::Result<Vec<Vec<bool>>> {
     };
     let m = c.state_count();
     let mut out = vec![vec![true; m]; 2];
+    #[allow(clippy::needless_range_loop)] // i and j = 1 - i index several tables
     for i in 0..2 {
         let j = 1 - i;
         let (mi, mj) = (info.masks[i], info.masks[j]);
@@ -293,7 +295,7 @@ pub fn limited_move(c: &Conflict, h: usize) -> crate::Result<Vec<Vec<bool>>> {
     let mut g: Vec<Vec<Vec<u32>>> = vec![(0..m as u32).map(|s| vec![s]).collect(); 2];
     let mut stable = vec![vec![true; m]; 2];
     for k in 1..=h {
-        let mut next: Vec<Vec<Vec<u32>>> = vec![Vec::with_capacity(m); 2];
+        let mut next: Vec<Vec<Vec<u32>>> = vec![Vec::with_capacity(m), Vec::with_capacity(m)];
         for i in 0..2 {
             let j = 1 - i;
             let r = &c.ranks[i];

@@ -202,8 +202,8 @@ impl Statement {
         for (kw, iff) in [(" IFF ", true), (" IF ", false)] {
             if let Some(pos) = joined.find(kw) {
                 let (q, p) = (&joined[..pos], &joined[pos + kw.len()..]);
-                let q = Box::new(Self::parse_or(q, options).or_else(|e| fail(e))?);
-                let p = Box::new(Self::parse_or(p, options).or_else(|e| fail(e))?);
+                let q = Box::new(Self::parse_or(q, options).or_else(&fail)?);
+                let p = Box::new(Self::parse_or(p, options).or_else(&fail)?);
                 return Ok(if iff {
                     Statement::Iff(q, p)
                 } else {
@@ -211,7 +211,7 @@ impl Statement {
                 });
             }
         }
-        Self::parse_or(&joined, options).or_else(|e| fail(e))
+        Self::parse_or(&joined, options).or_else(fail)
     }
 
     fn parse_or(text: &str, options: usize) -> Result<Statement, String> {
