@@ -497,6 +497,67 @@ proptest! {
     }
 
     #[test]
+    fn status_quo_reaches_what_the_matrix_reaches(seed in any::<u64>(), dms in 2usize..=4) {
+        let c = random_explicit(seed, dms);
+        let p = plain(&c);
+        let all: Vec<usize> = (0..dms).collect();
+        let coalition = vec![0, 1];
+        for (kind, improvements) in [(MoveKind::Improvements, true), (MoveKind::Any, false)] {
+            let reach = p.reach(&all, improvements);
+            for s0 in 0..c.state_count() {
+                let got = status_quo(&c, s0, &StatusQuoOptions { kind, coalitions: vec![] });
+                let mut want: Vec<usize> = (0..c.state_count()).filter(|&t| reach[s0][t]).collect();
+                want.push(s0);
+                want.sort_unstable();
+                want.dedup();
+                prop_assert_eq!(got.iter().map(|(t, _)| *t).collect::<Vec<_>>(), want);
+                for (t, path) in &got {
+                    prop_assert_eq!(path.last().map_or(s0, |x| x.to), *t);
+                    prop_assert_eq!(path.first().map_or(s0, |x| x.from), s0);
+                    for w in path.windows(2) {
+                        prop_assert_ne!(&w[0].movers, &w[1].movers);
+                        prop_assert_eq!(w[0].to, w[1].from);
+                    }
+                    for x in path {
+                        let ok = if improvements { c.improvements_from(x.movers[0], x.from) } else { c.moves_from(x.movers[0], x.from) };
+                        prop_assert!(ok.contains(&x.to));
+                    }
+                }
+            }
+        }
+        // With a coalition: its arcs are coalitional improvements, and it reaches at least
+        // as much as the decision makers alone.
+        let s0 = 0;
+        let alone = status_quo(&c, s0, &StatusQuoOptions::default());
+        let with = status_quo(&c, s0, &StatusQuoOptions { kind: MoveKind::Improvements, coalitions: vec![coalition.clone()] });
+        for (t, _) in &alone {
+            prop_assert!(with.iter().any(|(u, _)| u == t));
+        }
+        for (_, path) in &with {
+            for x in path.iter().filter(|x| x.movers.len() > 1) {
+                prop_assert!(coalitional_improvements(&c, &coalition, x.from).contains(&x.to));
+            }
+        }
+    }
+
+    #[test]
+    fn pattern_generators_remove_what_they_say(n in 2usize..=5, seed in any::<u64>()) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let set: Vec<usize> = (0..n).filter(|_| rng.random_bool(0.6)).collect();
+        let opt = |k: usize| OptionSpec { name: format!("o{k}"), direction: Direction::Both };
+        let model = |pats: Vec<Pattern>| OptionModel { dms: vec![("A".into(), (0..n).map(opt).collect())], infeasible: pats };
+        let taken = |c: u64| set.iter().filter(|&&k| c >> k & 1 == 1).count();
+        let all: Vec<u64> = (0..1u64 << n).collect();
+        let keep = |f: &dyn Fn(u64) -> bool| all.iter().copied().filter(|&c| f(c)).collect::<Vec<_>>();
+        prop_assert_eq!(model(Pattern::mutually_exclusive(&set)).feasible_codes(1 << 20).unwrap(), keep(&|c| taken(c) <= 1));
+        if !set.is_empty() {
+            prop_assert_eq!(model(Pattern::at_least_one(&set)).feasible_codes(1 << 20).unwrap(), keep(&|c| taken(c) >= 1));
+            prop_assert_eq!(model(Pattern::exactly_one(&set)).feasible_codes(1 << 20).unwrap(), keep(&|c| taken(c) == 1));
+        }
+        prop_assert_eq!(model(Pattern::depends(0, 1)).feasible_codes(1 << 20).unwrap(), keep(&|c| c & 1 == 0 || c & 2 == 2));
+    }
+
+    #[test]
     fn sim_and_limited_move_match_textbook_twins(seed in any::<u64>()) {
         let Some((model, ranks)) = random_options(seed, 2) else { return Ok(()) };
         let c = Conflict::from_options(&model, ranks, 1 << 20).unwrap();
@@ -700,6 +761,22 @@ fn gmcr_infeasibles_and_directions_shape_the_states() {
     // C may drop c (code 4 -> 0) but never take it (0 -> 4).
     assert_eq!(g.conflict.moves_from(1, 3), vec![0]);
     assert!(g.conflict.moves_from(1, 0).is_empty());
+}
+
+#[test]
+fn gmcr_old_preference_vectors_and_coalitions_load() {
+    let text = r#"{
+      "options": [{"name": "swerve"}, {"name": "swerve"}],
+      "decisionMakers": [
+        {"name": "D1", "options": [0], "preferenceVector": [3, 4, 2, 1]},
+        {"name": "D2", "options": [1], "preferenceVector": [2, [4, 3], 1]}],
+      "useManualPreferenceVectors": true,
+      "coalitions": [[0, 1]]
+    }"#;
+    let g = parse_gmcr(text, "old.gmcr", &Limits::default()).unwrap();
+    assert_eq!(g.conflict.ranks(0), [0, 1, 3, 2]);
+    assert_eq!(g.conflict.ranks(1), [0, 2, 1, 1]);
+    assert_eq!(g.coalitions, vec![vec![0, 1]]);
 }
 
 #[test]

@@ -204,6 +204,9 @@ fn two_dms(c: &Conflict, what: &str) -> crate::Result<()> {
 /// the joint result (`i`'s options from `s1`, the opponent's from `s2`) feasible and no
 /// better than `s` for `i`.
 ///
+/// # Arguments
+/// `c`: a conflict in option form (or a scenario's fibre) with two decision makers.
+///
 /// # Returns
 /// `stable[dm][state]`.
 ///
@@ -264,6 +267,10 @@ pub fn simultaneous(c: &Conflict) -> crate::Result<Vec<Vec<bool>>> {
 /// outcomes among those moves (`{s}` when there is none). `s` is `L_h`-stable for `i` iff
 /// `G_h(i,s) = {s}`. With strict preferences every set is a single state and this is the
 /// textbook definition; `L_1` is Nash.
+///
+/// # Arguments
+/// `c`: a conflict with two decision makers; `h`: the horizon (`0` makes every state
+/// stable).
 ///
 /// # Returns
 /// `stable[dm][state]`.

@@ -122,6 +122,19 @@ impl OptionModel {
     ///
     /// # Complexity
     /// O(2^options · patterns).
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::analysis::stability::{OptionModel, OptionSpec, Pattern};
+    /// let opt = |n: &str| OptionSpec { name: n.into(), direction: Default::default() };
+    /// let model = OptionModel {
+    ///     dms: vec![("A".into(), vec![opt("a"), opt("b")]), ("B".into(), vec![opt("c")])],
+    ///     // a and b exclude each other; c only if a.
+    ///     infeasible: [Pattern::mutually_exclusive(&[0, 1]), Pattern::depends(2, 0)].concat(),
+    /// };
+    /// assert_eq!(model.feasible_codes(1 << 20)?, vec![0, 1, 2, 5]);
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
     pub fn feasible_codes(&self, max_states: u64) -> crate::Result<Vec<u64>> {
         let n = self.option_count();
         if n > 40 {

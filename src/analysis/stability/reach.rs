@@ -100,6 +100,10 @@ pub struct Step {
 /// non-empty legal sequence, one shortest such sequence (ties: the one found first, movers
 /// tried in the order of `h`, targets in increasing order).
 ///
+/// # Arguments
+/// `c`: the conflict; `h`: the coalition (decision maker positions); `kind`: any moves
+/// (`R_H`) or improvements only (`R_H^+`); `from`: the 0-based start state.
+///
 /// # Returns
 /// `(state, steps)` pairs sorted by state.
 ///
@@ -197,6 +201,12 @@ pub fn legal_sequences(
 
 /// The coalitional improvements of coalition `h` at `s`: states `t` reached by a legal
 /// sequence of its members with `t ≻_k s` for every member `k`.
+///
+/// # Arguments
+/// `c`: the conflict; `h`: the coalition; `s`: the 0-based state.
+///
+/// # Returns
+/// The coalitional improvements, increasing.
 ///
 /// # Complexity
 /// As [`legal_sequences`].
