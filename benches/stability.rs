@@ -50,7 +50,11 @@ fn bench(c: &mut Criterion) {
             })
         });
         g.bench_function(format!("build_and_analyse_{name}"), |b| {
-            b.iter(|| analyse(&conflict(dms, options, 7)).equilibria(Concept::Gmr).len())
+            b.iter(|| {
+                analyse(&conflict(dms, options, 7))
+                    .equilibria(Concept::Gmr)
+                    .len()
+            })
         });
     }
     g.finish();

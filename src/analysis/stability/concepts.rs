@@ -11,7 +11,7 @@
 //! pass over `i`'s moves.
 
 use super::model::Conflict;
-use super::reach::{MoveKind, coalition_min};
+use super::reach::{MoveKind, class_groups, coalition_min};
 use crate::io::gmcr::GmcrError;
 
 /// A stability concept.
@@ -113,6 +113,18 @@ impl Stability {
 /// staying or moving once. An SMR sanction must end where this is at most `rank_i(s)`.
 fn escape(c: &Conflict, i: usize) -> Vec<u32> {
     let r = &c.ranks[i];
+    if let Some((off, members)) = c.moves[i].plain_classes() {
+        // R_i(s2) is the rest of the class: the best i can get is the class maximum.
+        let mut out = vec![0u32; c.state_count()];
+        for k in 0..off.len() - 1 {
+            let class = &members[off[k] as usize..off[k + 1] as usize];
+            let top = class.iter().map(|&t| r[t as usize]).max().unwrap_or(0);
+            for &t in class {
+                out[t as usize] = top;
+            }
+        }
+        return out;
+    }
     (0..c.state_count() as u32)
         .map(|s2| {
             let mut e = r[s2 as usize];
@@ -163,6 +175,30 @@ pub fn analyse(c: &Conflict) -> Stability {
         let gmr = coalition_min(c, &h, MoveKind::Any, r);
         let smr = coalition_min(c, &h, MoveKind::Any, &escape(c, i));
         let seq = coalition_min(c, &h, MoveKind::Improvements, r);
+        if let Some((off, members)) = c.moves[i].plain_classes() {
+            // i's improvements from s are the class members it ranks above s: walk each
+            // class from the top, keeping the largest least-sanction value seen so far.
+            let (mut higher, mut hg, mut hm, mut hq) = (false, 0u32, 0u32, 0u32);
+            class_groups(off, members, r, |new_class, group| {
+                if new_class {
+                    (higher, hg, hm, hq) = (false, 0, 0, 0);
+                }
+                for &s in group {
+                    let (s, rs) = (s as usize, r[s as usize]);
+                    stable[0][i][s] = !higher;
+                    stable[1][i][s] = !higher || hg <= rs;
+                    stable[2][i][s] = !higher || hm <= rs;
+                    stable[3][i][s] = !higher || hq <= rs;
+                }
+                for &t in group {
+                    let t = t as usize;
+                    (hg, hm, hq) = (hg.max(gmr[t]), hm.max(smr[t]), hq.max(seq[t]));
+                }
+                higher = true;
+            });
+            least.push([gmr, smr, seq]);
+            continue;
+        }
         for s in 0..m {
             let rs = r[s];
             let (mut ok_n, mut ok_g, mut ok_m, mut ok_q) = (true, true, true, true);

@@ -294,6 +294,21 @@ impl Moves {
         }
     }
 
+    /// The classes, when moves are plain class moves (no irreversible option): then
+    /// `R(s)` is exactly the rest of `s`'s class, which the fast paths exploit.
+    pub(crate) fn plain_classes(&self) -> Option<(&[u32], &[u32])> {
+        match self {
+            Moves::Classes {
+                class_off,
+                members,
+                forward_only: 0,
+                backward_only: 0,
+                ..
+            } => Some((class_off, members)),
+            _ => None,
+        }
+    }
+
     /// Number of moves (arcs).
     pub(crate) fn arc_count(&self) -> u64 {
         match self {

@@ -21,6 +21,35 @@ fn usable(c: &Conflict, kind: MoveKind, j: usize, from: u32, to: u32) -> bool {
     kind == MoveKind::Any || c.ranks[j][to as usize] > c.ranks[j][from as usize]
 }
 
+/// Calls `f(new_class, group)` for the groups of equal `key` within each class, classes in
+/// order, groups by decreasing `key`; `new_class` is true for a class's first group.
+///
+/// # Complexity
+/// O(m log m).
+pub(crate) fn class_groups(
+    off: &[u32],
+    members: &[u32],
+    key: &[u32],
+    mut f: impl FnMut(bool, &[u32]),
+) {
+    let mut buf: Vec<u32> = Vec::new();
+    for k in 0..off.len() - 1 {
+        buf.clear();
+        buf.extend_from_slice(&members[off[k] as usize..off[k + 1] as usize]);
+        buf.sort_unstable_by_key(|&s| std::cmp::Reverse(key[s as usize]));
+        let mut x = 0;
+        while x < buf.len() {
+            let v = key[buf[x] as usize];
+            let mut y = x;
+            while y < buf.len() && key[buf[y] as usize] == v {
+                y += 1;
+            }
+            f(x == 0, &buf[x..y]);
+            x = y;
+        }
+    }
+}
+
 /// For every state `s1`: the least `val[s2]` over the states `s2` that coalition `h`
 /// reaches from `s1` by a non-empty legal sequence (`u32::MAX` when it reaches none).
 ///
@@ -36,6 +65,44 @@ pub(crate) fn coalition_min(c: &Conflict, h: &[usize], kind: MoveKind, val: &[u3
     match h {
         [] => best,
         [j] => {
+            if let Some((off, members)) = c.moves[*j].plain_classes() {
+                // R_j(s1) is the rest of s1's class: no need to walk every arc.
+                match kind {
+                    MoveKind::Any => {
+                        for k in 0..off.len() - 1 {
+                            let class = &members[off[k] as usize..off[k + 1] as usize];
+                            let (mut m1, mut arg, mut m2) = (u32::MAX, u32::MAX, u32::MAX);
+                            for &t in class {
+                                let v = val[t as usize];
+                                if v < m1 {
+                                    (m2, m1, arg) = (m1, v, t);
+                                } else if v < m2 {
+                                    m2 = v;
+                                }
+                            }
+                            for &s1 in class {
+                                best[s1 as usize] = if s1 == arg { m2 } else { m1 };
+                            }
+                        }
+                    }
+                    MoveKind::Improvements => {
+                        // The moves j makes from s1 are to class members j ranks higher.
+                        let mut least = u32::MAX;
+                        class_groups(off, members, &c.ranks[*j], |new_class, group| {
+                            if new_class {
+                                least = u32::MAX;
+                            }
+                            for &s1 in group {
+                                best[s1 as usize] = least;
+                            }
+                            for &t in group {
+                                least = least.min(val[t as usize]);
+                            }
+                        });
+                    }
+                }
+                return best;
+            }
             for (s1, b) in best.iter_mut().enumerate() {
                 let s1 = s1 as u32;
                 c.moves[*j].for_each_target(s1, |t| {
