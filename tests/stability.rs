@@ -999,6 +999,37 @@ fn matrix_move(
 }
 
 #[test]
+fn scenario_fibre_explains_what_scenario_stability_reports() {
+    // The fibre conflict's explanations agree with the reported verdicts.
+    let s = dealzone::Scenario::from_toml_str(SMALL, "small.toml").unwrap();
+    let c = dealzone::space::CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let all: Vec<u64> = (0..c.space().size()).collect();
+    let st = scenario_stability(&s, &c, Feasibility::All, &all).unwrap();
+    for x in &st.states {
+        let (conflict, states) =
+            dealzone::analysis::stability::scenario_fibre(&s, &c, Feasibility::All, x.index)
+                .unwrap();
+        let local = states.binary_search(&x.index).unwrap();
+        for d in 0..st.dms.len() {
+            let e = explain_stability(&conflict, d, local);
+            assert_eq!(e.improvements.is_empty(), x.stable[d][0]);
+            assert_eq!(
+                e.improvements.iter().all(|m| m.gmr.is_some()),
+                x.stable[d][1]
+            );
+            assert_eq!(
+                e.improvements.iter().all(|m| m.smr.is_some()),
+                x.stable[d][2]
+            );
+            assert_eq!(
+                e.improvements.iter().all(|m| m.seq.is_some()),
+                x.stable[d][3]
+            );
+        }
+    }
+}
+
+#[test]
 fn scenario_without_controls_is_an_error() {
     let text = SMALL
         .replace("controls = [\"price\"]", "")
@@ -1065,6 +1096,21 @@ fn cli_scenario_json_and_errors() {
         states[0]["number"].as_u64().unwrap(),
         states[0]["code"].as_u64().unwrap() + 1
     );
+    // --explain on a scenario: sanctions in issue levels; the JSON names the movers.
+    let (code, out, err) = dealzone(&[
+        "stability",
+        "seeds/wage_round.toml",
+        "--explain",
+        "138",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["explain"]["code"], 138);
+    assert_eq!(v["explain"]["by_dm"][0]["dm"], "union");
+    let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--explain", "99999"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a feasible state"), "{err}");
     let (code, _, err) = dealzone(&[
         "stability",
         "seeds/wage_round.toml",

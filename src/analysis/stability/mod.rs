@@ -57,5 +57,7 @@ pub use explain::{ImprovementCheck, StabilityExplanation, explain_stability};
 pub use model::{Conflict, DecisionMaker, Direction, OptionModel, OptionSpec, Pattern};
 pub use preference::{Ranking, Statement, UTILITY_TIE, ranks_from_scores, ranks_from_statements};
 pub use reach::{MoveKind, Step, coalitional_improvements, legal_sequences};
-pub use scenario::{Feasibility, ScenarioStability, ScenarioState, Unravel, scenario_stability};
+pub use scenario::{
+    Feasibility, ScenarioStability, ScenarioState, Unravel, scenario_fibre, scenario_stability,
+};
 pub use status_quo::{PathStep, StatusQuoOptions, status_quo};

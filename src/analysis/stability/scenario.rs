@@ -135,62 +135,8 @@ pub fn scenario_stability(
     feasibility: Feasibility,
     listed: &[StateIndex],
 ) -> Result<ScenarioStability> {
-    let parties: Vec<usize> = (0..scenario.parties().len())
-        .filter(|&p| !scenario.parties()[p].controls().is_empty())
-        .collect();
-    if parties.is_empty() {
-        return Err(GmcrError::Model {
-            message: format!(
-                "{}: no party controls an issue; stability needs `controls = [...]`",
-                scenario.name()
-            ),
-        }
-        .into());
-    }
+    let f = Fibration::new(scenario, c, feasibility)?;
     let space = c.space();
-    let controls: Vec<Vec<usize>> = parties
-        .iter()
-        .map(|&p| {
-            let mut v = scenario.parties()[p].controls().to_vec();
-            v.sort_unstable();
-            v
-        })
-        .collect();
-    let mut controlled: Vec<usize> = controls.iter().flatten().copied().collect();
-    controlled.sort_unstable();
-    controlled.dedup();
-    let utility: Vec<Option<usize>> = parties
-        .iter()
-        .map(|&p| c.utilities().iter().position(|u| u.party() == p))
-        .collect();
-
-    // Bit fields per controlled issue, the last issue lowest, so packed codes increase in
-    // enumeration order within a fibre.
-    let mut offset = vec![0u32; space.issues()];
-    let mut bits = 0u32;
-    for &i in controlled.iter().rev() {
-        offset[i] = bits;
-        bits += 64 - (space.radices()[i] - 1).max(1).leading_zeros();
-    }
-    let masks: Vec<u64> = controls
-        .iter()
-        .map(|is| {
-            is.iter()
-                .map(|&i| {
-                    let width = 64 - (space.radices()[i] - 1).max(1).leading_zeros();
-                    ((1u64 << width) - 1) << offset[i]
-                })
-                .fold(0, |a, b| a | b)
-        })
-        .collect();
-
-    let feasible_at = |s: StateIndex, buf: &mut Vec<usize>| match feasibility {
-        Feasibility::All => true,
-        Feasibility::Candidates => {
-            space.decode_into(s, buf);
-            c.is_candidate(buf)
-        }
-    };
     let mut buf = vec![0usize; space.issues()];
     let (numbers, feasible): (Option<Vec<u64>>, u64) = match feasibility {
         Feasibility::All => (None, space.size()),
@@ -199,7 +145,7 @@ pub fn scenario_stability(
             let mut count = 0u64;
             for s in 0..space.size() {
                 prefix.push(count);
-                if feasible_at(s, &mut buf) {
+                if f.feasible(s, &mut buf) {
                     count += 1;
                 }
             }
@@ -207,88 +153,18 @@ pub fn scenario_stability(
         }
     };
     let number = |s: StateIndex| numbers.as_ref().map_or(s + 1, |p| p[s as usize] + 1);
-
-    let base_of = |s: StateIndex| {
-        controlled.iter().fold(s, |acc, &i| {
-            acc - space.level(s, i) as u64 * space.strides()[i]
-        })
-    };
     let mut fibres: BTreeMap<StateIndex, Vec<StateIndex>> = BTreeMap::new();
     for &s in listed {
-        if s < space.size() && feasible_at(s, &mut buf) {
-            fibres.entry(base_of(s)).or_default().push(s);
+        if s < space.size() && f.feasible(s, &mut buf) {
+            fibres.entry(f.base_of(s)).or_default().push(s);
         }
     }
-
-    let dms: Vec<DecisionMaker> = parties
-        .iter()
-        .zip(&controls)
-        .map(|(&p, is)| DecisionMaker {
-            name: scenario.parties()[p].id().to_string(),
-            options: is.clone(),
-        })
-        .collect();
+    let dms = &f.dms;
     let mut out = Vec::new();
     for (base, mut wanted) in fibres {
         wanted.sort_unstable();
         wanted.dedup();
-        // The fibre's feasible states, in enumeration order.
-        let fibre_size: u64 = controlled.iter().map(|&i| space.radices()[i]).product();
-        let mut states: Vec<StateIndex> = Vec::new();
-        for k in 0..fibre_size {
-            let mut rem = k;
-            let mut s = base;
-            for &i in controlled.iter().rev() {
-                let r = space.radices()[i];
-                s += (rem % r) * space.strides()[i];
-                rem /= r;
-            }
-            if feasible_at(s, &mut buf) {
-                states.push(s);
-            }
-        }
-        let codes: Vec<u64> = states
-            .iter()
-            .map(|&s| {
-                controlled
-                    .iter()
-                    .map(|&i| (space.level(s, i) as u64) << offset[i])
-                    .sum()
-            })
-            .collect();
-        let moves = masks
-            .iter()
-            .map(|&mask| {
-                let key: Vec<u64> = codes.iter().map(|&c| c & !mask).collect();
-                Moves::from_classes(&key, vec![0; codes.len()], 0, 0)
-            })
-            .collect();
-        let ranks = utility
-            .iter()
-            .map(|u| match u {
-                Some(k) => {
-                    let scores: Vec<f64> = states
-                        .iter()
-                        .map(|&s| {
-                            space.decode_into(s, &mut buf);
-                            c.utilities()[*k].utility(&buf)
-                        })
-                        .collect();
-                    ranks_from_scores(&scores, UTILITY_TIE)
-                }
-                None => vec![0; states.len()],
-            })
-            .collect();
-        let conflict = Conflict::from_parts(
-            dms.clone(),
-            vec![String::new(); states.len()],
-            moves,
-            ranks,
-            Some(OptionInfo {
-                codes,
-                masks: masks.clone(),
-            }),
-        );
+        let (conflict, states) = f.fibre(base);
         let st = analyse(&conflict);
         for s in wanted {
             let Ok(local) = states.binary_search(&s) else {
@@ -330,10 +206,250 @@ pub fn scenario_stability(
     }
     out.sort_by_key(|s| s.index);
     Ok(ScenarioStability {
-        dms: dms.into_iter().map(|d| d.name).collect(),
-        controls,
+        dms: f.dms.iter().map(|d| d.name.clone()).collect(),
+        controls: f.dms.iter().map(|d| d.options.clone()).collect(),
         feasibility,
         feasible,
         states: out,
     })
+}
+
+/// The graph model of the fibre holding `state`: the states that agree with it on every
+/// issue no decision maker controls (the only states reachable from it by any moves).
+///
+/// # Arguments
+/// As [`scenario_stability`]; `state`: an index in the full enumeration.
+///
+/// # Returns
+/// The fibre's conflict (decision makers as in [`scenario_stability`], each with the issues
+/// it controls as `options`; labels `issue=level` over the controlled issues) and the full
+/// index of each of its states (conflict state `k` is `states[k]`), increasing.
+///
+/// # Errors
+/// [`GmcrError::Model`] when no party controls an issue, or `state` is outside the space or
+/// infeasible.
+///
+/// # Complexity
+/// O(F log F · n) for a fibre of `F` states and `n` decision makers.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::stability::{explain_stability, scenario_fibre, Feasibility};
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+/// let (conflict, states) = scenario_fibre(&s, &c, Feasibility::All, 165)?;
+/// let local = states.binary_search(&165).unwrap();
+/// assert_eq!(conflict.dms()[0].name, "union");
+/// // State 165 (wage +3%, no one-off, peace) is Nash stable for the union.
+/// assert!(explain_stability(&conflict, 0, local).improvements.is_empty());
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn scenario_fibre(
+    scenario: &Scenario,
+    c: &CompiledScenario,
+    feasibility: Feasibility,
+    state: StateIndex,
+) -> Result<(Conflict, Vec<StateIndex>)> {
+    let f = Fibration::new(scenario, c, feasibility)?;
+    let mut buf = vec![0usize; c.space().issues()];
+    if state >= c.space().size() || !f.feasible(state, &mut buf) {
+        return Err(GmcrError::Model {
+            message: format!(
+                "state {state} is not a feasible state of `{}` (the space has {} states)",
+                scenario.name(),
+                c.space().size()
+            ),
+        }
+        .into());
+    }
+    Ok(f.fibre(f.base_of(state)))
+}
+
+/// What every fibre of a scenario shares.
+struct Fibration<'a> {
+    scenario: &'a Scenario,
+    c: &'a CompiledScenario,
+    feasibility: Feasibility,
+    dms: Vec<DecisionMaker>,
+    /// Controlled issues, increasing.
+    controlled: Vec<usize>,
+    /// Bit offset of each controlled issue in a packed code.
+    offset: Vec<u32>,
+    /// Each decision maker's bits.
+    masks: Vec<u64>,
+    /// Position in `c.utilities()` of each decision maker's utility.
+    utility: Vec<Option<usize>>,
+}
+
+impl<'a> Fibration<'a> {
+    fn new(
+        scenario: &'a Scenario,
+        c: &'a CompiledScenario,
+        feasibility: Feasibility,
+    ) -> Result<Fibration<'a>> {
+        let parties: Vec<usize> = (0..scenario.parties().len())
+            .filter(|&p| !scenario.parties()[p].controls().is_empty())
+            .collect();
+        if parties.is_empty() {
+            return Err(GmcrError::Model {
+                message: format!(
+                    "{}: no party controls an issue; stability needs `controls = [...]`",
+                    scenario.name()
+                ),
+            }
+            .into());
+        }
+        let space = c.space();
+        let dms: Vec<DecisionMaker> = parties
+            .iter()
+            .map(|&p| {
+                let mut v = scenario.parties()[p].controls().to_vec();
+                v.sort_unstable();
+                DecisionMaker {
+                    name: scenario.parties()[p].id().to_string(),
+                    options: v,
+                }
+            })
+            .collect();
+        let mut controlled: Vec<usize> = dms.iter().flat_map(|d| d.options.clone()).collect();
+        controlled.sort_unstable();
+        controlled.dedup();
+        // Bit fields per controlled issue, the last issue lowest, so packed codes increase
+        // in enumeration order within a fibre.
+        let width = |i: usize| 64 - (space.radices()[i] - 1).max(1).leading_zeros();
+        let mut offset = vec![0u32; space.issues()];
+        let mut bits = 0u32;
+        for &i in controlled.iter().rev() {
+            offset[i] = bits;
+            bits += width(i);
+        }
+        let masks = dms
+            .iter()
+            .map(|d| {
+                d.options
+                    .iter()
+                    .map(|&i| ((1u64 << width(i)) - 1) << offset[i])
+                    .fold(0, |a, b| a | b)
+            })
+            .collect();
+        let utility = parties
+            .iter()
+            .map(|&p| c.utilities().iter().position(|u| u.party() == p))
+            .collect();
+        Ok(Fibration {
+            scenario,
+            c,
+            feasibility,
+            dms,
+            controlled,
+            offset,
+            masks,
+            utility,
+        })
+    }
+
+    fn feasible(&self, s: StateIndex, buf: &mut [usize]) -> bool {
+        match self.feasibility {
+            Feasibility::All => true,
+            Feasibility::Candidates => {
+                self.c.space().decode_into(s, buf);
+                self.c.is_candidate(buf)
+            }
+        }
+    }
+
+    /// The fibre's first state: `s` with every controlled issue at its lowest level.
+    fn base_of(&self, s: StateIndex) -> StateIndex {
+        let space = self.c.space();
+        self.controlled.iter().fold(s, |acc, &i| {
+            acc - space.level(s, i) as u64 * space.strides()[i]
+        })
+    }
+
+    /// The fibre starting at `base` as a conflict, and its states' full indices.
+    fn fibre(&self, base: StateIndex) -> (Conflict, Vec<StateIndex>) {
+        let (c, space) = (self.c, self.c.space());
+        let mut buf = vec![0usize; space.issues()];
+        // The fibre's feasible states, in enumeration order.
+        let size: u64 = self
+            .controlled
+            .iter()
+            .map(|&i| space.radices()[i])
+            .product();
+        let mut states: Vec<StateIndex> = Vec::new();
+        for k in 0..size {
+            let mut rem = k;
+            let mut s = base;
+            for &i in self.controlled.iter().rev() {
+                let r = space.radices()[i];
+                s += (rem % r) * space.strides()[i];
+                rem /= r;
+            }
+            if self.feasible(s, &mut buf) {
+                states.push(s);
+            }
+        }
+        let codes: Vec<u64> = states
+            .iter()
+            .map(|&s| {
+                self.controlled
+                    .iter()
+                    .map(|&i| (space.level(s, i) as u64) << self.offset[i])
+                    .sum()
+            })
+            .collect();
+        let moves = self
+            .masks
+            .iter()
+            .map(|&mask| {
+                let key: Vec<u64> = codes.iter().map(|&c| c & !mask).collect();
+                Moves::from_classes(&key, vec![0; codes.len()], 0, 0)
+            })
+            .collect();
+        let ranks = self
+            .utility
+            .iter()
+            .map(|u| match u {
+                Some(k) => {
+                    let scores: Vec<f64> = states
+                        .iter()
+                        .map(|&s| {
+                            space.decode_into(s, &mut buf);
+                            c.utilities()[*k].utility(&buf)
+                        })
+                        .collect();
+                    ranks_from_scores(&scores, UTILITY_TIE)
+                }
+                None => vec![0; states.len()],
+            })
+            .collect();
+        let issues = self.scenario.issues();
+        let labels = states
+            .iter()
+            .map(|&s| {
+                self.controlled
+                    .iter()
+                    .map(|&i| {
+                        format!(
+                            "{}={}",
+                            issues[i].id(),
+                            issues[i].levels()[space.level(s, i)].id()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let conflict = Conflict::from_parts(
+            self.dms.clone(),
+            labels,
+            moves,
+            ranks,
+            Some(OptionInfo {
+                codes,
+                masks: self.masks.clone(),
+            }),
+        );
+        (conflict, states)
+    }
 }

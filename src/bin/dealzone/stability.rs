@@ -3,8 +3,8 @@
 
 use clap::ValueEnum;
 use dealzone::analysis::stability::{
-    Concept, Feasibility, MoveKind, StatusQuoOptions, analyse, explain_stability,
-    scenario_stability, simultaneous, status_quo,
+    Concept, Feasibility, MoveKind, StatusQuoOptions, Step, analyse, explain_stability,
+    scenario_fibre, scenario_stability, simultaneous, status_quo,
 };
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::gmcr::{GmcrError, load_gmcr};
@@ -46,8 +46,8 @@ pub struct Args {
     /// `.gmcr` files with two decision makers: add simultaneous stability (SIM).
     #[arg(long)]
     sim: bool,
-    /// `.gmcr` files: explain this state (number) for every decision maker: each
-    /// improvement and the sanction that deters it.
+    /// Explain this state for every decision maker: each improvement and the sanction that
+    /// deters it (`.gmcr`: the state number; scenarios: the state's `code`).
     #[arg(long, value_name = "STATE")]
     explain: Option<usize>,
     /// `.gmcr` files: status quo analysis from this state (number): the equilibria reachable
@@ -242,8 +242,8 @@ fn scenario_file(args: &Args) -> Result<String> {
     if args.sim {
         return Err(unsupported("`--sim`"));
     }
-    if args.explain.is_some() || args.status_quo.is_some() {
-        return Err(unsupported("`--explain` and `--status-quo`"));
+    if args.status_quo.is_some() {
+        return Err(unsupported("`--status-quo`"));
     }
     let s = scenario(input)?;
     let limits = limits(input);
@@ -252,6 +252,9 @@ fn scenario_file(args: &Args) -> Result<String> {
         FeasibleArg::All => Feasibility::All,
         FeasibleArg::Candidates => Feasibility::Candidates,
     };
+    if let Some(code) = args.explain {
+        return explain_scenario(&s, &c, feasibility, code as u64, input.json);
+    }
     let (listing, zones, listed) = match args.states {
         StatesArg::All => (
             Listing::All,
@@ -270,5 +273,72 @@ fn scenario_file(args: &Args) -> Result<String> {
         pretty(&report::scenario_json(&s, &c, &st, listing, zones.as_ref()))
     } else {
         report::scenario_text(&s, &c, &st, listing, zones.as_ref())
+    })
+}
+
+/// `--explain CODE` on a scenario: every decision maker's improvements from the state, each
+/// with its sanctions, in issue levels.
+fn explain_scenario(
+    s: &dealzone::Scenario,
+    c: &dealzone::space::CompiledScenario,
+    feasibility: Feasibility,
+    code: u64,
+    as_json: bool,
+) -> Result<String> {
+    let (conflict, states) = scenario_fibre(s, c, feasibility, code)?;
+    let local = states.binary_search(&code).unwrap_or(0);
+    let label = |k: usize| conflict.labels()[k].clone();
+    let steps_json = |p: &Option<Vec<Step>>| {
+        match p {
+        None => serde_json::Value::Null,
+        Some(p) => serde_json::Value::from(
+            p.iter()
+                .map(|x| {
+                    serde_json::json!({"dm": conflict.dms()[x.mover].name, "from": states[x.from], "to": states[x.to], "state": label(x.to)})
+                })
+                .collect::<Vec<_>>(),
+        ),
+    }
+    };
+    let steps_text = |p: &Option<Vec<Step>>| match p {
+        None => "none".to_string(),
+        Some(p) => p
+            .iter()
+            .map(|x| format!("{} to [{}]", conflict.dms()[x.mover].name, label(x.to)))
+            .collect::<Vec<_>>()
+            .join(", then "),
+    };
+    let mut text = format!("State {code} [{}]\n", label(local));
+    let mut list = Vec::new();
+    for i in 0..conflict.dm_count() {
+        let name = &conflict.dms()[i].name;
+        let e = explain_stability(&conflict, i, local);
+        if e.improvements.is_empty() {
+            text.push_str(&format!(
+                "  {name}: no unilateral improvement (Nash stable)\n"
+            ));
+        }
+        let mut moves = Vec::new();
+        for m in &e.improvements {
+            text.push_str(&format!(
+                "  {name} improves to [{}]\n    GMR sanction: {}\n    SMR sanction: {}\n    SEQ sanction: {}\n",
+                label(m.to),
+                steps_text(&m.gmr),
+                steps_text(&m.smr),
+                steps_text(&m.seq)
+            ));
+            moves.push(serde_json::json!({
+                "to": states[m.to], "state": label(m.to),
+                "gmr": steps_json(&m.gmr), "smr": steps_json(&m.smr), "seq": steps_json(&m.seq),
+            }));
+        }
+        list.push(serde_json::json!({"dm": name, "improvements": moves}));
+    }
+    Ok(if as_json {
+        pretty(
+            &serde_json::json!({"explain": {"code": code, "state": label(local), "by_dm": list}}),
+        )
+    } else {
+        text
     })
 }
