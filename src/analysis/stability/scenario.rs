@@ -237,10 +237,10 @@ pub fn scenario_stability(
 /// use dealzone::analysis::stability::{explain_stability, scenario_fibre, Feasibility};
 /// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
 /// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
-/// let (conflict, states) = scenario_fibre(&s, &c, Feasibility::All, 165)?;
-/// let local = states.binary_search(&165).unwrap();
+/// let (conflict, states) = scenario_fibre(&s, &c, Feasibility::All, 164)?;
+/// let local = states.binary_search(&164).unwrap();
 /// assert_eq!(conflict.dms()[0].name, "union");
-/// // State 165 (wage +3%, no one-off, peace) is Nash stable for the union.
+/// // State code 164 (wage +3%, no one-off, peace) is Nash stable for the union.
 /// assert!(explain_stability(&conflict, 0, local).improvements.is_empty());
 /// # Ok::<(), dealzone::Error>(())
 /// ```
