@@ -779,6 +779,40 @@ fn gmcr_old_preference_vectors_and_coalitions_load() {
     assert_eq!(g.coalitions, vec![vec![0, 1]]);
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any text, and the fixture with a byte changed or cut, gives a value or a typed
+    /// error, never a panic.
+    #[test]
+    fn gmcr_reader_never_panics(text in ".{0,200}", at in 0usize..2000, byte in 0u8..128, cut in any::<bool>()) {
+        let _ = parse_gmcr(&text, "fuzz.gmcr", &Limits::default());
+        let fixture = std::fs::read_to_string(crate::root("tests/fixtures/gmcr/chicken.gmcr")).unwrap();
+        let mut bytes = fixture.into_bytes();
+        let at = at % bytes.len();
+        if cut { bytes.truncate(at) } else { bytes[at] = byte }
+        if let Ok(t) = String::from_utf8(bytes) {
+            if let Ok(g) = parse_gmcr(&t, "fuzz.gmcr", &Limits::default()) {
+                let _ = analyse(&g.conflict);
+            }
+        }
+    }
+}
+
+#[test]
+fn out_of_range_literals_and_too_many_options_do_not_panic() {
+    use dealzone::analysis::stability::Statement;
+    assert!(!Statement::Literal(100, true).eval(u64::MAX));
+    let opts: Vec<String> = (0..27).map(|k| format!(r#"{{"name": "o{k}"}}"#)).collect();
+    let text = format!(
+        r#"{{"options": [{}], "decisionMakers": [{{"name": "A", "options": [{}]}}]}}"#,
+        opts.join(","),
+        (0..27).map(|k| k.to_string()).collect::<Vec<_>>().join(",")
+    );
+    let e = parse_gmcr(&text, "big.gmcr", &Limits::default()).unwrap_err();
+    assert!(e.to_string().contains("at most 26"), "{e}");
+}
+
 #[test]
 fn gmcr_limit_is_a_typed_error() {
     let text = r#"{"options": [{"name": "a"}, {"name": "b"}], "decisionMakers": [{"name": "A", "options": [0, 1]}]}"#;

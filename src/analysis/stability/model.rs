@@ -96,6 +96,10 @@ impl Pattern {
     }
 }
 
+/// Most options a conflict in option form may have: every one of the `2^options` option
+/// states is enumerated once.
+pub const MAX_OPTIONS: usize = 26;
+
 /// A conflict in option form: decision makers with binary options (each decision maker's
 /// options contiguous, in the order given) and infeasibility patterns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -117,7 +121,8 @@ impl OptionModel {
     /// increasing: GMCR+ numbers state `n` the `n`-th of these (1-based).
     ///
     /// # Errors
-    /// [`GmcrError::Model`] for more than 40 options or a pattern naming an unknown option;
+    /// [`GmcrError::Model`] for more than [`MAX_OPTIONS`] options or a pattern naming an
+    /// unknown option;
     /// [`crate::Error::TooManyStates`] when `2^options` exceeds `max_states`.
     ///
     /// # Complexity
@@ -137,9 +142,11 @@ impl OptionModel {
     /// ```
     pub fn feasible_codes(&self, max_states: u64) -> crate::Result<Vec<u64>> {
         let n = self.option_count();
-        if n > 40 {
+        if n > MAX_OPTIONS {
             return Err(GmcrError::Model {
-                message: format!("{n} options; at most 40 are supported"),
+                message: format!(
+                    "{n} options; at most {MAX_OPTIONS} are supported (2^{MAX_OPTIONS} option states)"
+                ),
             }
             .into());
         }

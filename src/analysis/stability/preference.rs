@@ -168,7 +168,7 @@ impl Statement {
     /// Truth at a state given by its decimal code.
     pub fn eval(&self, code: u64) -> bool {
         match self {
-            Statement::Literal(k, y) => (code >> k & 1 == 1) == *y,
+            Statement::Literal(k, y) => (code.checked_shr(*k as u32).unwrap_or(0) & 1 == 1) == *y,
             Statement::And(v) => v.iter().all(|s| s.eval(code)),
             Statement::Or(v) => v.iter().any(|s| s.eval(code)),
             Statement::If(q, p) => !p.eval(code) || q.eval(code),

@@ -34,6 +34,13 @@ use crate::io::gmcr::GmcrError;
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, StateIndex};
 
+/// Most states a fibre (the product of the controlled issues' level counts) may have.
+pub const MAX_FIBRE: u64 = 1 << 24;
+
+/// Most states numbering under [`Feasibility::Candidates`] scans (it counts the candidates
+/// before each listed state).
+pub const MAX_NUMBERED: u64 = 1 << 28;
+
 /// Which states of a scenario are feasible in its graph model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Feasibility {
@@ -110,7 +117,8 @@ impl ScenarioStability {
 /// `without`); `feasibility`: see [`Feasibility`]; `listed`: the states to report.
 ///
 /// # Errors
-/// [`GmcrError::Model`] when no party controls an issue.
+/// [`GmcrError::Model`] when no party controls an issue, a fibre would exceed
+/// [`MAX_FIBRE`] states, or numbering candidates would scan more than [`MAX_NUMBERED`].
 ///
 /// # Complexity
 /// O(F · analysis of one fibre) for `F` fibres holding listed states, plus O(|space|) to
@@ -140,6 +148,16 @@ pub fn scenario_stability(
     let mut buf = vec![0usize; space.issues()];
     let (numbers, feasible): (Option<Vec<u64>>, u64) = match feasibility {
         Feasibility::All => (None, space.size()),
+        Feasibility::Candidates if space.size() > MAX_NUMBERED => {
+            return Err(GmcrError::Model {
+                message: format!(
+                    "{}: numbering the candidates of {} states; at most {MAX_NUMBERED} are scanned (use the default feasibility)",
+                    scenario.name(),
+                    space.size()
+                ),
+            }
+            .into());
+        }
         Feasibility::Candidates => {
             let mut prefix = Vec::with_capacity(space.size() as usize);
             let mut count = 0u64;
@@ -316,7 +334,21 @@ impl<'a> Fibration<'a> {
         controlled.dedup();
         // Bit fields per controlled issue, the last issue lowest, so packed codes increase
         // in enumeration order within a fibre.
-        let width = |i: usize| 64 - (space.radices()[i] - 1).max(1).leading_zeros();
+        let fibre: u128 = controlled
+            .iter()
+            .map(|&i| space.radices()[i] as u128)
+            .product();
+        if fibre > MAX_FIBRE as u128 {
+            return Err(GmcrError::Model {
+                message: format!(
+                    "{}: the controlled issues span {fibre} states; at most {MAX_FIBRE} per fibre are analysed",
+                    scenario.name()
+                ),
+            }
+            .into());
+        }
+        // Bits for levels 0..radix (none for a one-level issue).
+        let width = |i: usize| 64 - (space.radices()[i] - 1).leading_zeros();
         let mut offset = vec![0u32; space.issues()];
         let mut bits = 0u32;
         for &i in controlled.iter().rev() {

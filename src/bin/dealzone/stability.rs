@@ -14,6 +14,9 @@ use dealzone::{Error, Result};
 use crate::Input;
 use crate::analyse::{compile, limits, pretty, scenario};
 
+/// Most states `--states all` lists for a scenario.
+const MAX_LISTED: u64 = 1 << 26;
+
 /// Which states to list.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum StatesArg {
@@ -256,6 +259,15 @@ fn scenario_file(args: &Args) -> Result<String> {
         return explain_scenario(&s, &c, feasibility, code as u64, input.json);
     }
     let (listing, zones, listed) = match args.states {
+        StatesArg::All if c.space().size() > MAX_LISTED => {
+            return Err(GmcrError::Model {
+                message: format!(
+                    "{} states to list; at most {MAX_LISTED} (use `--states zone`)",
+                    c.space().size()
+                ),
+            }
+            .into());
+        }
         StatesArg::All => (
             Listing::All,
             None,
