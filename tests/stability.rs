@@ -791,10 +791,10 @@ proptest! {
         let mut bytes = fixture.into_bytes();
         let at = at % bytes.len();
         if cut { bytes.truncate(at) } else { bytes[at] = byte }
-        if let Ok(t) = String::from_utf8(bytes) {
-            if let Ok(g) = parse_gmcr(&t, "fuzz.gmcr", &Limits::default()) {
-                let _ = analyse(&g.conflict);
-            }
+        if let Ok(t) = String::from_utf8(bytes)
+            && let Ok(g) = parse_gmcr(&t, "fuzz.gmcr", &Limits::default())
+        {
+            let _ = analyse(&g.conflict);
         }
     }
 }
