@@ -1106,6 +1106,31 @@ fn cli_gmcr_json_has_the_contract_keys() {
     assert_eq!(v["equilibria"]["smr"], serde_json::json!([2, 3, 4]));
     assert_eq!(v["equilibria"]["seq"], serde_json::json!([2, 3]));
     assert_eq!(v["by_dm"]["Driver 1"]["nash"], serde_json::json!([2, 3]));
+    // --horizon 1 is Nash; --sim and --status-quo add their keys.
+    let (code, out, err) = dealzone(&[
+        "stability",
+        "tests/fixtures/gmcr/chicken.gmcr",
+        "--json",
+        "--horizon",
+        "1",
+        "--sim",
+        "--status-quo",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["equilibria"]["l1"], v["equilibria"]["nash"]);
+    assert!(v["equilibria"]["sim"].is_array());
+    let reached: Vec<u64> = v["status_quo"]["reachable_equilibria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["state"].as_u64().unwrap())
+        .collect();
+    assert_eq!(reached, [2, 3]);
+    let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--horizon", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains(".gmcr"), "{err}");
 }
 
 #[test]

@@ -14,10 +14,20 @@ fn numbers(v: &[usize]) -> Value {
     Value::from(v.iter().map(|&s| s + 1).collect::<Vec<_>>())
 }
 
+/// A further concept computed for a conflict (SIM, limited move): `stable[dm][state]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Extra<'a> {
+    /// Its JSON key (`sim`, `l3`).
+    pub key: &'a str,
+    /// Its column label (`SIM`, `L3`).
+    pub label: &'a str,
+    /// Stability per decision maker and state.
+    pub stable: &'a [Vec<bool>],
+}
+
 /// `dealzone stability --json` for a conflict (states numbered from 1 as GMCR+ does).
-/// `sim`: simultaneous stability per decision maker and state, when computed (two decision
-/// makers in option form); it adds `"sim"` to `equilibria` and `by_dm`.
-pub fn conflict_json(c: &Conflict, st: &Stability, sim: Option<&[Vec<bool>]>) -> Value {
+/// Each of `extra` adds its key to `equilibria` and `by_dm`.
+pub fn conflict_json(c: &Conflict, st: &Stability, extra: &[Extra<'_>]) -> Value {
     let codes = c.codes();
     let states: Vec<Value> = (0..c.state_count())
         .map(|s| {
@@ -32,11 +42,11 @@ pub fn conflict_json(c: &Conflict, st: &Stability, sim: Option<&[Vec<bool>]>) ->
     for k in Concept::ALL {
         eq.insert(k.key().into(), numbers(&st.equilibria(k)));
     }
-    if let Some(sim) = sim {
+    for x in extra {
         let all: Vec<usize> = (0..c.state_count())
-            .filter(|&s| sim.iter().all(|v| v[s]))
+            .filter(|&s| x.stable.iter().all(|v| v[s]))
             .collect();
-        eq.insert("sim".into(), numbers(&all));
+        eq.insert(x.key.into(), numbers(&all));
     }
     let mut by_dm = Map::new();
     for (i, dm) in c.dms().iter().enumerate() {
@@ -44,9 +54,9 @@ pub fn conflict_json(c: &Conflict, st: &Stability, sim: Option<&[Vec<bool>]>) ->
         for k in Concept::ALL {
             m.insert(k.key().into(), numbers(&st.stable_states(k, i)));
         }
-        if let Some(sim) = sim {
-            let v: Vec<usize> = (0..c.state_count()).filter(|&s| sim[i][s]).collect();
-            m.insert("sim".into(), numbers(&v));
+        for x in extra {
+            let v: Vec<usize> = (0..c.state_count()).filter(|&s| x.stable[i][s]).collect();
+            m.insert(x.key.into(), numbers(&v));
         }
         by_dm.insert(dm.name.clone(), Value::Object(m));
     }
@@ -65,7 +75,7 @@ pub fn conflict_text(
     c: &Conflict,
     st: &Stability,
     option_names: &[String],
-    sim: Option<&[Vec<bool>]>,
+    extra: &[Extra<'_>],
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -87,8 +97,8 @@ pub fn conflict_text(
     for k in Concept::ALL {
         let _ = write!(out, " {:>4}", k.label());
     }
-    if sim.is_some() {
-        let _ = write!(out, "  SIM");
+    for x in extra {
+        let _ = write!(out, " {:>4}", x.label);
     }
     out.push('\n');
     for s in 0..c.state_count() {
@@ -100,12 +110,9 @@ pub fn conflict_text(
                 if st.is_equilibrium(k, s) { "E" } else { "" }
             );
         }
-        if let Some(sim) = sim {
-            let _ = write!(
-                out,
-                "  {:>3}",
-                if sim.iter().all(|v| v[s]) { "E" } else { "" }
-            );
+        for x in extra {
+            let e = x.stable.iter().all(|v| v[s]);
+            let _ = write!(out, " {:>4}", if e { "E" } else { "" });
         }
         out.push('\n');
     }
@@ -123,11 +130,21 @@ pub fn conflict_text(
     for k in Concept::ALL {
         let _ = writeln!(out, "  {:<5} {}", k.label(), list(st.equilibria(k)));
     }
+    for x in extra {
+        let all = (0..c.state_count())
+            .filter(|&s| x.stable.iter().all(|v| v[s]))
+            .collect();
+        let _ = writeln!(out, "  {:<5} {}", x.label, list(all));
+    }
     let _ = writeln!(out, "\nStable states by decision maker");
     for (i, dm) in c.dms().iter().enumerate() {
         let _ = writeln!(out, "  {}", dm.name);
         for k in Concept::ALL {
             let _ = writeln!(out, "    {:<5} {}", k.label(), list(st.stable_states(k, i)));
+        }
+        for x in extra {
+            let v = (0..c.state_count()).filter(|&s| x.stable[i][s]).collect();
+            let _ = writeln!(out, "    {:<5} {}", x.label, list(v));
         }
     }
     out

@@ -4,11 +4,11 @@
 use clap::ValueEnum;
 use dealzone::analysis::stability::{
     Concept, Feasibility, MoveKind, StatusQuoOptions, Step, analyse, explain_stability,
-    scenario_fibre, scenario_stability, simultaneous, status_quo,
+    limited_move, scenario_fibre, scenario_stability, simultaneous, status_quo,
 };
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::gmcr::{GmcrError, load_gmcr};
-use dealzone::report::stability::{self as report, Listing};
+use dealzone::report::stability::{self as report, Extra, Listing};
 use dealzone::{Error, Result};
 
 use crate::Input;
@@ -49,6 +49,10 @@ pub struct Args {
     /// `.gmcr` files with two decision makers: add simultaneous stability (SIM).
     #[arg(long)]
     sim: bool,
+    /// `.gmcr` files with two decision makers: add limited-move stability of this horizon
+    /// (`L1` is Nash).
+    #[arg(long, value_name = "H")]
+    horizon: Option<usize>,
     /// Explain this state for every decision maker: each improvement and the sanction that
     /// deters it (`.gmcr`: the state number; scenarios: the state's `code`).
     #[arg(long, value_name = "STATE")]
@@ -104,6 +108,26 @@ fn gmcr(args: &Args) -> Result<String> {
     } else {
         None
     };
+    let lh = match args.horizon {
+        Some(h) => Some((h, limited_move(c, h)?)),
+        None => None,
+    };
+    let lh_key = lh.as_ref().map(|(h, _)| (format!("l{h}"), format!("L{h}")));
+    let mut extra = Vec::new();
+    if let Some(v) = &sim {
+        extra.push(Extra {
+            key: "sim",
+            label: "SIM",
+            stable: v,
+        });
+    }
+    if let (Some((_, v)), Some((key, label))) = (&lh, &lh_key) {
+        extra.push(Extra {
+            key,
+            label,
+            stable: v,
+        });
+    }
     let number = |k: usize| -> Result<usize> {
         if (1..=c.state_count()).contains(&k) {
             Ok(k - 1)
@@ -126,8 +150,8 @@ fn gmcr(args: &Args) -> Result<String> {
         .iter()
         .flat_map(|(_, o)| o.iter().map(|x| x.name.clone()))
         .collect();
-    let mut json = report::conflict_json(c, &st, sim.as_deref());
-    let mut text = report::conflict_text(&file, c, &st, &names, sim.as_deref());
+    let mut json = report::conflict_json(c, &st, &extra);
+    let mut text = report::conflict_text(&file, c, &st, &names, &extra);
     if let Some(k) = args.explain {
         let s = number(k)?;
         let mut list = Vec::new();
@@ -182,9 +206,21 @@ fn gmcr(args: &Args) -> Result<String> {
     }
     if let Some(k) = args.status_quo {
         let s0 = number(k)?;
+        // The file's coalitions of two or more also move, by coalitional improvements.
         let opts = StatusQuoOptions {
             kind: MoveKind::Improvements,
-            coalitions: Vec::new(),
+            coalitions: g
+                .coalitions
+                .iter()
+                .filter(|h| h.len() > 1)
+                .cloned()
+                .collect(),
+        };
+        let movers = |m: &[usize]| {
+            m.iter()
+                .map(|&i| c.dms()[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join("+")
         };
         let reached = status_quo(c, s0, &opts);
         let mut list = Vec::new();
@@ -202,7 +238,7 @@ fn gmcr(args: &Args) -> Result<String> {
             }
             let steps: Vec<String> = path
                 .iter()
-                .map(|p| format!("{} {}→{}", c.dms()[p.movers[0]].name, p.from + 1, p.to + 1))
+                .map(|p| format!("{} {}→{}", movers(&p.movers), p.from + 1, p.to + 1))
                 .collect();
             text.push_str(&format!(
                 "  {} [{}] in {} steps: {}\n",
@@ -218,7 +254,7 @@ fn gmcr(args: &Args) -> Result<String> {
             list.push(serde_json::json!({
                 "state": s + 1,
                 "equilibrium": ks,
-                "steps": path.iter().map(|p| serde_json::json!({"dm": c.dms()[p.movers[0]].name, "from": p.from + 1, "to": p.to + 1})).collect::<Vec<_>>(),
+                "steps": path.iter().map(|p| serde_json::json!({"dm": movers(&p.movers), "from": p.from + 1, "to": p.to + 1})).collect::<Vec<_>>(),
             }));
         }
         if let serde_json::Value::Object(m) = &mut json {
@@ -242,8 +278,8 @@ fn scenario_file(args: &Args) -> Result<String> {
         }
         .into()
     };
-    if args.sim {
-        return Err(unsupported("`--sim`"));
+    if args.sim || args.horizon.is_some() {
+        return Err(unsupported("`--sim` and `--horizon`"));
     }
     if args.status_quo.is_some() {
         return Err(unsupported("`--status-quo`"));
