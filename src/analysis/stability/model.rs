@@ -545,7 +545,8 @@ impl Conflict {
         &self.labels
     }
 
-    /// Decimal code of each state, in option form.
+    /// Decimal code of each state, in option form (for a scenario fibre: the controlled
+    /// issues' levels packed in bit fields, increasing in enumeration order).
     pub fn codes(&self) -> Option<&[u64]> {
         self.options.as_ref().map(|o| o.codes.as_slice())
     }
