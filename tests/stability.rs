@@ -1,1 +1,1189 @@
-//! Tests for issue-stability work (filled by its owner).
+//! GMCR stability: published fixtures (Prisoner's Dilemma, Chicken, Elmira), the matrix
+//! form as an independent twin on random conflicts of 2–4 decision makers, the inclusions
+//! between concepts, invariance under reordering decision makers, SIM and limited move
+//! against textbook twins, the `.gmcr` reader's errors, scenarios against a whole-space
+//! brute force, and the command line.
+
+// Loops over state and decision-maker indices mirror the definitions' subscripts.
+#![allow(clippy::needless_range_loop)]
+
+mod matrix;
+
+use dealzone::Limits;
+use dealzone::analysis::stability::{
+    Concept, Conflict, Direction, Feasibility, MoveKind, OptionModel, OptionSpec, Pattern, Ranking,
+    Stability, StatusQuoOptions, analyse, coalitional_improvements, explain_stability,
+    legal_sequences, limited_move, scenario_stability, simultaneous, status_quo,
+};
+use dealzone::io::gmcr::{GmcrError, load_gmcr, parse_gmcr};
+use matrix::{Mat, Plain};
+use proptest::prelude::*;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn numbers(v: Vec<usize>) -> Vec<usize> {
+    v.into_iter().map(|s| s + 1).collect()
+}
+
+fn equilibria(st: &Stability) -> [Vec<usize>; 4] {
+    Concept::ALL.map(|k| numbers(st.equilibria(k)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Published fixtures
+// ---------------------------------------------------------------------------------------
+
+fn fixture(name: &str) -> dealzone::io::gmcr::GmcrFile {
+    load_gmcr(
+        crate::root(&format!("tests/fixtures/gmcr/{name}")),
+        &Limits::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn prisoners_dilemma() {
+    let g = fixture("prisoners_dilemma.gmcr");
+    assert_eq!(g.conflict.labels(), ["NN", "YN", "NY", "YY"]);
+    assert_eq!(g.conflict.codes().unwrap(), [0, 1, 2, 3]);
+    let st = analyse(&g.conflict);
+    assert_eq!(
+        equilibria(&st),
+        [vec![1], vec![1, 4], vec![1, 4], vec![1, 4]]
+    );
+    assert_matches_matrix(&g.conflict);
+}
+
+#[test]
+fn chicken() {
+    let g = fixture("chicken.gmcr");
+    let st = analyse(&g.conflict);
+    assert_eq!(
+        equilibria(&st),
+        [vec![2, 3], vec![2, 3, 4], vec![2, 3, 4], vec![2, 3]]
+    );
+    assert_matches_matrix(&g.conflict);
+}
+
+/// Elmira groundwater contamination (Fang, Hipel & Kilgour 1993): 9 explicit states, state 9
+/// aggregating every "Uniroyal abandons" option state.
+fn elmira() -> Conflict {
+    let moves: [&[(usize, usize)]; 3] = [
+        &[(1, 2), (3, 4), (5, 6), (7, 8)],
+        &[
+            (1, 3),
+            (1, 9),
+            (2, 4),
+            (2, 9),
+            (3, 9),
+            (4, 9),
+            (5, 7),
+            (5, 9),
+            (6, 8),
+            (6, 9),
+            (7, 9),
+            (8, 9),
+        ],
+        &[
+            (1, 5),
+            (5, 1),
+            (2, 6),
+            (6, 2),
+            (3, 7),
+            (7, 3),
+            (4, 8),
+            (8, 4),
+        ],
+    ];
+    let rankings = [
+        "7 3 4 8 5 1 2 6 9",
+        "1 4 8 5 9 3 7 2 6",
+        "7 3 5 1 8 6 4 2 9",
+    ];
+    Conflict::explicit(
+        vec!["MoE".into(), "UR".into(), "LG".into()],
+        [
+            "NYNNN", "YYNNN", "NNYNN", "YNYNN", "NYNNY", "YYNNY", "NNYNY", "YNYNY", "abandon",
+        ]
+        .map(String::from)
+        .to_vec(),
+        moves
+            .iter()
+            .map(|l| l.iter().map(|&(s, t)| (s - 1, t - 1)).collect())
+            .collect(),
+        rankings
+            .iter()
+            .map(|r| Ranking::parse(r, 9).unwrap().ranks(9).unwrap())
+            .collect(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn elmira_equilibria() {
+    let c = elmira();
+    let st = analyse(&c);
+    assert_eq!(
+        equilibria(&st),
+        [
+            vec![5, 8, 9],
+            vec![1, 4, 5, 8, 9],
+            vec![1, 4, 5, 8, 9],
+            vec![5, 8, 9]
+        ]
+    );
+    assert_matches_matrix(&c);
+}
+
+#[test]
+fn elmira_status_quo_reaches_the_published_outcome() {
+    // From the status quo (state 1) unilateral improvements by legal sequences reach state
+    // 5 (LG insists; Nash, a published equilibrium) in one step.
+    let c = elmira();
+    let st = analyse(&c);
+    let reached = status_quo(&c, 0, &StatusQuoOptions::default());
+    let to5 = reached
+        .iter()
+        .find(|(s, _)| *s == 4)
+        .expect("state 5 reachable");
+    assert_eq!(to5.1.len(), 1);
+    assert_eq!(to5.1[0].movers, vec![2]);
+    assert!(st.is_equilibrium(Concept::Nash, 4));
+    // Every path alternates movers and each arc is an improvement for its mover.
+    for (_, path) in &reached {
+        for w in path.windows(2) {
+            assert_ne!(w[0].movers, w[1].movers);
+            assert_eq!(w[0].to, w[1].from);
+        }
+        for p in path {
+            let i = p.movers[0];
+            assert!(c.improvements_from(i, p.from).contains(&p.to));
+        }
+    }
+}
+
+#[test]
+fn elmira_explain_gives_sanctions_that_deter() {
+    let c = elmira();
+    let st = analyse(&c);
+    for i in 0..3 {
+        for s in 0..9 {
+            let e = explain_stability(&c, i, s);
+            let r = c.ranks(i);
+            for imp in &e.improvements {
+                for (k, sanction) in [(1, &imp.gmr), (2, &imp.smr), (3, &imp.seq)] {
+                    if let Some(p) = sanction {
+                        let end = p.last().unwrap().to;
+                        assert!(r[end] <= r[s], "sanction must not be better than s");
+                        assert_eq!(p[0].from, imp.to);
+                        assert!(p.iter().all(|x| x.mover != i));
+                        if k == 3 {
+                            assert!(
+                                p.iter()
+                                    .all(|x| c.improvements_from(x.mover, x.from).contains(&x.to))
+                            );
+                        }
+                    }
+                }
+            }
+            for (k, concept) in Concept::ALL.into_iter().enumerate().skip(1) {
+                let deterred = e.improvements.iter().all(|m| match k {
+                    1 => m.gmr.is_some(),
+                    2 => m.smr.is_some(),
+                    _ => m.seq.is_some(),
+                });
+                assert_eq!(
+                    deterred,
+                    st.is_stable(concept, i, s),
+                    "{concept:?} dm {i} state {s}"
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The matrix twin and properties on random conflicts
+// ---------------------------------------------------------------------------------------
+
+fn plain(c: &Conflict) -> Plain {
+    let m = c.state_count();
+    Plain {
+        j: (0..c.dm_count())
+            .map(|i| {
+                let mut mat: Mat = matrix::zeros(m);
+                for s in 0..m {
+                    for t in c.moves_from(i, s) {
+                        mat[s][t] = true;
+                    }
+                }
+                mat
+            })
+            .collect(),
+        ranks: (0..c.dm_count()).map(|i| c.ranks(i).to_vec()).collect(),
+    }
+}
+
+fn assert_matches_matrix(c: &Conflict) {
+    assert_same(&analyse(c), &plain(c).stability(), c);
+}
+
+fn assert_same(st: &Stability, mx: &[Vec<Vec<bool>>], c: &Conflict) {
+    for (k, concept) in Concept::ALL.into_iter().enumerate() {
+        for i in 0..c.dm_count() {
+            for s in 0..c.state_count() {
+                assert_eq!(
+                    st.is_stable(concept, i, s),
+                    mx[k][i][s],
+                    "{concept:?}, decision maker {i}, state {}",
+                    s + 1
+                );
+            }
+        }
+    }
+}
+
+/// A random option-form conflict: 2–4 decision makers, at most 6 options, random
+/// irreversibility and infeasibility, ranks with ties (or strict).
+fn random_options(seed: u64, dms: usize) -> Option<(OptionModel, Vec<Vec<u32>>)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let max_total = 6;
+    let mut model = OptionModel::default();
+    let mut total = 0;
+    for d in 0..dms {
+        let left = max_total - total - (dms - d - 1);
+        let k = rng.random_range(1..=left.min(3));
+        let opts = (0..k)
+            .map(|x| OptionSpec {
+                name: format!("o{d}{x}"),
+                direction: match rng.random_range(0..10) {
+                    0 => Direction::Forward,
+                    1 => Direction::Backward,
+                    _ => Direction::Both,
+                },
+            })
+            .collect();
+        total += k;
+        model.dms.push((format!("DM{d}"), opts));
+    }
+    for _ in 0..rng.random_range(0..=3) {
+        let len = rng.random_range(1..=3.min(total));
+        let lits = (0..len)
+            .map(|_| (rng.random_range(0..total), rng.random_bool(0.5)))
+            .collect();
+        model.infeasible.push(Pattern(lits));
+    }
+    let m = model.feasible_codes(1 << 20).ok()?.len();
+    if m == 0 {
+        return None;
+    }
+    let spread = match rng.random_range(0..3) {
+        0 => 2,
+        1 => (m / 2).max(2),
+        _ => m * 4,
+    } as u32;
+    let ranks = (0..dms)
+        .map(|_| (0..m).map(|_| rng.random_range(0..spread)).collect())
+        .collect();
+    Some((model, ranks))
+}
+
+/// A random explicit conflict: up to 20 states, random moves.
+fn random_explicit(seed: u64, dms: usize) -> Conflict {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let m = rng.random_range(2..=20);
+    let density = rng.random_range(0.05..0.4);
+    let moves = (0..dms)
+        .map(|_| {
+            let mut v = Vec::new();
+            for s in 0..m {
+                for t in 0..m {
+                    if s != t && rng.random_bool(density) {
+                        v.push((s, t));
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    let spread = rng.random_range(2..=(2 * m as u32));
+    let ranks = (0..dms)
+        .map(|_| (0..m).map(|_| rng.random_range(0..spread)).collect())
+        .collect();
+    Conflict::explicit(
+        (0..dms).map(|d| format!("DM{d}")).collect(),
+        (1..=m).map(|s| s.to_string()).collect(),
+        moves,
+        ranks,
+    )
+    .unwrap()
+}
+
+/// The move matrices of an option model straight from the definitions: `t` differs from `s`
+/// only in `i`'s options, both feasible, no irreversible option changed the wrong way.
+fn option_matrices(model: &OptionModel) -> (Vec<u64>, Vec<Mat>) {
+    let n: usize = model.dms.iter().map(|(_, o)| o.len()).sum();
+    let infeasible = |code: u64| {
+        model
+            .infeasible
+            .iter()
+            .any(|p| p.0.iter().all(|&(k, y)| (code >> k & 1 == 1) == y))
+    };
+    let codes: Vec<u64> = (0..1u64 << n).filter(|&c| !infeasible(c)).collect();
+    let m = codes.len();
+    let mut mats = Vec::new();
+    let mut first = 0;
+    for (_, opts) in &model.dms {
+        let mut mat = matrix::zeros(m);
+        for (a, &s) in codes.iter().enumerate() {
+            for (b, &t) in codes.iter().enumerate() {
+                let mut ok = s != t;
+                for k in 0..n {
+                    let (x, y) = (s >> k & 1 == 1, t >> k & 1 == 1);
+                    let own = (first..first + opts.len()).contains(&k);
+                    if x != y && !own {
+                        ok = false;
+                    }
+                    if own && x != y {
+                        match opts[k - first].direction {
+                            Direction::Forward if x => ok = false,
+                            Direction::Backward if !x => ok = false,
+                            _ => {}
+                        }
+                    }
+                }
+                mat[a][b] = ok;
+            }
+        }
+        mats.push(mat);
+        first += opts.len();
+    }
+    (codes, mats)
+}
+
+fn check_inclusions(st: &Stability, c: &Conflict) {
+    for i in 0..c.dm_count() {
+        for s in 0..c.state_count() {
+            let [n, g, m, q] = Concept::ALL.map(|k| st.is_stable(k, i, s));
+            assert!(!n || m, "Nash ⊆ SMR");
+            assert!(!m || g, "SMR ⊆ GMR");
+            assert!(!n || q, "Nash ⊆ SEQ");
+            assert!(!q || g, "SEQ ⊆ GMR");
+        }
+    }
+}
+
+/// The same option model with decision makers listed in `order`.
+fn reorder(model: &OptionModel, order: &[usize]) -> (OptionModel, Vec<usize>) {
+    // new position of each old option
+    let starts: Vec<usize> = model
+        .dms
+        .iter()
+        .scan(0, |acc, (_, o)| {
+            let s = *acc;
+            *acc += o.len();
+            Some(s)
+        })
+        .collect();
+    let mut map = vec![0; model.option_count()];
+    let mut next = 0;
+    for &d in order {
+        for x in 0..model.dms[d].1.len() {
+            map[starts[d] + x] = next;
+            next += 1;
+        }
+    }
+    let out = OptionModel {
+        dms: order.iter().map(|&d| model.dms[d].clone()).collect(),
+        infeasible: model
+            .infeasible
+            .iter()
+            .map(|p| Pattern(p.0.iter().map(|&(k, y)| (map[k], y)).collect()))
+            .collect(),
+    };
+    (out, map)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn option_form_matches_matrix_form(seed in any::<u64>(), dms in 2usize..=4) {
+        let Some((model, ranks)) = random_options(seed, dms) else { return Ok(()) };
+        let c = Conflict::from_options(&model, ranks.clone(), 1 << 20).unwrap();
+        let (codes, j) = option_matrices(&model);
+        prop_assert_eq!(c.codes().unwrap(), &codes[..]);
+        let twin = Plain { j, ranks };
+        let st = analyse(&c);
+        assert_same(&st, &twin.stability(), &c);
+        check_inclusions(&st, &c);
+    }
+
+    #[test]
+    fn explicit_matches_matrix_form(seed in any::<u64>(), dms in 2usize..=4) {
+        let c = random_explicit(seed, dms);
+        let st = analyse(&c);
+        assert_same(&st, &plain(&c).stability(), &c);
+        check_inclusions(&st, &c);
+    }
+
+    #[test]
+    fn legal_sequences_match_matrix_reach(seed in any::<u64>(), dms in 2usize..=4) {
+        let c = random_explicit(seed, dms);
+        let p = plain(&c);
+        let h: Vec<usize> = (1..dms).collect();
+        for (kind, improvements) in [(MoveKind::Any, false), (MoveKind::Improvements, true)] {
+            let reach = p.reach(&h, improvements);
+            for s in 0..c.state_count() {
+                let got: Vec<usize> = legal_sequences(&c, &h, kind, s).into_iter().map(|(t, path)| {
+                    // each path is legal: consecutive movers differ, arcs chain, moves exist
+                    for w in path.windows(2) {
+                        assert_ne!(w[0].mover, w[1].mover);
+                        assert_eq!(w[0].to, w[1].from);
+                    }
+                    for x in &path {
+                        assert!(c.moves_from(x.mover, x.from).contains(&x.to));
+                    }
+                    t
+                }).collect();
+                let want: Vec<usize> = (0..c.state_count()).filter(|&t| reach[s][t]).collect();
+                prop_assert_eq!(got, want);
+            }
+        }
+        // coalitional improvements: reachable and strictly better for every member
+        for s in 0..c.state_count() {
+            let reach = p.reach(&h, false);
+            let want: Vec<usize> = (0..c.state_count())
+                .filter(|&t| reach[s][t] && h.iter().all(|&k| c.ranks(k)[t] > c.ranks(k)[s]))
+                .collect();
+            prop_assert_eq!(coalitional_improvements(&c, &h, s), want);
+        }
+    }
+
+    #[test]
+    fn results_do_not_depend_on_decision_maker_order(seed in any::<u64>(), dms in 2usize..=4, rot in 1usize..4) {
+        // Explicit: same states, decision makers reordered.
+        let c = random_explicit(seed, dms);
+        let order: Vec<usize> = (0..dms).map(|k| (k + rot) % dms).rev().collect();
+        let (a, b) = (analyse(&c), analyse(&c.permuted(&order)));
+        for k in Concept::ALL {
+            prop_assert_eq!(a.equilibria(k), b.equilibria(k));
+            for (new, &old) in order.iter().enumerate() {
+                prop_assert_eq!(a.stable_states(k, old), b.stable_states(k, new));
+            }
+        }
+        // Option form: options regrouped, so states renumber; match them by options taken.
+        let Some((model, ranks)) = random_options(seed, dms) else { return Ok(()) };
+        let c1 = Conflict::from_options(&model, ranks.clone(), 1 << 20).unwrap();
+        let (model2, map) = reorder(&model, &order);
+        let codes1 = c1.codes().unwrap().to_vec();
+        let recode = |code: u64| (0..map.len()).filter(|&k| code >> k & 1 == 1).map(|k| 1u64 << map[k]).sum::<u64>();
+        let codes2: Vec<u64> = model2.feasible_codes(1 << 20).unwrap();
+        let to2: Vec<usize> = codes1.iter().map(|&c| codes2.binary_search(&recode(c)).unwrap()).collect();
+        let ranks2: Vec<Vec<u32>> = order.iter().map(|&d| {
+            let mut r = vec![0; codes2.len()];
+            for (s1, &s2) in to2.iter().enumerate() { r[s2] = ranks[d][s1]; }
+            r
+        }).collect();
+        let c2 = Conflict::from_options(&model2, ranks2, 1 << 20).unwrap();
+        let (a, b) = (analyse(&c1), analyse(&c2));
+        for k in Concept::ALL {
+            for (new, &old) in order.iter().enumerate() {
+                for (s1, &s2) in to2.iter().enumerate() {
+                    prop_assert_eq!(a.is_stable(k, old, s1), b.is_stable(k, new, s2));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn status_quo_reaches_what_the_matrix_reaches(seed in any::<u64>(), dms in 2usize..=4) {
+        let c = random_explicit(seed, dms);
+        let p = plain(&c);
+        let all: Vec<usize> = (0..dms).collect();
+        let coalition = vec![0, 1];
+        for (kind, improvements) in [(MoveKind::Improvements, true), (MoveKind::Any, false)] {
+            let reach = p.reach(&all, improvements);
+            for s0 in 0..c.state_count() {
+                let got = status_quo(&c, s0, &StatusQuoOptions { kind, coalitions: vec![] });
+                let mut want: Vec<usize> = (0..c.state_count()).filter(|&t| reach[s0][t]).collect();
+                want.push(s0);
+                want.sort_unstable();
+                want.dedup();
+                prop_assert_eq!(got.iter().map(|(t, _)| *t).collect::<Vec<_>>(), want);
+                for (t, path) in &got {
+                    prop_assert_eq!(path.last().map_or(s0, |x| x.to), *t);
+                    prop_assert_eq!(path.first().map_or(s0, |x| x.from), s0);
+                    for w in path.windows(2) {
+                        prop_assert_ne!(&w[0].movers, &w[1].movers);
+                        prop_assert_eq!(w[0].to, w[1].from);
+                    }
+                    for x in path {
+                        let ok = if improvements { c.improvements_from(x.movers[0], x.from) } else { c.moves_from(x.movers[0], x.from) };
+                        prop_assert!(ok.contains(&x.to));
+                    }
+                }
+            }
+        }
+        // With a coalition: its arcs are coalitional improvements, and it reaches at least
+        // as much as the decision makers alone.
+        let s0 = 0;
+        let alone = status_quo(&c, s0, &StatusQuoOptions::default());
+        let with = status_quo(&c, s0, &StatusQuoOptions { kind: MoveKind::Improvements, coalitions: vec![coalition.clone()] });
+        for (t, _) in &alone {
+            prop_assert!(with.iter().any(|(u, _)| u == t));
+        }
+        for (_, path) in &with {
+            for x in path.iter().filter(|x| x.movers.len() > 1) {
+                prop_assert!(coalitional_improvements(&c, &coalition, x.from).contains(&x.to));
+            }
+        }
+    }
+
+    #[test]
+    fn pattern_generators_remove_what_they_say(n in 2usize..=5, seed in any::<u64>()) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let set: Vec<usize> = (0..n).filter(|_| rng.random_bool(0.6)).collect();
+        let opt = |k: usize| OptionSpec { name: format!("o{k}"), direction: Direction::Both };
+        let model = |pats: Vec<Pattern>| OptionModel { dms: vec![("A".into(), (0..n).map(opt).collect())], infeasible: pats };
+        let taken = |c: u64| set.iter().filter(|&&k| c >> k & 1 == 1).count();
+        let all: Vec<u64> = (0..1u64 << n).collect();
+        let keep = |f: &dyn Fn(u64) -> bool| all.iter().copied().filter(|&c| f(c)).collect::<Vec<_>>();
+        prop_assert_eq!(model(Pattern::mutually_exclusive(&set)).feasible_codes(1 << 20).unwrap(), keep(&|c| taken(c) <= 1));
+        if !set.is_empty() {
+            prop_assert_eq!(model(Pattern::at_least_one(&set)).feasible_codes(1 << 20).unwrap(), keep(&|c| taken(c) >= 1));
+            prop_assert_eq!(model(Pattern::exactly_one(&set)).feasible_codes(1 << 20).unwrap(), keep(&|c| taken(c) == 1));
+        }
+        prop_assert_eq!(model(Pattern::depends(0, 1)).feasible_codes(1 << 20).unwrap(), keep(&|c| c & 1 == 0 || c & 2 == 2));
+    }
+
+    #[test]
+    fn sim_and_limited_move_match_textbook_twins(seed in any::<u64>()) {
+        let Some((model, ranks)) = random_options(seed, 2) else { return Ok(()) };
+        let c = Conflict::from_options(&model, ranks, 1 << 20).unwrap();
+        let codes = c.codes().unwrap();
+        let masks: Vec<u64> = c.dms().iter().map(|d| d.options.iter().map(|&k| 1u64 << k).sum()).collect();
+        let sim = simultaneous(&c).unwrap();
+        for i in 0..2 {
+            let j = 1 - i;
+            let r = c.ranks(i);
+            for s in 0..c.state_count() {
+                let want = c.improvements_from(i, s).iter().all(|&s1| {
+                    c.improvements_from(j, s).iter().any(|&s2| {
+                        let code = (codes[s1] & masks[i]) | (codes[s2] & masks[j]);
+                        codes.iter().position(|&x| x == code).is_some_and(|x| r[x] <= r[s])
+                    })
+                });
+                prop_assert_eq!(sim[i][s], want);
+            }
+        }
+        // L_1 is Nash; with strict preferences, L_h follows the recursive definition.
+        let st = analyse(&c);
+        let l1 = limited_move(&c, 1).unwrap();
+        for i in 0..2 {
+            prop_assert_eq!(&l1[i], &(0..c.state_count()).map(|s| st.is_stable(Concept::Nash, i, s)).collect::<Vec<_>>());
+        }
+        let strict = (0..2).all(|i| {
+            let mut r = c.ranks(i).to_vec();
+            r.sort_unstable();
+            r.windows(2).all(|w| w[0] != w[1])
+        });
+        if strict {
+            fn g(c: &Conflict, h: usize, i: usize, s: usize) -> usize {
+                if h == 0 { return s; }
+                let r = c.ranks(i);
+                let mut best = s;
+                for t in c.moves_from(i, s) {
+                    let o = g(c, h - 1, 1 - i, t);
+                    if r[o] > r[s] && (best == s || r[o] > r[best]) { best = o; }
+                }
+                best
+            }
+            for h in 1..=3 {
+                let lh = limited_move(&c, h).unwrap();
+                for i in 0..2 {
+                    for s in 0..c.state_count() {
+                        prop_assert_eq!(lh[i][s], g(&c, h, i, s) == s, "h {} dm {} s {}", h, i, s);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Preferences
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn option_prioritization_scores_lexicographically() {
+    use dealzone::analysis::stability::{Statement, ranks_from_statements};
+    // Options 1, 2. Statements: "-1" (most important), then "2 IF 1", then "1 IFF 2".
+    let st = [
+        Statement::parse("-1", 2).unwrap(),
+        Statement::parse("2 IF 1", 2).unwrap(),
+        Statement::parse("1 IFF 2", 2).unwrap(),
+    ];
+    // codes 0 (NN), 1 (YN), 2 (NY), 3 (YY); scores by hand:
+    // NN: -1 T(4) + IF T(2) + IFF T(1) = 7; YN: 0 + F + F = 0; NY: 4 + 2 + 0 = 6; YY: 0 + 2 + 1 = 3.
+    assert_eq!(
+        ranks_from_statements(&st, &[0, 1, 2, 3]).unwrap(),
+        vec![3, 0, 2, 1]
+    );
+    assert!(Statement::parse("1 & 3", 2).is_err());
+    assert!(Statement::parse("x", 2).is_err());
+}
+
+#[test]
+fn gmcr_prioritization_preferences_load() {
+    // Prisoner's Dilemma by option prioritization: each prefers the other to cooperate
+    // (most important), then itself not to cooperate; same ranking as the fixture.
+    let text = r#"{
+      "options": [{"name": "c1"}, {"name": "c2"}],
+      "decisionMakers": [
+        {"name": "P1", "options": [0], "preferences": [[[1, "Y"]], [[0, "N"]]]},
+        {"name": "P2", "options": [1], "preferences": [[[0, "Y"]], {"compound": true, "members": [[[1, "N"]]]}]}
+      ],
+      "infeasibles": []
+    }"#;
+    let g = parse_gmcr(text, "pd.gmcr", &Limits::default()).unwrap();
+    let f = fixture("prisoners_dilemma.gmcr");
+    for i in 0..2 {
+        assert_eq!(g.conflict.ranks(i), f.conflict.ranks(i));
+    }
+}
+
+#[test]
+fn ranking_errors_name_the_state() {
+    assert!(
+        Ranking::parse("1 2", 3)
+            .unwrap()
+            .ranks(3)
+            .unwrap_err()
+            .to_string()
+            .contains("leaves out state 3")
+    );
+    assert!(
+        Ranking::parse("1 1 2", 2)
+            .unwrap()
+            .ranks(2)
+            .unwrap_err()
+            .to_string()
+            .contains("twice")
+    );
+    assert!(Ranking::parse("[1 2", 2).is_err());
+    assert!(Ranking::parse("4", 3).is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// The .gmcr reader
+// ---------------------------------------------------------------------------------------
+
+fn gmcr_err(text: &str) -> String {
+    parse_gmcr(text, "bad.gmcr", &Limits::default())
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn gmcr_errors_are_positioned() {
+    let e = gmcr_err("{\n  \"options\": [\n    {\"name\": 3}\n  ]\n}");
+    assert!(e.starts_with("bad.gmcr:3:"), "{e}");
+    let e = gmcr_err(r#"{"options": [], "decisionMakers": [], "bogus": 1}"#);
+    assert!(e.contains("bogus"), "{e}");
+    let base = |dms: &str, extra: &str| {
+        format!(
+            r#"{{"options": [{{"name": "a", "permittedDirection": "both"}}, {{"name": "b"}}], "decisionMakers": {dms}{extra}}}"#
+        )
+    };
+    let e = gmcr_err(&base(
+        r#"[{"name": "A", "options": [0, 2]}, {"name": "B", "options": [1]}]"#,
+        "",
+    ));
+    assert!(
+        e.contains("decisionMakers[0].options[1]") && e.contains("option 2 does not exist"),
+        "{e}"
+    );
+    let e = gmcr_err(&base(
+        r#"[{"name": "A", "options": [0]}, {"name": "B", "options": [0]}]"#,
+        "",
+    ));
+    assert!(e.contains("another owner"), "{e}");
+    let e = gmcr_err(&base(r#"[{"name": "A", "options": [0]}]"#, ""));
+    assert!(
+        e.contains("options[1]") && e.contains("no decision maker"),
+        "{e}"
+    );
+    let e = gmcr_err(&base(
+        r#"[{"name": "A", "options": [0], "preferenceRanking": [1, 2, 3]}, {"name": "B", "options": [1], "preferenceRanking": [1, 2, 3, 4]}]"#,
+        r#", "useManualPreferenceRanking": true"#,
+    ));
+    assert!(
+        e.contains("decisionMakers[0].preferenceRanking") && e.contains("leaves out state 4"),
+        "{e}"
+    );
+    let e = gmcr_err(&base(
+        r#"[{"name": "A", "options": [0], "preferenceRanking": [1, 2, 3, 9]}, {"name": "B", "options": [1]}]"#,
+        r#", "useManualPreferenceRanking": true"#,
+    ));
+    assert!(e.contains("state 9 does not exist"), "{e}");
+    let e = gmcr_err(&base(
+        r#"[{"name": "A", "options": [0], "preferences": [[[0, "X"]]]}, {"name": "B", "options": [1]}]"#,
+        "",
+    ));
+    assert!(
+        e.contains("decisionMakers[0].preferences[0]") && e.contains("\"X\""),
+        "{e}"
+    );
+    let e = gmcr_err(
+        r#"{"options": [{"name": "a", "permittedDirection": "fwdd"}], "decisionMakers": [{"name": "A", "options": [0]}]}"#,
+    );
+    assert!(e.contains("did you mean `fwd`?"), "{e}");
+    let e = gmcr_err(&base(
+        r#"[{"name": "A", "options": [0], "misperceptions": [[[1, "Y"]]]}, {"name": "B", "options": [1]}]"#,
+        "",
+    ));
+    assert!(e.contains("misperceptions"), "{e}");
+}
+
+#[test]
+fn gmcr_infeasibles_and_directions_shape_the_states() {
+    // Three options; "a" and "b" mutually exclusive (compound of one pattern), c only back.
+    let text = r#"{
+      "options": [{"name": "a"}, {"name": "c", "permittedDirection": "back"}, {"name": "b"}],
+      "decisionMakers": [{"name": "A", "options": [0, 2]}, {"name": "C", "options": [1]}],
+      "infeasibles": [{"compound": true, "members": [[[0, "Y"], [2, "Y"]]]}]
+    }"#;
+    let g = parse_gmcr(text, "x.gmcr", &Limits::default()).unwrap();
+    // Regrouped order: a, b (A), then c (C). Codes without a&b: 0,1,2,4,5,6.
+    assert_eq!(g.conflict.codes().unwrap(), [0, 1, 2, 4, 5, 6]);
+    assert_eq!(g.conflict.labels()[3], "NNY");
+    // C may drop c (code 4 -> 0) but never take it (0 -> 4).
+    assert_eq!(g.conflict.moves_from(1, 3), vec![0]);
+    assert!(g.conflict.moves_from(1, 0).is_empty());
+}
+
+#[test]
+fn gmcr_old_preference_vectors_and_coalitions_load() {
+    let text = r#"{
+      "options": [{"name": "swerve"}, {"name": "swerve"}],
+      "decisionMakers": [
+        {"name": "D1", "options": [0], "preferenceVector": [3, 4, 2, 1]},
+        {"name": "D2", "options": [1], "preferenceVector": [2, [4, 3], 1]}],
+      "useManualPreferenceVectors": true,
+      "coalitions": [[0, 1]]
+    }"#;
+    let g = parse_gmcr(text, "old.gmcr", &Limits::default()).unwrap();
+    assert_eq!(g.conflict.ranks(0), [0, 1, 3, 2]);
+    assert_eq!(g.conflict.ranks(1), [0, 2, 1, 1]);
+    assert_eq!(g.coalitions, vec![vec![0, 1]]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any text, and the fixture with a byte changed or cut, gives a value or a typed
+    /// error, never a panic.
+    #[test]
+    fn gmcr_reader_never_panics(text in ".{0,200}", at in 0usize..2000, byte in 0u8..128, cut in any::<bool>()) {
+        let _ = parse_gmcr(&text, "fuzz.gmcr", &Limits::default());
+        let fixture = std::fs::read_to_string(crate::root("tests/fixtures/gmcr/chicken.gmcr")).unwrap();
+        let mut bytes = fixture.into_bytes();
+        let at = at % bytes.len();
+        if cut { bytes.truncate(at) } else { bytes[at] = byte }
+        if let Ok(t) = String::from_utf8(bytes)
+            && let Ok(g) = parse_gmcr(&t, "fuzz.gmcr", &Limits::default())
+        {
+            let _ = analyse(&g.conflict);
+        }
+    }
+}
+
+#[test]
+fn out_of_range_literals_and_too_many_options_do_not_panic() {
+    use dealzone::analysis::stability::Statement;
+    assert!(!Statement::Literal(100, true).eval(u64::MAX));
+    let opts: Vec<String> = (0..27).map(|k| format!(r#"{{"name": "o{k}"}}"#)).collect();
+    let text = format!(
+        r#"{{"options": [{}], "decisionMakers": [{{"name": "A", "options": [{}]}}]}}"#,
+        opts.join(","),
+        (0..27).map(|k| k.to_string()).collect::<Vec<_>>().join(",")
+    );
+    let e = parse_gmcr(&text, "big.gmcr", &Limits::default()).unwrap_err();
+    assert!(e.to_string().contains("at most 26"), "{e}");
+}
+
+#[test]
+fn gmcr_limit_is_a_typed_error() {
+    let text = r#"{"options": [{"name": "a"}, {"name": "b"}], "decisionMakers": [{"name": "A", "options": [0, 1]}]}"#;
+    let e = parse_gmcr(
+        text,
+        "x.gmcr",
+        &Limits {
+            max_states: 2,
+            ..Limits::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, dealzone::Error::TooManyStates { .. }), "{e}");
+    assert!(matches!(
+        Conflict::explicit(vec![], vec![], vec![], vec![]).unwrap_err(),
+        dealzone::Error::Gmcr(GmcrError::Model { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------------------
+
+const SMALL: &str = r#"
+name = "small"
+[issues]
+price = ["low", "mid", "high"]
+strike = ["no", "yes"]
+extra = ["a", "b"]
+[status_quo]
+price = "mid"
+strike = "no"
+extra = "a"
+[parties.seller]
+weights = { price = 0.61, strike = 0.27, extra = 0.12 }
+values = { price = [0.0, 0.55, 1.0], strike = [1.0, 0.0], extra = [0.3, 0.9] }
+controls = ["price"]
+red_lines = [{ id = "floor", rule = "price >= mid" }]
+[parties.union]
+weights = { price = 0.52, strike = 0.31, extra = 0.17 }
+values = { price = [1.0, 0.45, 0.0], strike = [0.2, 0.7], extra = [0.8, 0.1] }
+controls = ["strike"]
+[parties.mediator]
+controls = ["extra"]
+"#;
+
+/// Whole-space brute force: every state, moves by the definition (change only own issues),
+/// ranks by exact utility comparison, analysed by the matrix twin.
+fn brute(
+    s: &dealzone::Scenario,
+    c: &dealzone::space::CompiledScenario,
+    feasible: &dyn Fn(u64) -> bool,
+) -> (Vec<u64>, Vec<Vec<Vec<bool>>>) {
+    let states: Vec<u64> = (0..c.space().size()).filter(|&x| feasible(x)).collect();
+    brute_over(s, c, states)
+}
+
+fn brute_over(
+    s: &dealzone::Scenario,
+    c: &dealzone::space::CompiledScenario,
+    states: Vec<u64>,
+) -> (Vec<u64>, Vec<Vec<Vec<bool>>>) {
+    let space = c.space();
+    let dms: Vec<usize> = (0..s.parties().len())
+        .filter(|&p| !s.parties()[p].controls().is_empty())
+        .collect();
+    let m = states.len();
+    let j = dms
+        .iter()
+        .map(|&p| {
+            let own = s.parties()[p].controls();
+            let mut mat = matrix::zeros(m);
+            for (a, &x) in states.iter().enumerate() {
+                for (b, &y) in states.iter().enumerate() {
+                    mat[a][b] = x != y
+                        && (0..space.issues())
+                            .all(|i| own.contains(&i) || space.level(x, i) == space.level(y, i));
+                }
+            }
+            mat
+        })
+        .collect();
+    let ranks = dms
+        .iter()
+        .map(|&p| match s.parties()[p].preferences() {
+            None => vec![0; m],
+            Some(pr) => {
+                let u: Vec<f64> = states
+                    .iter()
+                    .map(|&x| pr.utility(&space.decode(x)))
+                    .collect();
+                u.iter()
+                    .map(|a| u.iter().filter(|b| *b < a).count() as u32)
+                    .collect()
+            }
+        })
+        .collect();
+    (states, Plain { j, ranks }.stability())
+}
+
+#[test]
+fn scenario_matches_whole_space_brute_force() {
+    let s = dealzone::Scenario::from_toml_str(SMALL, "small.toml").unwrap();
+    let c = dealzone::space::CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let all: Vec<u64> = (0..c.space().size()).collect();
+    for feas in [Feasibility::All, Feasibility::Candidates] {
+        let st = scenario_stability(&s, &c, feas, &all).unwrap();
+        assert_eq!(st.dms, ["seller", "union", "mediator"]);
+        let f = |x: u64| feas == Feasibility::All || c.is_candidate(&c.space().decode(x));
+        let (states, mx) = brute(&s, &c, &f);
+        assert_eq!(
+            st.states.iter().map(|x| x.index).collect::<Vec<_>>(),
+            states
+        );
+        for (a, x) in st.states.iter().enumerate() {
+            assert_eq!(x.number, a as u64 + 1);
+            for (k, _) in Concept::ALL.iter().enumerate() {
+                for d in 0..3 {
+                    assert_eq!(
+                        x.stable[d][k], mx[k][d][a],
+                        "{feas:?} state {} dm {d} concept {k}",
+                        x.index
+                    );
+                }
+            }
+            // The unravelling move is an improvement of its mover, unsanctioned under Nash.
+            if let Some(u) = &x.unravel {
+                assert!(u.concepts.contains(&Concept::Nash));
+                let b = states.binary_search(&u.to).unwrap();
+                assert!(matrix_move(&s, &c, u.dm, x.index, u.to));
+                assert!(b != a);
+            } else {
+                assert!(Concept::ALL.iter().all(|&k| x.is_equilibrium(k)));
+            }
+        }
+    }
+    // A listed subset gives the same verdicts as the full listing.
+    let some = [3u64, 7, 11];
+    let part = scenario_stability(&s, &c, Feasibility::All, &some).unwrap();
+    let full = scenario_stability(&s, &c, Feasibility::All, &all).unwrap();
+    for x in &part.states {
+        assert_eq!(x, &full.states[x.index as usize]);
+    }
+}
+
+#[test]
+fn seed_zone_verdicts_match_brute_force_per_fibre() {
+    // Russia–Ukraine, 2025-04-22, what if Ukraine dropped territorial integrity: a deal zone
+    // opens. Each zone state's verdicts against the matrix twin over its fibre (all states
+    // that agree with it on the issues nobody controls).
+    let t = dealzone::Timeline::load(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap();
+    let s = t.at("2025-04-22".parse().unwrap()).unwrap();
+    let limits = Limits::default();
+    let c = dealzone::space::CompiledScenario::new(s, &limits)
+        .unwrap()
+        .without(&["ukraine/territorial_integrity"])
+        .unwrap();
+    let z = dealzone::analysis::zone::find_zones_compiled(
+        &c,
+        dealzone::analysis::zone::Engine::Auto,
+        &limits,
+    )
+    .unwrap();
+    let zone: Vec<u64> = z.zones.iter().flat_map(|x| x.states.clone()).collect();
+    assert!(!zone.is_empty());
+    let st = scenario_stability(s, &c, Feasibility::All, &zone).unwrap();
+    assert_eq!(st.states.len(), zone.len());
+    let controlled: Vec<usize> = s
+        .parties()
+        .iter()
+        .flat_map(|p| p.controls().to_vec())
+        .collect();
+    let space = c.space();
+    let fibre_key = |x: u64| -> Vec<usize> {
+        (0..space.issues())
+            .filter(|i| !controlled.contains(i))
+            .map(|i| space.level(x, i))
+            .collect()
+    };
+    let mut done = std::collections::BTreeSet::new();
+    for x in &st.states {
+        let key = fibre_key(x.index);
+        if !done.insert(key.clone()) || done.len() > 6 {
+            continue;
+        }
+        // The fibre by brute force: every state with the same uncontrolled levels.
+        let stride_free: Vec<u64> = (0..space.size()).filter(|&y| fibre_key(y) == key).collect();
+        let (states, mx) = brute_over(s, &c, stride_free);
+        for y in st.states.iter().filter(|y| fibre_key(y.index) == key) {
+            let a = states.binary_search(&y.index).unwrap();
+            for k in 0..4 {
+                for d in 0..st.dms.len() {
+                    assert_eq!(
+                        y.stable[d][k], mx[k][d][a],
+                        "state {} dm {d} concept {k}",
+                        y.index
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn matrix_move(
+    s: &dealzone::Scenario,
+    c: &dealzone::space::CompiledScenario,
+    dm: usize,
+    from: u64,
+    to: u64,
+) -> bool {
+    let p = (0..s.parties().len())
+        .filter(|&p| !s.parties()[p].controls().is_empty())
+        .nth(dm)
+        .unwrap();
+    let own = s.parties()[p].controls();
+    (0..c.space().issues())
+        .all(|i| own.contains(&i) || c.space().level(from, i) == c.space().level(to, i))
+}
+
+#[test]
+fn scenario_fibre_explains_what_scenario_stability_reports() {
+    // The fibre conflict's explanations agree with the reported verdicts.
+    let s = dealzone::Scenario::from_toml_str(SMALL, "small.toml").unwrap();
+    let c = dealzone::space::CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let all: Vec<u64> = (0..c.space().size()).collect();
+    let st = scenario_stability(&s, &c, Feasibility::All, &all).unwrap();
+    for x in &st.states {
+        let (conflict, states) =
+            dealzone::analysis::stability::scenario_fibre(&s, &c, Feasibility::All, x.index)
+                .unwrap();
+        let local = states.binary_search(&x.index).unwrap();
+        for d in 0..st.dms.len() {
+            let e = explain_stability(&conflict, d, local);
+            assert_eq!(e.improvements.is_empty(), x.stable[d][0]);
+            assert_eq!(
+                e.improvements.iter().all(|m| m.gmr.is_some()),
+                x.stable[d][1]
+            );
+            assert_eq!(
+                e.improvements.iter().all(|m| m.smr.is_some()),
+                x.stable[d][2]
+            );
+            assert_eq!(
+                e.improvements.iter().all(|m| m.seq.is_some()),
+                x.stable[d][3]
+            );
+        }
+    }
+}
+
+#[test]
+fn scenario_without_controls_is_an_error() {
+    let text = SMALL
+        .replace("controls = [\"price\"]", "")
+        .replace("controls = [\"strike\"]", "")
+        .replace("controls = [\"extra\"]", "");
+    let s = dealzone::Scenario::from_toml_str(&text, "small.toml").unwrap();
+    let c = dealzone::space::CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let e = scenario_stability(&s, &c, Feasibility::All, &[0]).unwrap_err();
+    assert!(e.to_string().contains("no party controls an issue"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------------------
+
+fn dealzone(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dealzone"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run dealzone");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_gmcr_json_has_the_contract_keys() {
+    let (code, out, err) = dealzone(&["stability", "tests/fixtures/gmcr/chicken.gmcr", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["states"][3],
+        serde_json::json!({"number": 4, "code": 3, "options": "YY"})
+    );
+    assert_eq!(v["equilibria"]["nash"], serde_json::json!([2, 3]));
+    assert_eq!(v["equilibria"]["gmr"], serde_json::json!([2, 3, 4]));
+    assert_eq!(v["equilibria"]["smr"], serde_json::json!([2, 3, 4]));
+    assert_eq!(v["equilibria"]["seq"], serde_json::json!([2, 3]));
+    assert_eq!(v["by_dm"]["Driver 1"]["nash"], serde_json::json!([2, 3]));
+    // --horizon 1 is Nash; --sim and --status-quo add their keys.
+    let (code, out, err) = dealzone(&[
+        "stability",
+        "tests/fixtures/gmcr/chicken.gmcr",
+        "--json",
+        "--horizon",
+        "1",
+        "--sim",
+        "--status-quo",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["equilibria"]["l1"], v["equilibria"]["nash"]);
+    assert!(v["equilibria"]["sim"].is_array());
+    let reached: Vec<u64> = v["status_quo"]["reachable_equilibria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["state"].as_u64().unwrap())
+        .collect();
+    assert_eq!(reached, [2, 3]);
+    let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--horizon", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains(".gmcr"), "{err}");
+}
+
+#[test]
+fn cli_scenario_json_and_errors() {
+    let (code, out, err) = dealzone(&[
+        "stability",
+        "seeds/wage_round.toml",
+        "--json",
+        "--states",
+        "zone",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let states = v["states"].as_array().unwrap();
+    assert!(!states.is_empty());
+    assert!(states[0]["state"].is_object() && states[0]["code"].is_u64());
+    for k in ["nash", "gmr", "smr", "seq"] {
+        assert!(v["equilibria"][k].is_array());
+    }
+    // A state number is its position among feasible states (every state by default).
+    assert_eq!(
+        states[0]["number"].as_u64().unwrap(),
+        states[0]["code"].as_u64().unwrap() + 1
+    );
+    // --explain on a scenario: sanctions in issue levels; the JSON names the movers.
+    let (code, out, err) = dealzone(&[
+        "stability",
+        "seeds/wage_round.toml",
+        "--explain",
+        "138",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["explain"]["code"], 138);
+    assert_eq!(v["explain"]["by_dm"][0]["dm"], "union");
+    let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--explain", "99999"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a feasible state"), "{err}");
+    let (code, _, err) = dealzone(&[
+        "stability",
+        "seeds/wage_round.toml",
+        "--without",
+        "union/no_such",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no red line or precondition"), "{err}");
+    let (code, _, err) = dealzone(&[
+        "stability",
+        "tests/fixtures/gmcr/chicken.gmcr",
+        "--states",
+        "zone",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("scenarios"), "{err}");
+}

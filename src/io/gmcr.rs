@@ -1,14 +1,414 @@
-//! GMCR+ `.gmcr` conflict files (stub; see issue #6).
+//! GMCR+ `.gmcr` conflict files: JSON with options, decision makers, infeasible states and
+//! preferences (option prioritization, or a manual ranking).
+//!
+//! On load the options are regrouped by decision maker (each decision maker's options in
+//! the order it lists them), a state's decimal code is `Σ 2^k` over its taken options `k`
+//! (0-based, regrouped order), and the feasible states are numbered 1.. by increasing code,
+//! as GMCR+ does. Manual rankings use those numbers, `[..]` marking ties.
+//!
+//! Differences from GMCR+: `coalitions` are read but not merged into single players (the
+//! stability analysis treats every decision maker alone; coalitional improvements follow
+//! the literature, see [`crate::analysis::stability::coalitional_improvements`]);
+//! misperceptions (hypergames) are refused.
+//!
+//! ```
+//! let text = r#"{
+//!   "options": [{"name": "cooperate", "permittedDirection": "both"},
+//!               {"name": "cooperate", "permittedDirection": "both"}],
+//!   "decisionMakers": [
+//!     {"name": "P1", "options": [0], "preferences": [], "preferenceRanking": [3, 4, 1, 2]},
+//!     {"name": "P2", "options": [1], "preferences": [], "preferenceRanking": [2, 4, 1, 3]}],
+//!   "infeasibles": [],
+//!   "useManualPreferenceRanking": true
+//! }"#;
+//! let g = dealzone::io::gmcr::parse_gmcr(text, "pd.gmcr", &dealzone::Limits::default())?;
+//! assert_eq!(g.conflict.labels(), ["NN", "YN", "NY", "YY"]);
+//! # Ok::<(), dealzone::Error>(())
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::analysis::stability::{
+    Conflict, Direction, OptionModel, OptionSpec, Pattern, Ranking, Statement,
+    ranks_from_statements,
+};
 
 /// Something wrong in a `.gmcr` file or a conflict model.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GmcrError {
-    /// Placeholder until the reader lands.
-    #[error("{file}: {message}")]
-    Malformed {
+    /// The file is not JSON of the expected shape.
+    #[error("{file}:{line}:{column}: {message}")]
+    Json {
         /// The file.
         file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// An element of the file is wrong (an index out of range, an option owned twice…).
+    #[error("{file}: {element}: {message}{}", help.as_ref().map_or(String::new(), |h| format!("; {h}")))]
+    Element {
+        /// The file.
+        file: String,
+        /// Where in the document (`decisionMakers[1].options[0]`).
+        element: String,
+        /// What is wrong.
+        message: String,
+        /// A suggestion, if any.
+        help: Option<String>,
+    },
+    /// A conflict model built in code (or from a file) is inconsistent.
+    #[error("conflict model: {message}")]
+    Model {
         /// What is wrong.
         message: String,
     },
+}
+
+/// A loaded `.gmcr` file.
+#[derive(Debug, Clone)]
+pub struct GmcrFile {
+    /// Options regrouped by decision maker, with the infeasibility patterns.
+    pub model: OptionModel,
+    /// The graph model with preferences, ready for analysis.
+    pub conflict: Conflict,
+    /// Coalitions as listed (decision maker positions), if any.
+    pub coalitions: Vec<Vec<usize>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawFile {
+    options: Vec<RawOption>,
+    decision_makers: Vec<RawDm>,
+    #[serde(default)]
+    infeasibles: Vec<RawCond>,
+    #[serde(default)]
+    use_manual_preference_ranking: bool,
+    #[serde(default)]
+    use_manual_preference_vectors: bool,
+    #[serde(default)]
+    coalitions: Vec<RawCoalition>,
+    // Written by GMCR+ on export; not needed for analysis.
+    #[serde(default)]
+    #[allow(dead_code)]
+    program: Option<serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    version: Option<serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    coalitions_full: Option<serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    payoffs: Option<serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    nodes: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawOption {
+    name: String,
+    #[serde(default)]
+    permitted_direction: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawDm {
+    name: String,
+    options: Vec<usize>,
+    #[serde(default)]
+    preferences: Vec<RawCond>,
+    #[serde(default)]
+    preference_ranking: Option<Vec<RankEntry>>,
+    #[serde(default)]
+    preference_vector: Option<Vec<RankEntry>>,
+    #[serde(default)]
+    misperceptions: Vec<RawCond>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RankEntry {
+    One(usize),
+    Tie(Vec<usize>),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawCoalition {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawCond {
+    And(Vec<(usize, String)>),
+    Or(RawCompound),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompound {
+    #[allow(dead_code)] // always true; the shape already says it is compound
+    compound: bool,
+    members: Vec<RawCond>,
+}
+
+/// Maps a literal `[optIdx, "Y"|"N"]` at an element to (regrouped position, taken).
+type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::Result<(usize, bool)> + 'a;
+
+/// Read a `.gmcr` file.
+///
+/// # Errors
+/// [`crate::Error::Io`] if it cannot be read; as [`parse_gmcr`] otherwise.
+pub fn load_gmcr(path: impl AsRef<Path>, limits: &crate::Limits) -> crate::Result<GmcrFile> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_gmcr(&text, &path.display().to_string(), limits)
+}
+
+/// Parse the text of a `.gmcr` file; `file` names it in errors.
+///
+/// # Errors
+/// [`GmcrError::Json`] with line and column for malformed JSON or an unknown key;
+/// [`GmcrError::Element`] naming the element for an option index out of range, an option
+/// owned by two decision makers or by none, an unknown direction (with a did-you-mean), a
+/// literal other than `Y`/`N`, misperceptions, or a ranking that is not a ranking of the
+/// feasible states; [`crate::Error::TooManyStates`] beyond `limits.max_states`.
+///
+/// # Complexity
+/// O(2^options · (infeasibles + statements)).
+pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Result<GmcrFile> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw: RawFile = serde_json::from_str(text).map_err(|e| GmcrError::Json {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let element = |element: String, message: String| -> crate::Error {
+        GmcrError::Element {
+            file: file.to_string(),
+            element,
+            message,
+            help: None,
+        }
+        .into()
+    };
+    let n = raw.options.len();
+    // Regroup: position[k] = place of file option k in decision-maker order.
+    let mut position: Vec<Option<usize>> = vec![None; n];
+    let mut next = 0usize;
+    let mut dms = Vec::new();
+    for (d, dm) in raw.decision_makers.iter().enumerate() {
+        if !dm.misperceptions.is_empty() {
+            return Err(element(
+                format!("decisionMakers[{d}].misperceptions"),
+                "misperceptions (hypergames) are not supported".into(),
+            ));
+        }
+        let mut opts = Vec::new();
+        for (x, &k) in dm.options.iter().enumerate() {
+            let here = format!("decisionMakers[{d}].options[{x}]");
+            if k >= n {
+                return Err(element(
+                    here,
+                    format!("option {k} does not exist (options are 0..{n})"),
+                ));
+            }
+            if position[k].is_some() {
+                return Err(element(
+                    here,
+                    format!("option {k} (`{}`) has another owner", raw.options[k].name),
+                ));
+            }
+            position[k] = Some(next);
+            next += 1;
+            let dir = raw.options[k]
+                .permitted_direction
+                .as_deref()
+                .unwrap_or("both");
+            let direction = match dir {
+                "both" => Direction::Both,
+                "fwd" => Direction::Forward,
+                "back" => Direction::Backward,
+                other => {
+                    return Err(GmcrError::Element {
+                        file: file.to_string(),
+                        element: format!("options[{k}].permittedDirection"),
+                        message: format!("unknown direction `{other}` (both, fwd, back)"),
+                        help: crate::suggest::did_you_mean(other, ["both", "fwd", "back"]),
+                    }
+                    .into());
+                }
+            };
+            opts.push(OptionSpec {
+                name: raw.options[k].name.clone(),
+                direction,
+            });
+        }
+        dms.push((dm.name.clone(), opts));
+    }
+    if let Some(k) = position.iter().position(Option::is_none) {
+        return Err(element(
+            format!("options[{k}]"),
+            format!(
+                "option `{}` belongs to no decision maker",
+                raw.options[k].name
+            ),
+        ));
+    }
+    let position: Vec<usize> = position.into_iter().flatten().collect();
+    let literal = |(k, v): &(usize, String), at: &str| -> crate::Result<(usize, bool)> {
+        if *k >= n {
+            return Err(element(
+                at.to_string(),
+                format!("option {k} does not exist (options are 0..{n})"),
+            ));
+        }
+        match v.as_str() {
+            "Y" => Ok((position[*k], true)),
+            "N" => Ok((position[*k], false)),
+            other => Err(element(
+                at.to_string(),
+                format!("\"{other}\" is neither \"Y\" nor \"N\""),
+            )),
+        }
+    };
+    // Infeasibles: an OR of patterns is each pattern infeasible.
+    fn patterns(
+        c: &RawCond,
+        at: &str,
+        lit: &LiteralFn,
+        out: &mut Vec<Pattern>,
+    ) -> crate::Result<()> {
+        match c {
+            RawCond::And(l) => {
+                let lits: crate::Result<Vec<_>> = l.iter().map(|x| lit(x, at)).collect();
+                out.push(Pattern(lits?));
+            }
+            RawCond::Or(comp) => {
+                for (x, m) in comp.members.iter().enumerate() {
+                    patterns(m, &format!("{at}.members[{x}]"), lit, out)?;
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut infeasible = Vec::new();
+    for (x, c) in raw.infeasibles.iter().enumerate() {
+        patterns(c, &format!("infeasibles[{x}]"), &literal, &mut infeasible)?;
+    }
+    let model = OptionModel { dms, infeasible };
+    let codes = model.feasible_codes(limits.max_states)?;
+    let m = codes.len();
+
+    fn statement(c: &RawCond, at: &str, lit: &LiteralFn) -> crate::Result<Statement> {
+        Ok(match c {
+            RawCond::And(l) => Statement::And(
+                l.iter()
+                    .map(|x| lit(x, at).map(|(k, y)| Statement::Literal(k, y)))
+                    .collect::<crate::Result<_>>()?,
+            ),
+            RawCond::Or(comp) => Statement::Or(
+                comp.members
+                    .iter()
+                    .enumerate()
+                    .map(|(x, m)| statement(m, &format!("{at}.members[{x}]"), lit))
+                    .collect::<crate::Result<_>>()?,
+            ),
+        })
+    }
+    let manual = raw.use_manual_preference_ranking || raw.use_manual_preference_vectors;
+    let mut ranks = Vec::new();
+    for (d, dm) in raw.decision_makers.iter().enumerate() {
+        if manual {
+            let (key, list) = match (&dm.preference_ranking, &dm.preference_vector) {
+                (Some(r), _) => ("preferenceRanking", r),
+                (None, Some(v)) => ("preferenceVector", v),
+                (None, None) => {
+                    return Err(element(
+                        format!("decisionMakers[{d}]"),
+                        "manual preferences are on but this decision maker has no `preferenceRanking`".into(),
+                    ));
+                }
+            };
+            let mut classes = Vec::new();
+            for (x, e) in list.iter().enumerate() {
+                let nums: Vec<usize> = match e {
+                    RankEntry::One(k) => vec![*k],
+                    RankEntry::Tie(v) => v.clone(),
+                };
+                if let Some(&bad) = nums.iter().find(|&&k| k == 0 || k > m) {
+                    return Err(element(
+                        format!("decisionMakers[{d}].{key}[{x}]"),
+                        format!("state {bad} does not exist (feasible states are 1..{m})"),
+                    ));
+                }
+                classes.push(nums.into_iter().map(|k| k - 1).collect());
+            }
+            let r = Ranking(classes)
+                .ranks(m)
+                .map_err(|e| element(format!("decisionMakers[{d}].{key}"), model_message(e)))?;
+            ranks.push(r);
+        } else {
+            let sts: Vec<Statement> = dm
+                .preferences
+                .iter()
+                .enumerate()
+                .map(|(x, c)| {
+                    statement(
+                        c,
+                        &format!("decisionMakers[{d}].preferences[{x}]"),
+                        &literal,
+                    )
+                })
+                .collect::<crate::Result<_>>()?;
+            ranks.push(ranks_from_statements(&sts, &codes).map_err(|e| {
+                element(format!("decisionMakers[{d}].preferences"), model_message(e))
+            })?);
+        }
+    }
+    let nd = raw.decision_makers.len();
+    let mut coalitions = Vec::new();
+    for (x, c) in raw.coalitions.iter().enumerate() {
+        let members = match c {
+            RawCoalition::One(k) => vec![*k],
+            RawCoalition::Many(v) => v.clone(),
+        };
+        if let Some(&bad) = members.iter().find(|&&k| k >= nd) {
+            return Err(element(
+                format!("coalitions[{x}]"),
+                format!("decision maker {bad} does not exist (0..{nd})"),
+            ));
+        }
+        coalitions.push(members);
+    }
+    let conflict = Conflict::from_options(&model, ranks, limits.max_states)?;
+    Ok(GmcrFile {
+        model,
+        conflict,
+        coalitions,
+    })
+}
+
+fn model_message(e: crate::Error) -> String {
+    match e {
+        crate::Error::Gmcr(GmcrError::Model { message }) => message,
+        other => other.to_string(),
+    }
 }

@@ -6,6 +6,7 @@ pub mod dot;
 pub mod explain;
 pub mod genius;
 pub mod json;
+pub mod stability;
 pub mod svg;
 pub mod text;
 pub mod timeline;

@@ -1,0 +1,110 @@
+//! Why a state is or is not stable for a decision maker: each of its unilateral
+//! improvements, and the sanction that deters it under GMR, SMR and SEQ, or the fact that
+//! none does.
+
+use super::model::Conflict;
+use super::reach::{MoveKind, Step, legal_sequences};
+
+/// One unilateral improvement and its sanctions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImprovementCheck {
+    /// The state the decision maker can move to (0-based).
+    pub to: usize,
+    /// A shortest legal sequence of opponents' moves from `to` to a state no better than the
+    /// start for the decision maker (GMR sanction), if any.
+    pub gmr: Option<Vec<Step>>,
+    /// As `gmr`, ending where the decision maker also has no move to a state better than
+    /// the start (SMR sanction).
+    pub smr: Option<Vec<Step>>,
+    /// As `gmr`, every move an improvement for its mover (SEQ sanction).
+    pub seq: Option<Vec<Step>>,
+}
+
+/// The improvements of one decision maker at one state, each with its sanctions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StabilityExplanation {
+    /// The decision maker.
+    pub dm: usize,
+    /// The state (0-based).
+    pub state: usize,
+    /// Its unilateral improvements, most preferred first (ties by state).
+    pub improvements: Vec<ImprovementCheck>,
+}
+
+impl StabilityExplanation {
+    /// The most preferred improvement no sanction deters under `pick` (`None` if every
+    /// improvement is deterred): the move that unravels the state.
+    pub fn unsanctioned(
+        &self,
+        pick: impl Fn(&ImprovementCheck) -> bool,
+    ) -> Option<&ImprovementCheck> {
+        self.improvements.iter().find(|m| !pick(m))
+    }
+}
+
+/// Explain the stability of `state` for decision maker `dm`.
+///
+/// # Arguments
+/// `c`: the conflict; `dm`: the focal decision maker; `state`: 0-based.
+///
+/// # Returns
+/// Each unilateral improvement, most preferred first, with a shortest sanction under GMR,
+/// SMR and SEQ (ties: the sanction ending at the lowest state), or `None` where there is
+/// none. No improvement means Nash stable.
+///
+/// # Complexity
+/// O(|R_i^+(s)| · n · A) for `n` decision makers and `A` moves.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::stability::{explain_stability, Conflict, OptionModel, OptionSpec, Ranking};
+/// let opt = |n: &str| OptionSpec { name: n.into(), direction: Default::default() };
+/// let model = OptionModel {
+///     dms: vec![("P1".into(), vec![opt("c")]), ("P2".into(), vec![opt("c")])],
+///     infeasible: vec![],
+/// };
+/// let ranks = vec![Ranking::parse("3 4 1 2", 4)?.ranks(4)?, Ranking::parse("2 4 1 3", 4)?.ranks(4)?];
+/// let c = Conflict::from_options(&model, ranks, 1 << 20)?;
+/// // At YY (state 4) prisoner 1 gains by defecting to NY (state 3); prisoner 2 answers
+/// // by defecting too (NN, state 1), which prisoner 1 likes less than YY.
+/// let e = explain_stability(&c, 0, 3);
+/// assert_eq!(e.improvements[0].to, 2);
+/// assert_eq!(e.improvements[0].gmr.as_ref().unwrap()[0].to, 0);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn explain_stability(c: &Conflict, dm: usize, state: usize) -> StabilityExplanation {
+    let r = &c.ranks[dm];
+    let rs = r[state];
+    let h: Vec<usize> = (0..c.dm_count()).filter(|&j| j != dm).collect();
+    let escape = |s2: usize| {
+        let mut e = r[s2];
+        c.moves[dm].for_each_target(s2 as u32, |t| e = e.max(r[t as usize]));
+        e
+    };
+    let shortest = |list: &[(usize, Vec<Step>)], ok: &dyn Fn(usize) -> bool| {
+        list.iter()
+            .filter(|(s2, _)| ok(*s2))
+            .min_by_key(|(s2, p)| (p.len(), *s2))
+            .map(|(_, p)| p.clone())
+    };
+    let mut ui = c.improvements_from(dm, state);
+    ui.sort_by_key(|&t| (std::cmp::Reverse(r[t]), t));
+    let improvements = ui
+        .into_iter()
+        .map(|s1| {
+            let any = legal_sequences(c, &h, MoveKind::Any, s1);
+            let credible = legal_sequences(c, &h, MoveKind::Improvements, s1);
+            ImprovementCheck {
+                to: s1,
+                gmr: shortest(&any, &|s2| r[s2] <= rs),
+                smr: shortest(&any, &|s2| escape(s2) <= rs),
+                seq: shortest(&credible, &|s2| r[s2] <= rs),
+            }
+        })
+        .collect();
+    StabilityExplanation {
+        dm,
+        state,
+        improvements,
+    }
+}
