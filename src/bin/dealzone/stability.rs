@@ -14,8 +14,12 @@ use dealzone::{Error, Result};
 use crate::Input;
 use crate::analyse::{compile, limits, pretty, scenario};
 
-/// Most states `--states all` lists for a scenario.
+/// Most states `--states all` analyses for a scenario.
 const MAX_LISTED: u64 = 1 << 26;
+
+/// Most states `--states all --json` writes out for a scenario: each is an object naming
+/// every issue's level (about 1.4 kB on the seeds), so more would be a file of gigabytes.
+const MAX_LISTED_JSON: u64 = 100_000;
 
 /// Which states to list.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -299,6 +303,16 @@ fn scenario_file(args: &Args) -> Result<String> {
             return Err(GmcrError::Model {
                 message: format!(
                     "{} states to list; at most {MAX_LISTED} (use `--states zone`)",
+                    c.space().size()
+                ),
+            }
+            .into());
+        }
+        StatesArg::All if input.json && c.space().size() > MAX_LISTED_JSON => {
+            return Err(GmcrError::Model {
+                message: format!(
+                    "{} states to list as JSON; at most {MAX_LISTED_JSON} \
+                     (use `--states zone`, or the text report for a summary of all)",
                     c.space().size()
                 ),
             }
