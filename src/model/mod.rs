@@ -3,10 +3,12 @@
 //! Every value here has passed validation; files become models through [`crate::io`].
 
 pub mod behaviour;
+pub mod condition;
 mod date;
 mod issue;
 mod party;
 pub mod rule;
+pub mod simulation;
 mod scenario;
 pub mod timeline;
 

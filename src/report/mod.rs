@@ -6,5 +6,6 @@ pub mod dot;
 pub mod explain;
 pub mod json;
 pub mod svg;
+pub mod simulate;
 pub mod text;
 pub mod timeline;

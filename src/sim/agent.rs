@@ -1,0 +1,503 @@
+//! Agents: a tactic that sets a target utility, the party's behaviour rules, and the moves
+//! through the concession graph that follow from both.
+//!
+//! An agent never offers, accepts or asks for a state that breaks one of its own red lines
+//! in force, and never accepts a state below its floor: its reservation in force, or what
+//! the status quo in force gives it if that is more. Since agreement needs every party's
+//! acceptance, every agreement is acceptable under the constraints in force.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::tactic::next_target;
+use super::trace::{Recorder, Step};
+use super::world::{ActionModel, CondModel, World};
+use crate::model::condition::Move;
+use crate::space::StateIndex;
+
+/// Tolerance of utility comparisons (as the contract's reservation tolerance).
+pub const TOL: f64 = 1e-12;
+
+/// Most one-rung moves an agent makes in one turn.
+pub const MAX_STEPS: usize = 256;
+
+/// One agent's state during a run.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    /// Its current position (the offer it would make).
+    pub pos: StateIndex,
+    /// Its target utility.
+    pub target: f64,
+    /// Its last move.
+    pub last: Move,
+    /// Its utility of its previous offer (to tell a concession from a proposal).
+    pub last_offer_u: f64,
+    /// Its utilities of the last two offers it received: `[previous, latest]`.
+    pub received: [f64; 2],
+    /// How many offers it received.
+    pub received_n: u32,
+    /// Whether an offer came in since its target last moved (tit-for-tat).
+    pub fresh: bool,
+    /// Still at the table.
+    pub active: bool,
+}
+
+/// The mutable state of one run.
+#[derive(Debug, Clone)]
+pub struct RunState {
+    /// Variant of every constraint.
+    pub variants: Vec<u8>,
+    /// Reservation of every party.
+    pub reservations: Vec<f64>,
+    /// The status quo in force.
+    pub sq: StateIndex,
+    /// Each party's utility of the status quo.
+    pub sq_u: Vec<f64>,
+    /// Agents, by party.
+    pub agents: Vec<Agent>,
+    /// Events that already fired.
+    pub fired: Vec<bool>,
+    /// The run's random stream.
+    pub rng: ChaCha8Rng,
+    /// The current round.
+    pub round: u32,
+}
+
+impl RunState {
+    /// A fresh run: everything as written, every agent at its ideal state.
+    pub fn new(w: &World, rng: ChaCha8Rng) -> RunState {
+        let n = w.parties.len();
+        RunState {
+            variants: vec![0; w.constraints.len()],
+            reservations: w.parties.iter().map(|p| p.reservation).collect(),
+            sq: w.status_quo,
+            sq_u: (0..n).map(|p| w.utility(p, w.status_quo)).collect(),
+            agents: w
+                .parties
+                .iter()
+                .map(|p| Agent {
+                    pos: p.ideal,
+                    target: p.pmax,
+                    last: Move::None,
+                    last_offer_u: p.pmax,
+                    received: [0.0; 2],
+                    received_n: 0,
+                    fresh: false,
+                    active: true,
+                })
+                .collect(),
+            fired: vec![false; w.events.len()],
+            rng,
+            round: 0,
+        }
+    }
+
+    /// Party `p`'s floor: no deal below its reservation or below the status quo.
+    #[inline]
+    pub fn floor(&self, w: &World, p: usize) -> f64 {
+        if w.parties[p].contrib.is_none() {
+            return 0.0;
+        }
+        self.reservations[p].max(self.sq_u[p])
+    }
+
+    /// Whether `s` meets every red line of `p` in force.
+    #[inline]
+    pub fn meets_red_lines(&self, w: &World, p: usize, s: StateIndex) -> bool {
+        w.parties[p]
+            .red_lines
+            .iter()
+            .all(|&c| w.holds(c, self.variants[c], s))
+    }
+
+    /// Issues read by `p`'s red lines in force, as a bit mask.
+    pub fn red_mask(&self, w: &World, p: usize) -> u64 {
+        w.parties[p]
+            .red_lines
+            .iter()
+            .fold(0, |m, &c| m | w.constraints[c].masks[usize::from(self.variants[c])])
+    }
+
+    /// Whether `p` could accept `s` at all: its red lines in force and its floor.
+    #[inline]
+    pub fn acceptable_to(&self, w: &World, p: usize, s: StateIndex) -> bool {
+        self.meets_red_lines(w, p, s)
+            && (w.parties[p].contrib.is_none() || w.utility(p, s) >= self.floor(w, p) - TOL)
+    }
+
+    /// Whether `p`'s tactic accepts `s`: acceptable and at or above its target.
+    #[inline]
+    pub fn wants(&self, w: &World, p: usize, s: StateIndex) -> bool {
+        self.acceptable_to(w, p, s)
+            && (w.parties[p].contrib.is_none()
+                || w.utility(p, s) >= self.agents[p].target - TOL)
+    }
+
+    /// Move `p`'s target for this turn.
+    pub fn update_target(&mut self, w: &World, p: usize, t: f64) {
+        let pm = &w.parties[p];
+        if pm.contrib.is_none() {
+            return;
+        }
+        let pmin = self.floor(w, p);
+        let a = &self.agents[p];
+        let offers = (a.fresh && a.received_n >= 2).then_some((a.received[0], a.received[1]));
+        let target = next_target(&pm.tactic, t, pmin, pm.pmax, a.target, offers);
+        let a = &mut self.agents[p];
+        a.target = target;
+        a.fresh = false;
+    }
+
+    /// Tell every party but `from` that `s` was offered (tit-for-tat memory).
+    pub fn received(&mut self, w: &World, from: usize, s: StateIndex) {
+        for q in 0..self.agents.len() {
+            if q != from && w.parties[q].contrib.is_some() {
+                let u = w.utility(q, s);
+                let a = &mut self.agents[q];
+                a.received = [a.received[1], u];
+                a.received_n += 1;
+                a.fresh = true;
+            }
+        }
+    }
+
+    /// Evaluate a condition on the proposal `s`.
+    pub fn eval(&self, w: &World, c: &CondModel, s: StateIndex) -> bool {
+        match c {
+            CondModel::Const(b) => *b,
+            CondModel::Levels(r) => r.eval(s),
+            CondModel::Round(op, n) => op.holds(self.round as usize, *n as usize),
+            CondModel::Last { party, moves } => self.agents[*party].last.bit() & moves != 0,
+            CondModel::InForce(k) => k.is_some_and(|k| self.variants[k] == 0),
+            CondModel::Not(x) => !self.eval(w, x, s),
+            CondModel::Bin(op, a, b) => op.apply(self.eval(w, a, s), self.eval(w, b, s)),
+        }
+    }
+
+    /// Fire `p`'s rules on the proposal `s`, in file order. `work` is the state its moves
+    /// change (its position, the mediator's text, or a request); a move that would break
+    /// `p`'s red lines in force or its floor is not made.
+    ///
+    /// Returns the answer the rules give (`Some(true)` accept, `Some(false)` reject; the
+    /// first answering rule wins) and whether a rule made `p` walk out.
+    pub fn fire_rules<R: Recorder>(
+        &mut self,
+        w: &World,
+        p: usize,
+        s: StateIndex,
+        work: &mut StateIndex,
+        rec: &mut R,
+    ) -> (Option<bool>, bool) {
+        let mut answer = None;
+        let mut walk = false;
+        let round = self.round;
+        for (k, rule) in w.parties[p].rules.iter().enumerate() {
+            if round < rule.after_round || !self.eval(w, &rule.when, s) {
+                continue;
+            }
+            let acted = match &rule.action {
+                ActionModel::Accept | ActionModel::Reject => {
+                    let first = answer.is_none();
+                    if first {
+                        answer = Some(rule.action == ActionModel::Accept);
+                    }
+                    first
+                }
+                ActionModel::WalkOut => {
+                    walk = true;
+                    true
+                }
+                ActionModel::Concede(i) => match self.concede_on(w, p, *work, *i) {
+                    Some(next) => {
+                        *work = next;
+                        true
+                    }
+                    None => false,
+                },
+                ActionModel::Propose(assign) => {
+                    let mut next = *work;
+                    for &(i, l) in assign {
+                        next = set_level(w, next, i, l);
+                    }
+                    if next != *work && self.acceptable_to(w, p, next) {
+                        *work = next;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                ActionModel::SetVariant {
+                    constraint,
+                    variant,
+                } => {
+                    if self.variants[*constraint] == *variant {
+                        false
+                    } else {
+                        self.variants[*constraint] = *variant;
+                        rec.record(|| Step::Constraint {
+                            round,
+                            constraint: *constraint,
+                            variant: *variant,
+                        });
+                        true
+                    }
+                }
+            };
+            if acted {
+                rec.record(|| Step::Rule {
+                    round,
+                    party: p,
+                    rule: k,
+                });
+            }
+            if walk {
+                break;
+            }
+        }
+        (answer, walk)
+    }
+
+    /// One rung on issue `i` from `s`, towards the others (the direction that gains them
+    /// most), if `p` can still accept the result.
+    pub fn concede_on(&self, w: &World, p: usize, s: StateIndex, i: usize) -> Option<StateIndex> {
+        let l = w.level(s, i);
+        let radix = w.space.radices()[i] as usize;
+        let own = w.parties[p].contrib.as_deref();
+        let off = w.offsets[i];
+        let mut best: Option<(f64, usize)> = None;
+        for l2 in [l.wrapping_sub(1), l + 1] {
+            if l2 >= radix {
+                continue;
+            }
+            let d_own = own.map_or(0.0, |c| c[off + l2] - c[off + l]);
+            let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
+            if d_oth > TOL && best.is_none_or(|(b, _)| d_oth > b) {
+                best = Some((d_oth, l2));
+            }
+        }
+        let next = set_level(w, s, i, best?.1);
+        self.acceptable_to(w, p, next).then_some(next)
+    }
+
+    /// Move `p`'s position by its tactic: first back within its red lines in force, then up
+    /// to its floor if below it, then down to its target by the most efficient concessions
+    /// (the others' gain per unit of its own loss; with probability `noise` a random
+    /// admissible one instead).
+    pub fn adjust(&mut self, w: &World, p: usize) {
+        let mut pos = self.agents[p].pos;
+        if !self.meets_red_lines(w, p, pos) {
+            let ideal = w.parties[p].ideal;
+            pos = if self.meets_red_lines(w, p, ideal) {
+                ideal
+            } else {
+                self.repair(w, p, pos)
+            };
+        }
+        let floor = self.floor(w, p);
+        let target = self.agents[p].target.max(floor);
+        let noise = w.parties[p].tactic.noise;
+        let mask = self.red_mask(w, p);
+        let mut u = raw_utility(w, p, pos);
+        for _ in 0..MAX_STEPS {
+            // Below the floor: climb back (least harm to the others per unit gained).
+            let climbing = u.min(1.0) < floor - TOL;
+            let pick = self.pick_move(w, p, pos, mask, noise, |d_own, d_oth| {
+                if climbing {
+                    (d_own > TOL).then(|| ratio(d_own, -d_oth))
+                } else {
+                    (d_oth > TOL && (u + d_own).min(1.0) >= target - TOL)
+                        .then(|| ratio(d_oth, -d_own))
+                }
+            });
+            match pick {
+                Some((next, d_own)) => {
+                    pos = next;
+                    u += d_own;
+                }
+                None => break,
+            }
+        }
+        self.agents[p].pos = pos;
+    }
+
+    /// Walk `s` towards `p`'s red lines in force: each step the one-rung move on an issue
+    /// they read that leaves most of them holding, then most utility for `p`.
+    pub fn repair(&mut self, w: &World, p: usize, mut s: StateIndex) -> StateIndex {
+        let mask = self.red_mask(w, p);
+        for _ in 0..MAX_STEPS {
+            if self.meets_red_lines(w, p, s) {
+                break;
+            }
+            let mut best: Option<(f64, StateIndex)> = None;
+            for_each_move(w, s, mask, |i, l, l2, next| {
+                let held = w.parties[p]
+                    .red_lines
+                    .iter()
+                    .filter(|&&c| w.holds(c, self.variants[c], next))
+                    .count();
+                let own = w.parties[p]
+                    .contrib
+                    .as_deref()
+                    .map_or(0.0, |c| c[w.offsets[i] + l2] - c[w.offsets[i] + l]);
+                let score = held as f64 * 1e3 + own;
+                if best.is_none_or(|(b, _)| score > b + TOL) {
+                    best = Some((score, next));
+                }
+            });
+            match best {
+                Some((_, next)) => s = next,
+                None => break,
+            }
+        }
+        s
+    }
+
+    /// The change `p` asks the mediator for when it rejects the text `s`: back within its
+    /// red lines if the text breaks one, else the one-rung move that gains it most per unit
+    /// the others lose. `None` when no move helps.
+    pub fn request(&mut self, w: &World, p: usize, s: StateIndex) -> Option<StateIndex> {
+        if !self.meets_red_lines(w, p, s) {
+            let mask = self.red_mask(w, p);
+            let mut one = s;
+            // One step of the repair walk.
+            let mut best: Option<(f64, StateIndex)> = None;
+            for_each_move(w, s, mask, |i, l, l2, next| {
+                let held = w.parties[p]
+                    .red_lines
+                    .iter()
+                    .filter(|&&c| w.holds(c, self.variants[c], next))
+                    .count();
+                let own = w.parties[p]
+                    .contrib
+                    .as_deref()
+                    .map_or(0.0, |c| c[w.offsets[i] + l2] - c[w.offsets[i] + l]);
+                let score = held as f64 * 1e3 + own;
+                if best.is_none_or(|(b, _)| score > b + TOL) {
+                    best = Some((score, next));
+                }
+            });
+            if let Some((_, next)) = best {
+                one = next;
+            }
+            return (one != s).then_some(one);
+        }
+        w.parties[p].contrib.as_ref()?;
+        let noise = w.parties[p].tactic.noise;
+        let mask = self.red_mask(w, p);
+        self.pick_move(w, p, s, mask, noise, |d_own, d_oth| {
+            (d_own > TOL).then(|| ratio(d_own, -d_oth))
+        })
+        .map(|(next, _)| next)
+    }
+
+    /// The best one-rung move from `s` by `score(d_own, d_others)` (`None` = not allowed)
+    /// among those keeping `p`'s red lines in force (checked on issues in `mask`, the others
+    /// cannot break them when `s` meets them); ties to the lowest issue, down before up.
+    /// With probability `noise`, a uniformly random allowed move instead.
+    fn pick_move(
+        &mut self,
+        w: &World,
+        p: usize,
+        s: StateIndex,
+        mask: u64,
+        noise: f64,
+        score: impl Fn(f64, f64) -> Option<f64>,
+    ) -> Option<(StateIndex, f64)> {
+        let own = w.parties[p].contrib.as_deref();
+        let mut best: Option<(f64, StateIndex, f64)> = None;
+        let mut count = 0u32;
+        let base_ok = self.meets_red_lines(w, p, s);
+        for_each_move(w, s, u64::MAX, |i, l, l2, next| {
+            let off = w.offsets[i];
+            let d_own = own.map_or(0.0, |c| c[off + l2] - c[off + l]);
+            let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
+            let Some(sc) = score(d_own, d_oth) else {
+                return;
+            };
+            if !self.allowed(w, p, base_ok, mask, next, i) {
+                return;
+            }
+            count += 1;
+            if best.is_none_or(|(b, _, _)| sc > b + TOL) {
+                best = Some((sc, next, d_own));
+            }
+        });
+        let (_, mut next, mut d) = best?;
+        if noise > 0.0 && count > 1 && self.rng.random::<f64>() < noise {
+            let k = self.rng.random_range(0..count);
+            let mut seen = 0u32;
+            for_each_move(w, s, u64::MAX, |i, l, l2, cand| {
+                let off = w.offsets[i];
+                let d_own = own.map_or(0.0, |c| c[off + l2] - c[off + l]);
+                let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
+                if score(d_own, d_oth).is_none() {
+                    return;
+                }
+                if self.allowed(w, p, base_ok, mask, cand, i) {
+                    if seen == k {
+                        next = cand;
+                        d = d_own;
+                    }
+                    seen += 1;
+                }
+            });
+        }
+        Some((next, d))
+    }
+}
+
+impl RunState {
+    /// Whether a move on issue `i` to `next` keeps `p`'s red lines in force: when the state
+    /// it leaves meets them, only a move on an issue they read can break them.
+    #[inline]
+    fn allowed(&self, w: &World, p: usize, base_ok: bool, mask: u64, next: StateIndex, i: usize) -> bool {
+        (base_ok && mask & (1 << i.min(63)) == 0) || self.meets_red_lines(w, p, next)
+    }
+}
+
+/// Efficiency of a move: gain per unit of loss, a free gain first.
+fn ratio(gain: f64, loss: f64) -> f64 {
+    if loss <= TOL {
+        1e12 + gain
+    } else {
+        gain / loss
+    }
+}
+
+/// `p`'s uncapped utility sum at `s`.
+fn raw_utility(w: &World, p: usize, s: StateIndex) -> f64 {
+    let Some(c) = &w.parties[p].contrib else {
+        return 0.0;
+    };
+    (0..w.offsets.len())
+        .map(|i| c[w.offsets[i] + w.level(s, i)])
+        .sum()
+}
+
+/// `s` with issue `i` at level `l`.
+#[inline]
+pub fn set_level(w: &World, s: StateIndex, i: usize, l: usize) -> StateIndex {
+    let stride = w.space.strides()[i];
+    let cur = (s / stride) % w.space.radices()[i];
+    s - cur * stride + l as u64 * stride
+}
+
+/// Call `f(issue, level, new level, new state)` for every one-rung move from `s` on the
+/// issues in `mask`: issues in order, down before up.
+#[inline]
+fn for_each_move(w: &World, s: StateIndex, mask: u64, mut f: impl FnMut(usize, usize, usize, StateIndex)) {
+    let strides = w.space.strides();
+    let radices = w.space.radices();
+    for i in 0..strides.len() {
+        if mask & (1 << i.min(63)) == 0 {
+            continue;
+        }
+        let l = ((s / strides[i]) % radices[i]) as usize;
+        if l > 0 {
+            f(i, l, l - 1, s - strides[i]);
+        }
+        if (l as u64) + 1 < radices[i] {
+            f(i, l, l + 1, s + strides[i]);
+        }
+    }
+}
