@@ -2,8 +2,7 @@
 //! through the concession graph that follow from both.
 //!
 //! An agent never offers, accepts or asks for a state that breaks one of its own red lines
-//! in force, and never accepts a state below its floor: its reservation in force, or what
-//! the status quo in force gives it if that is more. Since agreement needs every party's
+//! in force, and never accepts a state below its floor, its reservation in force. Since agreement needs every party's
 //! acceptance, every agreement is acceptable under the constraints in force.
 
 use rand::RngExt;
@@ -92,13 +91,13 @@ impl RunState {
         }
     }
 
-    /// Party `p`'s floor: no deal below its reservation or below the status quo.
+    /// Party `p`'s floor: its reservation in force (0 without a utility).
     #[inline]
     pub fn floor(&self, w: &World, p: usize) -> f64 {
         if w.parties[p].contrib.is_none() {
             return 0.0;
         }
-        self.reservations[p].max(self.sq_u[p])
+        self.reservations[p]
     }
 
     /// Whether `s` meets every red line of `p` in force.
@@ -280,9 +279,11 @@ impl RunState {
     }
 
     /// Move `p`'s position by its tactic: first back within its red lines in force, then up
-    /// to its floor if below it, then down to its target by the most efficient concessions
-    /// (the others' gain per unit of its own loss; with probability `noise` a random
-    /// admissible one instead).
+    /// to its floor if below it, then down to its target by the most efficient concessions.
+    /// A concession is a one-rung move that lets more of the others' red lines hold, or
+    /// gains the others utility without breaking one of their red lines; the most efficient
+    /// has the most red lines won, then the most gain for the others per unit of its own
+    /// loss. With probability `noise` a random admissible move is taken instead.
     pub fn adjust(&mut self, w: &World, p: usize) {
         let mut pos = self.agents[p].pos;
         if !self.meets_red_lines(w, p, pos) {
@@ -301,12 +302,13 @@ impl RunState {
         for _ in 0..MAX_STEPS {
             // Below the floor: climb back (least harm to the others per unit gained).
             let climbing = u.min(1.0) < floor - TOL;
-            let pick = self.pick_move(w, p, pos, mask, noise, |d_own, d_oth| {
+            let pick = self.pick_move(w, p, pos, mask, noise, |d_own, d_oth, d_lines| {
                 if climbing {
-                    (d_own > TOL).then(|| ratio(d_own, -d_oth))
+                    (d_own > TOL && d_lines >= 0).then(|| ratio(d_own, -d_oth))
                 } else {
-                    (d_oth > TOL && (u + d_own).min(1.0) >= target - TOL)
-                        .then(|| ratio(d_oth, -d_own))
+                    let helps = d_lines > 0 || (d_lines == 0 && d_oth > TOL);
+                    (helps && (u + d_own).min(1.0) >= target - TOL)
+                        .then(|| f64::from(d_lines) * 1e15 + ratio(d_oth, -d_own))
                 }
             });
             match pick {
@@ -320,80 +322,91 @@ impl RunState {
         self.agents[p].pos = pos;
     }
 
-    /// Walk `s` towards `p`'s red lines in force: each step the one-rung move on an issue
-    /// they read that leaves most of them holding, then most utility for `p`.
-    pub fn repair(&mut self, w: &World, p: usize, mut s: StateIndex) -> StateIndex {
+    /// The number of red lines in force, of every party but `p` (or of every party when
+    /// `p` is `usize::MAX`), that hold at `s`.
+    pub fn others_held(&self, w: &World, p: usize, s: StateIndex) -> i32 {
+        w.constraints
+            .iter()
+            .enumerate()
+            .filter(|(k, c)| c.red_line && c.party != p && w.holds(*k, self.variants[*k], s))
+            .count() as i32
+    }
+
+    /// Change in the others' red lines holding when issue `i` moves from `s` to `next`:
+    /// only red lines reading `i` can change.
+    #[inline]
+    fn lines_delta(&self, w: &World, p: usize, i: usize, s: StateIndex, next: StateIndex) -> i32 {
+        let mut d = 0;
+        for &k in &w.by_issue[i] {
+            if w.constraints[k].party == p {
+                continue;
+            }
+            let v = self.variants[k];
+            d += i32::from(w.holds(k, v, next)) - i32::from(w.holds(k, v, s));
+        }
+        d
+    }
+
+    /// One step towards `p`'s red lines in force: the one-rung move on an issue they read
+    /// that leaves most of them holding, then most of the others' red lines, then most
+    /// utility for `p`.
+    fn repair_step(&self, w: &World, p: usize, s: StateIndex) -> Option<StateIndex> {
         let mask = self.red_mask(w, p);
+        let mut best: Option<(f64, StateIndex)> = None;
+        for_each_move(w, s, mask, |i, l, l2, next| {
+            let held = w.parties[p]
+                .red_lines
+                .iter()
+                .filter(|&&c| w.holds(c, self.variants[c], next))
+                .count();
+            let own = w.parties[p]
+                .contrib
+                .as_deref()
+                .map_or(0.0, |c| c[w.offsets[i] + l2] - c[w.offsets[i] + l]);
+            let lines = self.lines_delta(w, p, i, s, next);
+            let score = held as f64 * 1e6 + f64::from(lines) * 1e3 + own;
+            if best.is_none_or(|(b, _)| score > b + TOL) {
+                best = Some((score, next));
+            }
+        });
+        best.map(|(_, next)| next)
+    }
+
+    /// Walk `s` towards `p`'s red lines in force by [`RunState::repair_step`]s.
+    pub fn repair(&mut self, w: &World, p: usize, mut s: StateIndex) -> StateIndex {
         for _ in 0..MAX_STEPS {
             if self.meets_red_lines(w, p, s) {
                 break;
             }
-            let mut best: Option<(f64, StateIndex)> = None;
-            for_each_move(w, s, mask, |i, l, l2, next| {
-                let held = w.parties[p]
-                    .red_lines
-                    .iter()
-                    .filter(|&&c| w.holds(c, self.variants[c], next))
-                    .count();
-                let own = w.parties[p]
-                    .contrib
-                    .as_deref()
-                    .map_or(0.0, |c| c[w.offsets[i] + l2] - c[w.offsets[i] + l]);
-                let score = held as f64 * 1e3 + own;
-                if best.is_none_or(|(b, _)| score > b + TOL) {
-                    best = Some((score, next));
-                }
-            });
-            match best {
-                Some((_, next)) => s = next,
+            match self.repair_step(w, p, s) {
+                Some(next) => s = next,
                 None => break,
             }
         }
         s
     }
 
-    /// The change `p` asks the mediator for when it rejects the text `s`: back within its
-    /// red lines if the text breaks one, else the one-rung move that gains it most per unit
-    /// the others lose. `None` when no move helps.
+    /// The change `p` asks the mediator for when it rejects the text `s`: one step back
+    /// within its red lines if the text breaks one, else the one-rung move that breaks none
+    /// of the others' red lines and gains `p` most per unit the others lose. `None` when no
+    /// move helps.
     pub fn request(&mut self, w: &World, p: usize, s: StateIndex) -> Option<StateIndex> {
         if !self.meets_red_lines(w, p, s) {
-            let mask = self.red_mask(w, p);
-            let mut one = s;
-            // One step of the repair walk.
-            let mut best: Option<(f64, StateIndex)> = None;
-            for_each_move(w, s, mask, |i, l, l2, next| {
-                let held = w.parties[p]
-                    .red_lines
-                    .iter()
-                    .filter(|&&c| w.holds(c, self.variants[c], next))
-                    .count();
-                let own = w.parties[p]
-                    .contrib
-                    .as_deref()
-                    .map_or(0.0, |c| c[w.offsets[i] + l2] - c[w.offsets[i] + l]);
-                let score = held as f64 * 1e3 + own;
-                if best.is_none_or(|(b, _)| score > b + TOL) {
-                    best = Some((score, next));
-                }
-            });
-            if let Some((_, next)) = best {
-                one = next;
-            }
-            return (one != s).then_some(one);
+            return self.repair_step(w, p, s).filter(|&n| n != s);
         }
         w.parties[p].contrib.as_ref()?;
         let noise = w.parties[p].tactic.noise;
         let mask = self.red_mask(w, p);
-        self.pick_move(w, p, s, mask, noise, |d_own, d_oth| {
-            (d_own > TOL).then(|| ratio(d_own, -d_oth))
+        self.pick_move(w, p, s, mask, noise, |d_own, d_oth, d_lines| {
+            (d_own > TOL && d_lines >= 0).then(|| f64::from(d_lines) * 1e15 + ratio(d_own, -d_oth))
         })
         .map(|(next, _)| next)
     }
 
-    /// The best one-rung move from `s` by `score(d_own, d_others)` (`None` = not allowed)
-    /// among those keeping `p`'s red lines in force (checked on issues in `mask`, the others
-    /// cannot break them when `s` meets them); ties to the lowest issue, down before up.
-    /// With probability `noise`, a uniformly random allowed move instead.
+    /// The best one-rung move from `s` by `score(d_own, d_others, d_red_lines)` (`None` =
+    /// not allowed) among those keeping `p`'s red lines in force (checked on issues in
+    /// `mask`; the others cannot break them when `s` meets them); ties to the lowest issue,
+    /// down before up. With probability `noise`, a uniformly random allowed move instead.
     fn pick_move(
         &mut self,
         w: &World,
@@ -401,25 +414,17 @@ impl RunState {
         s: StateIndex,
         mask: u64,
         noise: f64,
-        score: impl Fn(f64, f64) -> Option<f64>,
+        score: impl Fn(f64, f64, i32) -> Option<f64>,
     ) -> Option<(StateIndex, f64)> {
-        let own = w.parties[p].contrib.as_deref();
         let mut best: Option<(f64, StateIndex, f64)> = None;
         let mut count = 0u32;
         let base_ok = self.meets_red_lines(w, p, s);
         for_each_move(w, s, u64::MAX, |i, l, l2, next| {
-            let off = w.offsets[i];
-            let d_own = own.map_or(0.0, |c| c[off + l2] - c[off + l]);
-            let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
-            let Some(sc) = score(d_own, d_oth) else {
-                return;
-            };
-            if !self.allowed(w, p, base_ok, mask, next, i) {
-                return;
-            }
-            count += 1;
-            if best.is_none_or(|(b, _, _)| sc > b + TOL) {
-                best = Some((sc, next, d_own));
+            if let Some((sc, d_own)) = self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, next)) {
+                count += 1;
+                if best.is_none_or(|(b, _, _)| sc > b + TOL) {
+                    best = Some((sc, next, d_own));
+                }
             }
         });
         let (_, mut next, mut d) = best?;
@@ -427,13 +432,7 @@ impl RunState {
             let k = self.rng.random_range(0..count);
             let mut seen = 0u32;
             for_each_move(w, s, u64::MAX, |i, l, l2, cand| {
-                let off = w.offsets[i];
-                let d_own = own.map_or(0.0, |c| c[off + l2] - c[off + l]);
-                let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
-                if score(d_own, d_oth).is_none() {
-                    return;
-                }
-                if self.allowed(w, p, base_ok, mask, cand, i) {
+                if let Some((_, d_own)) = self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, cand)) {
                     if seen == k {
                         next = cand;
                         d = d_own;
@@ -447,6 +446,30 @@ impl RunState {
 }
 
 impl RunState {
+    /// Score of the move `(issue, level, new level, new state)` from `s` by `p`, if allowed.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn move_eval(
+        &self,
+        w: &World,
+        p: usize,
+        s: StateIndex,
+        base_ok: bool,
+        mask: u64,
+        score: &impl Fn(f64, f64, i32) -> Option<f64>,
+        (i, l, l2, next): (usize, usize, usize, StateIndex),
+    ) -> Option<(f64, f64)> {
+        let off = w.offsets[i];
+        let d_own = w.parties[p]
+            .contrib
+            .as_deref()
+            .map_or(0.0, |c| c[off + l2] - c[off + l]);
+        let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
+        let d_lines = self.lines_delta(w, p, i, s, next);
+        let sc = score(d_own, d_oth, d_lines)?;
+        self.allowed(w, p, base_ok, mask, next, i).then_some((sc, d_own))
+    }
+
     /// Whether a move on issue `i` to `next` keeps `p`'s red lines in force: when the state
     /// it leaves meets them, only a move on an issue they read can break them.
     #[inline]

@@ -8,7 +8,8 @@
 //!
 //! **Single-text mediation** (Raiffa's single negotiating text): the mediator's text starts
 //! at the status quo. Each round the mediator's rules fire, then it folds in the changes
-//! the parties asked for in the previous round, each only if it keeps the mediator's red
+//! the parties asked for in the previous round (when an event moved the status quo, the
+//! text follows it on the issues it moved), each only if it keeps the mediator's red
 //! lines and its target; then every other party accepts or rejects, and a rejecting party
 //! asks for one change. The text is agreed when everyone accepts it in the same round. The
 //! mediator's rules can make it leave, which ends the talks.
@@ -190,7 +191,18 @@ fn mediation<R: Recorder>(
     let mut tabled: Option<StateIndex> = None;
     for round in 0..w.deadline {
         st.round = round;
+        let sq_before = st.sq;
         events::fire(w, st, rec);
+        // Facts on the ground enter the text: an issue the status quo moved on moves in the
+        // text too.
+        if st.sq != sq_before {
+            for i in 0..w.offsets.len() {
+                let l = w.level(st.sq, i);
+                if l != w.level(sq_before, i) {
+                    text = super::agent::set_level(w, text, i, l);
+                }
+            }
+        }
         let t = normalised_time(round, w.deadline);
         // The mediator.
         st.update_target(w, m, t);
@@ -218,6 +230,7 @@ fn mediation<R: Recorder>(
                 }
             }
             let keeps = st.meets_red_lines(w, m, next)
+                && st.others_held(w, m, next) >= st.others_held(w, m, text)
                 && (w.parties[m].contrib.is_none()
                     || w.utility(m, next) >= st.agents[m].target.max(st.floor(w, m)) - super::agent::TOL
                     || w.utility(m, next) >= w.utility(m, text) - super::agent::TOL);

@@ -165,6 +165,8 @@ pub struct World {
     pub deadline: u32,
     /// The status quo at the start.
     pub status_quo: StateIndex,
+    /// Red lines reading each issue (in any variant), by issue.
+    pub by_issue: Vec<Vec<usize>>,
 }
 
 /// Overrides of the scenario's `[simulation]` settings.
@@ -372,7 +374,19 @@ impl World {
                 reservation: e.effect.reservation,
             })
             .collect();
+        let mut by_issue = vec![Vec::new(); issues.len()];
+        for (k, c) in constraints.iter().enumerate() {
+            if !c.red_line {
+                continue;
+            }
+            for (i, list) in by_issue.iter_mut().enumerate() {
+                if c.variants.iter().flatten().any(|r| r.issues().contains(&i)) {
+                    list.push(k);
+                }
+            }
+        }
         let mut world = World {
+            by_issue,
             scenario: scenario.clone(),
             status_quo: space.encode(scenario.status_quo()),
             space,
