@@ -142,7 +142,7 @@ pub fn scenario_in_force(w: &World, inf: &InForce) -> Scenario {
                     let text = &w.constraints[k - 1].texts[v];
                     let replacement = rules.iter().find_map(|r| match r.then() {
                         Action::Soften { id, to: Some(rule) }
-                            if *id == c.id && rule.text() == text =>
+                            if *id == c.id && rule.text().trim() == text =>
                         {
                             Some(rule.clone())
                         }

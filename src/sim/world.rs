@@ -238,10 +238,10 @@ impl World {
                 for r in party.rules() {
                     if let Action::Soften { id, to: Some(rule) } = r.then()
                         && id == c.id()
-                        && !texts[2..].iter().any(|t| t == rule.text())
+                        && !texts[2..].iter().any(|t| t == rule.text().trim())
                     {
                         variants.push(Some(CompiledRule::new(rule.expr(), rule.issues(), &space)));
-                        texts.push(rule.text().to_string());
+                        texts.push(rule.text().trim().to_string());
                         masks.push(mask_of(rule.issues()));
                     }
                 }
@@ -306,7 +306,7 @@ impl World {
                                 .texts
                                 .iter()
                                 .skip(2)
-                                .position(|t| t == rule.text())
+                                .position(|t| t == rule.text().trim())
                                 .map_or(1, |v| v + 2),
                         };
                         ActionModel::SetVariant {
