@@ -23,7 +23,10 @@ use dealzone::model::Date;
 use dealzone::sim::{World, monte_carlo, summarise};
 
 fn scenario(date: &str) -> dealzone::Scenario {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/russia_ukraine/timeline.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/russia_ukraine/timeline.toml"
+    );
     match load_document(path).expect("seed loads") {
         Document::Timeline(t) => t
             .at(date.parse::<Date>().expect("date"))
@@ -62,7 +65,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(summarise(&w, &runs, 1, &Default::default()).expect("summary")))
     });
     g.bench_function("compile/2025-04-22", |b| {
-        b.iter(|| black_box(World::new(&s, Default::default(), &Default::default()).expect("compiles")))
+        b.iter(|| {
+            black_box(World::new(&s, Default::default(), &Default::default()).expect("compiles"))
+        })
     });
     g.finish();
 }

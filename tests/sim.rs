@@ -180,9 +180,8 @@ fn small_scenario(
             format!("i{i} {} l{l}", if ge { ">=" } else { "<=" })
         })
         .collect();
-    for p in 0..n {
+    for (p, bytes) in prefs.iter().enumerate() {
         let _ = writeln!(t, "[parties.p{p}]");
-        let bytes = &prefs[p];
         let ws: Vec<f64> = (0..radices.len())
             .map(|i| f64::from(bytes[i % bytes.len()] % 10 + 1))
             .collect();
@@ -239,7 +238,9 @@ fn small_scenario(
                 0 => format!("i{i} >= l{l}"),
                 1 => format!("round >= {}", b % 6),
                 2 => format!("last(p{other}) in {{reject, propose}}"),
-                3 if !mine.is_empty() => format!("in_force(r{}) and round >= 2", mine[b % mine.len()]),
+                3 if !mine.is_empty() => {
+                    format!("in_force(r{}) and round >= 2", mine[b % mine.len()])
+                }
                 _ => format!("not (i{i} == l{l}) or round > {}", a % 4),
             };
             let then = match kind % 8 {
@@ -436,7 +437,7 @@ red_lines = [{{ id = "r", rule = "b == m" }}]
         let variant = if force { 0 } else { 1 };
         st.variants.iter_mut().for_each(|v| *v = variant);
         let state = w.space.encode(&[a, b]);
-        let compiled = st.eval(&w, &w.parties[0].rules[0].when, state);
+        let compiled = st.eval(&w.parties[0].rules[0].when, state);
         let reference = s.parties()[0].rules()[0].when().expr().eval(
             &[a, b],
             round,
@@ -487,7 +488,10 @@ fn named_tactics_have_their_exponents() {
     }
     for (kind, absolute) in [("tit_for_tat", false), ("tit_for_tat_absolute", true)] {
         let s = Scenario::from_toml_str(&text(kind), "t.toml").unwrap();
-        assert_eq!(s.simulation().tactic(0).kind, TacticKind::TitForTat { absolute });
+        assert_eq!(
+            s.simulation().tactic(0).kind,
+            TacticKind::TitForTat { absolute }
+        );
     }
 }
 
@@ -624,7 +628,10 @@ fn action_accept_takes_an_acceptable_offer_below_target() {
     assert_eq!(r.end, End::Agreement);
     assert_eq!(r.rounds, 1);
     // The seller's first offer, its ideal.
-    assert_eq!(w.state_names(r.agreed.unwrap()), vec![("price", "high"), ("extra", "yes")]);
+    assert_eq!(
+        w.state_names(r.agreed.unwrap()),
+        vec![("price", "high"), ("extra", "yes")]
+    );
 }
 
 #[test]
@@ -674,7 +681,10 @@ fn action_concede_moves_one_rung_towards_the_other() {
     assert_eq!(r.end, End::Agreement);
     assert_eq!(r.rounds, 2);
     // One rung on price only; `extra` stays where the seller had it.
-    assert_eq!(w.state_names(r.agreed.unwrap()), vec![("price", "mid"), ("extra", "yes")]);
+    assert_eq!(
+        w.state_names(r.agreed.unwrap()),
+        vec![("price", "mid"), ("extra", "yes")]
+    );
 }
 
 #[test]
@@ -685,7 +695,10 @@ fn action_propose_puts_levels_on_the_table() {
     );
     assert!(fired(&w, &steps, "offer_mid"));
     assert_eq!(r.rounds, 3);
-    assert_eq!(w.state_names(r.agreed.unwrap()), vec![("price", "mid"), ("extra", "no")]);
+    assert_eq!(
+        w.state_names(r.agreed.unwrap()),
+        vec![("price", "mid"), ("extra", "no")]
+    );
 }
 
 #[test]
@@ -696,7 +709,11 @@ fn action_soften_suspends_and_restore_puts_back() {
         r#"rules = [{ id = "take", when = "price == low", then = "accept" }]"#,
     );
     assert!(fired(&w, &steps, "drop"));
-    assert!(steps.iter().any(|s| matches!(s, Step::Constraint { variant: 1, .. })));
+    assert!(
+        steps
+            .iter()
+            .any(|s| matches!(s, Step::Constraint { variant: 1, .. }))
+    );
     assert_eq!(r.end, End::Agreement);
     assert_eq!(r.in_force.variants, vec![1]);
     assert_eq!(w.state_names(r.agreed.unwrap())[0], ("price", "low"));
@@ -707,7 +724,11 @@ fn action_soften_suspends_and_restore_puts_back() {
         r#"rules = [{ id = "take", when = "price == low", then = "accept" }]"#,
     );
     assert!(fired(&w, &steps, "back"));
-    assert!(steps.iter().any(|s| matches!(s, Step::Constraint { variant: 0, .. })));
+    assert!(
+        steps
+            .iter()
+            .any(|s| matches!(s, Step::Constraint { variant: 0, .. }))
+    );
     if let Some(s) = r.agreed {
         assert_ne!(w.state_names(s)[0], ("price", "low"));
     }
@@ -739,7 +760,9 @@ fn conditions_read_last_moves() {
     let first_give = steps
         .iter()
         .find_map(|s| match s {
-            Step::Rule { round, party: 0, .. } => Some(*round),
+            Step::Rule {
+                round, party: 0, ..
+            } => Some(*round),
             _ => None,
         })
         .unwrap();
@@ -758,9 +781,21 @@ fn condition_parse_errors_name_the_problem() {
     let err = |t: &str| Condition::parse(t, &issues, &names).unwrap_err();
     assert!(err("last(qq) == reject").help.unwrap().contains("`q`"));
     assert!(err("last(q) == rejct").help.unwrap().contains("`reject`"));
-    assert!(err("in_force(s)").to_string().contains("no red line or precondition `s`"));
-    assert!(err("round >= y").to_string().contains("unknown issue `round`"));
-    assert!(err("round >= 99999999999").to_string().contains("too large"));
+    assert!(
+        err("in_force(s)")
+            .to_string()
+            .contains("no red line or precondition `s`")
+    );
+    assert!(
+        err("round >= y")
+            .to_string()
+            .contains("unknown issue `round`")
+    );
+    assert!(
+        err("round >= 99999999999")
+            .to_string()
+            .contains("too large")
+    );
     assert_eq!(err("a == x and").span, 10..10);
     let ok = Condition::parse("round >= 3 and a == y", &issues, &names).unwrap();
     assert!(ok.expr().is_dynamic());
@@ -828,7 +863,9 @@ status_quo = { line = "middle" }
         .steps
         .iter()
         .find_map(|s| match s {
-            Step::Offer { party: 2, state, .. } => Some(*state),
+            Step::Offer {
+                party: 2, state, ..
+            } => Some(*state),
             _ => None,
         })
         .unwrap();
@@ -892,8 +929,14 @@ fn mediation_on_the_wage_round_reaches_its_zone() {
     .unwrap();
     assert!(out.agreements > 50, "{}", out.agreements);
     // Every agreement lies in a zone of the deal space in force.
-    assert_eq!(out.zones.iter().map(|z| z.count).sum::<u64>(), out.agreements);
-    assert_eq!(out.outcomes.iter().map(|o| o.count).sum::<u64>(), out.agreements);
+    assert_eq!(
+        out.zones.iter().map(|z| z.count).sum::<u64>(),
+        out.agreements
+    );
+    assert_eq!(
+        out.outcomes.iter().map(|o| o.count).sum::<u64>(),
+        out.agreements
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -910,7 +953,8 @@ fn dealzone(args: &[&str]) -> std::process::Output {
 #[test]
 fn cli_json_has_the_contract_keys_and_a_trace_file() {
     let file = crate::root("seeds/russia_ukraine/timeline.toml");
-    let trace = std::env::temp_dir().join(format!("dealzone-sim-trace-{}.json", std::process::id()));
+    let trace =
+        std::env::temp_dir().join(format!("dealzone-sim-trace-{}.json", std::process::id()));
     let out = dealzone(&[
         "simulate",
         file.to_str().unwrap(),
@@ -922,9 +966,20 @@ fn cli_json_has_the_contract_keys_and_a_trace_file() {
         "--trace",
         trace.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["runs", "seed", "agreements", "agreement_rate", "outcomes", "mean_rounds"] {
+    for key in [
+        "runs",
+        "seed",
+        "agreements",
+        "agreement_rate",
+        "outcomes",
+        "mean_rounds",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["runs"], 40);

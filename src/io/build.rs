@@ -15,8 +15,8 @@ use super::source::SourceFile;
 use crate::error::{Diagnostic, ErrorKind};
 use crate::model::behaviour::{Action, BehaviourRule};
 use crate::model::condition::{Condition, ConditionNames};
-use crate::model::simulation::Simulation;
 use crate::model::rule::{Rule, RuleError};
+use crate::model::simulation::Simulation;
 use crate::model::{
     Constraint, ConstraintKind, Date, Issue, Level, Origin, Party, Preferences, Role, Scenario,
     check_name,
@@ -834,8 +834,7 @@ impl Builder<'_> {
         issues: &[Issue],
         parties: &[Party],
     ) -> Option<Simulation> {
-        use crate::model::simulation::{
-Event, EventEffect, MAX_DEADLINE, ProtocolKind};
+        use crate::model::simulation::{Event, EventEffect, MAX_DEADLINE, ProtocolKind};
         let before = self.diags.len();
         let r = raw.get_ref();
         let protocol = match &r.protocol {
@@ -960,17 +959,11 @@ Event, EventEffect, MAX_DEADLINE, ProtocolKind};
                     p_ok.zip(v_ok)
                 }
                 (Some(p), None) => {
-                    self.value_error(
-                        p.span(),
-                        "an event with `party` needs `reservation`".into(),
-                    );
+                    self.value_error(p.span(), "an event with `party` needs `reservation`".into());
                     None
                 }
                 (None, Some(v)) => {
-                    self.value_error(
-                        v.span(),
-                        "an event with `reservation` needs `party`".into(),
-                    );
+                    self.value_error(v.span(), "an event with `reservation` needs `party`".into());
                     None
                 }
                 (None, None) => {
@@ -1047,7 +1040,9 @@ Event, EventEffect, MAX_DEADLINE, ProtocolKind};
                     (Some(e), Some(_)) => {
                         self.value_error(
                             e.span(),
-                            format!("tactic `{name}` fixes `e`; write `kind = \"time\"` to choose it"),
+                            format!(
+                                "tactic `{name}` fixes `e`; write `kind = \"time\"` to choose it"
+                            ),
                         );
                         None
                     }

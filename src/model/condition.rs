@@ -623,7 +623,11 @@ impl CondParser<'_> {
                 }
                 Expr::In { issue, levels }
             }
-            _ => return Err(self.error_here("a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`) or `in`")),
+            _ => {
+                return Err(
+                    self.error_here("a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`) or `in`")
+                );
+            }
         };
         Ok(CondExpr::Levels(rule::resolve(&parsed, self.issues)?))
     }

@@ -8,8 +8,8 @@ mod date;
 mod issue;
 mod party;
 pub mod rule;
-pub mod simulation;
 mod scenario;
+pub mod simulation;
 pub mod timeline;
 
 pub use date::Date;

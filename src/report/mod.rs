@@ -5,7 +5,7 @@ pub mod bargain_json;
 pub mod dot;
 pub mod explain;
 pub mod json;
-pub mod svg;
 pub mod simulate;
+pub mod svg;
 pub mod text;
 pub mod timeline;

@@ -319,7 +319,11 @@ fn step(w: &World, s: &Step) -> Value {
                 "reservation": e.reservation.map(|(p, r)| json!({"party": party(&p), "value": r})),
             })
         }
-        Step::Rule { round, party: p, rule } => {
+        Step::Rule {
+            round,
+            party: p,
+            rule,
+        } => {
             let r = &w.parties[*p].rules[*rule];
             json!({"round": round, "step": "rule", "party": party(p), "rule": r.id, "action": r.text})
         }

@@ -111,10 +111,9 @@ impl RunState {
 
     /// Issues read by `p`'s red lines in force, as a bit mask.
     pub fn red_mask(&self, w: &World, p: usize) -> u64 {
-        w.parties[p]
-            .red_lines
-            .iter()
-            .fold(0, |m, &c| m | w.constraints[c].masks[usize::from(self.variants[c])])
+        w.parties[p].red_lines.iter().fold(0, |m, &c| {
+            m | w.constraints[c].masks[usize::from(self.variants[c])]
+        })
     }
 
     /// Whether `p` could accept `s` at all: its red lines in force and its floor.
@@ -128,8 +127,7 @@ impl RunState {
     #[inline]
     pub fn wants(&self, w: &World, p: usize, s: StateIndex) -> bool {
         self.acceptable_to(w, p, s)
-            && (w.parties[p].contrib.is_none()
-                || w.utility(p, s) >= self.agents[p].target - TOL)
+            && (w.parties[p].contrib.is_none() || w.utility(p, s) >= self.agents[p].target - TOL)
     }
 
     /// Move `p`'s target for this turn.
@@ -161,15 +159,15 @@ impl RunState {
     }
 
     /// Evaluate a condition on the proposal `s`.
-    pub fn eval(&self, w: &World, c: &CondModel, s: StateIndex) -> bool {
+    pub fn eval(&self, c: &CondModel, s: StateIndex) -> bool {
         match c {
             CondModel::Const(b) => *b,
             CondModel::Levels(r) => r.eval(s),
             CondModel::Round(op, n) => op.holds(self.round as usize, *n as usize),
             CondModel::Last { party, moves } => self.agents[*party].last.bit() & moves != 0,
             CondModel::InForce(k) => k.is_some_and(|k| self.variants[k] == 0),
-            CondModel::Not(x) => !self.eval(w, x, s),
-            CondModel::Bin(op, a, b) => op.apply(self.eval(w, a, s), self.eval(w, b, s)),
+            CondModel::Not(x) => !self.eval(x, s),
+            CondModel::Bin(op, a, b) => op.apply(self.eval(a, s), self.eval(b, s)),
         }
     }
 
@@ -191,7 +189,7 @@ impl RunState {
         let mut walk = false;
         let round = self.round;
         for (k, rule) in w.parties[p].rules.iter().enumerate() {
-            if round < rule.after_round || !self.eval(w, &rule.when, s) {
+            if round < rule.after_round || !self.eval(&rule.when, s) {
                 continue;
             }
             let acted = match &rule.action {
@@ -420,7 +418,9 @@ impl RunState {
         let mut count = 0u32;
         let base_ok = self.meets_red_lines(w, p, s);
         for_each_move(w, s, u64::MAX, |i, l, l2, next| {
-            if let Some((sc, d_own)) = self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, next)) {
+            if let Some((sc, d_own)) =
+                self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, next))
+            {
                 count += 1;
                 if best.is_none_or(|(b, _, _)| sc > b + TOL) {
                     best = Some((sc, next, d_own));
@@ -432,7 +432,9 @@ impl RunState {
             let k = self.rng.random_range(0..count);
             let mut seen = 0u32;
             for_each_move(w, s, u64::MAX, |i, l, l2, cand| {
-                if let Some((_, d_own)) = self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, cand)) {
+                if let Some((_, d_own)) =
+                    self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, cand))
+                {
                     if seen == k {
                         next = cand;
                         d = d_own;
@@ -467,13 +469,22 @@ impl RunState {
         let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
         let d_lines = self.lines_delta(w, p, i, s, next);
         let sc = score(d_own, d_oth, d_lines)?;
-        self.allowed(w, p, base_ok, mask, next, i).then_some((sc, d_own))
+        self.allowed(w, p, base_ok, mask, next, i)
+            .then_some((sc, d_own))
     }
 
     /// Whether a move on issue `i` to `next` keeps `p`'s red lines in force: when the state
     /// it leaves meets them, only a move on an issue they read can break them.
     #[inline]
-    fn allowed(&self, w: &World, p: usize, base_ok: bool, mask: u64, next: StateIndex, i: usize) -> bool {
+    fn allowed(
+        &self,
+        w: &World,
+        p: usize,
+        base_ok: bool,
+        mask: u64,
+        next: StateIndex,
+        i: usize,
+    ) -> bool {
         (base_ok && mask & (1 << i.min(63)) == 0) || self.meets_red_lines(w, p, next)
     }
 }
@@ -508,7 +519,12 @@ pub fn set_level(w: &World, s: StateIndex, i: usize, l: usize) -> StateIndex {
 /// Call `f(issue, level, new level, new state)` for every one-rung move from `s` on the
 /// issues in `mask`: issues in order, down before up.
 #[inline]
-fn for_each_move(w: &World, s: StateIndex, mask: u64, mut f: impl FnMut(usize, usize, usize, StateIndex)) {
+fn for_each_move(
+    w: &World,
+    s: StateIndex,
+    mask: u64,
+    mut f: impl FnMut(usize, usize, usize, StateIndex),
+) {
     let strides = w.space.strides();
     let radices = w.space.radices();
     for i in 0..strides.len() {

@@ -47,7 +47,9 @@ pub enum SimError {
     #[error("the deadline must be at least one round")]
     ZeroDeadline,
     /// A party's ideal state needs too large a search.
-    #[error("party `{party}`: its red lines read too many issues to search its best state (more than {limit} combinations)")]
+    #[error(
+        "party `{party}`: its red lines read too many issues to search its best state (more than {limit} combinations)"
+    )]
     IdealSearch {
         /// The party.
         party: String,

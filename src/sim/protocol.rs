@@ -103,7 +103,11 @@ fn all_accept(w: &World, st: &RunState, s: StateIndex) -> bool {
     (0..w.parties.len()).all(|p| st.acceptable_to(w, p, s))
 }
 
-fn alternating<R: Recorder>(w: &World, st: &mut RunState, rec: &mut R) -> (End, Option<StateIndex>) {
+fn alternating<R: Recorder>(
+    w: &World,
+    st: &mut RunState,
+    rec: &mut R,
+) -> (End, Option<StateIndex>) {
     let n = w.parties.len();
     let mut offer: Option<(StateIndex, usize)> = None;
     // Who accepted the offer on the table, one flag per party.
@@ -116,7 +120,11 @@ fn alternating<R: Recorder>(w: &World, st: &mut RunState, rec: &mut R) -> (End, 
             st.update_target(w, p, t);
             let on_table = offer.map_or(st.sq, |(s, _)| s);
             let utility_less = w.parties[p].contrib.is_none();
-            let mut work = if utility_less { on_table } else { st.agents[p].pos };
+            let mut work = if utility_less {
+                on_table
+            } else {
+                st.agents[p].pos
+            };
             let (answer, walk) = st.fire_rules(w, p, on_table, &mut work, rec);
             st.agents[p].pos = work;
             if walk {
@@ -217,8 +225,8 @@ fn mediation<R: Recorder>(
         if !st.meets_red_lines(w, m, text) {
             text = st.repair(w, m, text);
         }
-        for q in 0..n {
-            let Some(req) = requests[q].take() else {
+        for slot in requests.iter_mut() {
+            let Some(req) = slot.take() else {
                 continue;
             };
             // Apply the change the party asked for (relative to the text it saw).
@@ -232,7 +240,8 @@ fn mediation<R: Recorder>(
             let keeps = st.meets_red_lines(w, m, next)
                 && st.others_held(w, m, next) >= st.others_held(w, m, text)
                 && (w.parties[m].contrib.is_none()
-                    || w.utility(m, next) >= st.agents[m].target.max(st.floor(w, m)) - super::agent::TOL
+                    || w.utility(m, next)
+                        >= st.agents[m].target.max(st.floor(w, m)) - super::agent::TOL
                     || w.utility(m, next) >= w.utility(m, text) - super::agent::TOL);
             if keeps {
                 text = next;
@@ -259,7 +268,7 @@ fn mediation<R: Recorder>(
         }
         // The parties answer.
         let mut everyone = true;
-        for q in 0..n {
+        for (q, slot) in requests.iter_mut().enumerate() {
             if q == m {
                 continue;
             }
@@ -283,7 +292,7 @@ fn mediation<R: Recorder>(
             } else {
                 everyone = false;
                 st.agents[q].last = Move::Reject;
-                requests[q] = if ask != text {
+                *slot = if ask != text {
                     Some(ask)
                 } else {
                     st.request(w, q, text)

@@ -217,15 +217,15 @@ pub fn summarise(
             End::WalkOut(p) => walk_outs[p] += 1,
         }
         let at = r.agreed.unwrap_or(r.in_force.status_quo);
-        for p in 0..n {
-            sum_all[p] += w.utility(p, at);
+        for (p, sum) in sum_all.iter_mut().enumerate() {
+            *sum += w.utility(p, at);
         }
         if let Some(s) = r.agreed {
             agreements += 1;
             *by_state.entry(s).or_default() += 1;
             *by_key.entry(key(&r.in_force)).or_default() += 1;
-            for p in 0..n {
-                sum_agreed[p] += w.utility(p, s);
+            for (p, sum) in sum_agreed.iter_mut().enumerate() {
+                *sum += w.utility(p, s);
             }
             for (c, &v) in softened.iter_mut().zip(&r.in_force.variants) {
                 *c += u64::from(v != 0);
@@ -255,7 +255,8 @@ pub fn summarise(
         let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
         analysed.insert(k.clone(), (c, bargain, zones, inf));
     }
-    let (mut d_front, mut n_front, mut d_nash, mut n_nash, mut unanalysed) = (0.0, 0u64, 0.0, 0u64, 0);
+    let (mut d_front, mut n_front, mut d_nash, mut n_nash, mut unanalysed) =
+        (0.0, 0u64, 0.0, 0u64, 0);
     let mut reach: BTreeMap<(Key, usize), u64> = BTreeMap::new();
     for r in results {
         let Some(s) = r.agreed else { continue };
@@ -296,7 +297,7 @@ pub fn summarise(
             }
         })
         .collect();
-    zones.sort_by(|a, b| b.count.cmp(&a.count));
+    zones.sort_by_key(|z| std::cmp::Reverse(z.count));
     let mean = |s: f64, k: u64| (k > 0).then(|| s / k as f64);
     Ok(Summary {
         runs,

@@ -204,11 +204,7 @@ impl World {
     /// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
     /// assert_eq!(w.parties.len(), s.parties().len());
     /// ```
-    pub fn new(
-        scenario: &Scenario,
-        overrides: Overrides,
-        limits: &Limits,
-    ) -> crate::Result<World> {
+    pub fn new(scenario: &Scenario, overrides: Overrides, limits: &Limits) -> crate::Result<World> {
         let space = StateSpace::new(scenario, limits.max_states)?;
         let issues = scenario.issues();
         let mut offsets = Vec::with_capacity(issues.len());
@@ -230,7 +226,11 @@ impl World {
                 .chain(party.preconditions().iter().map(|c| (c, false)))
             {
                 let mut variants = vec![
-                    Some(CompiledRule::new(c.rule().expr(), c.rule().issues(), &space)),
+                    Some(CompiledRule::new(
+                        c.rule().expr(),
+                        c.rule().issues(),
+                        &space,
+                    )),
                     None,
                 ];
                 let mut texts = vec![c.rule().text().to_string(), String::new()];
@@ -259,9 +259,9 @@ impl World {
             }
         }
         let find = |party: &str, id: &str| {
-            constraints
-                .iter()
-                .position(|c| c.name.len() == party.len() + 1 + id.len() && c.name == format!("{party}/{id}"))
+            constraints.iter().position(|c| {
+                c.name.len() == party.len() + 1 + id.len() && c.name == format!("{party}/{id}")
+            })
         };
         let party_pos = |name: &str| scenario.parties().iter().position(|p| p.id() == name);
 

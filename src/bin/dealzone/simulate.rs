@@ -104,7 +104,10 @@ pub fn run(args: &Args) -> Result<String> {
         },
         &config.limits,
     )?;
-    let show = !args.json && std::io::stdout().is_terminal() && std::io::stderr().is_terminal() && config.runs >= PROGRESS_FROM;
+    let show = !args.json
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal()
+        && config.runs >= PROGRESS_FROM;
     let bar = show.then(|| {
         let b = indicatif::ProgressBar::new(config.runs);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
