@@ -60,6 +60,8 @@ pub struct RunState {
     pub rng: ChaCha8Rng,
     /// The current round.
     pub round: u32,
+    /// Scratch space for a state's levels (allocated once per run).
+    pub scratch: Vec<usize>,
 }
 
 impl RunState {
@@ -88,6 +90,7 @@ impl RunState {
             fired: vec![false; w.events.len()],
             rng,
             round: 0,
+            scratch: Vec::with_capacity(w.offsets.len()),
         }
     }
 
@@ -330,17 +333,45 @@ impl RunState {
             .count() as i32
     }
 
-    /// Change in the others' red lines holding when issue `i` moves from `s` to `next`:
-    /// only red lines reading `i` can change.
+    /// Red lines in force holding at `s`, one bit per constraint index below 64 (the
+    /// moves from `s` all compare against it, so it is evaluated once).
+    fn held_bits(&self, w: &World, s: StateIndex) -> u64 {
+        let mut bits = 0;
+        for (k, c) in w.constraints.iter().enumerate().take(64) {
+            if c.red_line && w.holds(k, self.variants[k], s) {
+                bits |= 1 << k;
+            }
+        }
+        bits
+    }
+
+    /// Change in the others' red lines holding when issue `i` moves from `s` to `next`
+    /// (only red lines reading `i` can change), given `held`, those holding at `s`.
     #[inline]
-    fn lines_delta(&self, w: &World, p: usize, i: usize, s: StateIndex, next: StateIndex) -> i32 {
+    fn lines_delta_from(
+        &self,
+        w: &World,
+        p: usize,
+        i: usize,
+        (s, held): (StateIndex, u64),
+        (next, next_levels): (StateIndex, Option<&[usize]>),
+    ) -> i32 {
         let mut d = 0;
         for &k in &w.by_issue[i] {
             if w.constraints[k].party == p {
                 continue;
             }
             let v = self.variants[k];
-            d += i32::from(w.holds(k, v, next)) - i32::from(w.holds(k, v, s));
+            let before = if k < 64 {
+                held >> k & 1 == 1
+            } else {
+                w.holds(k, v, s)
+            };
+            let after = match next_levels {
+                Some(lv) => w.holds_levels(k, v, lv),
+                None => w.holds(k, v, next),
+            };
+            d += i32::from(after) - i32::from(before);
         }
         d
     }
@@ -350,6 +381,7 @@ impl RunState {
     /// utility for `p`.
     fn repair_step(&self, w: &World, p: usize, s: StateIndex) -> Option<StateIndex> {
         let mask = self.red_mask(w, p);
+        let at_s = self.held_bits(w, s);
         let mut best: Option<(f64, StateIndex)> = None;
         for_each_move(w, s, mask, |i, l, l2, next| {
             let held = w.parties[p]
@@ -361,7 +393,7 @@ impl RunState {
                 .contrib
                 .as_deref()
                 .map_or(0.0, |c| c[w.offsets[i] + l2] - c[w.offsets[i] + l]);
-            let lines = self.lines_delta(w, p, i, s, next);
+            let lines = self.lines_delta_from(w, p, i, (s, at_s), (next, None));
             let score = held as f64 * 1e6 + f64::from(lines) * 1e3 + own;
             if best.is_none_or(|(b, _)| score > b + TOL) {
                 best = Some((score, next));
@@ -417,24 +449,53 @@ impl RunState {
         let mut best: Option<(f64, StateIndex, f64)> = None;
         let mut count = 0u32;
         let base_ok = self.meets_red_lines(w, p, s);
+        let held = self.held_bits(w, s);
+        // The levels of `s`, decoded once; each candidate changes one entry in place, so
+        // red lines are read from their truth tables without dividing packed states.
+        let mut lv = std::mem::take(&mut self.scratch);
+        lv.clear();
+        lv.extend((0..w.offsets.len()).map(|i| w.level(s, i)));
         for_each_move(w, s, u64::MAX, |i, l, l2, next| {
-            if let Some((sc, d_own)) =
-                self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, next))
-            {
+            lv[i] = l2;
+            let eval = self.move_eval(
+                w,
+                p,
+                (s, held),
+                base_ok,
+                mask,
+                &score,
+                (i, l, l2, next),
+                &lv,
+            );
+            lv[i] = l;
+            if let Some((sc, d_own)) = eval {
                 count += 1;
                 if best.is_none_or(|(b, _, _)| sc > b + TOL) {
                     best = Some((sc, next, d_own));
                 }
             }
         });
-        let (_, mut next, mut d) = best?;
+        let Some((_, mut next, mut d)) = best else {
+            self.scratch = lv;
+            return None;
+        };
         if noise > 0.0 && count > 1 && self.rng.random::<f64>() < noise {
             let k = self.rng.random_range(0..count);
             let mut seen = 0u32;
             for_each_move(w, s, u64::MAX, |i, l, l2, cand| {
-                if let Some((_, d_own)) =
-                    self.move_eval(w, p, s, base_ok, mask, &score, (i, l, l2, cand))
-                {
+                lv[i] = l2;
+                let eval = self.move_eval(
+                    w,
+                    p,
+                    (s, held),
+                    base_ok,
+                    mask,
+                    &score,
+                    (i, l, l2, cand),
+                    &lv,
+                );
+                lv[i] = l;
+                if let Some((_, d_own)) = eval {
                     if seen == k {
                         next = cand;
                         d = d_own;
@@ -443,6 +504,7 @@ impl RunState {
                 }
             });
         }
+        self.scratch = lv;
         Some((next, d))
     }
 }
@@ -455,11 +517,12 @@ impl RunState {
         &self,
         w: &World,
         p: usize,
-        s: StateIndex,
+        (s, held): (StateIndex, u64),
         base_ok: bool,
         mask: u64,
         score: &impl Fn(f64, f64, i32) -> Option<f64>,
         (i, l, l2, next): (usize, usize, usize, StateIndex),
+        next_levels: &[usize],
     ) -> Option<(f64, f64)> {
         let off = w.offsets[i];
         let d_own = w.parties[p]
@@ -467,9 +530,9 @@ impl RunState {
             .as_deref()
             .map_or(0.0, |c| c[off + l2] - c[off + l]);
         let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
-        let d_lines = self.lines_delta(w, p, i, s, next);
+        let d_lines = self.lines_delta_from(w, p, i, (s, held), (next, Some(next_levels)));
         let sc = score(d_own, d_oth, d_lines)?;
-        self.allowed(w, p, base_ok, mask, next, i)
+        self.allowed(w, p, base_ok, mask, (next, i, next_levels))
             .then_some((sc, d_own))
     }
 
@@ -482,10 +545,16 @@ impl RunState {
         p: usize,
         base_ok: bool,
         mask: u64,
-        next: StateIndex,
-        i: usize,
+        (next, i, next_levels): (StateIndex, usize, &[usize]),
     ) -> bool {
-        (base_ok && mask & (1 << i.min(63)) == 0) || self.meets_red_lines(w, p, next)
+        if !base_ok {
+            return self.meets_red_lines(w, p, next);
+        }
+        // Only its red lines reading issue `i` can change.
+        mask & (1 << i.min(63)) == 0
+            || w.by_issue[i].iter().all(|&k| {
+                w.constraints[k].party != p || w.holds_levels(k, self.variants[k], next_levels)
+            })
     }
 }
 

@@ -93,7 +93,12 @@ pub fn time_dependent_target(t: f64, pmin: f64, pmax: f64, e: f64, k: f64) -> f6
     if pmin >= pmax {
         return pmin;
     }
-    pmin + (pmax - pmin) * (1.0 - concession(t, e, k))
+    // The ends exactly: a hardliner's target is its best utility to the bit.
+    match concession(t, e, k) {
+        0.0 => pmax,
+        1.0 => pmin,
+        f => pmin + (pmax - pmin) * (1.0 - f),
+    }
 }
 
 /// Tit-for-tat's next target.

@@ -167,6 +167,9 @@ pub struct World {
     pub status_quo: StateIndex,
     /// Red lines reading each issue (in any variant), by issue.
     pub by_issue: Vec<Vec<usize>>,
+    /// `(stride, radix)` per issue as 32-bit numbers when every state fits in 32 bits
+    /// (32-bit division is several times faster than 64-bit); empty otherwise.
+    pub narrow: Vec<(u32, u32)>,
 }
 
 /// Overrides of the scenario's `[simulation]` settings.
@@ -385,7 +388,18 @@ impl World {
                 }
             }
         }
+        let narrow = if space.size() <= u64::from(u32::MAX) {
+            space
+                .strides()
+                .iter()
+                .zip(space.radices())
+                .map(|(&st, &r)| (st as u32, r as u32))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut world = World {
+            narrow,
             by_issue,
             scenario: scenario.clone(),
             status_quo: space.encode(scenario.status_quo()),
@@ -413,6 +427,13 @@ impl World {
             return 0.0;
         };
         let mut u = 0.0;
+        if !self.narrow.is_empty() {
+            let s = s as u32;
+            for (i, &(stride, radix)) in self.narrow.iter().enumerate() {
+                u += c[self.offsets[i] + ((s / stride) % radix) as usize];
+            }
+            return u.min(1.0);
+        }
         for (i, (&stride, &radix)) in self
             .space
             .strides()
@@ -428,6 +449,9 @@ impl World {
     /// Level of issue `i` in state `s`.
     #[inline]
     pub fn level(&self, s: StateIndex, i: usize) -> usize {
+        if let Some(&(stride, radix)) = self.narrow.get(i) {
+            return ((s as u32 / stride) % radix) as usize;
+        }
         ((s / self.space.strides()[i]) % self.space.radices()[i]) as usize
     }
 
@@ -436,6 +460,15 @@ impl World {
     pub fn holds(&self, c: usize, v: u8, s: StateIndex) -> bool {
         match &self.constraints[c].variants[usize::from(v)] {
             Some(rule) => rule.eval(s),
+            None => true,
+        }
+    }
+
+    /// [`World::holds`] on unpacked levels (no division: the truth table's index is a sum).
+    #[inline]
+    pub fn holds_levels(&self, c: usize, v: u8, levels: &[usize]) -> bool {
+        match &self.constraints[c].variants[usize::from(v)] {
+            Some(rule) => rule.eval_levels(levels),
             None => true,
         }
     }
