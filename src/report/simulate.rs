@@ -210,7 +210,16 @@ pub fn text(w: &World, s: &Summary) -> String {
         }
     }
     for z in s.zones.iter().take(5) {
-        let changed: Vec<String> = z.changed.iter().map(|(n, r)| format!("{n}: {r}")).collect();
+        let changed: Vec<String> = z
+            .changed
+            .iter()
+            .map(|(n, r)| format!("{n}: {r}"))
+            .chain(
+                z.reservations
+                    .iter()
+                    .map(|(p, r)| format!("{p}/reservation: {r:.2}")),
+            )
+            .collect();
         let _ = writeln!(
             out,
             "  zone {} ({} states) reached {} times{}",
