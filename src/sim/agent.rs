@@ -180,6 +180,40 @@ impl RunState {
     ///
     /// Returns the answer the rules give (`Some(true)` accept, `Some(false)` reject; the
     /// first answering rule wins) and whether a rule made `p` walk out.
+    ///
+    /// # Complexity
+    /// O(rules · condition size).
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// let mut pos = high;
+    /// st.round = 1;
+    /// let (answer, walk) = st.fire_rules(&w, 0, low, &mut pos, &mut dealzone::sim::trace::NoTrace);
+    /// assert_eq!((answer, walk, pos), (None, false, mid));
+    /// // The red line stops a second rung.
+    /// st.fire_rules(&w, 0, low, &mut pos, &mut dealzone::sim::trace::NoTrace);
+    /// assert_eq!(pos, mid);
+    /// ```
     pub fn fire_rules<R: Recorder>(
         &mut self,
         w: &World,
@@ -259,6 +293,36 @@ impl RunState {
 
     /// One rung on issue `i` from `s`, towards the others (the direction that gains them
     /// most), if `p` can still accept the result.
+    ///
+    /// # Complexity
+    /// O(1) plus the party's red lines.
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.concede_on(&w, 0, high, 0), Some(mid));
+    /// assert_eq!(st.concede_on(&w, 0, mid, 0), None); // below its red line
+    /// assert_eq!(st.concede_on(&w, 1, low, 0), Some(mid));
+    /// ```
     pub fn concede_on(&self, w: &World, p: usize, s: StateIndex, i: usize) -> Option<StateIndex> {
         let l = w.level(s, i);
         let radix = w.space.radices()[i] as usize;
@@ -285,6 +349,37 @@ impl RunState {
     /// gains the others utility without breaking one of their red lines; the most efficient
     /// has the most red lines won, then the most gain for the others per unit of its own
     /// loss. With probability `noise` a random admissible move is taken instead.
+    ///
+    /// # Complexity
+    /// O(steps · issues · red lines reading an issue); at most [`MAX_STEPS`] steps.
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.agents[0].pos, high); // starts at its ideal
+    /// st.agents[0].target = 0.4;
+    /// st.adjust(&w, 0);
+    /// assert_eq!(st.agents[0].pos, mid); // down to its target, not past its red line
+    /// ```
     pub fn adjust(&mut self, w: &World, p: usize) {
         let mut pos = self.agents[p].pos;
         if !self.meets_red_lines(w, p, pos) {
@@ -403,6 +498,35 @@ impl RunState {
     }
 
     /// Walk `s` towards `p`'s red lines in force by [`RunState::repair_step`]s.
+    ///
+    /// # Complexity
+    /// O(steps · issues · red lines); at most [`MAX_STEPS`] steps.
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.repair(&w, 0, low), mid);
+    /// assert_eq!(st.repair(&w, 0, high), high);
+    /// ```
     pub fn repair(&mut self, w: &World, p: usize, mut s: StateIndex) -> StateIndex {
         for _ in 0..MAX_STEPS {
             if self.meets_red_lines(w, p, s) {
@@ -420,6 +544,36 @@ impl RunState {
     /// within its red lines if the text breaks one, else the one-rung move that breaks none
     /// of the others' red lines and gains `p` most per unit the others lose. `None` when no
     /// move helps.
+    ///
+    /// # Complexity
+    /// O(issues · red lines reading an issue).
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.request(&w, 0, low), Some(mid)); // back within its red line
+    /// assert_eq!(st.request(&w, 1, high), Some(mid)); // the buyer asks for less …
+    /// assert_eq!(st.request(&w, 1, mid), None);        // … but not past the seller's red line
+    /// ```
     pub fn request(&mut self, w: &World, p: usize, s: StateIndex) -> Option<StateIndex> {
         if !self.meets_red_lines(w, p, s) {
             return self.repair_step(w, p, s).filter(|&n| n != s);
