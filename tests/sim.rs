@@ -340,6 +340,22 @@ proptest! {
     }
 
     #[test]
+    fn random_batches_are_the_same_on_one_and_two_threads(
+        radices in prop::collection::vec(2usize..4, 2..4),
+        prefs in prop::collection::vec(prop::collection::vec(any::<u8>(), 6..10), 2..4),
+        lines in prop::collection::vec((0usize..4, 0usize..4, any::<bool>(), 0usize..4), 0..4),
+        rules in prop::collection::vec((0usize..4, any::<u8>(), any::<u8>(), 0usize..8, 0usize..8), 0..7),
+        events in prop::collection::vec((any::<u8>(), 0usize..8, 0usize..8), 0..3),
+        tactics in prop::collection::vec(any::<u8>(), 1..4),
+        mediator in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let text = small_scenario(&radices, &prefs, &lines, &rules, &events, &tactics, mediator);
+        let s = Scenario::from_toml_str(&text, "random.toml").unwrap();
+        prop_assert_eq!(json_with_threads(&s, 1, 40, seed), json_with_threads(&s, 2, 40, seed));
+    }
+
+    #[test]
     fn time_dependent_targets_follow_the_formula(
         e in prop_oneof![Just(0.0), Just(0.2), Just(1.0), Just(2.0), 0.05f64..5.0],
         k in 0.0f64..0.5,
@@ -1007,6 +1023,23 @@ fn cli_json_has_the_contract_keys_and_a_trace_file() {
         "--json",
     ]);
     assert_eq!(again.stdout, out.stdout);
+    // The protocol can be overridden.
+    let alt = dealzone(&[
+        "simulate",
+        file.to_str().unwrap(),
+        "--runs",
+        "5",
+        "--protocol",
+        "alternating",
+        "--rounds",
+        "7",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&alt.stdout).unwrap();
+    assert_eq!(v["protocol"], "alternating");
+    assert_eq!(v["mediator"], Value::Null);
+    assert_eq!(v["deadline"], 7);
+    assert!(v["mean_rounds"].as_f64().unwrap() <= 7.0);
 }
 
 #[test]
