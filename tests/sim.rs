@@ -336,6 +336,22 @@ proptest! {
             let doc = dealzone::report::simulate::trace(&w, seed, k as u64, &again, &trace);
             let agreed = recheck(&s, &doc);
             prop_assert_eq!(agreed, r.agreed.is_some());
+            // An agreement is the last offer on the table, and every other party accepted
+            // it after it was tabled.
+            if let Some(state) = r.agreed {
+                let last_offer = trace.steps.iter().rposition(|st| matches!(st, Step::Offer { .. }));
+                let k = last_offer.expect("an offer before an agreement");
+                let Step::Offer { party: from, state: offered, .. } = trace.steps[k] else { unreachable!() };
+                prop_assert_eq!(offered, state);
+                for q in 0..w.parties.len() {
+                    if q != from {
+                        prop_assert!(
+                            trace.steps[k..].iter().any(|st| matches!(st, Step::Accept { party, .. } if *party == q)),
+                            "party {} never accepted", q
+                        );
+                    }
+                }
+            }
         }
     }
 

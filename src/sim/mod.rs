@@ -65,6 +65,22 @@ pub enum SimError {
     /// `--runs 0`.
     #[error("`runs` must be at least 1")]
     NoRuns,
+    /// More runs than [`MAX_RUNS`] (their results are kept in memory).
+    #[error("{runs} runs exceed the limit of {limit}")]
+    TooManyRuns {
+        /// Runs asked for.
+        runs: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A deadline beyond [`crate::model::simulation::MAX_DEADLINE`].
+    #[error("a deadline of {rounds} rounds exceeds the limit of {limit}")]
+    DeadlineTooLong {
+        /// Rounds asked for.
+        rounds: u32,
+        /// The limit.
+        limit: u32,
+    },
     /// A trace was asked for a run that is not in the batch.
     #[error("run {run} is not in a batch of {runs} runs (runs are numbered from 0)")]
     NoSuchRun {
@@ -73,6 +89,32 @@ pub enum SimError {
         /// Runs in the batch.
         runs: u64,
     },
+}
+
+/// Most runs one batch may have: each run's result is kept until the batch is summarised.
+pub const MAX_RUNS: u64 = 100_000_000;
+
+/// Check a number of runs.
+///
+/// # Errors
+/// [`SimError::NoRuns`] for 0, [`SimError::TooManyRuns`] beyond [`MAX_RUNS`].
+///
+/// # Example
+/// ```
+/// assert!(dealzone::sim::check_runs(1000).is_ok());
+/// assert!(dealzone::sim::check_runs(0).is_err());
+/// ```
+pub fn check_runs(runs: u64) -> Result<(), SimError> {
+    if runs == 0 {
+        return Err(SimError::NoRuns);
+    }
+    if runs > MAX_RUNS {
+        return Err(SimError::TooManyRuns {
+            runs,
+            limit: MAX_RUNS,
+        });
+    }
+    Ok(())
 }
 
 /// What to simulate.
@@ -126,9 +168,7 @@ pub fn simulate(
     config: &SimConfig,
     done: &(dyn Fn() + Sync),
 ) -> crate::Result<Summary> {
-    if config.runs == 0 {
-        return Err(SimError::NoRuns.into());
-    }
+    check_runs(config.runs)?;
     let world = World::new(
         scenario,
         Overrides {

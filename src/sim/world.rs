@@ -7,7 +7,7 @@ use crate::Limits;
 use crate::model::behaviour::Action;
 use crate::model::condition::CondExpr;
 use crate::model::rule::{BinOp, CmpOp, ResolvedExpr};
-use crate::model::simulation::{DEFAULT_DEADLINE, ProtocolKind, Tactic};
+use crate::model::simulation::{DEFAULT_DEADLINE, MAX_DEADLINE, ProtocolKind, Tactic};
 use crate::model::{Role, Scenario};
 use crate::space::{CompiledRule, StateIndex, StateSpace};
 
@@ -365,6 +365,13 @@ impl World {
             .unwrap_or(DEFAULT_DEADLINE);
         if deadline == 0 {
             return Err(SimError::ZeroDeadline.into());
+        }
+        if deadline > MAX_DEADLINE {
+            return Err(SimError::DeadlineTooLong {
+                rounds: deadline,
+                limit: MAX_DEADLINE,
+            }
+            .into());
         }
         let events = settings
             .events

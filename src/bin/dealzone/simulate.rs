@@ -84,9 +84,7 @@ pub fn run(args: &Args) -> Result<String> {
             ..Limits::default()
         },
     };
-    if config.runs == 0 {
-        return Err(SimError::NoRuns.into());
-    }
+    dealzone::sim::check_runs(config.runs)?;
     if let Some(k) = args.trace_run
         && k >= config.runs
     {
