@@ -8,12 +8,15 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::raw::{
-    OrderedMap, RawBehaviour, RawConstraint, RawIssue, RawParty, RawScenario, RawValues, RawWeights,
+    OrderedMap, RawBehaviour, RawConstraint, RawIssue, RawParty, RawScenario, RawSimulation,
+    RawTactic, RawValues, RawWeights,
 };
 use super::source::SourceFile;
 use crate::error::{Diagnostic, ErrorKind};
 use crate::model::behaviour::{Action, BehaviourRule};
+use crate::model::condition::{Condition, ConditionNames};
 use crate::model::rule::{Rule, RuleError};
+use crate::model::simulation::Simulation;
 use crate::model::{
     Constraint, ConstraintKind, Date, Issue, Level, Origin, Party, Preferences, Role, Scenario,
     check_name,
@@ -118,13 +121,41 @@ impl<'a> Builder<'a> {
         };
         let mut parties: Vec<Party> = Vec::new();
         if let Some(raw_parties) = &raw.parties {
+            // Conditions may name any party and any party's constraints.
+            let party_ids: Vec<&str> = raw_parties
+                .get_ref()
+                .0
+                .iter()
+                .map(|(n, _)| n.get_ref().as_str())
+                .collect();
+            let constraint_ids: Vec<(&str, &str)> = raw_parties
+                .get_ref()
+                .0
+                .iter()
+                .flat_map(|(n, p)| {
+                    let p = p.get_ref();
+                    p.red_lines
+                        .iter()
+                        .chain(&p.preconditions)
+                        .map(move |c| (n.get_ref().as_str(), c.get_ref().id.get_ref().as_str()))
+                })
+                .collect();
             for (name, party) in &raw_parties.get_ref().0 {
-                if let Some(p) = self.party(name, party, &issues) {
+                let names = ConditionNames {
+                    party: name.get_ref(),
+                    parties: &party_ids,
+                    constraints: &constraint_ids,
+                };
+                if let Some(p) = self.party(name, party, &issues, &names) {
                     parties.push(p);
                 }
             }
         }
         self.check_controls(&parties, &issues, raw.parties.as_ref());
+        let simulation = match &raw.simulation {
+            Some(sim) => self.simulation(sim, &issues, &parties),
+            None => Some(Simulation::default()),
+        };
         if self.diags.len() == before && !parties.iter().any(|p| p.preferences.is_some()) {
             let span = raw.parties.as_ref().map_or(0..0, |p| p.span());
             self.error(span, ErrorKind::NoUtility, None);
@@ -139,6 +170,7 @@ impl<'a> Builder<'a> {
             issues,
             parties,
             status_quo: status_quo?,
+            simulation: simulation?,
         })
     }
 
@@ -296,6 +328,7 @@ impl<'a> Builder<'a> {
         name: &Spanned<String>,
         raw: &Spanned<RawParty>,
         issues: &[Issue],
+        names: &ConditionNames,
     ) -> Option<Party> {
         let before = self.diags.len();
         let id = name.get_ref().clone();
@@ -356,7 +389,7 @@ impl<'a> Builder<'a> {
             .collect();
         let mut rules = Vec::new();
         for r in &p.rules {
-            if let Some(r) = self.behaviour(r, issues, &own) {
+            if let Some(r) = self.behaviour(r, issues, &own, names) {
                 rules.push(r);
             }
         }
@@ -458,10 +491,17 @@ impl<'a> Builder<'a> {
         raw: &Spanned<RawBehaviour>,
         issues: &[Issue],
         own: &[&str],
+        names: &ConditionNames,
     ) -> Option<BehaviourRule> {
         let b = raw.get_ref();
         let ok = self.id("behaviour rule id", &b.id);
-        let when = self.rule(&b.when, issues);
+        let when = match Condition::parse(b.when.get_ref(), issues, names) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.rule_error(b.when.span(), e);
+                None
+            }
+        };
         let then = match Action::parse(b.then.get_ref(), issues, own) {
             Ok(a) => Some(a),
             Err(e) => {
@@ -756,4 +796,296 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
     let (field, expected) = names.split_first()?;
     did_you_mean(field, expected.iter().copied())
+}
+
+/// The `[simulation]` table.
+impl Builder<'_> {
+    fn party_ref(&mut self, name: &Spanned<String>, parties: &[Party]) -> Option<usize> {
+        let found = parties.iter().position(|p| p.id() == name.get_ref());
+        if found.is_none() {
+            self.error(
+                name.span(),
+                ErrorKind::UnknownParty {
+                    name: name.get_ref().clone(),
+                },
+                did_you_mean(name.get_ref(), parties.iter().map(|p| p.id())),
+            );
+        }
+        found
+    }
+
+    fn value_error(&mut self, span: Range<usize>, message: String) {
+        self.error(span, ErrorKind::Toml { message }, None);
+    }
+
+    fn unit_interval(&mut self, what: &str, v: &Spanned<f64>) -> Option<f64> {
+        let x = *v.get_ref();
+        if (0.0..=1.0).contains(&x) {
+            Some(x)
+        } else {
+            self.value_error(v.span(), format!("{what} {x} is outside [0, 1]"));
+            None
+        }
+    }
+
+    pub(crate) fn simulation(
+        &mut self,
+        raw: &Spanned<RawSimulation>,
+        issues: &[Issue],
+        parties: &[Party],
+    ) -> Option<Simulation> {
+        use crate::model::simulation::{Event, EventEffect, MAX_DEADLINE, ProtocolKind};
+        let before = self.diags.len();
+        let r = raw.get_ref();
+        let protocol = match &r.protocol {
+            None => ProtocolKind::Auto,
+            Some(p) => ProtocolKind::parse(p.get_ref()).unwrap_or_else(|| {
+                self.error(
+                    p.span(),
+                    ErrorKind::Toml {
+                        message: format!(
+                            "unknown protocol `{}` (protocols: {})",
+                            p.get_ref(),
+                            ProtocolKind::NAMES.join(", ")
+                        ),
+                    },
+                    did_you_mean(p.get_ref(), ProtocolKind::NAMES),
+                );
+                ProtocolKind::Auto
+            }),
+        };
+        let mediator = r.mediator.as_ref().and_then(|m| self.party_ref(m, parties));
+        if protocol == ProtocolKind::Alternating
+            && let Some(m) = &r.mediator
+        {
+            self.value_error(
+                m.span(),
+                "`mediator` is set but `protocol` is \"alternating\"; drop one".into(),
+            );
+        }
+        let deadline = match &r.deadline {
+            None => None,
+            Some(d) => match u32::try_from(*d.get_ref()) {
+                Ok(v) if (1..=MAX_DEADLINE).contains(&v) => Some(v),
+                _ => {
+                    self.value_error(
+                        d.span(),
+                        format!(
+                            "`deadline` must be a number of rounds in 1..={MAX_DEADLINE}, found {}",
+                            d.get_ref()
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        let mut tactics = Vec::new();
+        if let Some(t) = &r.tactics {
+            for (name, spec) in &t.get_ref().0 {
+                let Some(p) = self.party_ref(name, parties) else {
+                    continue;
+                };
+                if tactics.iter().any(|(q, _)| *q == p) {
+                    self.error(
+                        name.span(),
+                        ErrorKind::DuplicateId {
+                            what: "tactic of party".into(),
+                            id: name.get_ref().clone(),
+                        },
+                        None,
+                    );
+                    continue;
+                }
+                if let Some(tactic) = self.tactic(spec.get_ref()) {
+                    tactics.push((p, tactic));
+                }
+            }
+        }
+        let mut events: Vec<Event> = Vec::new();
+        for ev in &r.events {
+            let e = ev.get_ref();
+            if !self.id("event id", &e.id) {
+                continue;
+            }
+            if events.iter().any(|x| &x.id == e.id.get_ref()) {
+                self.error(
+                    e.id.span(),
+                    ErrorKind::DuplicateId {
+                        what: "event id".into(),
+                        id: e.id.get_ref().clone(),
+                    },
+                    None,
+                );
+                continue;
+            }
+            let probability = self.unit_interval("`probability`", &e.probability);
+            let mut status_quo = Vec::new();
+            if let Some(sq) = &e.status_quo {
+                for (issue, level) in &sq.get_ref().0 {
+                    let Some(i) = self.issue_ref(issue, issues) else {
+                        continue;
+                    };
+                    match issues[i].level_index(level.get_ref()) {
+                        Some(l) => status_quo.push((i, l)),
+                        None => self.error(
+                            level.span(),
+                            ErrorKind::UnknownLevel {
+                                issue: issues[i].id().to_string(),
+                                level: level.get_ref().clone(),
+                            },
+                            did_you_mean(
+                                level.get_ref(),
+                                issues[i].levels().iter().map(|l| l.id()),
+                            ),
+                        ),
+                    }
+                }
+            }
+            let reservation = match (&e.party, &e.reservation) {
+                (Some(p), Some(v)) => {
+                    let p_ok = self.party_ref(p, parties);
+                    let v_ok = self.unit_interval("`reservation`", v);
+                    if let Some(k) = p_ok
+                        && parties[k].preferences().is_none()
+                    {
+                        self.value_error(
+                            v.span(),
+                            format!(
+                                "party `{}` has no utility, so no reservation to change",
+                                p.get_ref()
+                            ),
+                        );
+                    }
+                    p_ok.zip(v_ok)
+                }
+                (Some(p), None) => {
+                    self.value_error(p.span(), "an event with `party` needs `reservation`".into());
+                    None
+                }
+                (None, Some(v)) => {
+                    self.value_error(v.span(), "an event with `reservation` needs `party`".into());
+                    None
+                }
+                (None, None) => {
+                    if e.status_quo.is_none() {
+                        self.value_error(
+                            ev.span(),
+                            format!(
+                                "event `{}` does nothing: give `status_quo` or `party` and `reservation`",
+                                e.id.get_ref()
+                            ),
+                        );
+                    }
+                    None
+                }
+            };
+            events.push(Event {
+                id: e.id.get_ref().clone(),
+                probability: probability.unwrap_or(0.0),
+                once: e.once.unwrap_or(true),
+                effect: EventEffect {
+                    status_quo,
+                    reservation,
+                },
+                source: e.source.clone(),
+                note: e.note.clone(),
+            });
+        }
+        if self.diags.len() != before {
+            return None;
+        }
+        Some(Simulation {
+            protocol,
+            mediator,
+            deadline,
+            tactics,
+            events,
+        })
+    }
+
+    fn tactic(&mut self, raw: &RawTactic) -> Option<crate::model::simulation::Tactic> {
+        use crate::model::simulation::{DEFAULT_NOISE, TACTIC_NAMES, Tactic, TacticKind};
+        let before = self.diags.len();
+        let name = raw.kind.get_ref().as_str();
+        let named_e = match name {
+            "boulware" => Some(0.2),
+            "linear" => Some(1.0),
+            "conceder" => Some(2.0),
+            "hardliner" => Some(0.0),
+            _ => None,
+        };
+        let time_dependent = named_e.is_some() || name == "time";
+        let kind = match name {
+            "tit_for_tat" | "tit_for_tat_absolute" => Some(TacticKind::TitForTat {
+                absolute: name == "tit_for_tat_absolute",
+            }),
+            _ if time_dependent => {
+                let e = match (&raw.e, named_e) {
+                    (Some(e), None) => {
+                        let x = *e.get_ref();
+                        if x.is_finite() && x >= 0.0 {
+                            Some(x)
+                        } else {
+                            self.value_error(e.span(), format!("`e` must be >= 0, found {x}"));
+                            None
+                        }
+                    }
+                    (None, None) => {
+                        self.value_error(
+                            raw.kind.span(),
+                            "tactic `time` needs an exponent `e` (0.2 Boulware, 1 linear, 2 conceder, 0 hardliner)".into(),
+                        );
+                        None
+                    }
+                    (Some(e), Some(_)) => {
+                        self.value_error(
+                            e.span(),
+                            format!(
+                                "tactic `{name}` fixes `e`; write `kind = \"time\"` to choose it"
+                            ),
+                        );
+                        None
+                    }
+                    (None, Some(x)) => Some(x),
+                };
+                let k = match &raw.k {
+                    None => Some(0.0),
+                    Some(k) => self.unit_interval("`k`", k),
+                };
+                e.zip(k).map(|(e, k)| TacticKind::TimeDependent { e, k })
+            }
+            _ => {
+                self.error(
+                    raw.kind.span(),
+                    ErrorKind::Toml {
+                        message: format!(
+                            "unknown tactic `{name}` (tactics: {})",
+                            TACTIC_NAMES.join(", ")
+                        ),
+                    },
+                    did_you_mean(name, TACTIC_NAMES),
+                );
+                None
+            }
+        };
+        if !time_dependent {
+            for f in [&raw.e, &raw.k].into_iter().flatten() {
+                self.value_error(
+                    f.span(),
+                    format!("tactic `{name}` takes no `e` or `k` (only time-dependent tactics do)"),
+                );
+            }
+        }
+        let noise = match &raw.noise {
+            None => Some(DEFAULT_NOISE),
+            Some(n) => self.unit_interval("`noise`", n),
+        };
+        if self.diags.len() != before {
+            return None;
+        }
+        Some(Tactic {
+            kind: kind?,
+            noise: noise?,
+        })
+    }
 }

@@ -48,6 +48,43 @@ pub(crate) struct RawScenario {
     pub issues: Spanned<OrderedMap<Spanned<RawIssue>>>,
     pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
     pub parties: Option<Spanned<OrderedMap<Spanned<RawParty>>>>,
+    pub simulation: Option<Spanned<RawSimulation>>,
+}
+
+/// `[simulation]`: protocol, mediator, deadline, tactics and random events.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSimulation {
+    pub protocol: Option<Spanned<String>>,
+    pub mediator: Option<Spanned<String>>,
+    pub deadline: Option<Spanned<i64>>,
+    pub tactics: Option<Spanned<OrderedMap<Spanned<RawTactic>>>>,
+    #[serde(default)]
+    pub events: Vec<Spanned<RawEvent>>,
+}
+
+/// `[simulation.tactics] PARTY = { kind = …, e = …, k = …, noise = … }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTactic {
+    pub kind: Spanned<String>,
+    pub e: Option<Spanned<f64>>,
+    pub k: Option<Spanned<f64>>,
+    pub noise: Option<Spanned<f64>>,
+}
+
+/// `[[simulation.events]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEvent {
+    pub id: Spanned<String>,
+    pub probability: Spanned<f64>,
+    pub once: Option<bool>,
+    pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
+    pub party: Option<Spanned<String>>,
+    pub reservation: Option<Spanned<f64>>,
+    pub source: Option<String>,
+    pub note: Option<String>,
 }
 
 /// An issue: a list of levels, or the long form.

@@ -373,7 +373,23 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
                 .chain(party.preconditions())
                 .map(|c| c.id())
                 .collect();
-            let rule = b.behaviour(&raw, &current.issues, &own)?;
+            let party_ids: Vec<&str> = current.parties.iter().map(|p| p.id()).collect();
+            let constraint_ids: Vec<(&str, &str)> = current
+                .parties
+                .iter()
+                .flat_map(|p| {
+                    p.red_lines()
+                        .iter()
+                        .chain(p.preconditions())
+                        .map(move |c| (p.id(), c.id()))
+                })
+                .collect();
+            let names = crate::model::condition::ConditionNames {
+                party: &pid,
+                parties: &party_ids,
+                constraints: &constraint_ids,
+            };
+            let rule = b.behaviour(&raw, &current.issues, &own, &names)?;
             Some(ChangeOp::AddRule { party: pid, rule })
         }
         "remove_rule" => {

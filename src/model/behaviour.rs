@@ -1,6 +1,8 @@
 //! Behaviour rules for the simulator: `when CONDITION then ACTION`.
 //!
-//! Conditions are rules over the proposal on the table; actions are one of
+//! Conditions are rules over the proposal on the table that may also read the round, the
+//! other parties' last moves and which red lines are in force
+//! ([`super::condition::Condition`]); actions are one of
 //!
 //! | action | meaning |
 //! |---|---|
@@ -11,6 +13,7 @@
 //! | `soften ID` / `soften ID to RULE` | suspend the party's red line or precondition `ID`, or replace its rule |
 //! | `restore ID` | put it back in force |
 
+use super::condition::Condition;
 use super::issue::Issue;
 use super::party::Origin;
 use super::rule::{self, Rule, RuleError};
@@ -278,7 +281,7 @@ fn issue_index(
 #[derive(Debug, Clone, PartialEq)]
 pub struct BehaviourRule {
     pub(crate) id: String,
-    pub(crate) when: Rule,
+    pub(crate) when: Condition,
     pub(crate) then: Action,
     pub(crate) then_text: String,
     pub(crate) after_round: Option<u32>,
@@ -293,8 +296,8 @@ impl BehaviourRule {
         &self.id
     }
 
-    /// The condition on the proposal on the table.
-    pub fn when(&self) -> &Rule {
+    /// The condition.
+    pub fn when(&self) -> &Condition {
         &self.when
     }
 

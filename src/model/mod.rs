@@ -3,11 +3,13 @@
 //! Every value here has passed validation; files become models through [`crate::io`].
 
 pub mod behaviour;
+pub mod condition;
 mod date;
 mod issue;
 mod party;
 pub mod rule;
 mod scenario;
+pub mod simulation;
 pub mod timeline;
 
 pub use date::Date;

@@ -35,6 +35,7 @@ pub struct Scenario {
     pub(crate) issues: Vec<Issue>,
     pub(crate) parties: Vec<Party>,
     pub(crate) status_quo: Vec<usize>,
+    pub(crate) simulation: super::simulation::Simulation,
 }
 
 impl Scenario {
@@ -53,6 +54,11 @@ impl Scenario {
     /// [`crate::Error::Invalid`] with positioned diagnostics.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario> {
         crate::io::scenario_file::from_str(text, file)
+    }
+
+    /// The `[simulation]` settings (defaults when the file has none).
+    pub fn simulation(&self) -> &super::simulation::Simulation {
+        &self.simulation
     }
 
     /// The scenario's name.

@@ -6,6 +6,7 @@ pub mod dot;
 pub mod explain;
 pub mod genius;
 pub mod json;
+pub mod simulate;
 pub mod stability;
 pub mod svg;
 pub mod text;

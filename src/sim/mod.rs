@@ -1,13 +1,182 @@
-//! The simulator: rule-driven agents negotiating through the concession graph (stub; see
-//! issue #7).
+//! The simulator: rule-driven agents negotiating through the concession graph, many seeded
+//! runs at once.
+//!
+//! * [`World`] compiles a scenario once: packed states, flat utility tables, every red line
+//!   and precondition with its softened alternatives as truth tables, behaviour rules and
+//!   events ([`world`]).
+//! * Agents ([`agent`]) follow a [`tactic`] (GENIUS time-dependent or tit-for-tat) and their
+//!   party's behaviour rules; random [`events`] move the status quo or a reservation.
+//! * [`protocol`] plays one run: multi-party alternating offers or single-text mediation,
+//!   up to a deadline, optionally recording a [`trace`].
+//! * [`monte_carlo`] plays many runs in parallel, identical whatever the thread count, and
+//!   [`summary`] reduces them in run order.
+//!
+//! ```
+//! let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+//! let out = dealzone::sim::simulate(&s, &dealzone::sim::SimConfig { runs: 50, seed: 3, ..Default::default() }, &|| {}).unwrap();
+//! assert_eq!(out.runs, 50);
+//! assert_eq!(out.outcomes.iter().map(|o| o.count).sum::<u64>(), out.agreements);
+//! ```
+
+pub mod agent;
+pub mod events;
+pub mod monte_carlo;
+pub mod protocol;
+pub mod summary;
+pub mod tactic;
+pub mod trace;
+pub mod world;
+
+pub use summary::{Summary, summarise};
+pub use world::{Overrides, World};
+
+use crate::Limits;
+use crate::model::Scenario;
+use crate::model::simulation::ProtocolKind;
 
 /// Something that stops a simulation.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SimError {
-    /// Placeholder until the simulator lands.
-    #[error("{message}")]
-    Invalid {
-        /// What is wrong.
-        message: String,
+    /// Mediation was asked for, but no party is a mediator.
+    #[error(
+        "mediation needs a mediator: give a party `role = \"mediator\"` or set `[simulation] mediator`"
+    )]
+    NoMediator,
+    /// A deadline of zero rounds.
+    #[error("the deadline must be at least one round")]
+    ZeroDeadline,
+    /// A party's ideal state needs too large a search.
+    #[error(
+        "party `{party}`: its red lines read too many issues to search its best state (more than {limit} combinations)"
+    )]
+    IdealSearch {
+        /// The party.
+        party: String,
+        /// The limit.
+        limit: u64,
     },
+    /// Too many `soften … to …` alternatives of one constraint.
+    #[error("constraint `{name}` has more than 253 `soften … to …` alternatives")]
+    TooManyVariants {
+        /// The constraint.
+        name: String,
+    },
+    /// `--runs 0`.
+    #[error("`runs` must be at least 1")]
+    NoRuns,
+    /// More runs than [`MAX_RUNS`] (their results are kept in memory).
+    #[error("{runs} runs exceed the limit of {limit}")]
+    TooManyRuns {
+        /// Runs asked for.
+        runs: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A deadline beyond [`crate::model::simulation::MAX_DEADLINE`].
+    #[error("a deadline of {rounds} rounds exceeds the limit of {limit}")]
+    DeadlineTooLong {
+        /// Rounds asked for.
+        rounds: u32,
+        /// The limit.
+        limit: u32,
+    },
+    /// A trace was asked for a run that is not in the batch.
+    #[error("run {run} is not in a batch of {runs} runs (runs are numbered from 0)")]
+    NoSuchRun {
+        /// The run asked for.
+        run: u64,
+        /// Runs in the batch.
+        runs: u64,
+    },
+}
+
+/// Most runs one batch may have: each run's result is kept until the batch is summarised.
+pub const MAX_RUNS: u64 = 100_000_000;
+
+/// Check a number of runs.
+///
+/// # Errors
+/// [`SimError::NoRuns`] for 0, [`SimError::TooManyRuns`] beyond [`MAX_RUNS`].
+///
+/// # Example
+/// ```
+/// assert!(dealzone::sim::check_runs(1000).is_ok());
+/// assert!(dealzone::sim::check_runs(0).is_err());
+/// ```
+pub fn check_runs(runs: u64) -> Result<(), SimError> {
+    if runs == 0 {
+        return Err(SimError::NoRuns);
+    }
+    if runs > MAX_RUNS {
+        return Err(SimError::TooManyRuns {
+            runs,
+            limit: MAX_RUNS,
+        });
+    }
+    Ok(())
+}
+
+/// What to simulate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimConfig {
+    /// Number of runs.
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Deadline in rounds, instead of the scenario's.
+    pub rounds: Option<u32>,
+    /// Protocol, instead of the scenario's.
+    pub protocol: Option<ProtocolKind>,
+    /// Limits (`max_states`, and those of the bargaining and zone analyses of the summary).
+    pub limits: Limits,
+}
+
+impl Default for SimConfig {
+    /// 1,000 runs, seed 0, the scenario's own settings, default limits.
+    fn default() -> Self {
+        SimConfig {
+            runs: 1000,
+            seed: 0,
+            rounds: None,
+            protocol: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Compile, run and summarise.
+///
+/// # Arguments
+/// The scenario, the configuration and a callback told of each finished run.
+///
+/// # Returns
+/// The [`Summary`].
+///
+/// # Errors
+/// As [`World::new`]; [`SimError::NoRuns`] for zero runs; the summary's bargaining and
+/// zone analyses may break a limit.
+///
+/// # Complexity
+/// O(runs · one run) plus one bargaining and zone analysis per distinct set of
+/// constraints in force among the agreements (at most [`summary::MAX_CONFIGURATIONS`]).
+///
+/// # Example
+/// See the module example.
+pub fn simulate(
+    scenario: &Scenario,
+    config: &SimConfig,
+    done: &(dyn Fn() + Sync),
+) -> crate::Result<Summary> {
+    check_runs(config.runs)?;
+    let world = World::new(
+        scenario,
+        Overrides {
+            deadline: config.rounds,
+            protocol: config.protocol,
+        },
+        &config.limits,
+    )?;
+    let results = monte_carlo::run_many(&world, config.runs, config.seed, done);
+    summarise(&world, &results, config.seed, &config.limits)
 }

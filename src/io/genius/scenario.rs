@@ -74,5 +74,6 @@ pub(crate) fn build(domain: &Domain, profiles: &[Profile]) -> Scenario {
         issues,
         parties,
         status_quo: vec![0; domain.issues.len()],
+        simulation: Default::default(),
     }
 }

@@ -1,0 +1,171 @@
+//! Simulation settings of a scenario: the `[simulation]` table.
+//!
+//! ```toml
+//! [simulation]
+//! protocol = "mediation"        # "alternating", "mediation" or "auto" (the default:
+//!                               # mediation when a party has role `mediator`)
+//! mediator = "united_states"    # default: the first party with role `mediator`
+//! deadline = 100                # rounds (default 100)
+//!
+//! [simulation.tactics]          # default for a party not listed: linear
+//! russia = { kind = "boulware" }                # boulware, linear, conceder, hardliner
+//! ukraine = { kind = "time", e = 0.5, k = 0.1 } # any time-dependent exponent
+//! eu = { kind = "tit_for_tat", noise = 0.0 }    # tit_for_tat (relative), tit_for_tat_absolute
+//!
+//! [[simulation.events]]         # each round, each event fires with its probability
+//! id = "front_shift"
+//! probability = 0.02
+//! status_quo = { territory = "line_as_border" }
+//!
+//! [[simulation.events]]
+//! id = "aid_cut"
+//! probability = 0.01
+//! party = "ukraine"
+//! reservation = 0.5
+//! ```
+
+/// Which protocol a simulation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProtocolKind {
+    /// Mediation when a party has role `mediator` (or a mediator is named), else alternating.
+    #[default]
+    Auto,
+    /// Multi-party alternating offers: each party in turn accepts or counter-proposes.
+    Alternating,
+    /// Single-text mediation: the mediator proposes and revises, the others answer.
+    Mediation,
+}
+
+impl ProtocolKind {
+    /// The word the file uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProtocolKind::Auto => "auto",
+            ProtocolKind::Alternating => "alternating",
+            ProtocolKind::Mediation => "mediation",
+        }
+    }
+
+    /// Every protocol word.
+    pub const NAMES: [&'static str; 3] = ["auto", "alternating", "mediation"];
+
+    /// Parse a protocol word.
+    pub fn parse(s: &str) -> Option<ProtocolKind> {
+        [
+            ProtocolKind::Auto,
+            ProtocolKind::Alternating,
+            ProtocolKind::Mediation,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// A concession tactic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TacticKind {
+    /// GENIUS time-dependent: `target(t) = Pmin + (Pmax − Pmin)·(1 − f(t))`,
+    /// `f(t) = k + (1 − k)·t^(1/e)`.
+    TimeDependent {
+        /// Concession exponent: 0.2 Boulware, 1 linear, 2 conceder, 0 hardliner.
+        e: f64,
+        /// Initial concession, in `[0, 1]`.
+        k: f64,
+    },
+    /// Tit-for-tat: mirror the others' concessions, relatively or absolutely.
+    TitForTat {
+        /// Absolute (the same utility step) rather than relative (the same ratio).
+        absolute: bool,
+    },
+}
+
+/// Named tactics and the exponents they stand for.
+pub const TACTIC_NAMES: [&str; 7] = [
+    "boulware",
+    "linear",
+    "conceder",
+    "hardliner",
+    "time",
+    "tit_for_tat",
+    "tit_for_tat_absolute",
+];
+
+/// A party's tactic with its randomness.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tactic {
+    /// How the target utility moves.
+    pub kind: TacticKind,
+    /// Probability, per choice, of taking a random admissible concession instead of the
+    /// most efficient one; in `[0, 1]`.
+    pub noise: f64,
+}
+
+/// Default noise of a tactic.
+pub const DEFAULT_NOISE: f64 = 0.1;
+
+impl Default for Tactic {
+    /// Linear time-dependent (`e = 1`, `k = 0`) with [`DEFAULT_NOISE`].
+    fn default() -> Self {
+        Tactic {
+            kind: TacticKind::TimeDependent { e: 1.0, k: 0.0 },
+            noise: DEFAULT_NOISE,
+        }
+    }
+}
+
+/// What an event does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventEffect {
+    /// New status-quo levels: `(issue, level)` positions.
+    pub status_quo: Vec<(usize, usize)>,
+    /// A new reservation: `(party position, value)`.
+    pub reservation: Option<(usize, f64)>,
+}
+
+/// A random event: each round it fires with its probability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The id, unique among the events.
+    pub id: String,
+    /// Probability per round, in `[0, 1]`.
+    pub probability: f64,
+    /// Fire at most once per run (the default), or every time the draw says so.
+    pub once: bool,
+    /// What it does.
+    pub effect: EventEffect,
+    /// The source it cites.
+    pub source: Option<String>,
+    /// Free-text note.
+    pub note: Option<String>,
+}
+
+/// Default deadline in rounds.
+pub const DEFAULT_DEADLINE: u32 = 100;
+
+/// Most rounds a deadline may have.
+pub const MAX_DEADLINE: u32 = 1_000_000;
+
+/// The `[simulation]` table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Simulation {
+    /// The protocol.
+    pub protocol: ProtocolKind,
+    /// The mediator's party position, if named.
+    pub mediator: Option<usize>,
+    /// Rounds before the talks end without a deal (default [`DEFAULT_DEADLINE`]).
+    pub deadline: Option<u32>,
+    /// Tactics by party position (parties not listed use [`Tactic::default`]), in file order.
+    pub tactics: Vec<(usize, Tactic)>,
+    /// Random events, in file order.
+    pub events: Vec<Event>,
+}
+
+impl Simulation {
+    /// The tactic of party `p`.
+    pub fn tactic(&self, p: usize) -> Tactic {
+        self.tactics
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map_or_else(Tactic::default, |(_, t)| *t)
+    }
+}

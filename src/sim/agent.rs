@@ -1,0 +1,765 @@
+//! Agents: a tactic that sets a target utility, the party's behaviour rules, and the moves
+//! through the concession graph that follow from both.
+//!
+//! An agent never offers, accepts or asks for a state that breaks one of its own red lines
+//! in force, and never accepts a state below its floor, its reservation in force. Since agreement needs every party's
+//! acceptance, every agreement is acceptable under the constraints in force.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::tactic::next_target;
+use super::trace::{Recorder, Step};
+use super::world::{ActionModel, CondModel, World};
+use crate::model::condition::Move;
+use crate::space::StateIndex;
+
+/// Tolerance of utility comparisons (as the contract's reservation tolerance).
+pub const TOL: f64 = 1e-12;
+
+/// Most one-rung moves an agent makes in one turn.
+pub const MAX_STEPS: usize = 256;
+
+/// One agent's state during a run.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    /// Its current position (the offer it would make).
+    pub pos: StateIndex,
+    /// Its target utility.
+    pub target: f64,
+    /// Its last move.
+    pub last: Move,
+    /// Its utility of its previous offer (to tell a concession from a proposal).
+    pub last_offer_u: f64,
+    /// Its utilities of the last two offers it received: `[previous, latest]`.
+    pub received: [f64; 2],
+    /// How many offers it received.
+    pub received_n: u32,
+    /// Whether an offer came in since its target last moved (tit-for-tat).
+    pub fresh: bool,
+    /// Still at the table.
+    pub active: bool,
+}
+
+/// The mutable state of one run.
+#[derive(Debug, Clone)]
+pub struct RunState {
+    /// Variant of every constraint.
+    pub variants: Vec<u8>,
+    /// Reservation of every party.
+    pub reservations: Vec<f64>,
+    /// The status quo in force.
+    pub sq: StateIndex,
+    /// Each party's utility of the status quo.
+    pub sq_u: Vec<f64>,
+    /// Agents, by party.
+    pub agents: Vec<Agent>,
+    /// Events that already fired.
+    pub fired: Vec<bool>,
+    /// The run's random stream.
+    pub rng: ChaCha8Rng,
+    /// The current round.
+    pub round: u32,
+    /// Scratch space for a state's levels (allocated once per run).
+    pub scratch: Vec<usize>,
+}
+
+impl RunState {
+    /// A fresh run: everything as written, every agent at its ideal state.
+    pub fn new(w: &World, rng: ChaCha8Rng) -> RunState {
+        let n = w.parties.len();
+        RunState {
+            variants: vec![0; w.constraints.len()],
+            reservations: w.parties.iter().map(|p| p.reservation).collect(),
+            sq: w.status_quo,
+            sq_u: (0..n).map(|p| w.utility(p, w.status_quo)).collect(),
+            agents: w
+                .parties
+                .iter()
+                .map(|p| Agent {
+                    pos: p.ideal,
+                    target: p.pmax,
+                    last: Move::None,
+                    last_offer_u: p.pmax,
+                    received: [0.0; 2],
+                    received_n: 0,
+                    fresh: false,
+                    active: true,
+                })
+                .collect(),
+            fired: vec![false; w.events.len()],
+            rng,
+            round: 0,
+            scratch: Vec::with_capacity(w.offsets.len()),
+        }
+    }
+
+    /// Party `p`'s floor: its reservation in force (0 without a utility).
+    #[inline]
+    pub fn floor(&self, w: &World, p: usize) -> f64 {
+        if w.parties[p].contrib.is_none() {
+            return 0.0;
+        }
+        self.reservations[p]
+    }
+
+    /// Whether `s` meets every red line of `p` in force.
+    #[inline]
+    pub fn meets_red_lines(&self, w: &World, p: usize, s: StateIndex) -> bool {
+        w.parties[p]
+            .red_lines
+            .iter()
+            .all(|&c| w.holds(c, self.variants[c], s))
+    }
+
+    /// Issues read by `p`'s red lines in force, as a bit mask.
+    pub fn red_mask(&self, w: &World, p: usize) -> u64 {
+        w.parties[p].red_lines.iter().fold(0, |m, &c| {
+            m | w.constraints[c].masks[usize::from(self.variants[c])]
+        })
+    }
+
+    /// Whether `p` could accept `s` at all: its red lines in force and its floor.
+    #[inline]
+    pub fn acceptable_to(&self, w: &World, p: usize, s: StateIndex) -> bool {
+        self.meets_red_lines(w, p, s)
+            && (w.parties[p].contrib.is_none() || w.utility(p, s) >= self.floor(w, p) - TOL)
+    }
+
+    /// Whether `p`'s tactic accepts `s`: acceptable and at or above its target.
+    #[inline]
+    pub fn wants(&self, w: &World, p: usize, s: StateIndex) -> bool {
+        self.acceptable_to(w, p, s)
+            && (w.parties[p].contrib.is_none() || w.utility(p, s) >= self.agents[p].target - TOL)
+    }
+
+    /// Move `p`'s target for this turn.
+    pub fn update_target(&mut self, w: &World, p: usize, t: f64) {
+        let pm = &w.parties[p];
+        if pm.contrib.is_none() {
+            return;
+        }
+        let pmin = self.floor(w, p);
+        let a = &self.agents[p];
+        let offers = (a.fresh && a.received_n >= 2).then_some((a.received[0], a.received[1]));
+        let target = next_target(&pm.tactic, t, pmin, pm.pmax, a.target, offers);
+        let a = &mut self.agents[p];
+        a.target = target;
+        a.fresh = false;
+    }
+
+    /// Tell every party but `from` that `s` was offered (tit-for-tat memory).
+    pub fn received(&mut self, w: &World, from: usize, s: StateIndex) {
+        for q in 0..self.agents.len() {
+            if q != from && w.parties[q].contrib.is_some() {
+                let u = w.utility(q, s);
+                let a = &mut self.agents[q];
+                a.received = [a.received[1], u];
+                a.received_n += 1;
+                a.fresh = true;
+            }
+        }
+    }
+
+    /// Evaluate a condition on the proposal `s`.
+    pub fn eval(&self, c: &CondModel, s: StateIndex) -> bool {
+        match c {
+            CondModel::Const(b) => *b,
+            CondModel::Levels(r) => r.eval(s),
+            CondModel::Round(op, n) => op.holds(self.round as usize, *n as usize),
+            CondModel::Last { party, moves } => self.agents[*party].last.bit() & moves != 0,
+            CondModel::InForce(k) => k.is_some_and(|k| self.variants[k] == 0),
+            CondModel::Not(x) => !self.eval(x, s),
+            CondModel::Bin(op, a, b) => op.apply(self.eval(a, s), self.eval(b, s)),
+        }
+    }
+
+    /// Fire `p`'s rules on the proposal `s`, in file order. `work` is the state its moves
+    /// change (its position, the mediator's text, or a request); a move that would break
+    /// `p`'s red lines in force or its floor is not made.
+    ///
+    /// Returns the answer the rules give (`Some(true)` accept, `Some(false)` reject; the
+    /// first answering rule wins) and whether a rule made `p` walk out.
+    ///
+    /// # Complexity
+    /// O(rules · condition size).
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// let mut pos = high;
+    /// st.round = 1;
+    /// let (answer, walk) = st.fire_rules(&w, 0, low, &mut pos, &mut dealzone::sim::trace::NoTrace);
+    /// assert_eq!((answer, walk, pos), (None, false, mid));
+    /// // The red line stops a second rung.
+    /// st.fire_rules(&w, 0, low, &mut pos, &mut dealzone::sim::trace::NoTrace);
+    /// assert_eq!(pos, mid);
+    /// ```
+    pub fn fire_rules<R: Recorder>(
+        &mut self,
+        w: &World,
+        p: usize,
+        s: StateIndex,
+        work: &mut StateIndex,
+        rec: &mut R,
+    ) -> (Option<bool>, bool) {
+        let mut answer = None;
+        let mut walk = false;
+        let round = self.round;
+        for (k, rule) in w.parties[p].rules.iter().enumerate() {
+            if round < rule.after_round || !self.eval(&rule.when, s) {
+                continue;
+            }
+            let acted = match &rule.action {
+                ActionModel::Accept | ActionModel::Reject => {
+                    let first = answer.is_none();
+                    if first {
+                        answer = Some(rule.action == ActionModel::Accept);
+                    }
+                    first
+                }
+                ActionModel::WalkOut => {
+                    walk = true;
+                    true
+                }
+                ActionModel::Concede(i) => match self.concede_on(w, p, *work, *i) {
+                    Some(next) => {
+                        *work = next;
+                        true
+                    }
+                    None => false,
+                },
+                ActionModel::Propose(assign) => {
+                    let mut next = *work;
+                    for &(i, l) in assign {
+                        next = set_level(w, next, i, l);
+                    }
+                    if next != *work && self.acceptable_to(w, p, next) {
+                        *work = next;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                ActionModel::SetVariant {
+                    constraint,
+                    variant,
+                } => {
+                    if self.variants[*constraint] == *variant {
+                        false
+                    } else {
+                        self.variants[*constraint] = *variant;
+                        rec.record(|| Step::Constraint {
+                            round,
+                            constraint: *constraint,
+                            variant: *variant,
+                        });
+                        true
+                    }
+                }
+            };
+            if acted {
+                rec.record(|| Step::Rule {
+                    round,
+                    party: p,
+                    rule: k,
+                });
+            }
+            if walk {
+                break;
+            }
+        }
+        (answer, walk)
+    }
+
+    /// One rung on issue `i` from `s`, towards the others (the direction that gains them
+    /// most), if `p` can still accept the result.
+    ///
+    /// # Complexity
+    /// O(1) plus the party's red lines.
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.concede_on(&w, 0, high, 0), Some(mid));
+    /// assert_eq!(st.concede_on(&w, 0, mid, 0), None); // below its red line
+    /// assert_eq!(st.concede_on(&w, 1, low, 0), Some(mid));
+    /// ```
+    pub fn concede_on(&self, w: &World, p: usize, s: StateIndex, i: usize) -> Option<StateIndex> {
+        let l = w.level(s, i);
+        let radix = w.space.radices()[i] as usize;
+        let own = w.parties[p].contrib.as_deref();
+        let off = w.offsets[i];
+        let mut best: Option<(f64, usize)> = None;
+        for l2 in [l.wrapping_sub(1), l + 1] {
+            if l2 >= radix {
+                continue;
+            }
+            let d_own = own.map_or(0.0, |c| c[off + l2] - c[off + l]);
+            let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
+            if d_oth > TOL && best.is_none_or(|(b, _)| d_oth > b) {
+                best = Some((d_oth, l2));
+            }
+        }
+        let next = set_level(w, s, i, best?.1);
+        self.acceptable_to(w, p, next).then_some(next)
+    }
+
+    /// Move `p`'s position by its tactic: first back within its red lines in force, then up
+    /// to its floor if below it, then down to its target by the most efficient concessions.
+    /// A concession is a one-rung move that lets more of the others' red lines hold, or
+    /// gains the others utility without breaking one of their red lines; the most efficient
+    /// has the most red lines won, then the most gain for the others per unit of its own
+    /// loss. With probability `noise` a random admissible move is taken instead.
+    ///
+    /// # Complexity
+    /// O(steps · issues · red lines reading an issue); at most [`MAX_STEPS`] steps.
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.agents[0].pos, high); // starts at its ideal
+    /// st.agents[0].target = 0.4;
+    /// st.adjust(&w, 0);
+    /// assert_eq!(st.agents[0].pos, mid); // down to its target, not past its red line
+    /// ```
+    pub fn adjust(&mut self, w: &World, p: usize) {
+        let mut pos = self.agents[p].pos;
+        if !self.meets_red_lines(w, p, pos) {
+            let ideal = w.parties[p].ideal;
+            pos = if self.meets_red_lines(w, p, ideal) {
+                ideal
+            } else {
+                self.repair(w, p, pos)
+            };
+        }
+        let floor = self.floor(w, p);
+        let target = self.agents[p].target.max(floor);
+        let noise = w.parties[p].tactic.noise;
+        let mask = self.red_mask(w, p);
+        let mut u = raw_utility(w, p, pos);
+        for _ in 0..MAX_STEPS {
+            // Below the floor: climb back (least harm to the others per unit gained).
+            let climbing = u.min(1.0) < floor - TOL;
+            let pick = self.pick_move(w, p, pos, mask, noise, |d_own, d_oth, d_lines| {
+                if climbing {
+                    (d_own > TOL && d_lines >= 0).then(|| ratio(d_own, -d_oth))
+                } else {
+                    let helps = d_lines > 0 || (d_lines == 0 && d_oth > TOL);
+                    (helps && (u + d_own).min(1.0) >= target - TOL)
+                        .then(|| f64::from(d_lines) * 1e15 + ratio(d_oth, -d_own))
+                }
+            });
+            match pick {
+                Some((next, d_own)) => {
+                    pos = next;
+                    u += d_own;
+                }
+                None => break,
+            }
+        }
+        self.agents[p].pos = pos;
+    }
+
+    /// The number of red lines in force, of every party but `p` (or of every party when
+    /// `p` is `usize::MAX`), that hold at `s`.
+    pub fn others_held(&self, w: &World, p: usize, s: StateIndex) -> i32 {
+        w.constraints
+            .iter()
+            .enumerate()
+            .filter(|(k, c)| c.red_line && c.party != p && w.holds(*k, self.variants[*k], s))
+            .count() as i32
+    }
+
+    /// Red lines in force holding at `s`, one bit per constraint index below 64 (the
+    /// moves from `s` all compare against it, so it is evaluated once).
+    fn held_bits(&self, w: &World, s: StateIndex) -> u64 {
+        let mut bits = 0;
+        for (k, c) in w.constraints.iter().enumerate().take(64) {
+            if c.red_line && w.holds(k, self.variants[k], s) {
+                bits |= 1 << k;
+            }
+        }
+        bits
+    }
+
+    /// Change in the others' red lines holding when issue `i` moves from `s` to `next`
+    /// (only red lines reading `i` can change), given `held`, those holding at `s`.
+    #[inline]
+    fn lines_delta_from(
+        &self,
+        w: &World,
+        p: usize,
+        i: usize,
+        (s, held): (StateIndex, u64),
+        (next, next_levels): (StateIndex, Option<&[usize]>),
+    ) -> i32 {
+        let mut d = 0;
+        for &k in &w.by_issue[i] {
+            if w.constraints[k].party == p {
+                continue;
+            }
+            let v = self.variants[k];
+            let before = if k < 64 {
+                held >> k & 1 == 1
+            } else {
+                w.holds(k, v, s)
+            };
+            let after = match next_levels {
+                Some(lv) => w.holds_levels(k, v, lv),
+                None => w.holds(k, v, next),
+            };
+            d += i32::from(after) - i32::from(before);
+        }
+        d
+    }
+
+    /// One step towards `p`'s red lines in force: the one-rung move on an issue they read
+    /// that leaves most of them holding, then most of the others' red lines, then most
+    /// utility for `p`.
+    fn repair_step(&self, w: &World, p: usize, s: StateIndex) -> Option<StateIndex> {
+        let mask = self.red_mask(w, p);
+        let at_s = self.held_bits(w, s);
+        let mut best: Option<(f64, StateIndex)> = None;
+        for_each_move(w, s, mask, |i, l, l2, next| {
+            let held = w.parties[p]
+                .red_lines
+                .iter()
+                .filter(|&&c| w.holds(c, self.variants[c], next))
+                .count();
+            let own = w.parties[p]
+                .contrib
+                .as_deref()
+                .map_or(0.0, |c| c[w.offsets[i] + l2] - c[w.offsets[i] + l]);
+            let lines = self.lines_delta_from(w, p, i, (s, at_s), (next, None));
+            let score = held as f64 * 1e6 + f64::from(lines) * 1e3 + own;
+            if best.is_none_or(|(b, _)| score > b + TOL) {
+                best = Some((score, next));
+            }
+        });
+        best.map(|(_, next)| next)
+    }
+
+    /// Walk `s` towards `p`'s red lines in force by [`RunState::repair_step`]s.
+    ///
+    /// # Complexity
+    /// O(steps · issues · red lines); at most [`MAX_STEPS`] steps.
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.repair(&w, 0, low), mid);
+    /// assert_eq!(st.repair(&w, 0, high), high);
+    /// ```
+    pub fn repair(&mut self, w: &World, p: usize, mut s: StateIndex) -> StateIndex {
+        for _ in 0..MAX_STEPS {
+            if self.meets_red_lines(w, p, s) {
+                break;
+            }
+            match self.repair_step(w, p, s) {
+                Some(next) => s = next,
+                None => break,
+            }
+        }
+        s
+    }
+
+    /// The change `p` asks the mediator for when it rejects the text `s`: one step back
+    /// within its red lines if the text breaks one, else the one-rung move that breaks none
+    /// of the others' red lines and gains `p` most per unit the others lose. `None` when no
+    /// move helps.
+    ///
+    /// # Complexity
+    /// O(issues · red lines reading an issue).
+    ///
+    /// # Example
+    /// ```
+    /// use rand::SeedableRng;
+    /// use dealzone::sim::{World, agent::RunState};
+    /// let s = dealzone::Scenario::from_toml_str(r#"
+    /// name = "price"
+    /// [issues]
+    /// price = ["low", "mid", "high"]
+    /// [status_quo]
+    /// price = "low"
+    /// [parties.seller]
+    /// weights = { price = 1 }
+    /// values = { price = [0, 0.5, 1] }
+    /// red_lines = [{ id = "floor", rule = "price >= mid" }]
+    /// rules = [{ id = "give", when = "round >= 1", then = "concede price" }]
+    /// [parties.buyer]
+    /// weights = { price = 1 }
+    /// values = { price = [1, 0.5, 0] }
+    /// "#, "p.toml").unwrap();
+    /// let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let mut st = RunState::new(&w, rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    /// let (low, mid, high) = (0, 1, 2);
+    /// assert_eq!(st.request(&w, 0, low), Some(mid)); // back within its red line
+    /// assert_eq!(st.request(&w, 1, high), Some(mid)); // the buyer asks for less …
+    /// assert_eq!(st.request(&w, 1, mid), None);        // … but not past the seller's red line
+    /// ```
+    pub fn request(&mut self, w: &World, p: usize, s: StateIndex) -> Option<StateIndex> {
+        if !self.meets_red_lines(w, p, s) {
+            return self.repair_step(w, p, s).filter(|&n| n != s);
+        }
+        w.parties[p].contrib.as_ref()?;
+        let noise = w.parties[p].tactic.noise;
+        let mask = self.red_mask(w, p);
+        self.pick_move(w, p, s, mask, noise, |d_own, d_oth, d_lines| {
+            (d_own > TOL && d_lines >= 0).then(|| f64::from(d_lines) * 1e15 + ratio(d_own, -d_oth))
+        })
+        .map(|(next, _)| next)
+    }
+
+    /// The best one-rung move from `s` by `score(d_own, d_others, d_red_lines)` (`None` =
+    /// not allowed) among those keeping `p`'s red lines in force (checked on issues in
+    /// `mask`; the others cannot break them when `s` meets them); ties to the lowest issue,
+    /// down before up. With probability `noise`, a uniformly random allowed move instead.
+    fn pick_move(
+        &mut self,
+        w: &World,
+        p: usize,
+        s: StateIndex,
+        mask: u64,
+        noise: f64,
+        score: impl Fn(f64, f64, i32) -> Option<f64>,
+    ) -> Option<(StateIndex, f64)> {
+        let mut best: Option<(f64, StateIndex, f64)> = None;
+        let mut count = 0u32;
+        let base_ok = self.meets_red_lines(w, p, s);
+        let held = self.held_bits(w, s);
+        // The levels of `s`, decoded once; each candidate changes one entry in place, so
+        // red lines are read from their truth tables without dividing packed states.
+        let mut lv = std::mem::take(&mut self.scratch);
+        lv.clear();
+        lv.extend((0..w.offsets.len()).map(|i| w.level(s, i)));
+        for_each_move(w, s, u64::MAX, |i, l, l2, next| {
+            lv[i] = l2;
+            let eval = self.move_eval(
+                w,
+                p,
+                (s, held),
+                base_ok,
+                mask,
+                &score,
+                (i, l, l2, next),
+                &lv,
+            );
+            lv[i] = l;
+            if let Some((sc, d_own)) = eval {
+                count += 1;
+                if best.is_none_or(|(b, _, _)| sc > b + TOL) {
+                    best = Some((sc, next, d_own));
+                }
+            }
+        });
+        let Some((_, mut next, mut d)) = best else {
+            self.scratch = lv;
+            return None;
+        };
+        if noise > 0.0 && count > 1 && self.rng.random::<f64>() < noise {
+            let k = self.rng.random_range(0..count);
+            let mut seen = 0u32;
+            for_each_move(w, s, u64::MAX, |i, l, l2, cand| {
+                lv[i] = l2;
+                let eval = self.move_eval(
+                    w,
+                    p,
+                    (s, held),
+                    base_ok,
+                    mask,
+                    &score,
+                    (i, l, l2, cand),
+                    &lv,
+                );
+                lv[i] = l;
+                if let Some((_, d_own)) = eval {
+                    if seen == k {
+                        next = cand;
+                        d = d_own;
+                    }
+                    seen += 1;
+                }
+            });
+        }
+        self.scratch = lv;
+        Some((next, d))
+    }
+}
+
+impl RunState {
+    /// Score of the move `(issue, level, new level, new state)` from `s` by `p`, if allowed.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn move_eval(
+        &self,
+        w: &World,
+        p: usize,
+        (s, held): (StateIndex, u64),
+        base_ok: bool,
+        mask: u64,
+        score: &impl Fn(f64, f64, i32) -> Option<f64>,
+        (i, l, l2, next): (usize, usize, usize, StateIndex),
+        next_levels: &[usize],
+    ) -> Option<(f64, f64)> {
+        let off = w.offsets[i];
+        let d_own = w.parties[p]
+            .contrib
+            .as_deref()
+            .map_or(0.0, |c| c[off + l2] - c[off + l]);
+        let d_oth = w.total[off + l2] - w.total[off + l] - d_own;
+        let d_lines = self.lines_delta_from(w, p, i, (s, held), (next, Some(next_levels)));
+        let sc = score(d_own, d_oth, d_lines)?;
+        self.allowed(w, p, base_ok, mask, (next, i, next_levels))
+            .then_some((sc, d_own))
+    }
+
+    /// Whether a move on issue `i` to `next` keeps `p`'s red lines in force: when the state
+    /// it leaves meets them, only a move on an issue they read can break them.
+    #[inline]
+    fn allowed(
+        &self,
+        w: &World,
+        p: usize,
+        base_ok: bool,
+        mask: u64,
+        (next, i, next_levels): (StateIndex, usize, &[usize]),
+    ) -> bool {
+        if !base_ok {
+            return self.meets_red_lines(w, p, next);
+        }
+        // Only its red lines reading issue `i` can change.
+        mask & (1 << i.min(63)) == 0
+            || w.by_issue[i].iter().all(|&k| {
+                w.constraints[k].party != p || w.holds_levels(k, self.variants[k], next_levels)
+            })
+    }
+}
+
+/// Efficiency of a move: gain per unit of loss, a free gain first.
+fn ratio(gain: f64, loss: f64) -> f64 {
+    if loss <= TOL {
+        1e12 + gain
+    } else {
+        gain / loss
+    }
+}
+
+/// `p`'s uncapped utility sum at `s`.
+fn raw_utility(w: &World, p: usize, s: StateIndex) -> f64 {
+    let Some(c) = &w.parties[p].contrib else {
+        return 0.0;
+    };
+    (0..w.offsets.len())
+        .map(|i| c[w.offsets[i] + w.level(s, i)])
+        .sum()
+}
+
+/// `s` with issue `i` at level `l`.
+#[inline]
+pub fn set_level(w: &World, s: StateIndex, i: usize, l: usize) -> StateIndex {
+    let stride = w.space.strides()[i];
+    let cur = (s / stride) % w.space.radices()[i];
+    s - cur * stride + l as u64 * stride
+}
+
+/// Call `f(issue, level, new level, new state)` for every one-rung move from `s` on the
+/// issues in `mask`: issues in order, down before up.
+#[inline]
+fn for_each_move(
+    w: &World,
+    s: StateIndex,
+    mask: u64,
+    mut f: impl FnMut(usize, usize, usize, StateIndex),
+) {
+    let strides = w.space.strides();
+    let radices = w.space.radices();
+    for i in 0..strides.len() {
+        if mask & (1 << i.min(63)) == 0 {
+            continue;
+        }
+        let l = ((s / strides[i]) % radices[i]) as usize;
+        if l > 0 {
+            f(i, l, l - 1, s - strides[i]);
+        }
+        if (l as u64) + 1 < radices[i] {
+            f(i, l, l + 1, s + strides[i]);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! Protocols: multi-party alternating offers and single-text mediation.
+//!
+//! **Alternating offers** (GENIUS's stacked alternating offers for many parties): parties
+//! take turns in file order, one turn each per round. On its turn a party answers the offer
+//! on the table: it accepts, or it puts its own position on the table as a counter-offer
+//! (which clears every acceptance). The offer is agreed when every other party has
+//! accepted it in a row.
+//!
+//! **Single-text mediation** (Raiffa's single negotiating text): the mediator's text starts
+//! at the status quo. Each round the mediator's rules fire, then it folds in the changes
+//! the parties asked for in the previous round (when an event moved the status quo, the
+//! text follows it on the issues it moved), each only if it keeps the mediator's red
+//! lines and its target; then every other party accepts or rejects, and a rejecting party
+//! asks for one change. The text is agreed when everyone accepts it in the same round. The
+//! mediator's rules can make it leave, which ends the talks.
+//!
+//! In both, each round starts with the random events, any walk-out ends the run without a
+//! deal, and before an agreement is declared every party's red lines in force and floor
+//! are checked once more.
+
+use rand_chacha::ChaCha8Rng;
+
+use super::agent::RunState;
+use super::events;
+use super::tactic::normalised_time;
+use super::trace::{End, InForce, Recorder, Step};
+use super::world::{Protocol, World};
+use crate::model::condition::Move;
+use crate::space::StateIndex;
+
+/// What one run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    /// Why it ended.
+    pub end: End,
+    /// The agreed state, if any.
+    pub agreed: Option<StateIndex>,
+    /// Rounds played (the round of the end, plus one).
+    pub rounds: u32,
+    /// What was in force at the end.
+    pub in_force: InForce,
+    /// Which events fired, as bits by event index (events beyond 63 are not counted).
+    pub events: u64,
+}
+
+/// Play one run.
+///
+/// # Arguments
+/// The compiled world, the run's random stream, and a recorder for its steps.
+///
+/// # Returns
+/// The run's [`RunResult`].
+///
+/// # Complexity
+/// O(deadline · parties · (issues · red lines + rules)) at most.
+///
+/// # Example
+/// ```
+/// use rand::SeedableRng;
+/// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+/// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
+/// let rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+/// let mut trace = dealzone::sim::trace::Trace::default();
+/// let r = dealzone::sim::protocol::run(&w, rng, &mut trace);
+/// assert!(r.rounds >= 1 && r.rounds <= w.deadline);
+/// assert!(matches!(trace.steps.last(), Some(dealzone::sim::trace::Step::End { .. })));
+/// ```
+pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
+    let mut st = RunState::new(w, rng);
+    let (end, agreed) = match w.protocol {
+        Protocol::Alternating => alternating(w, &mut st, rec),
+        Protocol::Mediation { mediator } => mediation(w, &mut st, mediator, rec),
+    };
+    let in_force = InForce {
+        variants: st.variants.clone(),
+        reservations: st.reservations.clone(),
+        status_quo: st.sq,
+    };
+    let round = st.round;
+    rec.record(|| Step::End {
+        round,
+        end,
+        state: agreed,
+        in_force: in_force.clone(),
+    });
+    let events = st
+        .fired
+        .iter()
+        .take(64)
+        .enumerate()
+        .fold(0u64, |m, (k, &f)| if f { m | 1 << k } else { m });
+    RunResult {
+        end,
+        agreed,
+        rounds: (st.round + 1).min(w.deadline),
+        in_force,
+        events,
+    }
+}
+
+/// Whether every party can accept `s` under what is in force now.
+fn all_accept(w: &World, st: &RunState, s: StateIndex) -> bool {
+    (0..w.parties.len()).all(|p| st.acceptable_to(w, p, s))
+}
+
+fn alternating<R: Recorder>(
+    w: &World,
+    st: &mut RunState,
+    rec: &mut R,
+) -> (End, Option<StateIndex>) {
+    let n = w.parties.len();
+    let mut offer: Option<(StateIndex, usize)> = None;
+    // Who accepted the offer on the table, one flag per party.
+    let mut accepted = vec![false; n];
+    for round in 0..w.deadline {
+        st.round = round;
+        events::fire(w, st, rec);
+        let t = normalised_time(round, w.deadline);
+        for p in 0..n {
+            st.update_target(w, p, t);
+            let on_table = offer.map_or(st.sq, |(s, _)| s);
+            let utility_less = w.parties[p].contrib.is_none();
+            let mut work = if utility_less {
+                on_table
+            } else {
+                st.agents[p].pos
+            };
+            let (answer, walk) = st.fire_rules(w, p, on_table, &mut work, rec);
+            st.agents[p].pos = work;
+            if walk {
+                st.agents[p].last = Move::WalkOut;
+                st.agents[p].active = false;
+                rec.record(|| Step::WalkOut { round, party: p });
+                return (End::WalkOut(p), None);
+            }
+            if let Some((o, from)) = offer
+                && from != p
+            {
+                let yes = match answer {
+                    Some(true) => st.acceptable_to(w, p, o),
+                    Some(false) => false,
+                    None => st.wants(w, p, o),
+                };
+                if yes {
+                    accepted[p] = true;
+                    st.agents[p].last = Move::Accept;
+                    rec.record(|| Step::Accept { round, party: p });
+                    if (0..n).all(|q| q == from || accepted[q]) && all_accept(w, st, o) {
+                        return (End::Agreement, Some(o));
+                    }
+                    continue;
+                }
+            }
+            // Counter-offer.
+            if !utility_less {
+                st.adjust(w, p);
+            }
+            let pos = st.agents[p].pos;
+            if !st.meets_red_lines(w, p, pos) {
+                // Nothing to offer that it could stand by: a veto.
+                accepted.iter_mut().for_each(|a| *a = false);
+                st.agents[p].last = Move::Reject;
+                rec.record(|| Step::Reject { round, party: p });
+                continue;
+            }
+            let u = w.utility(p, pos);
+            let a = &mut st.agents[p];
+            a.last = if !utility_less && u < a.last_offer_u - super::agent::TOL {
+                Move::Concede
+            } else {
+                Move::Propose
+            };
+            a.last_offer_u = u;
+            let target = a.target;
+            offer = Some((pos, p));
+            accepted.iter_mut().for_each(|a| *a = false);
+            rec.record(|| Step::Offer {
+                round,
+                party: p,
+                state: pos,
+                target,
+            });
+            st.received(w, p, pos);
+        }
+    }
+    st.round = w.deadline - 1;
+    (End::Deadline, None)
+}
+
+fn mediation<R: Recorder>(
+    w: &World,
+    st: &mut RunState,
+    m: usize,
+    rec: &mut R,
+) -> (End, Option<StateIndex>) {
+    let n = w.parties.len();
+    let mut text = st.sq;
+    let mut requests: Vec<Option<StateIndex>> = vec![None; n];
+    let mut tabled: Option<StateIndex> = None;
+    for round in 0..w.deadline {
+        st.round = round;
+        let sq_before = st.sq;
+        events::fire(w, st, rec);
+        // Facts on the ground enter the text: an issue the status quo moved on moves in the
+        // text too.
+        if st.sq != sq_before {
+            for i in 0..w.offsets.len() {
+                let l = w.level(st.sq, i);
+                if l != w.level(sq_before, i) {
+                    text = super::agent::set_level(w, text, i, l);
+                }
+            }
+        }
+        let t = normalised_time(round, w.deadline);
+        // The mediator.
+        st.update_target(w, m, t);
+        let before = text;
+        let (_, walk) = st.fire_rules(w, m, text, &mut text, rec);
+        if walk {
+            st.agents[m].last = Move::WalkOut;
+            st.agents[m].active = false;
+            rec.record(|| Step::WalkOut { round, party: m });
+            return (End::WalkOut(m), None);
+        }
+        if !st.meets_red_lines(w, m, text) {
+            text = st.repair(w, m, text);
+        }
+        for slot in requests.iter_mut() {
+            let Some(req) = slot.take() else {
+                continue;
+            };
+            // Apply the change the party asked for (relative to the text it saw).
+            let mut next = text;
+            for i in 0..w.offsets.len() {
+                let l = w.level(req, i);
+                if l != w.level(before, i) {
+                    next = super::agent::set_level(w, next, i, l);
+                }
+            }
+            let keeps = st.meets_red_lines(w, m, next)
+                && st.others_held(w, m, next) >= st.others_held(w, m, text)
+                && (w.parties[m].contrib.is_none()
+                    || w.utility(m, next)
+                        >= st.agents[m].target.max(st.floor(w, m)) - super::agent::TOL
+                    || w.utility(m, next) >= w.utility(m, text) - super::agent::TOL);
+            if keeps {
+                text = next;
+            }
+        }
+        if tabled != Some(text) {
+            let u = w.utility(m, text);
+            let a = &mut st.agents[m];
+            a.last = if tabled.is_some() && u < a.last_offer_u - super::agent::TOL {
+                Move::Concede
+            } else {
+                Move::Propose
+            };
+            a.last_offer_u = u;
+            let target = a.target;
+            tabled = Some(text);
+            rec.record(|| Step::Offer {
+                round,
+                party: m,
+                state: text,
+                target,
+            });
+            st.received(w, m, text);
+        }
+        // The parties answer.
+        let mut everyone = true;
+        for (q, slot) in requests.iter_mut().enumerate() {
+            if q == m {
+                continue;
+            }
+            st.update_target(w, q, t);
+            let mut ask = text;
+            let (answer, walk) = st.fire_rules(w, q, text, &mut ask, rec);
+            if walk {
+                st.agents[q].last = Move::WalkOut;
+                st.agents[q].active = false;
+                rec.record(|| Step::WalkOut { round, party: q });
+                return (End::WalkOut(q), None);
+            }
+            let yes = match answer {
+                Some(true) => st.acceptable_to(w, q, text),
+                Some(false) => false,
+                None => st.wants(w, q, text),
+            };
+            if yes {
+                st.agents[q].last = Move::Accept;
+                rec.record(|| Step::Accept { round, party: q });
+            } else {
+                everyone = false;
+                st.agents[q].last = Move::Reject;
+                *slot = if ask != text {
+                    Some(ask)
+                } else {
+                    st.request(w, q, text)
+                };
+                rec.record(|| Step::Reject { round, party: q });
+            }
+        }
+        if everyone && all_accept(w, st, text) {
+            return (End::Agreement, Some(text));
+        }
+    }
+    st.round = w.deadline - 1;
+    (End::Deadline, None)
+}

@@ -1,0 +1,134 @@
+//! What happened in one run, step by step.
+//!
+//! Runs are generic over a [`Recorder`]: Monte Carlo batches use [`NoTrace`], which the
+//! compiler removes entirely; [`Trace`] keeps every step. A run is a pure function of the
+//! world, its seed and its number, so replaying run `k` with a [`Trace`] gives exactly the
+//! steps run `k` took in the batch.
+
+use crate::space::StateIndex;
+
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum End {
+    /// Every party accepted.
+    Agreement,
+    /// The deadline passed.
+    Deadline,
+    /// A party walked out (the mediator's leaving ends a mediation the same way).
+    WalkOut(usize),
+}
+
+/// The constraints and reservations in force at a moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InForce {
+    /// Variant of every constraint (`0` as written, `1` suspended, `2..` replaced), in
+    /// [`super::World::constraints`] order.
+    pub variants: Vec<u8>,
+    /// Reservation of every party in force.
+    pub reservations: Vec<f64>,
+    /// The status quo in force.
+    pub status_quo: StateIndex,
+}
+
+/// One step of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// A random event fired.
+    Event {
+        /// Round.
+        round: u32,
+        /// Event index.
+        event: usize,
+        /// The status quo after it.
+        status_quo: StateIndex,
+    },
+    /// A behaviour rule fired and changed something or answered.
+    Rule {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+        /// Rule index within the party.
+        rule: usize,
+    },
+    /// A constraint changed variant (soften or restore).
+    Constraint {
+        /// Round.
+        round: u32,
+        /// Constraint index.
+        constraint: usize,
+        /// The new variant.
+        variant: u8,
+    },
+    /// A party put an offer on the table (or the mediator its text).
+    Offer {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+        /// The offer.
+        state: StateIndex,
+        /// The party's target utility at the time.
+        target: f64,
+    },
+    /// A party accepted the proposal on the table.
+    Accept {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+    },
+    /// A party rejected it (in mediation, with the change it asks for).
+    Reject {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+    },
+    /// A party walked out.
+    WalkOut {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+    },
+    /// The run ended.
+    End {
+        /// Round.
+        round: u32,
+        /// Why.
+        end: End,
+        /// The agreed state, if any.
+        state: Option<StateIndex>,
+        /// What was in force at the end (at agreement: what the deal was checked against).
+        in_force: InForce,
+    },
+}
+
+/// Where a run writes its steps.
+pub trait Recorder {
+    /// Record a step; `step` is only called when the recorder keeps steps.
+    fn record(&mut self, step: impl FnOnce() -> Step);
+}
+
+/// Keeps nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTrace;
+
+impl Recorder for NoTrace {
+    #[inline(always)]
+    fn record(&mut self, _step: impl FnOnce() -> Step) {}
+}
+
+/// Keeps every step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trace {
+    /// The steps in order.
+    pub steps: Vec<Step>,
+}
+
+impl Recorder for Trace {
+    fn record(&mut self, step: impl FnOnce() -> Step) {
+        self.steps.push(step());
+    }
+}
