@@ -8,14 +8,22 @@
 //!
 //! - [`model`]: scenarios, issues, parties, constraints, the [rule language](model::rule),
 //!   behaviour rules and [timelines](model::Timeline).
-//! - [`io`]: reading scenario and timeline TOML files; errors point at `file:line:column`.
+//! - [`io`]: reading scenario and timeline TOML files (errors point at `file:line:column`),
+//!   [GENIUS XML and GeniusWeb JSON](io::genius) domains and profiles, and
+//!   [GMCR+ `.gmcr`](io::gmcr) conflicts.
 //! - [`space`]: packed states ([`space::StateSpace`]), rules compiled for them
 //!   ([`space::CompiledRule`]) and whole scenarios compiled for search
 //!   ([`space::CompiledScenario`]).
 //! - [`graph`]: the implicit concession graph, with petgraph's visit traits.
-//! - [`analysis`]: [deal zones](analysis::zone) (brute force and branch and bound) and
-//!   [concession paths](analysis::path) (three cost models).
-//! - [`report`]: the contract's JSON, readable text, Graphviz DOT.
+//! - [`analysis`]: [deal zones](analysis::zone) (brute force and branch and bound),
+//!   [concession paths](analysis::path) (three cost models),
+//!   [explanations](analysis::explain) of a missing deal (conflicts, relaxations,
+//!   softenings), [bargaining](analysis::bargain) (Pareto, Nash, Kalai–Smorodinsky, …),
+//!   [stability](analysis::stability) (GMCR: Nash, GMR, SMR, SEQ, SIM, limited move) and
+//!   the [timeline report](analysis::timeline_report).
+//! - [`sim`]: the simulator: rule-driven agents with concession tactics through the
+//!   concession graph, alternating offers or mediation, seeded Monte Carlo runs.
+//! - [`report`]: the contract's JSON, readable text, Graphviz DOT, SVG pictures.
 //! - [`Limits`]: resource limits; breaking one is a typed error.
 //! - [`error`]: typed errors and diagnostics.
 //!

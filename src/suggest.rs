@@ -15,7 +15,7 @@ pub fn did_you_mean<'a>(
 /// Names longer than this get no suggestion.
 const MAX_SUGGEST_LEN: usize = 64;
 
-/// The candidate nearest to `name`, if any is near enough (see [`did_you_mean`]).
+/// The candidate nearest to `name`, if any is near enough.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let len = name.chars().count();
     // Long names are not typos of short ones, and edit distance is quadratic in length.

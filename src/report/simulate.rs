@@ -132,7 +132,7 @@ pub fn json(w: &World, s: &Summary) -> Value {
 /// A readable report of the summary.
 ///
 /// # Arguments
-/// As [`json`].
+/// As [`json()`].
 ///
 /// # Returns
 /// Text ending in a newline.

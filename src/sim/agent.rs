@@ -497,7 +497,7 @@ impl RunState {
         best.map(|(_, next)| next)
     }
 
-    /// Walk `s` towards `p`'s red lines in force by [`RunState::repair_step`]s.
+    /// Walk `s` towards `p`'s red lines in force by repeated repair steps.
     ///
     /// # Complexity
     /// O(steps · issues · red lines); at most [`MAX_STEPS`] steps.

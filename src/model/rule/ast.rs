@@ -219,7 +219,7 @@ impl ResolvedExpr {
 }
 
 impl fmt::Display for ParsedExpr {
-    /// Writes the rule back as text that parses to the same tree (see [`super::print`]).
+    /// Writes the rule back as text that parses to the same tree.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         super::print::write_expr(f, self, &|n: &Name| n.text.as_str(), &|_, n: &Name| {
             n.text.as_str()
