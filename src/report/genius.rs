@@ -72,48 +72,18 @@ pub fn text(s: &Scenario, c: &CompiledScenario, b: &Bargain, time: Option<f64>) 
         b.pareto.len(),
         b.count_rational
     );
-    let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
+    let names = c.utilities().iter().map(|u| u.name());
     let rs: Vec<String> = names
-        .iter()
         .zip(b.candidates.reservations())
         .map(|(n, r)| format!("{n} {r:.4}"))
         .collect();
     let _ = writeln!(o, "  no deal: {}", rs.join(", "));
-    let solutions = [
-        ("Nash", &b.nash, "product of gains"),
-        (
-            "Kalai-Smorodinsky",
-            &b.kalai_smorodinsky,
-            "smallest share of possible gain",
-        ),
-        (
-            "GENIUS Kalai",
-            &b.genius_kalai,
-            "least asymmetry on the frontier",
-        ),
-        ("Egalitarian", &b.egalitarian, "smallest gain"),
-        ("Max welfare", &b.max_welfare, "sum of utilities"),
-    ];
-    for (label, sol, what) in solutions {
-        let _ = writeln!(o);
-        match sol {
-            None => {
-                let _ = writeln!(
-                    o,
-                    "{label}: none (no outcome gives every party more than no deal)"
-                );
-            }
-            Some(sol) => {
-                let _ = writeln!(o, "{label} ({what} {:.4}):", sol.value);
-                let _ = writeln!(o, "  {}", outcome(s, c, sol.state));
-                let us: Vec<String> = names
-                    .iter()
-                    .zip(&sol.utilities)
-                    .map(|(n, u)| format!("{n} {u:.4}"))
-                    .collect();
-                let _ = writeln!(o, "  utilities: {}", us.join(", "));
-            }
-        }
-    }
+    super::text::solutions(&mut o, c, b, |sol| {
+        let parts: Vec<String> = outcome(s, c, sol.state)
+            .split(", ")
+            .map(str::to_string)
+            .collect();
+        super::text::wrap(&parts, ", ", "  outcome: ")
+    });
     o
 }

@@ -64,7 +64,7 @@ fn level_box(s: &Scenario, b: &LevelBox) -> String {
 
 /// Wrap `items` joined by `sep` at 78 columns: the first line starts with `first`, the
 /// others are indented to line up under it.
-fn wrap(items: &[String], sep: &str, first: &str) -> String {
+pub(crate) fn wrap(items: &[String], sep: &str, first: &str) -> String {
     let lead = first.chars().take_while(|c| *c == ' ').count();
     let indent = " ".repeat(lead + 2);
     let mut out = String::new();
@@ -166,48 +166,68 @@ pub fn bargain(
         b.pareto.len(),
         b.count_rational
     );
+    solutions(&mut o, c, b, |sol| {
+        let deal: Vec<String> = state(s, c, sol.state, Some(c.status_quo()))
+            .split(", ")
+            .map(str::to_string)
+            .collect();
+        wrap(&deal, ", ", "  changes from the status quo: ")
+    });
+    o
+}
+
+/// The solutions block of a `bargain` report: each solution's value, its deal (as `deal`
+/// renders it) and every party's utility.
+pub(crate) fn solutions(
+    o: &mut String,
+    c: &CompiledScenario,
+    b: &crate::analysis::bargain::Bargain,
+    deal: impl Fn(&crate::analysis::bargain::Solution) -> String,
+) {
     let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
+    // Nash and Kalai-Smorodinsky need an outcome every party prefers to no deal; the
+    // others exist whenever there is an outcome at all.
     let solutions = [
-        ("Nash", &b.nash, "product of gains"),
+        ("Nash", &b.nash, "product of gains", true),
         (
             "Kalai-Smorodinsky",
             &b.kalai_smorodinsky,
             "smallest share of possible gain",
+            true,
         ),
         (
             "GENIUS Kalai",
             &b.genius_kalai,
             "least asymmetry on the frontier",
+            false,
         ),
-        ("Egalitarian", &b.egalitarian, "smallest gain"),
-        ("Max welfare", &b.max_welfare, "sum of utilities"),
+        ("Egalitarian", &b.egalitarian, "smallest gain", false),
+        ("Max welfare", &b.max_welfare, "sum of utilities", false),
     ];
-    for (label, sol, what) in solutions {
+    for (label, sol, what, rational) in solutions {
         let _ = writeln!(o);
         match sol {
-            None => {
+            None if rational => {
                 let _ = writeln!(
                     o,
-                    "{label}: none (no candidate gives every party more than no deal)"
+                    "{label}: none (no outcome gives every party more than no deal)"
                 );
+            }
+            None => {
+                let _ = writeln!(o, "{label}: none (no outcome)");
             }
             Some(sol) => {
                 let _ = writeln!(o, "{label} ({what} {:.4}):", sol.value);
-                let deal: Vec<String> = state(s, c, sol.state, Some(c.status_quo()))
-                    .split(", ")
-                    .map(str::to_string)
-                    .collect();
-                o.push_str(&wrap(&deal, ", ", "  changes from the status quo: "));
+                o.push_str(&deal(sol));
                 let us: Vec<String> = names
                     .iter()
                     .zip(&sol.utilities)
-                    .map(|(n, u)| format!("{n} {u:.3}"))
+                    .map(|(n, u)| format!("{n} {u:.4}"))
                     .collect();
                 o.push_str(&wrap(&us, ", ", "  utilities: "));
             }
         }
     }
-    o
 }
 
 /// The `path` report.
