@@ -1,19 +1,6 @@
 //! The `dealzone` binary: exit codes and outputs.
 
-use std::process::Command;
-
-fn dealzone(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dealzone"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run dealzone");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::dealzone;
 
 #[test]
 fn check_json_has_the_contract_keys() {

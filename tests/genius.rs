@@ -4,7 +4,6 @@
 //! tabulation against the scenario engine, and the command line.
 
 use std::fmt::Write as _;
-use std::process::Command;
 
 use dealzone::io::genius::bargain::{BargainOptions, NoDeal, bargain, candidates};
 use dealzone::io::genius::{
@@ -1100,18 +1099,7 @@ proptest! {
 
 // ---------------------------------------------------------------- the command line
 
-fn dealzone(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dealzone"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run dealzone");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::dealzone;
 
 #[test]
 fn cli_bargain_on_a_domain_matches_bargain_on_its_export() {

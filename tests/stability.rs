@@ -1079,18 +1079,7 @@ fn scenario_without_controls_is_an_error() {
 // Command line
 // ---------------------------------------------------------------------------------------
 
-fn dealzone(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dealzone"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run dealzone");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::dealzone;
 
 #[test]
 fn cli_gmcr_json_has_the_contract_keys() {
