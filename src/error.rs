@@ -418,7 +418,9 @@ pub enum Error {
         limit: u64,
     },
     /// A search broke one of its [`crate::Limits`].
-    #[error("search stopped: limit `{limit}` = {value} exceeded (raise it in `Limits`)")]
+    #[error(
+        "search stopped: limit `{limit}` = {value} exceeded (raise it in `Limits`; on the command line `--max-states` and `--max-acceptable`)"
+    )]
     LimitExceeded {
         /// The limit's name in [`crate::Limits`].
         limit: &'static str,

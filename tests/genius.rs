@@ -1254,3 +1254,28 @@ fn cli_usage_errors_and_file_errors() {
     assert_eq!(code, 0);
     assert!(out.contains("Ultimatum") && out.contains("Nash"), "{out}");
 }
+
+#[test]
+fn cli_outcome_limit_is_named_and_can_be_raised() {
+    let d = format!("{F}/ultimatum/Ultimatum.xml");
+    let p1 = format!("{F}/ultimatum/Ultimatum_util1.xml");
+    let p2 = format!("{F}/ultimatum/Ultimatum_util2.xml");
+    let args = [
+        "bargain",
+        "--domain",
+        &d,
+        "--profile",
+        &p1,
+        "--profile",
+        &p2,
+    ];
+    // Ultimatum has 3 × 3 = 9 outcomes.
+    let (code, _, err) = dealzone(&[&args[..], &["--max-acceptable", "8"]].concat());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("max_acceptable") && err.contains("--max-acceptable"),
+        "{err}"
+    );
+    let (code, _, err) = dealzone(&[&args[..], &["--max-acceptable", "9"]].concat());
+    assert_eq!(code, 0, "{err}");
+}

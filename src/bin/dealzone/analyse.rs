@@ -30,6 +30,7 @@ pub fn scenario(input: &Input) -> Result<Scenario> {
 pub fn limits(input: &Input) -> Limits {
     Limits {
         max_states: input.max_states,
+        max_acceptable: input.max_acceptable,
         ..Limits::default()
     }
 }

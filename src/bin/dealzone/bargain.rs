@@ -28,6 +28,9 @@ pub struct Args {
     /// Refuse state spaces larger than this.
     #[arg(long, default_value_t = dealzone::Limits::default().max_states)]
     max_states: u64,
+    /// Most candidates (outcomes of a domain) bargaining may hold.
+    #[arg(long, default_value_t = dealzone::Limits::default().max_acceptable)]
+    max_acceptable: u64,
     /// A GENIUS domain XML or GeniusWeb domain JSON (with one `--profile` per party).
     #[arg(long, requires = "profile")]
     domain: Option<PathBuf>,
@@ -68,6 +71,7 @@ fn parse_time(s: &str) -> std::result::Result<f64, String> {
 pub fn run(args: &Args) -> Result<String> {
     let limits = Limits {
         max_states: args.max_states,
+        max_acceptable: args.max_acceptable,
         ..Limits::default()
     };
     let (s, c, b, extra) = match (&args.domain, &args.file) {
@@ -89,6 +93,7 @@ pub fn run(args: &Args) -> Result<String> {
                 json: args.json,
                 without: args.without.clone(),
                 max_states: args.max_states,
+                max_acceptable: args.max_acceptable,
             };
             let s = scenario(&input)?;
             let limits = crate::analyse::limits(&input);

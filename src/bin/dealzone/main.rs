@@ -38,6 +38,9 @@ pub struct Input {
     /// Refuse state spaces larger than this.
     #[arg(long, default_value_t = dealzone::Limits::default().max_states)]
     pub max_states: u64,
+    /// Most acceptable states (and candidates, for bargaining) a search may hold.
+    #[arg(long, default_value_t = dealzone::Limits::default().max_acceptable)]
+    pub max_acceptable: u64,
 }
 
 /// Which zone search to run.

@@ -68,6 +68,7 @@ pub fn run(args: &Args) -> Result<String> {
         json: args.json,
         without: Vec::new(),
         max_states: args.max_states,
+        max_acceptable: dealzone::Limits::default().max_acceptable,
     };
     let scenario = crate::analyse::scenario(&input)?;
     let config = SimConfig {

@@ -52,6 +52,26 @@ pub fn discount_multipliers(imported: &Imported, time: Option<f64>) -> Vec<f64> 
 /// # Complexity
 /// O(outcomes · parties): an odometer that re-sums only the issues that changed, adding in
 /// issue order so every utility equals [`crate::model::Preferences::utility`] to the bit.
+///
+/// # Returns
+/// Every outcome as a candidate row (state index = row), with each party's utility
+/// (`min(1, Σ)`, times `d^t` when `options.time` is set) and the disagreement point of
+/// `options.no_deal`.
+///
+/// # Example
+/// ```
+/// use dealzone::io::genius::{ImportOptions, Input, import, bargain::{self, BargainOptions}};
+/// let d = r#"{"name": "d", "issuesValues": {"x": {"values": ["a", "b"]}}}"#;
+/// let p = format!(r#"{{"LinearAdditiveUtilitySpace": {{"name": "p", "domain": {d},
+///   "issueWeights": {{"x": 1}}, "issueUtilities": {{"x": {{"discreteutils":
+///   {{"valueUtilities": {{"a": 1, "b": 0.5}}}}}}}}}}}}"#);
+/// let imported = import(&Input::new("d.json", d), &[Input::new("p.json", p)], &ImportOptions::default())?;
+/// let limits = dealzone::Limits::default();
+/// let c = dealzone::space::CompiledScenario::new(imported.scenario(), &limits)?;
+/// let rows = bargain::candidates(&imported, &c, &BargainOptions::default(), &limits)?;
+/// assert_eq!(rows.utilities(1), &[0.5]);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn candidates(
     imported: &Imported,
     c: &CompiledScenario,
