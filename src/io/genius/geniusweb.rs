@@ -243,16 +243,7 @@ fn reservation_bid(at: &At, domain: &Domain) -> Result<Reservation, GeniusError>
     at.only_keys(&["issuevalues"])?;
     let mut bid = vec![None; domain.issues.len()];
     for (k, v) in at.key("issuevalues")?.entries()? {
-        let Some(i) = domain.issue_index(k) else {
-            return Err(v
-                .error(GeniusErrorKind::UnknownIssue {
-                    issue: format!("`{k}`"),
-                })
-                .help(did_you_mean(
-                    k,
-                    domain.issues.iter().map(|i| i.name.as_str()),
-                )));
-        };
+        let i = profile_issue(domain, k, &v)?;
         let issue = &domain.issues[i];
         let level = match issue.kind {
             IssueKind::Discrete => {
@@ -332,31 +323,13 @@ pub(crate) fn profile(
     let mut functions: Vec<Option<ValueFunction>> = vec![None; n];
     let utils = at.key("issueUtilities")?;
     for (k, v) in utils.entries()? {
-        let Some(i) = domain.issue_index(k) else {
-            return Err(v
-                .error(GeniusErrorKind::UnknownIssue {
-                    issue: format!("`{k}`"),
-                })
-                .help(did_you_mean(
-                    k,
-                    domain.issues.iter().map(|i| i.name.as_str()),
-                )));
-        };
+        let i = profile_issue(domain, k, &v)?;
         functions[i] = Some(utilities(&v, &domain.issues[i])?);
     }
     let mut weights: Vec<Option<Decimal>> = vec![None; n];
     let w = at.key("issueWeights")?;
     for (k, v) in w.entries()? {
-        let Some(i) = domain.issue_index(k) else {
-            return Err(v
-                .error(GeniusErrorKind::UnknownIssue {
-                    issue: format!("`{k}`"),
-                })
-                .help(did_you_mean(
-                    k,
-                    domain.issues.iter().map(|i| i.name.as_str()),
-                )));
-        };
+        let i = profile_issue(domain, k, &v)?;
         let d = v.decimal()?;
         if d.is_negative() {
             return Err(v.error(GeniusErrorKind::BadNumber {
@@ -395,5 +368,19 @@ pub(crate) fn profile(
         functions: out_functions,
         reservation,
         discount: None,
+    })
+}
+
+/// The position of the domain issue a profile key names, or an error at that key with a
+/// did-you-mean.
+fn profile_issue(domain: &Domain, k: &str, v: &At<'_>) -> Result<usize, GeniusError> {
+    domain.issue_index(k).ok_or_else(|| {
+        v.error(GeniusErrorKind::UnknownIssue {
+            issue: format!("`{k}`"),
+        })
+        .help(did_you_mean(
+            k,
+            domain.issues.iter().map(|i| i.name.as_str()),
+        ))
     })
 }
