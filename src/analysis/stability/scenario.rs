@@ -116,6 +116,13 @@ impl ScenarioStability {
 /// `scenario`: for the parties' `controls`; `c`: the compiled scenario (after any
 /// `without`); `feasibility`: see [`Feasibility`]; `listed`: the states to report.
 ///
+/// # Returns
+/// The decision makers (parties with `controls`, in party order) and what they control,
+/// the number of feasible states, and one [`ScenarioState`] per listed state, sorted by
+/// state: its number and code, its stability for every decision maker under Nash, GMR, SMR
+/// and SEQ, and, where it is not an equilibrium under every concept, the move that
+/// unravels it.
+///
 /// # Errors
 /// [`GmcrError::Model`] when no party controls an issue, a fibre would exceed
 /// [`MAX_FIBRE`] states, or numbering candidates would scan more than [`MAX_NUMBERED`].
