@@ -1213,15 +1213,21 @@ fn seed_zone_verdicts_match_brute_force_per_fibre() {
             .map(|i| space.level(x, i))
             .collect()
     };
-    let mut done = std::collections::BTreeSet::new();
-    for x in &st.states {
-        let key = fibre_key(x.index);
-        if !done.insert(key.clone()) || done.len() > 6 {
-            continue;
+    // Every fibre holding a zone state (12 here), each gathered by brute force in one pass
+    // over the whole space: the states with the same uncontrolled levels.
+    let mut fibres: std::collections::BTreeMap<Vec<usize>, Vec<u64>> = st
+        .states
+        .iter()
+        .map(|x| (fibre_key(x.index), Vec::new()))
+        .collect();
+    assert!(fibres.len() > 1);
+    for y in 0..space.size() {
+        if let Some(v) = fibres.get_mut(&fibre_key(y)) {
+            v.push(y);
         }
-        // The fibre by brute force: every state with the same uncontrolled levels.
-        let stride_free: Vec<u64> = (0..space.size()).filter(|&y| fibre_key(y) == key).collect();
-        let (states, mx) = brute_over(s, &c, stride_free);
+    }
+    for (key, members) in fibres {
+        let (states, mx) = brute_over(s, &c, members);
         for y in st.states.iter().filter(|y| fibre_key(y.index) == key) {
             let a = states.binary_search(&y.index).unwrap();
             for k in 0..4 {
@@ -1369,6 +1375,57 @@ fn cli_refuses_oversized_files_and_answers_far_horizons() {
         v["equilibria"][format!("l{h}")].clone()
     };
     assert_eq!(run("100000000"), run("20"));
+}
+
+#[test]
+fn cli_scenario_status_quo_reaches_listed_equilibria() {
+    // From the wage round's own status quo: every reachable equilibrium is one under the
+    // same concepts in the full listing, and each path runs from the status quo to it.
+    let s = dealzone::Scenario::load(crate::root("seeds/wage_round.toml")).unwrap();
+    let c = dealzone::space::CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let all: Vec<u64> = (0..c.space().size()).collect();
+    let full = scenario_stability(&s, &c, Feasibility::All, &all).unwrap();
+    let (code, out, err) = dealzone(&[
+        "stability",
+        "seeds/wage_round.toml",
+        "--status-quo",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let sq = &v["status_quo"];
+    assert_eq!(sq["code"].as_u64().unwrap(), c.status_quo());
+    let start = sq["number"].as_u64().unwrap();
+    assert_eq!(start, c.status_quo() + 1);
+    let reached = sq["reachable_equilibria"].as_array().unwrap();
+    for r in reached {
+        let n = r["number"].as_u64().unwrap();
+        let x = &full.states[(n - 1) as usize];
+        for (k, concept) in Concept::ALL.into_iter().enumerate() {
+            let listed = r["equilibrium"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e == concept.key());
+            assert_eq!(listed, x.is_equilibrium(concept), "state {n} concept {k}");
+        }
+        let steps = r["steps"].as_array().unwrap();
+        assert_eq!(
+            steps.first().map_or(start, |p| p["from"].as_u64().unwrap()),
+            start
+        );
+        assert_eq!(steps.last().map_or(start, |p| p["to"].as_u64().unwrap()), n);
+    }
+    // A number works too, and a .gmcr file needs one.
+    let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--status-quo", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = dealzone(&[
+        "stability",
+        "tests/fixtures/gmcr/chicken.gmcr",
+        "--status-quo",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("needs a state number"), "{err}");
 }
 
 #[test]

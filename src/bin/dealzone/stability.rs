@@ -63,10 +63,11 @@ pub struct Args {
     /// `code + 1`).
     #[arg(long, value_name = "STATE")]
     explain: Option<usize>,
-    /// `.gmcr` files: status quo analysis from this state (number): the equilibria reachable
-    /// by legal sequences of unilateral improvements, with a shortest path to each.
-    #[arg(long, value_name = "STATE")]
-    status_quo: Option<usize>,
+    /// Status quo analysis from this state (number; scenarios: the scenario's own status
+    /// quo when no number is given): the equilibria reachable by legal sequences of
+    /// unilateral improvements, with a shortest path to each.
+    #[arg(long, value_name = "STATE", num_args = 0..=1)]
+    status_quo: Option<Option<usize>>,
     /// `.gmcr` files: refuse graph models with more feasible states than this (memory
     /// grows with the states: about 250 bytes each for the analysis, 2 kB for `--json`).
     #[arg(long, value_name = "N", default_value_t = dealzone::Limits::default().max_conflict_states)]
@@ -214,6 +215,15 @@ fn gmcr(args: &Args) -> Result<String> {
         out.insert("explain", serde_json::json!({"state": k, "by_dm": list}));
     }
     if let Some(k) = args.status_quo {
+        let Some(k) = k else {
+            return Err(GmcrError::Element {
+                file: file.clone(),
+                element: "command line".into(),
+                message: "`--status-quo` needs a state number for a `.gmcr` file".into(),
+                help: None,
+            }
+            .into());
+        };
         let s0 = number(k)?;
         // The file's coalitions of two or more also move, by coalitional improvements.
         let opts = StatusQuoOptions {
@@ -357,9 +367,6 @@ fn scenario_file(args: &Args) -> Result<String> {
     if args.sim || args.horizon.is_some() {
         return Err(unsupported("`--sim` and `--horizon`"));
     }
-    if args.status_quo.is_some() {
-        return Err(unsupported("`--status-quo`"));
-    }
     let s = scenario(input)?;
     let limits = limits(input);
     let c = compile(&s, input, &limits)?;
@@ -370,6 +377,9 @@ fn scenario_file(args: &Args) -> Result<String> {
     let file = input.file.display().to_string();
     if let Some(number) = args.explain {
         return explain_scenario(&s, &c, feasibility, &file, number, input.json);
+    }
+    if let Some(number) = args.status_quo {
+        return status_quo_scenario(&s, &c, feasibility, &file, number, input.json);
     }
     let (listing, zones, listed) = match args.states {
         StatesArg::All if c.space().size() > MAX_LISTED => {
@@ -474,6 +484,74 @@ fn explain_scenario(
     Ok(if as_json {
         pretty(&serde_json::json!({
             "explain": {"number": number, "code": code, "state": label(local), "by_dm": list}
+        }))
+    } else {
+        text
+    })
+}
+
+/// `--status-quo [NUMBER]` on a scenario: from the state (default: the scenario's status
+/// quo), the equilibria of its fibre reachable by legal sequences of unilateral
+/// improvements, each with a shortest path, in issue levels.
+fn status_quo_scenario(
+    s: &dealzone::Scenario,
+    c: &dealzone::space::CompiledScenario,
+    feasibility: Feasibility,
+    file: &str,
+    number: Option<usize>,
+    as_json: bool,
+) -> Result<String> {
+    let code = match number {
+        Some(n) => scenario_code(c, feasibility, n as u64).map_err(|e| on_command_line(file, e))?,
+        None => c.status_quo(),
+    };
+    let (conflict, states) =
+        scenario_fibre(s, c, feasibility, code).map_err(|e| at_element(file, "status_quo", e))?;
+    let local = states.binary_search(&code).unwrap_or(0);
+    let numbers =
+        scenario_numbers(c, feasibility, &states).map_err(|e| on_command_line(file, e))?;
+    let st = analyse(&conflict);
+    let reached = status_quo(&conflict, local, &StatusQuoOptions::default())?;
+    let label = |k: usize| conflict.labels()[k].clone();
+    let dm = |i: usize| conflict.dms()[i].name.clone();
+    let mut text = format!(
+        "Status quo {} [{}]: equilibria reachable by legal sequences of unilateral improvements\n",
+        numbers[local],
+        label(local)
+    );
+    let mut list = Vec::new();
+    for (t, path) in &reached {
+        let ks: Vec<&str> = Concept::ALL
+            .iter()
+            .filter(|&&x| st.is_equilibrium(x, *t))
+            .map(|x| x.key())
+            .collect();
+        if ks.is_empty() {
+            continue;
+        }
+        text.push_str(&format!(
+            "  {} [{}] [{}] in {} steps\n",
+            numbers[*t],
+            ks.join(" "),
+            label(*t),
+            path.len()
+        ));
+        for p in path {
+            text.push_str(&format!("    {} to [{}]\n", dm(p.movers[0]), label(p.to)));
+        }
+        list.push(serde_json::json!({
+            "number": numbers[*t],
+            "code": states[*t],
+            "state": label(*t),
+            "equilibrium": ks,
+            "steps": path.iter().map(|p| serde_json::json!({
+                "dm": dm(p.movers[0]), "from": numbers[p.from], "to": numbers[p.to], "state": label(p.to)
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(if as_json {
+        pretty(&serde_json::json!({
+            "status_quo": {"number": numbers[local], "code": code, "state": label(local), "reachable_equilibria": list}
         }))
     } else {
         text
