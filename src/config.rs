@@ -21,19 +21,25 @@ pub struct Limits {
     pub max_visited: u64,
     /// Most labels the fairest-path search may hold.
     pub max_labels: u64,
+    /// Most feasible states a graph model (stability analysis) may have. The analysis
+    /// costs about 250 bytes a state (2 decision makers), the JSON report about 2 kB, so
+    /// the default keeps a run near half a gigabyte.
+    pub max_conflict_states: u64,
     /// Wall-clock budget for one search, if any.
     pub time_limit: Option<Duration>,
 }
 
 impl Default for Limits {
     /// `max_states` 2^50 (about 1.1e15), `max_acceptable` 20 million, `max_visited` 50
-    /// million, `max_labels` 5 million, no time limit.
+    /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144), no time
+    /// limit.
     fn default() -> Self {
         Limits {
             max_states: 1 << 50,
             max_acceptable: 20_000_000,
             max_visited: 50_000_000,
             max_labels: 5_000_000,
+            max_conflict_states: 1 << 18,
             time_limit: None,
         }
     }

@@ -11,9 +11,9 @@ mod matrix;
 
 use dealzone::Limits;
 use dealzone::analysis::stability::{
-    Concept, Conflict, Direction, Feasibility, MoveKind, OptionModel, OptionSpec, Pattern, Ranking,
-    Stability, StatusQuoOptions, analyse, coalitional_improvements, explain_stability,
-    legal_sequences, limited_move, scenario_stability, simultaneous, status_quo,
+    Concept, Conflict, Direction, Feasibility, MAX_HORIZON, MoveKind, OptionModel, OptionSpec,
+    Pattern, Ranking, Stability, StatusQuoOptions, analyse, coalitional_improvements,
+    explain_stability, legal_sequences, limited_move, scenario_stability, simultaneous, status_quo,
 };
 use dealzone::io::gmcr::{GmcrError, load_gmcr, parse_gmcr};
 use matrix::{Mat, Plain};
@@ -141,7 +141,7 @@ fn elmira_status_quo_reaches_the_published_outcome() {
     // 5 (LG insists; Nash, a published equilibrium) in one step.
     let c = elmira();
     let st = analyse(&c);
-    let reached = status_quo(&c, 0, &StatusQuoOptions::default());
+    let reached = status_quo(&c, 0, &StatusQuoOptions::default()).unwrap();
     let to5 = reached
         .iter()
         .find(|(s, _)| *s == 4)
@@ -168,7 +168,7 @@ fn elmira_explain_gives_sanctions_that_deter() {
     let st = analyse(&c);
     for i in 0..3 {
         for s in 0..9 {
-            let e = explain_stability(&c, i, s);
+            let e = explain_stability(&c, i, s).unwrap();
             let r = c.ranks(i);
             for imp in &e.improvements {
                 for (k, sanction) in [(1, &imp.gmr), (2, &imp.smr), (3, &imp.seq)] {
@@ -290,10 +290,16 @@ fn random_options(seed: u64, dms: usize) -> Option<(OptionModel, Vec<Vec<u32>>)>
 
 /// A random explicit conflict: up to 20 states, random moves.
 fn random_explicit(seed: u64, dms: usize) -> Conflict {
+    random_explicit_with_moves(seed, dms).0
+}
+
+/// As [`random_explicit`], with each decision maker's move matrix built from the arcs as
+/// drawn (not read back from the library).
+fn random_explicit_with_moves(seed: u64, dms: usize) -> (Conflict, Vec<Mat>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let m = rng.random_range(2..=20);
     let density = rng.random_range(0.05..0.4);
-    let moves = (0..dms)
+    let moves: Vec<Vec<(usize, usize)>> = (0..dms)
         .map(|_| {
             let mut v = Vec::new();
             for s in 0..m {
@@ -306,17 +312,62 @@ fn random_explicit(seed: u64, dms: usize) -> Conflict {
             v
         })
         .collect();
+    let mats = moves
+        .iter()
+        .map(|v| {
+            let mut mat = matrix::zeros(m);
+            for &(s, t) in v {
+                mat[s][t] = true;
+            }
+            mat
+        })
+        .collect();
     let spread = rng.random_range(2..=(2 * m as u32));
     let ranks = (0..dms)
         .map(|_| (0..m).map(|_| rng.random_range(0..spread)).collect())
         .collect();
-    Conflict::explicit(
+    let c = Conflict::explicit(
         (0..dms).map(|d| format!("DM{d}")).collect(),
         (1..=m).map(|s| s.to_string()).collect(),
         moves,
         ranks,
     )
-    .unwrap()
+    .unwrap();
+    (c, mats)
+}
+
+/// Shortest status-quo path lengths by breadth-first search over (state, last mover):
+/// `dist[t]`, `None` when unreachable; moves from `mats`, improvements judged on `ranks`.
+fn bfs_lengths(
+    mats: &[Mat],
+    ranks: &[Vec<u32>],
+    s0: usize,
+    improvements: bool,
+) -> Vec<Option<usize>> {
+    let m = ranks[0].len();
+    let n = mats.len();
+    let mut dist = vec![None; m];
+    dist[s0] = Some(0);
+    // seen[t][i]: node (t, last mover i) visited.
+    let mut seen = vec![vec![false; n]; m];
+    let mut queue = std::collections::VecDeque::from([(s0, usize::MAX, 0usize)]);
+    while let Some((s, last, d)) = queue.pop_front() {
+        for (i, mat) in mats.iter().enumerate() {
+            if i == last {
+                continue;
+            }
+            for t in 0..m {
+                if mat[s][t] && (!improvements || ranks[i][t] > ranks[i][s]) && !seen[t][i] {
+                    seen[t][i] = true;
+                    if dist[t].is_none() {
+                        dist[t] = Some(d + 1);
+                    }
+                    queue.push_back((t, i, d + 1));
+                }
+            }
+        }
+    }
+    dist
 }
 
 /// The move matrices of an option model straight from the definitions: `t` differs from `s`
@@ -498,20 +549,24 @@ proptest! {
 
     #[test]
     fn status_quo_reaches_what_the_matrix_reaches(seed in any::<u64>(), dms in 2usize..=4) {
-        let c = random_explicit(seed, dms);
-        let p = plain(&c);
+        let (c, mats) = random_explicit_with_moves(seed, dms);
+        let ranks: Vec<Vec<u32>> = (0..dms).map(|i| c.ranks(i).to_vec()).collect();
+        let p = Plain { j: mats.clone(), ranks: ranks.clone() };
         let all: Vec<usize> = (0..dms).collect();
         let coalition = vec![0, 1];
         for (kind, improvements) in [(MoveKind::Improvements, true), (MoveKind::Any, false)] {
             let reach = p.reach(&all, improvements);
             for s0 in 0..c.state_count() {
-                let got = status_quo(&c, s0, &StatusQuoOptions { kind, coalitions: vec![] });
+                let got = status_quo(&c, s0, &StatusQuoOptions { kind, coalitions: vec![] }).unwrap();
                 let mut want: Vec<usize> = (0..c.state_count()).filter(|&t| reach[s0][t]).collect();
                 want.push(s0);
                 want.sort_unstable();
                 want.dedup();
                 prop_assert_eq!(got.iter().map(|(t, _)| *t).collect::<Vec<_>>(), want);
+                // Each reported path is a shortest legal one (breadth-first twin).
+                let dist = bfs_lengths(&mats, &ranks, s0, improvements);
                 for (t, path) in &got {
+                    prop_assert_eq!(Some(path.len()), dist[*t], "s0 {} t {}", s0, t);
                     prop_assert_eq!(path.last().map_or(s0, |x| x.to), *t);
                     prop_assert_eq!(path.first().map_or(s0, |x| x.from), s0);
                     for w in path.windows(2) {
@@ -519,8 +574,9 @@ proptest! {
                         prop_assert_eq!(w[0].to, w[1].from);
                     }
                     for x in path {
-                        let ok = if improvements { c.improvements_from(x.movers[0], x.from) } else { c.moves_from(x.movers[0], x.from) };
-                        prop_assert!(ok.contains(&x.to));
+                        let i = x.movers[0];
+                        prop_assert!(mats[i][x.from][x.to]);
+                        prop_assert!(!improvements || ranks[i][x.to] > ranks[i][x.from]);
                     }
                 }
             }
@@ -528,8 +584,8 @@ proptest! {
         // With a coalition: its arcs are coalitional improvements, and it reaches at least
         // as much as the decision makers alone.
         let s0 = 0;
-        let alone = status_quo(&c, s0, &StatusQuoOptions::default());
-        let with = status_quo(&c, s0, &StatusQuoOptions { kind: MoveKind::Improvements, coalitions: vec![coalition.clone()] });
+        let alone = status_quo(&c, s0, &StatusQuoOptions::default()).unwrap();
+        let with = status_quo(&c, s0, &StatusQuoOptions { kind: MoveKind::Improvements, coalitions: vec![coalition.clone()] }).unwrap();
         for (t, _) in &alone {
             prop_assert!(with.iter().any(|(u, _)| u == t));
         }
@@ -560,16 +616,22 @@ proptest! {
     #[test]
     fn sim_and_limited_move_match_textbook_twins(seed in any::<u64>()) {
         let Some((model, ranks)) = random_options(seed, 2) else { return Ok(()) };
-        let c = Conflict::from_options(&model, ranks, 1 << 20).unwrap();
-        let codes = c.codes().unwrap();
-        let masks: Vec<u64> = c.dms().iter().map(|d| d.options.iter().map(|&k| 1u64 << k).sum()).collect();
+        let c = Conflict::from_options(&model, ranks.clone(), 1 << 20).unwrap();
+        // States, moves and option masks straight from the model, not from the library.
+        let (codes, mats) = option_matrices(&model);
+        prop_assert_eq!(c.codes().unwrap(), &codes[..]);
+        let k0 = model.dms[0].1.len();
+        let masks = [(1u64 << k0) - 1, ((1u64 << model.dms[1].1.len()) - 1) << k0];
+        let m = codes.len();
+        let moves = |i: usize, s: usize| (0..m).filter(|&t| mats[i][s][t]).collect::<Vec<_>>();
+        let ups = |i: usize, s: usize| moves(i, s).into_iter().filter(|&t| ranks[i][t] > ranks[i][s]).collect::<Vec<_>>();
         let sim = simultaneous(&c).unwrap();
         for i in 0..2 {
             let j = 1 - i;
-            let r = c.ranks(i);
-            for s in 0..c.state_count() {
-                let want = c.improvements_from(i, s).iter().all(|&s1| {
-                    c.improvements_from(j, s).iter().any(|&s2| {
+            let r = &ranks[i];
+            for s in 0..m {
+                let want = ups(i, s).iter().all(|&s1| {
+                    ups(j, s).iter().any(|&s2| {
                         let code = (codes[s1] & masks[i]) | (codes[s2] & masks[j]);
                         codes.iter().position(|&x| x == code).is_some_and(|x| r[x] <= r[s])
                     })
@@ -579,31 +641,31 @@ proptest! {
         }
         // L_1 is Nash; with strict preferences, L_h follows the recursive definition.
         let st = analyse(&c);
-        let l1 = limited_move(&c, 1).unwrap();
+        let l1 = limited_move(&c, 1, &Limits::default()).unwrap();
         for i in 0..2 {
             prop_assert_eq!(&l1[i], &(0..c.state_count()).map(|s| st.is_stable(Concept::Nash, i, s)).collect::<Vec<_>>());
         }
         let strict = (0..2).all(|i| {
-            let mut r = c.ranks(i).to_vec();
+            let mut r = ranks[i].clone();
             r.sort_unstable();
             r.windows(2).all(|w| w[0] != w[1])
         });
         if strict {
-            fn g(c: &Conflict, h: usize, i: usize, s: usize) -> usize {
+            fn g(mats: &[Mat], ranks: &[Vec<u32>], h: usize, i: usize, s: usize) -> usize {
                 if h == 0 { return s; }
-                let r = c.ranks(i);
+                let r = &ranks[i];
                 let mut best = s;
-                for t in c.moves_from(i, s) {
-                    let o = g(c, h - 1, 1 - i, t);
+                for t in (0..r.len()).filter(|&t| mats[i][s][t]) {
+                    let o = g(mats, ranks, h - 1, 1 - i, t);
                     if r[o] > r[s] && (best == s || r[o] > r[best]) { best = o; }
                 }
                 best
             }
             for h in 1..=3 {
-                let lh = limited_move(&c, h).unwrap();
+                let lh = limited_move(&c, h, &Limits::default()).unwrap();
                 for i in 0..2 {
-                    for s in 0..c.state_count() {
-                        prop_assert_eq!(lh[i][s], g(&c, h, i, s) == s, "h {} dm {} s {}", h, i, s);
+                    for s in 0..m {
+                        prop_assert_eq!(lh[i][s], g(&mats, &ranks, h, i, s) == s, "h {} dm {} s {}", h, i, s);
                     }
                 }
             }
@@ -747,6 +809,129 @@ fn gmcr_errors_are_positioned() {
 }
 
 #[test]
+fn gmcr_names_coalitions_and_compounds_are_checked() {
+    let file = |dms: &str, extra: &str| {
+        format!(
+            r#"{{"options": [{{"name": "a"}}, {{"name": "b"}}, {{"name": "c"}}], "decisionMakers": {dms}{extra}}}"#
+        )
+    };
+    let three = r#"[{"name": "A", "options": [0]}, {"name": "B", "options": [1]}, {"name": "C", "options": [2]}]"#;
+    // Duplicate decision-maker names would merge their results in `by_dm`.
+    let e = gmcr_err(&file(
+        r#"[{"name": "A", "options": [0]}, {"name": "B", "options": [1]}, {"name": "A", "options": [2]}]"#,
+        "",
+    ));
+    assert!(
+        e.starts_with("bad.gmcr: decisionMakers[2].name") && e.contains("decisionMakers[0]"),
+        "{e}"
+    );
+    // Coalitions: existing, distinct, covering every decision maker once.
+    for (coalitions, at, what) in [
+        (
+            "[[0, 0], [1], [2]]",
+            "coalitions[0][1]",
+            "already in coalitions[0][0]",
+        ),
+        ("[[0, 1], 1, 2]", "coalitions[1]", "already in"),
+        ("[[0, 5], [1], [2]]", "coalitions[0][1]", "does not exist"),
+        (
+            "[[0, 1]]",
+            "coalitions",
+            "decision maker 2 (`C`) is in no coalition",
+        ),
+        ("[[0, 1, 2], []]", "coalitions[1]", "empty"),
+    ] {
+        let e = gmcr_err(&file(three, &format!(r#", "coalitions": {coalitions}"#)));
+        assert!(
+            e.contains(&format!("bad.gmcr: {at}:")) && e.contains(what),
+            "{coalitions}: {e}"
+        );
+    }
+    for ok in ["[[0, 1, 2]]", "[0, [2, 1]]"] {
+        let text = file(three, &format!(r#", "coalitions": {ok}"#));
+        assert!(
+            parse_gmcr(&text, "ok.gmcr", &Limits::default()).is_ok(),
+            "{ok}"
+        );
+    }
+    // The format's compound conditions are ORs: `"compound": false` is refused where it is.
+    let e = gmcr_err(&file(
+        r#"[{"name": "A", "options": [0], "preferences": [[[0, "Y"]], {"compound": true, "members": [{"compound": false, "members": []}]}]}, {"name": "B", "options": [1, 2]}]"#,
+        "",
+    ));
+    assert!(
+        e.contains("decisionMakers[0].preferences[1].members[0].compound"),
+        "{e}"
+    );
+    let e = gmcr_err(&file(
+        three,
+        r#", "infeasibles": [{"compound": false, "members": [[[0, "Y"]]]}]"#,
+    ));
+    assert!(e.contains("infeasibles[0].compound"), "{e}");
+    // Fewer than two decision makers: nothing to analyse, named.
+    let e = gmcr_err(r#"{"options": [], "decisionMakers": []}"#);
+    assert!(
+        e.starts_with("bad.gmcr: decisionMakers:") && e.contains("at least two"),
+        "{e}"
+    );
+    let e = gmcr_err(
+        r#"{"options": [{"name": "a"}], "decisionMakers": [{"name": "A", "options": [0]}]}"#,
+    );
+    assert!(e.contains("at least two"), "{e}");
+}
+
+#[test]
+fn library_entry_points_refuse_unknown_states() {
+    let c = fixture("prisoners_dilemma.gmcr").conflict;
+    let e = explain_stability(&c, 0, 4).unwrap_err().to_string();
+    assert!(e.contains("state 5 does not exist"), "{e}");
+    assert!(explain_stability(&c, 2, 0).is_err());
+    assert!(status_quo(&c, 4, &StatusQuoOptions::default()).is_err());
+    let bad = StatusQuoOptions {
+        kind: MoveKind::Improvements,
+        coalitions: vec![vec![0, 7]],
+    };
+    assert!(status_quo(&c, 0, &bad).is_err());
+}
+
+#[test]
+fn limited_move_stops_at_a_fixpoint_and_caps_the_horizon() {
+    // On Chicken the tables settle within a few iterations: a horizon of 10^8 is answered
+    // at once and equals every horizon past the fixpoint.
+    let c = fixture("chicken.gmcr").conflict;
+    let lim = Limits::default();
+    let far = limited_move(&c, 100_000_000, &lim).unwrap();
+    for h in 8..12 {
+        assert_eq!(limited_move(&c, h, &lim).unwrap(), far, "h = {h}");
+    }
+    // Random two-DM conflicts: any horizon beyond the cap either answers like the cap (a
+    // fixpoint was reached) or is a typed error, never a hang.
+    for seed in 0..20u64 {
+        let Some((model, ranks)) = random_options(seed, 2) else {
+            continue;
+        };
+        let c = Conflict::from_options(&model, ranks, 1 << 20).unwrap();
+        let at_cap = limited_move(&c, MAX_HORIZON, &lim).unwrap();
+        match limited_move(&c, usize::MAX, &lim) {
+            Ok(v) => assert_eq!(v, at_cap),
+            Err(e) => assert!(e.to_string().contains("horizon"), "{e}"),
+        }
+    }
+    // A deadline in the past stops it with the typed limit error.
+    let past = Limits {
+        time_limit: Some(std::time::Duration::ZERO),
+        ..Limits::default()
+    };
+    assert!(matches!(
+        limited_move(&c, 5, &past),
+        Err(dealzone::Error::LimitExceeded {
+            limit: "time_limit",
+            ..
+        })
+    ));
+}
+
+#[test]
 fn gmcr_infeasibles_and_directions_shape_the_states() {
     // Three options; "a" and "b" mutually exclusive (compound of one pattern), c only back.
     let text = r#"{
@@ -805,9 +990,9 @@ fn out_of_range_literals_and_too_many_options_do_not_panic() {
     assert!(!Statement::Literal(100, true).eval(u64::MAX));
     let opts: Vec<String> = (0..27).map(|k| format!(r#"{{"name": "o{k}"}}"#)).collect();
     let text = format!(
-        r#"{{"options": [{}], "decisionMakers": [{{"name": "A", "options": [{}]}}]}}"#,
+        r#"{{"options": [{}], "decisionMakers": [{{"name": "A", "options": [{}]}}, {{"name": "B", "options": [26]}}]}}"#,
         opts.join(","),
-        (0..27).map(|k| k.to_string()).collect::<Vec<_>>().join(",")
+        (0..26).map(|k| k.to_string()).collect::<Vec<_>>().join(",")
     );
     let e = parse_gmcr(&text, "big.gmcr", &Limits::default()).unwrap_err();
     assert!(e.to_string().contains("at most 26"), "{e}");
@@ -815,17 +1000,53 @@ fn out_of_range_literals_and_too_many_options_do_not_panic() {
 
 #[test]
 fn gmcr_limit_is_a_typed_error() {
-    let text = r#"{"options": [{"name": "a"}, {"name": "b"}], "decisionMakers": [{"name": "A", "options": [0, 1]}]}"#;
-    let e = parse_gmcr(
-        text,
-        "x.gmcr",
-        &Limits {
-            max_states: 2,
-            ..Limits::default()
-        },
-    )
-    .unwrap_err();
-    assert!(matches!(e, dealzone::Error::TooManyStates { .. }), "{e}");
+    let text = r#"{"options": [{"name": "a"}, {"name": "b"}], "decisionMakers": [{"name": "A", "options": [0]}, {"name": "B", "options": [1]}]}"#;
+    let small = |k: u64| Limits {
+        max_conflict_states: k,
+        ..Limits::default()
+    };
+    // Four feasible states: a limit of 4 passes, 3 is a positioned error naming the limit.
+    assert_eq!(
+        parse_gmcr(text, "x.gmcr", &small(4))
+            .unwrap()
+            .conflict
+            .state_count(),
+        4
+    );
+    let e = parse_gmcr(text, "x.gmcr", &small(3)).unwrap_err();
+    assert!(
+        matches!(&e, dealzone::Error::Gmcr(GmcrError::Element { element, .. }) if element == "options"),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("x.gmcr") && e.to_string().contains("max_conflict_states"),
+        "{e}"
+    );
+    // The default limit refuses the reviewer's 22-option file at once, yet keeps 2 x 8.
+    let opts = |n: usize| {
+        (0..n)
+            .map(|k| format!(r#"{{"name": "o{k}"}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let list = |r: std::ops::Range<usize>| r.map(|k| k.to_string()).collect::<Vec<_>>().join(",");
+    let file = |n: usize| {
+        format!(
+            r#"{{"options": [{}], "decisionMakers": [{{"name": "A", "options": [{}]}}, {{"name": "B", "options": [{}]}}]}}"#,
+            opts(n),
+            list(0..n / 2),
+            list(n / 2..n)
+        )
+    };
+    let e = parse_gmcr(&file(22), "big22.gmcr", &Limits::default()).unwrap_err();
+    assert!(e.to_string().contains("max_conflict_states"), "{e}");
+    assert_eq!(
+        parse_gmcr(&file(16), "b16.gmcr", &Limits::default())
+            .unwrap()
+            .conflict
+            .state_count(),
+        1 << 16
+    );
     assert!(matches!(
         Conflict::explicit(vec![], vec![], vec![], vec![]).unwrap_err(),
         dealzone::Error::Gmcr(GmcrError::Model { .. })
@@ -992,15 +1213,21 @@ fn seed_zone_verdicts_match_brute_force_per_fibre() {
             .map(|i| space.level(x, i))
             .collect()
     };
-    let mut done = std::collections::BTreeSet::new();
-    for x in &st.states {
-        let key = fibre_key(x.index);
-        if !done.insert(key.clone()) || done.len() > 6 {
-            continue;
+    // Every fibre holding a zone state (12 here), each gathered by brute force in one pass
+    // over the whole space: the states with the same uncontrolled levels.
+    let mut fibres: std::collections::BTreeMap<Vec<usize>, Vec<u64>> = st
+        .states
+        .iter()
+        .map(|x| (fibre_key(x.index), Vec::new()))
+        .collect();
+    assert!(fibres.len() > 1);
+    for y in 0..space.size() {
+        if let Some(v) = fibres.get_mut(&fibre_key(y)) {
+            v.push(y);
         }
-        // The fibre by brute force: every state with the same uncontrolled levels.
-        let stride_free: Vec<u64> = (0..space.size()).filter(|&y| fibre_key(y) == key).collect();
-        let (states, mx) = brute_over(s, &c, stride_free);
+    }
+    for (key, members) in fibres {
+        let (states, mx) = brute_over(s, &c, members);
         for y in st.states.iter().filter(|y| fibre_key(y.index) == key) {
             let a = states.binary_search(&y.index).unwrap();
             for k in 0..4 {
@@ -1045,7 +1272,7 @@ fn scenario_fibre_explains_what_scenario_stability_reports() {
                 .unwrap();
         let local = states.binary_search(&x.index).unwrap();
         for d in 0..st.dms.len() {
-            let e = explain_stability(&conflict, d, local);
+            let e = explain_stability(&conflict, d, local).unwrap();
             assert_eq!(e.improvements.is_empty(), x.stable[d][0]);
             assert_eq!(
                 e.improvements.iter().all(|m| m.gmr.is_some()),
@@ -1123,6 +1350,85 @@ fn cli_gmcr_json_has_the_contract_keys() {
 }
 
 #[test]
+fn cli_refuses_oversized_files_and_answers_far_horizons() {
+    // 22 options, every option state feasible: 4 million states, refused before they are
+    // enumerated (this file took 30 s and 8 GB without the limit).
+    let (code, _, err) = dealzone(&["stability", "tests/fixtures/gmcr/big22.gmcr"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("big22.gmcr")
+            && err.contains("max_conflict_states")
+            && err.contains("--max-conflict-states"),
+        "{err}"
+    );
+    // A far horizon is answered from the fixpoint of the limited-move tables.
+    let run = |h: &str| {
+        let (code, out, err) = dealzone(&[
+            "stability",
+            "tests/fixtures/gmcr/chicken.gmcr",
+            "--json",
+            "--horizon",
+            h,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["equilibria"][format!("l{h}")].clone()
+    };
+    assert_eq!(run("100000000"), run("20"));
+}
+
+#[test]
+fn cli_scenario_status_quo_reaches_listed_equilibria() {
+    // From the wage round's own status quo: every reachable equilibrium is one under the
+    // same concepts in the full listing, and each path runs from the status quo to it.
+    let s = dealzone::Scenario::load(crate::root("seeds/wage_round.toml")).unwrap();
+    let c = dealzone::space::CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let all: Vec<u64> = (0..c.space().size()).collect();
+    let full = scenario_stability(&s, &c, Feasibility::All, &all).unwrap();
+    let (code, out, err) = dealzone(&[
+        "stability",
+        "seeds/wage_round.toml",
+        "--status-quo",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let sq = &v["status_quo"];
+    assert_eq!(sq["code"].as_u64().unwrap(), c.status_quo());
+    let start = sq["number"].as_u64().unwrap();
+    assert_eq!(start, c.status_quo() + 1);
+    let reached = sq["reachable_equilibria"].as_array().unwrap();
+    for r in reached {
+        let n = r["number"].as_u64().unwrap();
+        let x = &full.states[(n - 1) as usize];
+        for (k, concept) in Concept::ALL.into_iter().enumerate() {
+            let listed = r["equilibrium"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e == concept.key());
+            assert_eq!(listed, x.is_equilibrium(concept), "state {n} concept {k}");
+        }
+        let steps = r["steps"].as_array().unwrap();
+        assert_eq!(
+            steps.first().map_or(start, |p| p["from"].as_u64().unwrap()),
+            start
+        );
+        assert_eq!(steps.last().map_or(start, |p| p["to"].as_u64().unwrap()), n);
+    }
+    // A number works too, and a .gmcr file needs one.
+    let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--status-quo", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = dealzone(&[
+        "stability",
+        "tests/fixtures/gmcr/chicken.gmcr",
+        "--status-quo",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("needs a state number"), "{err}");
+}
+
+#[test]
 fn cli_scenario_json_and_errors() {
     let (code, out, err) = dealzone(&[
         "stability",
@@ -1144,21 +1450,28 @@ fn cli_scenario_json_and_errors() {
         states[0]["number"].as_u64().unwrap(),
         states[0]["code"].as_u64().unwrap() + 1
     );
-    // --explain on a scenario: sanctions in issue levels; the JSON names the movers.
+    // --explain on a scenario takes the state's listed number (code + 1): sanctions in
+    // issue levels; the JSON names the movers.
     let (code, out, err) = dealzone(&[
         "stability",
         "seeds/wage_round.toml",
         "--explain",
-        "138",
+        "139",
         "--json",
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["explain"]["number"], 139);
     assert_eq!(v["explain"]["code"], 138);
     assert_eq!(v["explain"]["by_dm"][0]["dm"], "union");
-    let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--explain", "99999"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("not a feasible state"), "{err}");
+    for bad in ["0", "99999"] {
+        let (code, _, err) = dealzone(&["stability", "seeds/wage_round.toml", "--explain", bad]);
+        assert_eq!(code, 1);
+        assert!(
+            err.contains("seeds/wage_round.toml") && err.contains("does not exist"),
+            "{err}"
+        );
+    }
     let (code, _, err) = dealzone(&[
         "stability",
         "seeds/wage_round.toml",

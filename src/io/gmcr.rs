@@ -160,7 +160,7 @@ enum RawCond {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCompound {
-    #[allow(dead_code)] // always true; the shape already says it is compound
+    /// Must be `true` (the format knows no other compound).
     compound: bool,
     members: Vec<RawCond>,
 }
@@ -188,7 +188,9 @@ pub fn load_gmcr(path: impl AsRef<Path>, limits: &crate::Limits) -> crate::Resul
 /// [`GmcrError::Element`] naming the element for an option index out of range, an option
 /// owned by two decision makers or by none, an unknown direction (with a did-you-mean), a
 /// literal other than `Y`/`N`, misperceptions, or a ranking that is not a ranking of the
-/// feasible states; [`crate::Error::TooManyStates`] beyond `limits.max_states`.
+/// feasible states; [`GmcrError::Element`] at `options` naming the limit when the file has
+/// more than `limits.max_conflict_states` feasible states (enumeration stops there, so a
+/// short file cannot exhaust memory).
 ///
 /// # Complexity
 /// O(2^options · (infeasibles + statements)).
@@ -210,6 +212,38 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         .into()
     };
     let n = raw.options.len();
+    // `{"compound": false, ...}` is not in the format: refuse it rather than read an OR.
+    let conds = raw
+        .infeasibles
+        .iter()
+        .enumerate()
+        .map(|(x, c)| (format!("infeasibles[{x}]"), c))
+        .chain(raw.decision_makers.iter().enumerate().flat_map(|(d, dm)| {
+            dm.preferences
+                .iter()
+                .enumerate()
+                .map(move |(x, c)| (format!("decisionMakers[{d}].preferences[{x}]"), c))
+        }));
+    for (at, c) in conds {
+        if let Some(bad) = not_compound(c, &at) {
+            return Err(element(
+                format!("{bad}.compound"),
+                "`compound` must be true (a compound condition is an OR of its members)".into(),
+            ));
+        }
+    }
+    // Results are reported by decision-maker name: two of the same name would merge.
+    for (d, dm) in raw.decision_makers.iter().enumerate() {
+        if let Some(k) = raw.decision_makers[..d]
+            .iter()
+            .position(|o| o.name == dm.name)
+        {
+            return Err(element(
+                format!("decisionMakers[{d}].name"),
+                format!("`{}` is already the name of decisionMakers[{k}]", dm.name),
+            ));
+        }
+    }
     // Regroup: position[k] = place of file option k in decision-maker order.
     let mut position: Vec<Option<usize>> = vec![None; n];
     let mut next = 0usize;
@@ -272,6 +306,17 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
             ),
         ));
     }
+    // The definitions need n ≥ 2 decision makers: with one there is no opponent, so no
+    // sanction and nothing to analyse beyond its own best state.
+    if raw.decision_makers.len() < 2 {
+        return Err(element(
+            "decisionMakers".into(),
+            format!(
+                "{} decision maker(s); a graph model needs at least two",
+                raw.decision_makers.len()
+            ),
+        ));
+    }
     let position: Vec<usize> = position.into_iter().flatten().collect();
     let literal = |(k, v): &(usize, String), at: &str| -> crate::Result<(usize, bool)> {
         if *k >= n {
@@ -314,7 +359,21 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         patterns(c, &format!("infeasibles[{x}]"), &literal, &mut infeasible)?;
     }
     let model = OptionModel { dms, infeasible };
-    let codes = model.feasible_codes(limits.max_states)?;
+    let max = limits.max_conflict_states;
+    let codes = model.feasible_codes(max).map_err(|e| match e {
+        crate::Error::LimitExceeded { .. } => GmcrError::Element {
+            file: file.to_string(),
+            element: "options".into(),
+            message: format!(
+                "{n} options give more than {max} feasible states (limit `max_conflict_states`)"
+            ),
+            help: Some(
+                "add infeasible states, or raise the limit (`--max-conflict-states`)".into(),
+            ),
+        }
+        .into(),
+        other => other,
+    })?;
     let m = codes.len();
 
     fn statement(c: &RawCond, at: &str, lit: &LiteralFn) -> crate::Result<Statement> {
@@ -383,27 +442,86 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
             })?);
         }
     }
-    let nd = raw.decision_makers.len();
-    let mut coalitions = Vec::new();
-    for (x, c) in raw.coalitions.iter().enumerate() {
-        let members = match c {
-            RawCoalition::One(k) => vec![*k],
-            RawCoalition::Many(v) => v.clone(),
-        };
-        if let Some(&bad) = members.iter().find(|&&k| k >= nd) {
-            return Err(element(
-                format!("coalitions[{x}]"),
-                format!("decision maker {bad} does not exist (0..{nd})"),
-            ));
-        }
-        coalitions.push(members);
-    }
-    let conflict = Conflict::from_options(&model, ranks, limits.max_states)?;
+    let coalitions = coalitions(&raw, &element)?;
+    let conflict = Conflict::from_options(&model, ranks, max)?;
     Ok(GmcrFile {
         model,
         conflict,
         coalitions,
     })
+}
+
+/// Where in `c` (at `at`) a compound condition says `"compound": false`, if anywhere.
+fn not_compound(c: &RawCond, at: &str) -> Option<String> {
+    match c {
+        RawCond::And(_) => None,
+        RawCond::Or(comp) if !comp.compound => Some(at.to_string()),
+        RawCond::Or(comp) => comp
+            .members
+            .iter()
+            .enumerate()
+            .find_map(|(x, m)| not_compound(m, &format!("{at}.members[{x}]"))),
+    }
+}
+
+/// The file's coalitions: sets of distinct, existing decision makers that together cover
+/// every decision maker exactly once (the format's rule), or none at all.
+fn coalitions(
+    raw: &RawFile,
+    element: &dyn Fn(String, String) -> crate::Error,
+) -> crate::Result<Vec<Vec<usize>>> {
+    let nd = raw.decision_makers.len();
+    let mut owner: Vec<Option<String>> = vec![None; nd];
+    let mut out = Vec::new();
+    for (x, c) in raw.coalitions.iter().enumerate() {
+        let members: Vec<(String, usize)> = match c {
+            RawCoalition::One(k) => vec![(format!("coalitions[{x}]"), *k)],
+            RawCoalition::Many(v) => v
+                .iter()
+                .enumerate()
+                .map(|(y, &k)| (format!("coalitions[{x}][{y}]"), k))
+                .collect(),
+        };
+        if members.is_empty() {
+            return Err(element(
+                format!("coalitions[{x}]"),
+                "an empty coalition".into(),
+            ));
+        }
+        for (at, k) in &members {
+            if *k >= nd {
+                return Err(element(
+                    at.clone(),
+                    format!("decision maker {k} does not exist (0..{nd})"),
+                ));
+            }
+            if let Some(first) = &owner[*k] {
+                return Err(element(
+                    at.clone(),
+                    format!(
+                        "decision maker {k} (`{}`) is already in {first}; coalitions cover \
+                         each decision maker exactly once",
+                        raw.decision_makers[*k].name
+                    ),
+                ));
+            }
+            owner[*k] = Some(at.clone());
+        }
+        out.push(members.into_iter().map(|(_, k)| k).collect());
+    }
+    if !out.is_empty()
+        && let Some(k) = owner.iter().position(Option::is_none)
+    {
+        return Err(element(
+            "coalitions".into(),
+            format!(
+                "decision maker {k} (`{}`) is in no coalition; coalitions cover each decision \
+                 maker exactly once (a lone one as `{k}` or `[{k}]`)",
+                raw.decision_makers[k].name
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 fn model_message(e: crate::Error) -> String {

@@ -125,13 +125,16 @@ fn escape(c: &Conflict, i: usize) -> Vec<u32> {
         }
         return out;
     }
-    (0..c.state_count() as u32)
-        .map(|s2| {
-            let mut e = r[s2 as usize];
-            c.moves[i].for_each_target(s2, |t| e = e.max(r[t as usize]));
-            e
-        })
-        .collect()
+    (0..c.state_count()).map(|s2| escape_at(c, i, s2)).collect()
+}
+
+/// One entry of [`escape`]: the best `i` can get at `s2` by staying or moving once (shared
+/// with [`super::explain`], which needs it for a few states only).
+pub(crate) fn escape_at(c: &Conflict, i: usize, s2: usize) -> u32 {
+    let r = &c.ranks[i];
+    let mut e = r[s2];
+    c.moves[i].for_each_target(s2 as u32, |t| e = e.max(r[t as usize]));
+    e
 }
 
 /// Nash, GMR, SMR and SEQ stability of every state for every decision maker, from the
@@ -297,6 +300,10 @@ pub fn simultaneous(c: &Conflict) -> crate::Result<Vec<Vec<bool>>> {
     Ok(out)
 }
 
+/// Most iterations [`limited_move`] runs without reaching a fixpoint of `G_h`: a larger
+/// horizon is refused unless the tables stop changing before it.
+pub const MAX_HORIZON: usize = 1000;
+
 /// Limited-move stability of horizon `h` for two decision makers, with set-valued
 /// anticipation: `G_0(i,s) = {s}`; `i` moves from `s` to `t` only if every outcome in
 /// `G_{h−1}(j,t)` is better for it than `s`, and `G_h(i,s)` is then its most preferred
@@ -304,22 +311,30 @@ pub fn simultaneous(c: &Conflict) -> crate::Result<Vec<Vec<bool>>> {
 /// `G_h(i,s) = {s}`. With strict preferences every set is a single state and this is the
 /// textbook definition; `L_1` is Nash.
 ///
+/// `G_h` is computed from `G_{h−1}` alone (both decision makers' tables), so once one
+/// iteration leaves both tables unchanged every later one does too: the loop stops there,
+/// and any horizon beyond is answered at once (the non-myopic limit when it exists).
+///
 /// # Arguments
 /// `c`: a conflict with two decision makers; `h`: the horizon (`0` makes every state
-/// stable).
+/// stable); `limits`: [`crate::Limits::time_limit`] is checked every iteration.
 ///
 /// # Returns
 /// `stable[dm][state]`.
 ///
 /// # Errors
-/// [`GmcrError::Model`] unless the conflict has two decision makers.
+/// [`GmcrError::Model`] unless the conflict has two decision makers, or when `h` exceeds
+/// [`MAX_HORIZON`] and `G` has not reached a fixpoint within [`MAX_HORIZON`] iterations;
+/// [`crate::Error::LimitExceeded`] (`time_limit`) past the deadline.
 ///
 /// # Complexity
-/// O(h · A · g) where `g` is the largest outcome set (1 with strict preferences).
+/// O(min(h, fixpoint, [`MAX_HORIZON`]) · A · g) where `A` is the number of moves and `g`
+/// the largest outcome set (1 with strict preferences).
 ///
 /// # Example
 /// ```
 /// use dealzone::analysis::stability::{analyse, limited_move, Concept, Conflict, OptionModel, OptionSpec, Ranking};
+/// use dealzone::Limits;
 /// let opt = |n: &str| OptionSpec { name: n.into(), direction: Default::default() };
 /// let model = OptionModel {
 ///     dms: vec![("P1".into(), vec![opt("c")]), ("P2".into(), vec![opt("c")])],
@@ -327,18 +342,34 @@ pub fn simultaneous(c: &Conflict) -> crate::Result<Vec<Vec<bool>>> {
 /// };
 /// let ranks = vec![Ranking::parse("3 4 1 2", 4)?.ranks(4)?, Ranking::parse("2 4 1 3", 4)?.ranks(4)?];
 /// let c = Conflict::from_options(&model, ranks, 1 << 20)?;
-/// let l1 = limited_move(&c, 1)?;
+/// let l1 = limited_move(&c, 1, &Limits::default())?;
 /// assert_eq!(l1[0], (0..4).map(|s| analyse(&c).is_stable(Concept::Nash, 0, s)).collect::<Vec<_>>());
+/// // A huge horizon is answered from the fixpoint.
+/// assert_eq!(limited_move(&c, 100_000_000, &Limits::default())?, limited_move(&c, 8, &Limits::default())?);
 /// # Ok::<(), dealzone::Error>(())
 /// ```
-pub fn limited_move(c: &Conflict, h: usize) -> crate::Result<Vec<Vec<bool>>> {
+pub fn limited_move(
+    c: &Conflict,
+    h: usize,
+    limits: &crate::Limits,
+) -> crate::Result<Vec<Vec<bool>>> {
     two_dms(c, "limited-move stability")?;
+    let deadline = crate::config::Deadline::new(limits.time_limit);
     let m = c.state_count();
     // g[i][s] = G_k(i, s), sorted.
     let mut g: Vec<Vec<Vec<u32>>> = vec![(0..m as u32).map(|s| vec![s]).collect(); 2];
-    let mut stable = vec![vec![true; m]; 2];
     for k in 1..=h {
+        if k > MAX_HORIZON {
+            return Err(GmcrError::Model {
+                message: format!(
+                    "horizon {h}: the limited-move tables still change after {MAX_HORIZON} \
+                     iterations; use a horizon of at most {MAX_HORIZON}"
+                ),
+            }
+            .into());
+        }
         let mut next: Vec<Vec<Vec<u32>>> = vec![Vec::with_capacity(m), Vec::with_capacity(m)];
+        #[allow(clippy::needless_range_loop)] // i and j = 1 - i index several tables
         for i in 0..2 {
             let j = 1 - i;
             let r = &c.ranks[i];
@@ -353,9 +384,6 @@ pub fn limited_move(c: &Conflict, h: usize) -> crate::Result<Vec<Vec<bool>>> {
                 });
                 if union.is_empty() {
                     next[i].push(vec![s as u32]);
-                    if k == h {
-                        stable[i][s] = true;
-                    }
                     continue;
                 }
                 let best = union.iter().map(|&o| r[o as usize]).max().unwrap_or(0);
@@ -363,12 +391,24 @@ pub fn limited_move(c: &Conflict, h: usize) -> crate::Result<Vec<Vec<bool>>> {
                 union.sort_unstable();
                 union.dedup();
                 next[i].push(union);
-                if k == h {
-                    stable[i][s] = false;
-                }
             }
         }
+        // Checked after the work of the iteration, so a zero budget always trips.
+        deadline.check(limits)?;
+        let fixpoint = next == g;
         g = next;
+        if fixpoint {
+            break;
+        }
     }
-    Ok(stable)
+    // A non-empty set of moves gives outcomes strictly better than `s`, never `s` itself,
+    // so `G_h(i,s) = {s}` exactly when `i` stays.
+    Ok(g.iter()
+        .map(|gi| {
+            gi.iter()
+                .enumerate()
+                .map(|(s, o)| o.len() == 1 && o[0] as usize == s)
+                .collect()
+        })
+        .collect())
 }

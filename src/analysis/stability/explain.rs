@@ -2,6 +2,7 @@
 //! improvements, and the sanction that deters it under GMR, SMR and SEQ, or the fact that
 //! none does.
 
+use super::concepts::escape_at;
 use super::model::Conflict;
 use super::reach::{MoveKind, Step, legal_sequences};
 
@@ -52,6 +53,9 @@ impl StabilityExplanation {
 /// SMR and SEQ (ties: the sanction ending at the lowest state), or `None` where there is
 /// none. No improvement means Nash stable.
 ///
+/// # Errors
+/// [`crate::io::gmcr::GmcrError::Model`] when `dm` or `state` does not exist.
+///
 /// # Complexity
 /// O(|R_i^+(s)| · n · A) for `n` decision makers and `A` moves.
 ///
@@ -67,20 +71,23 @@ impl StabilityExplanation {
 /// let c = Conflict::from_options(&model, ranks, 1 << 20)?;
 /// // At YY (state 4) prisoner 1 gains by defecting to NY (state 3); prisoner 2 answers
 /// // by defecting too (NN, state 1), which prisoner 1 likes less than YY.
-/// let e = explain_stability(&c, 0, 3);
+/// let e = explain_stability(&c, 0, 3)?;
 /// assert_eq!(e.improvements[0].to, 2);
 /// assert_eq!(e.improvements[0].gmr.as_ref().unwrap()[0].to, 0);
+/// assert!(explain_stability(&c, 0, 4).is_err());
 /// # Ok::<(), dealzone::Error>(())
 /// ```
-pub fn explain_stability(c: &Conflict, dm: usize, state: usize) -> StabilityExplanation {
+pub fn explain_stability(
+    c: &Conflict,
+    dm: usize,
+    state: usize,
+) -> crate::Result<StabilityExplanation> {
+    c.check_state(state)?;
+    c.check_dm(dm)?;
     let r = &c.ranks[dm];
     let rs = r[state];
     let h: Vec<usize> = (0..c.dm_count()).filter(|&j| j != dm).collect();
-    let escape = |s2: usize| {
-        let mut e = r[s2];
-        c.moves[dm].for_each_target(s2 as u32, |t| e = e.max(r[t as usize]));
-        e
-    };
+    let escape = |s2: usize| escape_at(c, dm, s2);
     let shortest = |list: &[(usize, Vec<Step>)], ok: &dyn Fn(usize) -> bool| {
         list.iter()
             .filter(|(s2, _)| ok(*s2))
@@ -102,9 +109,9 @@ pub fn explain_stability(c: &Conflict, dm: usize, state: usize) -> StabilityExpl
             }
         })
         .collect();
-    StabilityExplanation {
+    Ok(StabilityExplanation {
         dm,
         state,
         improvements,
-    }
+    })
 }

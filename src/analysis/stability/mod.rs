@@ -52,7 +52,7 @@ pub mod reach;
 pub mod scenario;
 pub mod status_quo;
 
-pub use concepts::{Concept, Stability, analyse, limited_move, simultaneous};
+pub use concepts::{Concept, MAX_HORIZON, Stability, analyse, limited_move, simultaneous};
 pub use explain::{ImprovementCheck, StabilityExplanation, explain_stability};
 pub use model::{
     Conflict, DecisionMaker, Direction, MAX_OPTIONS, OptionModel, OptionSpec, Pattern,
@@ -60,7 +60,7 @@ pub use model::{
 pub use preference::{Ranking, Statement, UTILITY_TIE, ranks_from_scores, ranks_from_statements};
 pub use reach::{MoveKind, Step, coalitional_improvements, legal_sequences};
 pub use scenario::{
-    Feasibility, MAX_FIBRE, MAX_NUMBERED, ScenarioStability, ScenarioState, Unravel,
-    scenario_fibre, scenario_stability,
+    Feasibility, MAX_FIBRE, MAX_NUMBERED, ScenarioStability, ScenarioState, Unravel, scenario_code,
+    scenario_fibre, scenario_numbers, scenario_stability,
 };
 pub use status_quo::{PathStep, StatusQuoOptions, status_quo};

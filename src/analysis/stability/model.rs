@@ -120,13 +120,22 @@ impl OptionModel {
     /// The feasible states as decimal codes (`Σ 2^k` over taken options `k`, 0-based),
     /// increasing: GMCR+ numbers state `n` the `n`-th of these (1-based).
     ///
+    /// # Arguments
+    /// `max_states`: at most this many *feasible* states (the graph model's size; the CLI
+    /// passes [`crate::Limits::max_conflict_states`]). Enumeration stops as soon as it is
+    /// exceeded, so memory stays bounded by the limit whatever the option count.
+    ///
+    /// # Returns
+    /// The feasible codes, increasing.
+    ///
     /// # Errors
     /// [`GmcrError::Model`] for more than [`MAX_OPTIONS`] options or a pattern naming an
     /// unknown option;
-    /// [`crate::Error::TooManyStates`] when `2^options` exceeds `max_states`.
+    /// [`crate::Error::LimitExceeded`] (`max_conflict_states`) for more than `max_states`
+    /// feasible states.
     ///
     /// # Complexity
-    /// O(2^options · patterns).
+    /// O(2^options · patterns) time, O(min(feasible states, `max_states`)) memory.
     ///
     /// # Example
     /// ```
@@ -138,6 +147,8 @@ impl OptionModel {
     ///     infeasible: [Pattern::mutually_exclusive(&[0, 1]), Pattern::depends(2, 0)].concat(),
     /// };
     /// assert_eq!(model.feasible_codes(1 << 20)?, vec![0, 1, 2, 5]);
+    /// // Four feasible states are more than three.
+    /// assert!(model.feasible_codes(3).is_err());
     /// # Ok::<(), dealzone::Error>(())
     /// ```
     pub fn feasible_codes(&self, max_states: u64) -> crate::Result<Vec<u64>> {
@@ -151,12 +162,6 @@ impl OptionModel {
             .into());
         }
         let total = 1u64 << n;
-        if total > max_states {
-            return Err(crate::Error::TooManyStates {
-                states: total as u128,
-                limit: max_states,
-            });
-        }
         let mut masks = Vec::new();
         for p in &self.infeasible {
             if let Some(&(k, _)) = p.0.iter().find(|&&(k, _)| k >= n) {
@@ -169,9 +174,19 @@ impl OptionModel {
                 masks.push(p.masks());
             }
         }
-        Ok((0..total)
-            .filter(|&c| masks.iter().all(|&(care, v)| c & care != v))
-            .collect())
+        let mut out = Vec::new();
+        for c in 0..total {
+            if masks.iter().all(|&(care, v)| c & care != v) {
+                if out.len() as u64 >= max_states {
+                    return Err(crate::Error::LimitExceeded {
+                        limit: "max_conflict_states",
+                        value: max_states,
+                    });
+                }
+                out.push(c);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -247,10 +262,32 @@ impl Moves {
 
     /// Calls `f(t)` for every `t ∈ R(s)`.
     #[inline]
-    pub(crate) fn for_each_target(&self, s: u32, mut f: impl FnMut(u32)) {
+    pub(crate) fn for_each_target(&self, s: u32, f: impl FnMut(u32)) {
+        self.for_each_neighbour(s, true, f);
+    }
+
+    /// Calls `f(p)` for every `p` with `t ∈ R(p)`.
+    #[inline]
+    pub(crate) fn for_each_source(&self, t: u32, f: impl FnMut(u32)) {
+        self.for_each_neighbour(t, false, f);
+    }
+
+    /// The states one move away from `s`: its targets (`outgoing`) or its sources.
+    #[inline]
+    fn for_each_neighbour(&self, s: u32, outgoing: bool, mut f: impl FnMut(u32)) {
         match self {
-            Moves::Lists { fwd_off, fwd, .. } => {
-                for &t in &fwd[fwd_off[s as usize] as usize..fwd_off[s as usize + 1] as usize] {
+            Moves::Lists {
+                fwd_off,
+                fwd,
+                rev_off,
+                rev,
+            } => {
+                let (off, list) = if outgoing {
+                    (fwd_off, fwd)
+                } else {
+                    (rev_off, rev)
+                };
+                for &t in &list[off[s as usize] as usize..off[s as usize + 1] as usize] {
                     f(t);
                 }
             }
@@ -263,38 +300,16 @@ impl Moves {
                 backward_only,
             } => {
                 let c = class_of[s as usize] as usize;
-                let from = own[s as usize];
-                for &t in &members[class_off[c] as usize..class_off[c + 1] as usize] {
-                    if t != s && allowed(from, own[t as usize], *forward_only, *backward_only) {
-                        f(t);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Calls `f(p)` for every `p` with `t ∈ R(p)`.
-    #[inline]
-    pub(crate) fn for_each_source(&self, t: u32, mut f: impl FnMut(u32)) {
-        match self {
-            Moves::Lists { rev_off, rev, .. } => {
-                for &p in &rev[rev_off[t as usize] as usize..rev_off[t as usize + 1] as usize] {
-                    f(p);
-                }
-            }
-            Moves::Classes {
-                class_of,
-                class_off,
-                members,
-                own,
-                forward_only,
-                backward_only,
-            } => {
-                let c = class_of[t as usize] as usize;
-                let to = own[t as usize];
-                for &p in &members[class_off[c] as usize..class_off[c + 1] as usize] {
-                    if p != t && allowed(own[p as usize], to, *forward_only, *backward_only) {
-                        f(p);
+                let here = own[s as usize];
+                for &x in &members[class_off[c] as usize..class_off[c + 1] as usize] {
+                    let there = own[x as usize];
+                    let (from, to) = if outgoing {
+                        (here, there)
+                    } else {
+                        (there, here)
+                    };
+                    if x != s && allowed(from, to, *forward_only, *backward_only) {
+                        f(x);
                     }
                 }
             }
@@ -575,6 +590,32 @@ impl Conflict {
         });
         out.sort_unstable();
         out
+    }
+
+    /// An error unless `s` is a state (0-based) of this conflict.
+    pub(crate) fn check_state(&self, s: usize) -> crate::Result<()> {
+        if s < self.state_count() {
+            return Ok(());
+        }
+        Err(GmcrError::Model {
+            message: format!(
+                "state {} does not exist (states are 1..{})",
+                s + 1,
+                self.state_count()
+            ),
+        }
+        .into())
+    }
+
+    /// An error unless `i` is a decision maker (0-based) of this conflict.
+    pub(crate) fn check_dm(&self, i: usize) -> crate::Result<()> {
+        if i < self.dm_count() {
+            return Ok(());
+        }
+        Err(GmcrError::Model {
+            message: format!("decision maker {i} does not exist (0..{})", self.dm_count()),
+        }
+        .into())
     }
 
     /// Total number of moves over all decision makers.

@@ -116,6 +116,13 @@ impl ScenarioStability {
 /// `scenario`: for the parties' `controls`; `c`: the compiled scenario (after any
 /// `without`); `feasibility`: see [`Feasibility`]; `listed`: the states to report.
 ///
+/// # Returns
+/// The decision makers (parties with `controls`, in party order) and what they control,
+/// the number of feasible states, and one [`ScenarioState`] per listed state, sorted by
+/// state: its number and code, its stability for every decision maker under Nash, GMR, SMR
+/// and SEQ, and, where it is not an equilibrium under every concept, the move that
+/// unravels it.
+///
 /// # Errors
 /// [`GmcrError::Model`] when no party controls an issue, a fibre would exceed
 /// [`MAX_FIBRE`] states, or numbering candidates would scan more than [`MAX_NUMBERED`].
@@ -259,7 +266,7 @@ pub fn scenario_stability(
 /// let local = states.binary_search(&164).unwrap();
 /// assert_eq!(conflict.dms()[0].name, "union");
 /// // State code 164 (wage +3%, no one-off, peace) is Nash stable for the union.
-/// assert!(explain_stability(&conflict, 0, local).improvements.is_empty());
+/// assert!(explain_stability(&conflict, 0, local)?.improvements.is_empty());
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn scenario_fibre(
@@ -281,6 +288,148 @@ pub fn scenario_fibre(
         .into());
     }
     Ok(f.fibre(f.base_of(state)))
+}
+
+/// The states of a scenario numbered as the listings number them (`number`: the 1-based
+/// position among the feasible states), and back.
+///
+/// # Arguments
+/// `c`: the compiled scenario; `feasibility`: which states are feasible; `codes`: states
+/// (indices in the full enumeration) to number.
+///
+/// # Returns
+/// Each code's number (`code + 1` under [`Feasibility::All`]), in the order given.
+///
+/// # Errors
+/// [`GmcrError::Model`] when a code is outside the space or infeasible, or numbering the
+/// candidates would scan more than [`MAX_NUMBERED`] states.
+///
+/// # Complexity
+/// O(codes) under [`Feasibility::All`]; O(|space| · issues) under
+/// [`Feasibility::Candidates`].
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::stability::{scenario_numbers, scenario_code, Feasibility};
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+/// assert_eq!(scenario_numbers(&c, Feasibility::All, &[0, 164])?, vec![1, 165]);
+/// let n = scenario_numbers(&c, Feasibility::Candidates, &[164])?[0];
+/// assert_eq!(scenario_code(&c, Feasibility::Candidates, n)?, 164);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn scenario_numbers(
+    c: &CompiledScenario,
+    feasibility: Feasibility,
+    codes: &[StateIndex],
+) -> Result<Vec<u64>> {
+    let size = c.space().size();
+    let feasible = |s: StateIndex, buf: &mut Vec<usize>| match feasibility {
+        Feasibility::All => true,
+        Feasibility::Candidates => {
+            c.space().decode_into(s, buf);
+            c.is_candidate(buf)
+        }
+    };
+    let mut buf = vec![0usize; c.space().issues()];
+    if let Some(&bad) = codes.iter().find(|&&s| s >= size || !feasible(s, &mut buf)) {
+        return Err(GmcrError::Model {
+            message: format!(
+                "state code {bad} is not a feasible state (the space has {size} states)"
+            ),
+        }
+        .into());
+    }
+    match feasibility {
+        Feasibility::All => Ok(codes.iter().map(|&s| s + 1).collect()),
+        Feasibility::Candidates => {
+            check_numbered(size)?;
+            let mut order: Vec<usize> = (0..codes.len()).collect();
+            order.sort_by_key(|&k| codes[k]);
+            let mut out = vec![0u64; codes.len()];
+            let (mut count, mut s) = (0u64, 0u64);
+            for k in order {
+                while s < codes[k] {
+                    if feasible(s, &mut buf) {
+                        count += 1;
+                    }
+                    s += 1;
+                }
+                out[k] = count + 1;
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// The state (index in the full enumeration) a listing numbers `number`: the inverse of
+/// [`scenario_numbers`].
+///
+/// # Arguments
+/// As [`scenario_numbers`]; `number`: 1-based.
+///
+/// # Returns
+/// The state's code.
+///
+/// # Errors
+/// [`GmcrError::Model`] when no feasible state has that number, or numbering the candidates
+/// would scan more than [`MAX_NUMBERED`] states.
+///
+/// # Complexity
+/// O(1) under [`Feasibility::All`]; O(|space| · issues) under [`Feasibility::Candidates`].
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::stability::{scenario_code, Feasibility};
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+/// assert_eq!(scenario_code(&c, Feasibility::All, 165)?, 164);
+/// assert!(scenario_code(&c, Feasibility::All, 0).is_err());
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn scenario_code(
+    c: &CompiledScenario,
+    feasibility: Feasibility,
+    number: u64,
+) -> Result<StateIndex> {
+    let size = c.space().size();
+    let missing = |feasible: u64| -> crate::Error {
+        GmcrError::Model {
+            message: format!("state {number} does not exist (states are numbered 1..{feasible})"),
+        }
+        .into()
+    };
+    match feasibility {
+        Feasibility::All if (1..=size).contains(&number) => Ok(number - 1),
+        Feasibility::All => Err(missing(size)),
+        Feasibility::Candidates => {
+            check_numbered(size)?;
+            let mut buf = vec![0usize; c.space().issues()];
+            let mut count = 0u64;
+            for s in 0..size {
+                c.space().decode_into(s, &mut buf);
+                if c.is_candidate(&buf) {
+                    count += 1;
+                    if count == number {
+                        return Ok(s);
+                    }
+                }
+            }
+            Err(missing(count))
+        }
+    }
+}
+
+fn check_numbered(size: u64) -> Result<()> {
+    if size > MAX_NUMBERED {
+        return Err(GmcrError::Model {
+            message: format!(
+                "numbering the candidates of {size} states; at most {MAX_NUMBERED} are scanned (use the default feasibility)"
+            ),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// What every fibre of a scenario shares.

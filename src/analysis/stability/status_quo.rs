@@ -50,6 +50,10 @@ pub struct PathStep {
 /// Ties between equally short paths go to the one found first (colours tried decision
 /// makers first, then coalitions in the order given; targets in increasing order).
 ///
+/// # Errors
+/// [`crate::io::gmcr::GmcrError::Model`] when the status quo or a coalition member does
+/// not exist.
+///
 /// # Complexity
 /// O(k · (n + k) · A) for `k` colours with coalitions, O(n² · A) without, where `A` is the
 /// number of moves; memory O(m · (n + k)).
@@ -65,16 +69,23 @@ pub struct PathStep {
 /// let ranks = vec![Ranking::parse("3 4 1 2", 4)?.ranks(4)?, Ranking::parse("2 4 1 3", 4)?.ranks(4)?];
 /// let c = Conflict::from_options(&model, ranks, 1 << 20)?;
 /// // From mutual cooperation (YY), unilateral improvements lead to mutual defection (NN).
-/// let reached = status_quo(&c, 3, &StatusQuoOptions::default());
+/// let reached = status_quo(&c, 3, &StatusQuoOptions::default())?;
 /// let nn = reached.iter().find(|(s, _)| *s == 0).unwrap();
 /// assert_eq!(nn.1.len(), 2);
+/// assert!(status_quo(&c, 4, &StatusQuoOptions::default()).is_err());
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn status_quo(
     c: &Conflict,
     status_quo: usize,
     options: &StatusQuoOptions,
-) -> Vec<(usize, Vec<PathStep>)> {
+) -> crate::Result<Vec<(usize, Vec<PathStep>)>> {
+    c.check_state(status_quo)?;
+    for h in &options.coalitions {
+        for &k in h {
+            c.check_dm(k)?;
+        }
+    }
     let n = c.dm_count();
     let m = c.state_count();
     let colours = n + options.coalitions.len();
@@ -156,5 +167,5 @@ pub fn status_quo(
         out.push((state, steps));
     }
     out.sort_by_key(|(s, _)| *s);
-    out
+    Ok(out)
 }

@@ -4,7 +4,8 @@
 use clap::ValueEnum;
 use dealzone::analysis::stability::{
     Concept, Feasibility, MoveKind, StatusQuoOptions, Step, analyse, explain_stability,
-    limited_move, scenario_fibre, scenario_stability, simultaneous, status_quo,
+    limited_move, scenario_code, scenario_fibre, scenario_numbers, scenario_stability,
+    simultaneous, status_quo,
 };
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::gmcr::{GmcrError, load_gmcr};
@@ -58,13 +59,19 @@ pub struct Args {
     #[arg(long, value_name = "H")]
     horizon: Option<usize>,
     /// Explain this state for every decision maker: each improvement and the sanction that
-    /// deters it (`.gmcr`: the state number; scenarios: the state's `code`).
+    /// deters it: the state's `number`, as every listing shows it (for scenarios
+    /// `code + 1`).
     #[arg(long, value_name = "STATE")]
     explain: Option<usize>,
-    /// `.gmcr` files: status quo analysis from this state (number): the equilibria reachable
-    /// by legal sequences of unilateral improvements, with a shortest path to each.
-    #[arg(long, value_name = "STATE")]
-    status_quo: Option<usize>,
+    /// Status quo analysis from this state (number; scenarios: the scenario's own status
+    /// quo when no number is given): the equilibria reachable by legal sequences of
+    /// unilateral improvements, with a shortest path to each.
+    #[arg(long, value_name = "STATE", num_args = 0..=1)]
+    status_quo: Option<Option<usize>>,
+    /// `.gmcr` files: refuse graph models with more feasible states than this (memory
+    /// grows with the states: about 250 bytes each for the analysis, 2 kB for `--json`).
+    #[arg(long, value_name = "N", default_value_t = dealzone::Limits::default().max_conflict_states)]
+    max_conflict_states: u64,
 }
 
 fn is_gmcr(path: &std::path::Path) -> bool {
@@ -104,16 +111,23 @@ fn gmcr(args: &Args) -> Result<String> {
     if matches!(args.states, StatesArg::Zone) {
         return Err(usage("`--states zone`"));
     }
-    let g = load_gmcr(&input.file, &limits(input))?;
+    let lim = dealzone::Limits {
+        max_conflict_states: args.max_conflict_states,
+        ..limits(input)
+    };
+    let g = load_gmcr(&input.file, &lim)?;
     let c = &g.conflict;
     let st = analyse(c);
     let sim = if args.sim {
-        Some(simultaneous(c)?)
+        Some(simultaneous(c).map_err(|e| on_command_line(&file, e))?)
     } else {
         None
     };
     let lh = match args.horizon {
-        Some(h) => Some((h, limited_move(c, h)?)),
+        Some(h) => Some((
+            h,
+            limited_move(c, h, &lim).map_err(|e| on_command_line(&file, e))?,
+        )),
         None => None,
     };
     let lh_key = lh.as_ref().map(|(h, _)| (format!("l{h}"), format!("L{h}")));
@@ -148,67 +162,68 @@ fn gmcr(args: &Args) -> Result<String> {
             .into())
         }
     };
-    let names: Vec<String> = g
-        .model
-        .dms
-        .iter()
-        .flat_map(|(_, o)| o.iter().map(|x| x.name.clone()))
-        .collect();
-    let mut json = report::conflict_json(c, &st, &extra);
-    let mut text = report::conflict_text(&file, c, &st, &names, &extra);
+    // Only the report asked for is built: each lists every state, and on a large conflict
+    // the unused one would cost as much memory as the analysis.
+    let mut out = if input.json {
+        Report::Json(report::conflict_json(c, &st, &extra))
+    } else {
+        let names: Vec<String> = g
+            .model
+            .dms
+            .iter()
+            .flat_map(|(_, o)| o.iter().map(|x| x.name.clone()))
+            .collect();
+        Report::Text(report::conflict_text(&file, c, &st, &names, &extra))
+    };
+    let dm = |i: usize| c.dms()[i].name.clone();
+    let plain = |p: &Option<Vec<Step>>| {
+        steps_text(p, ", ", |x| {
+            format!("{} {}→{}", dm(x.mover), x.from + 1, x.to + 1)
+        })
+    };
+    let plain_json = |p: &Option<Vec<Step>>| {
+        steps_json(
+            p,
+            |x| serde_json::json!({"dm": dm(x.mover), "from": x.from + 1, "to": x.to + 1}),
+        )
+    };
     if let Some(k) = args.explain {
         let s = number(k)?;
         let mut list = Vec::new();
-        text.push_str(&format!("\nExplain state {k} ({})\n", c.labels()[s]));
+        out.line(format!("\nExplain state {k} ({})", c.labels()[s]));
         for i in 0..c.dm_count() {
-            let e = explain_stability(c, i, s);
-            let name = &c.dms()[i].name;
+            let e = explain_stability(c, i, s)?;
+            let name = dm(i);
             if e.improvements.is_empty() {
-                text.push_str(&format!(
-                    "  {name}: no unilateral improvement (Nash stable)\n"
-                ));
+                out.line(format!("  {name}: no unilateral improvement (Nash stable)"));
             }
             let mut moves = Vec::new();
             for m in &e.improvements {
-                let seq = |p: &Option<Vec<dealzone::analysis::stability::Step>>| {
-                    match p {
-                    None => serde_json::Value::Null,
-                    Some(p) => serde_json::Value::from(
-                        p.iter()
-                            .map(|x| serde_json::json!({"dm": c.dms()[x.mover].name, "from": x.from + 1, "to": x.to + 1}))
-                            .collect::<Vec<_>>(),
-                    ),
-                }
-                };
-                let words = |p: &Option<Vec<dealzone::analysis::stability::Step>>| match p {
-                    None => "none".to_string(),
-                    Some(p) => p
-                        .iter()
-                        .map(|x| format!("{} {}→{}", c.dms()[x.mover].name, x.from + 1, x.to + 1))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                };
-                text.push_str(&format!(
-                    "  {name} improves {k}→{}: GMR sanction {}; SMR {}; SEQ {}\n",
+                out.line(format!(
+                    "  {name} improves {k}→{}: GMR sanction {}; SMR {}; SEQ {}",
                     m.to + 1,
-                    words(&m.gmr),
-                    words(&m.smr),
-                    words(&m.seq)
+                    plain(&m.gmr),
+                    plain(&m.smr),
+                    plain(&m.seq)
                 ));
                 moves.push(serde_json::json!({
-                    "to": m.to + 1, "gmr": seq(&m.gmr), "smr": seq(&m.smr), "seq": seq(&m.seq)
+                    "to": m.to + 1, "gmr": plain_json(&m.gmr), "smr": plain_json(&m.smr), "seq": plain_json(&m.seq)
                 }));
             }
             list.push(serde_json::json!({"dm": name, "improvements": moves}));
         }
-        if let serde_json::Value::Object(m) = &mut json {
-            m.insert(
-                "explain".into(),
-                serde_json::json!({"state": k, "by_dm": list}),
-            );
-        }
+        out.insert("explain", serde_json::json!({"state": k, "by_dm": list}));
     }
     if let Some(k) = args.status_quo {
+        let Some(k) = k else {
+            return Err(GmcrError::Element {
+                file: file.clone(),
+                element: "command line".into(),
+                message: "`--status-quo` needs a state number for a `.gmcr` file".into(),
+                help: None,
+            }
+            .into());
+        };
         let s0 = number(k)?;
         // The file's coalitions of two or more also move, by coalitional improvements.
         let opts = StatusQuoOptions {
@@ -226,10 +241,10 @@ fn gmcr(args: &Args) -> Result<String> {
                 .collect::<Vec<_>>()
                 .join("+")
         };
-        let reached = status_quo(c, s0, &opts);
+        let reached = status_quo(c, s0, &opts)?;
         let mut list = Vec::new();
-        text.push_str(&format!(
-            "\nStatus quo {k}: equilibria reachable by legal sequences of unilateral improvements\n"
+        out.line(format!(
+            "\nStatus quo {k}: equilibria reachable by legal sequences of unilateral improvements"
         ));
         for (s, path) in &reached {
             let ks: Vec<&str> = Concept::ALL
@@ -244,8 +259,8 @@ fn gmcr(args: &Args) -> Result<String> {
                 .iter()
                 .map(|p| format!("{} {}→{}", movers(&p.movers), p.from + 1, p.to + 1))
                 .collect();
-            text.push_str(&format!(
-                "  {} [{}] in {} steps: {}\n",
+            out.line(format!(
+                "  {} [{}] in {} steps: {}",
                 s + 1,
                 ks.join(" "),
                 path.len(),
@@ -261,14 +276,81 @@ fn gmcr(args: &Args) -> Result<String> {
                 "steps": path.iter().map(|p| serde_json::json!({"dm": movers(&p.movers), "from": p.from + 1, "to": p.to + 1})).collect::<Vec<_>>(),
             }));
         }
-        if let serde_json::Value::Object(m) = &mut json {
-            m.insert(
-                "status_quo".into(),
-                serde_json::json!({"state": k, "reachable_equilibria": list}),
-            );
+        out.insert(
+            "status_quo",
+            serde_json::json!({"state": k, "reachable_equilibria": list}),
+        );
+    }
+    Ok(out.finish())
+}
+
+/// The one report being built: text lines, or JSON keys.
+enum Report {
+    Text(String),
+    Json(serde_json::Value),
+}
+
+impl Report {
+    /// Adds a line to a text report (no-op for JSON).
+    fn line(&mut self, l: String) {
+        if let Report::Text(t) = self {
+            t.push_str(&l);
+            t.push('\n');
         }
     }
-    Ok(if input.json { pretty(&json) } else { text })
+
+    /// Adds a key to a JSON report (no-op for text).
+    fn insert(&mut self, key: &str, v: serde_json::Value) {
+        if let Report::Json(serde_json::Value::Object(m)) = self {
+            m.insert(key.into(), v);
+        }
+    }
+
+    fn finish(self) -> String {
+        match self {
+            Report::Text(t) => t,
+            Report::Json(v) => pretty(&v),
+        }
+    }
+}
+
+/// A sanction as words (`none` when there is none), steps joined by `sep`.
+fn steps_text(p: &Option<Vec<Step>>, sep: &str, step: impl Fn(&Step) -> String) -> String {
+    match p {
+        None => "none".to_string(),
+        Some(p) => p.iter().map(step).collect::<Vec<_>>().join(sep),
+    }
+}
+
+/// A sanction as JSON (`null` when there is none).
+fn steps_json(
+    p: &Option<Vec<Step>>,
+    step: impl Fn(&Step) -> serde_json::Value,
+) -> serde_json::Value {
+    match p {
+        None => serde_json::Value::Null,
+        Some(p) => serde_json::Value::from(p.iter().map(step).collect::<Vec<_>>()),
+    }
+}
+
+/// A model error caused by a command-line option (`--sim` on one decision maker…), placed
+/// at the file and the command line.
+fn on_command_line(file: &str, e: Error) -> Error {
+    at_element(file, "command line", e)
+}
+
+/// A model error placed at the file and `element`.
+fn at_element(file: &str, element: &str, e: Error) -> Error {
+    match e {
+        Error::Gmcr(GmcrError::Model { message }) => GmcrError::Element {
+            file: file.to_string(),
+            element: element.into(),
+            message,
+            help: None,
+        }
+        .into(),
+        other => other,
+    }
 }
 
 fn scenario_file(args: &Args) -> Result<String> {
@@ -285,9 +367,6 @@ fn scenario_file(args: &Args) -> Result<String> {
     if args.sim || args.horizon.is_some() {
         return Err(unsupported("`--sim` and `--horizon`"));
     }
-    if args.status_quo.is_some() {
-        return Err(unsupported("`--status-quo`"));
-    }
     let s = scenario(input)?;
     let limits = limits(input);
     let c = compile(&s, input, &limits)?;
@@ -295,8 +374,12 @@ fn scenario_file(args: &Args) -> Result<String> {
         FeasibleArg::All => Feasibility::All,
         FeasibleArg::Candidates => Feasibility::Candidates,
     };
-    if let Some(code) = args.explain {
-        return explain_scenario(&s, &c, feasibility, code as u64, input.json);
+    let file = input.file.display().to_string();
+    if let Some(number) = args.explain {
+        return explain_scenario(&s, &c, feasibility, &file, number, input.json);
+    }
+    if let Some(number) = args.status_quo {
+        return status_quo_scenario(&s, &c, feasibility, &file, number, input.json);
     }
     let (listing, zones, listed) = match args.states {
         StatesArg::All if c.space().size() > MAX_LISTED => {
@@ -330,7 +413,9 @@ fn scenario_file(args: &Args) -> Result<String> {
             (Listing::Zone, Some(z), listed)
         }
     };
-    let st = scenario_stability(&s, &c, feasibility, &listed)?;
+    // No controls, or a fibre too large: both come from the parties' `controls`.
+    let st = scenario_stability(&s, &c, feasibility, &listed)
+        .map_err(|e| at_element(&file, "controls", e))?;
     Ok(if input.json {
         pretty(&report::scenario_json(&s, &c, &st, listing, zones.as_ref()))
     } else {
@@ -338,43 +423,42 @@ fn scenario_file(args: &Args) -> Result<String> {
     })
 }
 
-/// `--explain CODE` on a scenario: every decision maker's improvements from the state, each
-/// with its sanctions, in issue levels.
+/// `--explain NUMBER` on a scenario: every decision maker's improvements from the state
+/// numbered `number` in the listings (`code + 1`), each with its sanctions, in issue levels.
 fn explain_scenario(
     s: &dealzone::Scenario,
     c: &dealzone::space::CompiledScenario,
     feasibility: Feasibility,
-    code: u64,
+    file: &str,
+    number: usize,
     as_json: bool,
 ) -> Result<String> {
-    let (conflict, states) = scenario_fibre(s, c, feasibility, code)?;
+    let code =
+        scenario_code(c, feasibility, number as u64).map_err(|e| on_command_line(file, e))?;
+    let (conflict, states) =
+        scenario_fibre(s, c, feasibility, code).map_err(|e| at_element(file, "controls", e))?;
     let local = states.binary_search(&code).unwrap_or(0);
+    // Moves and sanctions name states by their listing numbers too.
+    let numbers =
+        scenario_numbers(c, feasibility, &states).map_err(|e| on_command_line(file, e))?;
     let label = |k: usize| conflict.labels()[k].clone();
-    let steps_json = |p: &Option<Vec<Step>>| {
-        match p {
-        None => serde_json::Value::Null,
-        Some(p) => serde_json::Value::from(
-            p.iter()
-                .map(|x| {
-                    serde_json::json!({"dm": conflict.dms()[x.mover].name, "from": states[x.from], "to": states[x.to], "state": label(x.to)})
-                })
-                .collect::<Vec<_>>(),
-        ),
-    }
+    let dm = |i: usize| conflict.dms()[i].name.clone();
+    let words = |p: &Option<Vec<Step>>| {
+        steps_text(p, ", then ", |x| {
+            format!("{} to [{}]", dm(x.mover), label(x.to))
+        })
     };
-    let steps_text = |p: &Option<Vec<Step>>| match p {
-        None => "none".to_string(),
-        Some(p) => p
-            .iter()
-            .map(|x| format!("{} to [{}]", conflict.dms()[x.mover].name, label(x.to)))
-            .collect::<Vec<_>>()
-            .join(", then "),
+    let steps = |p: &Option<Vec<Step>>| {
+        steps_json(
+            p,
+            |x| serde_json::json!({"dm": dm(x.mover), "from": numbers[x.from], "to": numbers[x.to], "state": label(x.to)}),
+        )
     };
-    let mut text = format!("State {code} [{}]\n", label(local));
+    let mut text = format!("State {number} [{}]\n", label(local));
     let mut list = Vec::new();
     for i in 0..conflict.dm_count() {
-        let name = &conflict.dms()[i].name;
-        let e = explain_stability(&conflict, i, local);
+        let name = dm(i);
+        let e = explain_stability(&conflict, i, local)?;
         if e.improvements.is_empty() {
             text.push_str(&format!(
                 "  {name}: no unilateral improvement (Nash stable)\n"
@@ -383,23 +467,92 @@ fn explain_scenario(
         let mut moves = Vec::new();
         for m in &e.improvements {
             text.push_str(&format!(
-                "  {name} improves to [{}]\n    GMR sanction: {}\n    SMR sanction: {}\n    SEQ sanction: {}\n",
+                "  {name} improves to state {} [{}]\n    GMR sanction: {}\n    SMR sanction: {}\n    SEQ sanction: {}\n",
+                numbers[m.to],
                 label(m.to),
-                steps_text(&m.gmr),
-                steps_text(&m.smr),
-                steps_text(&m.seq)
+                words(&m.gmr),
+                words(&m.smr),
+                words(&m.seq)
             ));
             moves.push(serde_json::json!({
-                "to": states[m.to], "state": label(m.to),
-                "gmr": steps_json(&m.gmr), "smr": steps_json(&m.smr), "seq": steps_json(&m.seq),
+                "to": numbers[m.to], "state": label(m.to),
+                "gmr": steps(&m.gmr), "smr": steps(&m.smr), "seq": steps(&m.seq),
             }));
         }
         list.push(serde_json::json!({"dm": name, "improvements": moves}));
     }
     Ok(if as_json {
-        pretty(
-            &serde_json::json!({"explain": {"code": code, "state": label(local), "by_dm": list}}),
-        )
+        pretty(&serde_json::json!({
+            "explain": {"number": number, "code": code, "state": label(local), "by_dm": list}
+        }))
+    } else {
+        text
+    })
+}
+
+/// `--status-quo [NUMBER]` on a scenario: from the state (default: the scenario's status
+/// quo), the equilibria of its fibre reachable by legal sequences of unilateral
+/// improvements, each with a shortest path, in issue levels.
+fn status_quo_scenario(
+    s: &dealzone::Scenario,
+    c: &dealzone::space::CompiledScenario,
+    feasibility: Feasibility,
+    file: &str,
+    number: Option<usize>,
+    as_json: bool,
+) -> Result<String> {
+    let code = match number {
+        Some(n) => scenario_code(c, feasibility, n as u64).map_err(|e| on_command_line(file, e))?,
+        None => c.status_quo(),
+    };
+    let (conflict, states) =
+        scenario_fibre(s, c, feasibility, code).map_err(|e| at_element(file, "status_quo", e))?;
+    let local = states.binary_search(&code).unwrap_or(0);
+    let numbers =
+        scenario_numbers(c, feasibility, &states).map_err(|e| on_command_line(file, e))?;
+    let st = analyse(&conflict);
+    let reached = status_quo(&conflict, local, &StatusQuoOptions::default())?;
+    let label = |k: usize| conflict.labels()[k].clone();
+    let dm = |i: usize| conflict.dms()[i].name.clone();
+    let mut text = format!(
+        "Status quo {} [{}]: equilibria reachable by legal sequences of unilateral improvements\n",
+        numbers[local],
+        label(local)
+    );
+    let mut list = Vec::new();
+    for (t, path) in &reached {
+        let ks: Vec<&str> = Concept::ALL
+            .iter()
+            .filter(|&&x| st.is_equilibrium(x, *t))
+            .map(|x| x.key())
+            .collect();
+        if ks.is_empty() {
+            continue;
+        }
+        text.push_str(&format!(
+            "  {} [{}] [{}] in {} steps\n",
+            numbers[*t],
+            ks.join(" "),
+            label(*t),
+            path.len()
+        ));
+        for p in path {
+            text.push_str(&format!("    {} to [{}]\n", dm(p.movers[0]), label(p.to)));
+        }
+        list.push(serde_json::json!({
+            "number": numbers[*t],
+            "code": states[*t],
+            "state": label(*t),
+            "equilibrium": ks,
+            "steps": path.iter().map(|p| serde_json::json!({
+                "dm": dm(p.movers[0]), "from": numbers[p.from], "to": numbers[p.to], "state": label(p.to)
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(if as_json {
+        pretty(&serde_json::json!({
+            "status_quo": {"number": numbers[local], "code": code, "state": label(local), "reachable_equilibria": list}
+        }))
     } else {
         text
     })
