@@ -596,6 +596,88 @@ you = { kind = "linear", noise = 0 }
     assert!(targets.windows(2).all(|p| p[1] <= p[0] + 1e-12));
 }
 
+/// Three parties: two opposed hardliners-or-not `x`, `y` and a tit-for-tat `z` in between.
+fn tft3(x: &str, y: &str, z: &str) -> World {
+    world(&format!(
+        r#"
+name = "tft3"
+[issues]
+a = ["l0","l1","l2","l3","l4","l5","l6","l7","l8","l9"]
+[status_quo]
+a = "l0"
+[parties.x]
+weights = {{ a = 1 }}
+values = {{ a = [0,0.11,0.22,0.33,0.44,0.55,0.66,0.77,0.88,1] }}
+reservation = 0.2
+[parties.y]
+weights = {{ a = 1 }}
+values = {{ a = [1,0.88,0.77,0.66,0.55,0.44,0.33,0.22,0.11,0] }}
+reservation = 0.2
+[parties.z]
+weights = {{ a = 1 }}
+values = {{ a = [0.5,0.6,0.7,0.8,0.9,1,0.8,0.6,0.4,0.25] }}
+reservation = 0.1
+[simulation]
+protocol = "alternating"
+deadline = 30
+[simulation.tactics]
+x = {{ kind = "{x}", noise = 0 }}
+y = {{ kind = "{y}", noise = 0 }}
+z = {{ kind = "{z}", noise = 0 }}
+"#
+    ))
+}
+
+/// `party`'s targets on its offers, with their rounds.
+fn offer_targets(steps: &[Step], who: usize) -> Vec<(u32, f64)> {
+    steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Offer {
+                round,
+                party,
+                target,
+                ..
+            } if *party == who => Some((*round, *target)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn tit_for_tat_with_three_parties_reciprocates_each_sender_separately() {
+    for kind in ["tit_for_tat", "tit_for_tat_absolute"] {
+        // Two hardliners repeating their fixed offers: nobody concedes, so z holds out (the
+        // gap between x's and y's positions is no concession).
+        let w = tft3("hardliner", "hardliner", kind);
+        let (_, trace) = monte_carlo::replay(&w, 1, 0);
+        let z = offer_targets(&trace.steps, 2);
+        assert!(z.len() > 20, "{kind}: z offers every round: {z:?}");
+        for &(round, target) in &z {
+            // The hardliners first move at the last round (29); z answers from round 29 on.
+            if round < 29 {
+                assert_eq!(target, 1.0, "{kind}: z caved at round {round}");
+            }
+        }
+        // One opponent concedes, the other stands still: z follows the least conceding.
+        let w = tft3("conceder", "hardliner", kind);
+        let (_, trace) = monte_carlo::replay(&w, 1, 0);
+        let z = offer_targets(&trace.steps, 2);
+        assert!(
+            z.iter().all(|&(r, t)| r >= 29 || t == 1.0),
+            "{kind}: z gave more than y: {z:?}"
+        );
+        // Both concede: z concedes too.
+        let w = tft3("conceder", "conceder", kind);
+        let (_, trace) = monte_carlo::replay(&w, 1, 0);
+        let z = offer_targets(&trace.steps, 2);
+        assert!(
+            z.iter().any(|&(r, t)| r < 29 && t < 1.0),
+            "{kind}: z never reciprocated: {z:?}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Rule actions, one test each, on a two-party alternating game.
 // ---------------------------------------------------------------------------------------

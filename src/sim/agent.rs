@@ -31,14 +31,21 @@ pub struct Agent {
     pub last: Move,
     /// Its utility of its previous offer (to tell a concession from a proposal).
     pub last_offer_u: f64,
-    /// Its utilities of the last two offers it received: `[previous, latest]`.
-    pub received: [f64; 2],
-    /// How many offers it received.
-    pub received_n: u32,
-    /// Whether an offer came in since its target last moved (tit-for-tat).
-    pub fresh: bool,
+    /// What it heard from each party, by party position (tit-for-tat memory).
+    pub heard: Vec<Heard>,
     /// Still at the table.
     pub active: bool,
+}
+
+/// The last two offers one agent received from one sender, in its own utility.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Heard {
+    /// Its utilities of the sender's last two offers: `[previous, latest]`.
+    pub offers: [f64; 2],
+    /// How many offers it received from the sender.
+    pub n: u32,
+    /// Whether the sender offered since the agent's target last moved.
+    pub fresh: bool,
 }
 
 /// The mutable state of one run.
@@ -81,9 +88,7 @@ impl RunState {
                     target: p.pmax,
                     last: Move::None,
                     last_offer_u: p.pmax,
-                    received: [0.0; 2],
-                    received_n: 0,
-                    fresh: false,
+                    heard: vec![Heard::default(); n],
                     active: true,
                 })
                 .collect(),
@@ -134,6 +139,12 @@ impl RunState {
     }
 
     /// Move `p`'s target for this turn.
+    ///
+    /// A tit-for-tat agent reciprocates each sender separately, from that sender's last
+    /// two offers, and only senders that offered again since its target last moved count
+    /// (a concession is answered once). With several such senders it follows the least
+    /// conceding one (the highest of the targets the senders' moves give, see
+    /// [`next_target`]): it never gives more than every opponent gave.
     pub fn update_target(&mut self, w: &World, p: usize, t: f64) {
         let pm = &w.parties[p];
         if pm.contrib.is_none() {
@@ -141,22 +152,27 @@ impl RunState {
         }
         let pmin = self.floor(w, p);
         let a = &self.agents[p];
-        let offers = (a.fresh && a.received_n >= 2).then_some((a.received[0], a.received[1]));
+        let offers = a
+            .heard
+            .iter()
+            .filter(|h| h.fresh && h.n >= 2)
+            .map(|h| (h.offers[0], h.offers[1]));
         let target = next_target(&pm.tactic, t, pmin, pm.pmax, a.target, offers);
         let a = &mut self.agents[p];
         a.target = target;
-        a.fresh = false;
+        a.heard.iter_mut().for_each(|h| h.fresh = false);
     }
 
-    /// Tell every party but `from` that `s` was offered (tit-for-tat memory).
+    /// Tell every party but `from` that `from` offered `s` (tit-for-tat memory, kept per
+    /// sender).
     pub fn received(&mut self, w: &World, from: usize, s: StateIndex) {
         for q in 0..self.agents.len() {
             if q != from && w.parties[q].contrib.is_some() {
                 let u = w.utility(q, s);
-                let a = &mut self.agents[q];
-                a.received = [a.received[1], u];
-                a.received_n += 1;
-                a.fresh = true;
+                let h = &mut self.agents[q].heard[from];
+                h.offers = [h.offers[1], u];
+                h.n += 1;
+                h.fresh = true;
             }
         }
     }
