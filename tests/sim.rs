@@ -81,6 +81,40 @@ fn run_seeds_differ_and_are_stable() {
     assert_eq!(run_seed(3, 17), run_seed(3, 17));
 }
 
+#[test]
+fn dated_events_wait_for_their_date() {
+    let Document::Timeline(t) = load_document(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap()
+    else {
+        panic!("a timeline")
+    };
+    let ids = |date: &str| -> Vec<String> {
+        let s = t.at(date.parse().unwrap()).unwrap();
+        let w = World::new(s, Default::default(), &Default::default()).unwrap();
+        w.events.iter().map(|e| e.id.clone()).collect()
+    };
+    // Each event cites articles of its own date: before it, it cannot happen.
+    assert!(ids("2022-04-15").is_empty());
+    assert!(ids("2023-12-26").is_empty());
+    assert_eq!(ids("2024-02-08"), ["western_aid_pause"]);
+    assert_eq!(ids("2024-09-12"), ["western_aid_pause", "frontline_shift"]);
+    // Written with their dates, they are the base scenario's events.
+    let written: Vec<&str> = t.latest().simulation().events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(written, ["western_aid_pause", "frontline_shift"]);
+    // No firing before the date, in a whole batch.
+    let s = t.at("2023-12-26".parse().unwrap()).unwrap();
+    let w = World::new(s, Default::default(), &Default::default()).unwrap();
+    let sum = summarise(&w, &monte_carlo::run_many(&w, 50, 1, &|| {}), 1, &Default::default()).unwrap();
+    assert!(sum.events.is_empty());
+    // A scenario without a date keeps every event.
+    let undated = GAME.replace("RULES_SELLER", "").replace("RULES_BUYER", "")
+        + "[[simulation.events]]\nid = \"later\"\nprobability = 1\nfrom = \"2030-01-01\"\nstatus_quo = { price = \"mid\" }\n";
+    assert_eq!(world(&undated).events.len(), 1);
+    let dated = format!("date = \"2029-12-31\"\n{undated}");
+    assert_eq!(world(&dated).events.len(), 0);
+    let on_the_day = format!("date = \"2030-01-01\"\n{undated}");
+    assert_eq!(world(&on_the_day).events.len(), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // Every agreement is acceptable under what was in force: a brute-force recheck from the
 // trace's JSON, with the model's own rule evaluator and utilities.

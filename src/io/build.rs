@@ -919,6 +919,7 @@ impl Builder<'_> {
                 continue;
             }
             let probability = self.unit_interval("`probability`", &e.probability);
+            let from = e.from.as_ref().map(|d| self.date(d));
             let mut status_quo = Vec::new();
             if let Some(sq) = &e.status_quo {
                 for (issue, level) in &sq.get_ref().0 {
@@ -983,6 +984,7 @@ impl Builder<'_> {
                 id: e.id.get_ref().clone(),
                 probability: probability.unwrap_or(0.0),
                 once: e.once.unwrap_or(true),
+                from: from.flatten(),
                 effect: EventEffect {
                     status_quo,
                     reservation,

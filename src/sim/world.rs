@@ -157,7 +157,7 @@ pub struct World {
     pub parties: Vec<PartyModel>,
     /// Every red line and precondition, in file order by party.
     pub constraints: Vec<ConstraintModel>,
-    /// Events in file order.
+    /// Events in file order, those that can happen at the scenario's date.
     pub events: Vec<EventModel>,
     /// The protocol.
     pub protocol: Protocol,
@@ -373,9 +373,11 @@ impl World {
             }
             .into());
         }
+        // Events dated after the scenario have not happened yet: leave them out.
         let events = settings
             .events
             .iter()
+            .filter(|e| e.active_on(scenario.date()))
             .map(|e| EventModel {
                 id: e.id.clone(),
                 probability: e.probability,
