@@ -1063,6 +1063,44 @@ q = { kind = "hardliner", noise = 0 }
 }
 
 #[test]
+fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
+    let s = ru_latest();
+    let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    let us = w.parties.iter().position(|p| p.name == "united_states").unwrap();
+    let results = monte_carlo::run_many(&w, 400, 1, &|| {});
+    let sum = summarise(&w, &results, 1, &Default::default()).unwrap();
+    let left = sum.walk_outs[us];
+    assert!(left > 0 && left < 400, "the US left in {left} of 400 runs");
+    assert!(sum.agreements > 0);
+    // It leaves only after a round in which both sides rejected the text.
+    let (_, trace) = monte_carlo::replay(
+        &w,
+        1,
+        results.iter().position(|r| r.end == End::WalkOut(us)).unwrap() as u64,
+    );
+    let rule = w.parties[us]
+        .rules
+        .iter()
+        .position(|r| r.id == "leave_mediation_if_stalled")
+        .unwrap();
+    let at = trace
+        .steps
+        .iter()
+        .find_map(|st| match st {
+            Step::Rule { round, party, rule: k } if *party == us && *k == rule => Some(*round),
+            _ => None,
+        })
+        .unwrap();
+    assert!(at >= 93);
+    for side in ["russia", "ukraine"] {
+        let q = w.parties.iter().position(|p| p.name == side).unwrap();
+        assert!(trace.steps.iter().any(
+            |st| matches!(st, Step::Reject { round, party } if *round == at - 1 && *party == q)
+        ));
+    }
+}
+
+#[test]
 fn mediation_on_the_wage_round_reaches_its_zone() {
     let s = Scenario::load(crate::root("seeds/wage_round.toml")).unwrap();
     let out = dealzone::sim::simulate(
