@@ -970,12 +970,34 @@ status_quo = { price = "high" }
     let w = world(&text);
     let results = monte_carlo::run_many(&w, 50, 3, &|| {});
     for r in &results {
-        assert_eq!(r.events, 0b01);
+        assert_eq!(r.events, vec![true, false]);
         assert_eq!(r.in_force.reservations[1], 0.05);
         assert_eq!(r.in_force.status_quo, w.status_quo);
     }
     let sum = summarise(&w, &results, 3, &Default::default()).unwrap();
     assert_eq!(sum.events, vec![50, 0]);
+}
+
+#[test]
+fn every_event_is_counted_however_many() {
+    // 70 events: only those past the 64th fire (with certainty), the others never.
+    let mut text = GAME.replace("RULES_SELLER", "").replace("RULES_BUYER", "");
+    for k in 0..70 {
+        let p = u8::from(k >= 64);
+        text += &format!(
+            "[[simulation.events]]\nid = \"e{k}\"\nprobability = {p}\nstatus_quo = {{ extra = \"no\" }}\n"
+        );
+    }
+    let w = world(&text);
+    assert_eq!(w.events.len(), 70);
+    let results = monte_carlo::run_many(&w, 20, 9, &|| {});
+    for r in &results {
+        let fired: Vec<usize> = (0..70).filter(|&k| r.events[k]).collect();
+        assert_eq!(fired, (64..70).collect::<Vec<_>>());
+    }
+    let sum = summarise(&w, &results, 9, &Default::default()).unwrap();
+    let expected: Vec<u64> = (0..70).map(|k| if k >= 64 { 20 } else { 0 }).collect();
+    assert_eq!(sum.events, expected);
 }
 
 #[test]

@@ -39,8 +39,8 @@ pub struct RunResult {
     pub rounds: u32,
     /// What was in force at the end.
     pub in_force: InForce,
-    /// Which events fired, as bits by event index (events beyond 63 are not counted).
-    pub events: u64,
+    /// Whether each event fired, by event index (every event, however many).
+    pub events: Vec<bool>,
 }
 
 /// Play one run.
@@ -83,18 +83,12 @@ pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
         state: agreed,
         in_force: in_force.clone(),
     });
-    let events = st
-        .fired
-        .iter()
-        .take(64)
-        .enumerate()
-        .fold(0u64, |m, (k, &f)| if f { m | 1 << k } else { m });
     RunResult {
         end,
         agreed,
         rounds: (st.round + 1).min(w.deadline),
         in_force,
-        events,
+        events: st.fired,
     }
 }
 

@@ -208,8 +208,8 @@ pub fn summarise(
     let mut softened = vec![0u64; w.constraints.len()];
     for r in results {
         rounds += u64::from(r.rounds);
-        for (k, e) in events.iter_mut().enumerate().take(64) {
-            *e += r.events >> k & 1;
+        for (e, &fired) in events.iter_mut().zip(&r.events) {
+            *e += u64::from(fired);
         }
         match r.end {
             End::Agreement => {}
