@@ -1253,3 +1253,28 @@ fn cli_rejects_zero_runs_and_a_missing_trace_run() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("run 3"));
 }
+
+#[test]
+fn a_failed_analysis_keeps_the_runs_and_says_why() {
+    let s = Scenario::load(crate::root("seeds/wage_round.toml")).unwrap();
+    let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    let results = monte_carlo::run_many(&w, 100, 4, &|| {});
+    let full = summarise(&w, &results, 4, &Default::default()).unwrap();
+    assert!(full.agreements > 0 && full.notes.is_empty());
+    // Too small a budget for any deal space: the batch still comes back, unanalysed.
+    let tight = dealzone::Limits {
+        max_acceptable: 1,
+        ..Default::default()
+    };
+    let sum = summarise(&w, &results, 4, &tight).unwrap();
+    assert_eq!(sum.agreements, full.agreements);
+    assert_eq!(sum.outcomes, full.outcomes);
+    assert_eq!(sum.unanalysed, sum.agreements);
+    assert_eq!((sum.distance_frontier, sum.distance_nash), (None, None));
+    assert!(sum.zones.is_empty());
+    assert!(!sum.notes.is_empty());
+    assert!(sum.notes.iter().all(|n| n.contains("not analysed")), "{:?}", sum.notes);
+    let json = dealzone::report::simulate::json(&w, &sum);
+    assert!(json["distance"]["frontier"].is_null());
+    assert_eq!(json["notes"].as_array().unwrap().len(), sum.notes.len());
+}
