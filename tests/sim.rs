@@ -1123,6 +1123,44 @@ fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
 }
 
 #[test]
+fn a_protocol_with_nobody_to_answer_is_an_error() {
+    let one = r#"
+name = "alone"
+[issues]
+a = ["lo", "hi"]
+[status_quo]
+a = "lo"
+[parties.p]
+ROLE
+weights = { a = 1 }
+values = { a = [0, 1] }
+"#;
+    let build = |text: &str| {
+        let s = Scenario::from_toml_str(text, "alone.toml").unwrap();
+        World::new(&s, Default::default(), &Default::default())
+            .err()
+            .map(|e| e.to_string())
+    };
+    let alternating = build(&one.replace("ROLE", ""));
+    assert!(
+        alternating
+            .as_deref()
+            .is_some_and(|e| e.contains("at least two parties")),
+        "{alternating:?}"
+    );
+    let mediator = build(&one.replace("ROLE", "role = \"mediator\""));
+    assert!(
+        mediator
+            .as_deref()
+            .is_some_and(|e| e.contains("mediation by `p` needs at least one other party")),
+        "{mediator:?}"
+    );
+    // Two parties are enough for either protocol.
+    let two = one.replace("ROLE", "") + "[parties.q]\nweights = { a = 1 }\nvalues = { a = [1, 0] }\n";
+    assert_eq!(build(&two), None);
+}
+
+#[test]
 fn mediation_on_the_wage_round_reaches_its_zone() {
     let s = Scenario::load(crate::root("seeds/wage_round.toml")).unwrap();
     let out = dealzone::sim::simulate(

@@ -359,6 +359,22 @@ impl World {
             (_, Some(m)) => Protocol::Mediation { mediator: m },
             (ProtocolKind::Mediation, None) => return Err(SimError::NoMediator.into()),
         };
+        // A protocol with nobody to answer would end every run at the deadline in silence.
+        match protocol {
+            Protocol::Alternating if parties.len() < 2 => {
+                return Err(SimError::TooFewParties {
+                    parties: parties.len(),
+                }
+                .into());
+            }
+            Protocol::Mediation { mediator } if parties.len() < 2 => {
+                return Err(SimError::MediatorAlone {
+                    mediator: parties[mediator].name.clone(),
+                }
+                .into());
+            }
+            _ => {}
+        }
         let deadline = overrides
             .deadline
             .or(settings.deadline)
