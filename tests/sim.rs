@@ -53,6 +53,11 @@ fn same_seed_same_bytes_with_one_and_two_threads() {
         assert_eq!(v["seed"], 11);
         let o: Value = serde_json::from_str(&other).unwrap();
         assert_eq!(o["seed"], 12);
+        let strip = |mut v: Value| {
+            v.as_object_mut().unwrap().remove("seed");
+            v
+        };
+        assert_ne!(strip(v), strip(o), "{}: seeds 11 and 12 gave the same batch", s.name());
     }
 }
 
@@ -170,11 +175,39 @@ fn recheck(s: &Scenario, trace: &Value) -> bool {
             assert_eq!(written.rule().text(), c["rule"].as_str().unwrap());
         }
     }
-    for p in s.parties() {
+    // Reservations in force, recomputed here from the written ones and the events the
+    // trace says fired, in the order they fired (not taken from the trace's own list).
+    let mut reservations: Vec<Option<f64>> = s
+        .parties()
+        .iter()
+        .map(|p| p.preferences().map(|x| x.reservation()))
+        .collect();
+    for st in trace["steps"].as_array().unwrap() {
+        if st["step"] != "event" {
+            continue;
+        }
+        let id = st["event"].as_str().unwrap();
+        let e = s
+            .simulation()
+            .events
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("trace names an unknown event {id}"));
+        if let Some((p, r)) = e.effect.reservation {
+            reservations[p] = Some(r);
+        }
+    }
+    for (p, r) in s.parties().iter().zip(&reservations) {
         let Some(prefs) = p.preferences() else {
             continue;
         };
-        let r = inf["reservations"][p.id()].as_f64().unwrap();
+        let r = r.unwrap();
+        let listed = inf["reservations"][p.id()].as_f64().unwrap();
+        assert!(
+            (listed - r).abs() < 1e-9,
+            "{}: the trace lists reservation {listed}, the events give {r}",
+            p.id()
+        );
         let u = prefs.utility(&levels);
         assert!(
             u >= r - 1e-9,
