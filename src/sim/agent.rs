@@ -69,6 +69,8 @@ pub struct RunState {
     pub round: u32,
     /// Scratch space for a state's levels (allocated once per run).
     pub scratch: Vec<usize>,
+    /// Scratch space for the allowed moves of one choice (allocated once per run).
+    pub moves: Vec<(StateIndex, f64)>,
 }
 
 impl RunState {
@@ -96,6 +98,7 @@ impl RunState {
             rng,
             round: 0,
             scratch: Vec::with_capacity(w.offsets.len()),
+            moves: Vec::with_capacity(2 * w.offsets.len()),
         }
     }
 
@@ -616,8 +619,6 @@ impl RunState {
         noise: f64,
         score: impl Fn(f64, f64, i32) -> Option<f64>,
     ) -> Option<(StateIndex, f64)> {
-        let mut best: Option<(f64, StateIndex, f64)> = None;
-        let mut count = 0u32;
         let base_ok = self.meets_red_lines(w, p, s);
         let held = self.held_bits(w, s);
         // The levels of `s`, decoded once; each candidate changes one entry in place, so
@@ -625,6 +626,10 @@ impl RunState {
         let mut lv = std::mem::take(&mut self.scratch);
         lv.clear();
         lv.extend((0..w.offsets.len()).map(|i| w.level(s, i)));
+        // Every allowed move, in order, kept for the random pick: one evaluation pass.
+        let mut allowed = std::mem::take(&mut self.moves);
+        allowed.clear();
+        let mut best: Option<(f64, usize)> = None;
         for_each_move(w, s, u64::MAX, |i, l, l2, next| {
             lv[i] = l2;
             let eval = self.move_eval(
@@ -639,43 +644,24 @@ impl RunState {
             );
             lv[i] = l;
             if let Some((sc, d_own)) = eval {
-                count += 1;
-                if best.is_none_or(|(b, _, _)| sc > b + TOL) {
-                    best = Some((sc, next, d_own));
+                if best.is_none_or(|(b, _)| sc > b + TOL) {
+                    best = Some((sc, allowed.len()));
                 }
+                allowed.push((next, d_own));
             }
         });
-        let Some((_, mut next, mut d)) = best else {
-            self.scratch = lv;
-            return None;
-        };
-        if noise > 0.0 && count > 1 && self.rng.random::<f64>() < noise {
-            let k = self.rng.random_range(0..count);
-            let mut seen = 0u32;
-            for_each_move(w, s, u64::MAX, |i, l, l2, cand| {
-                lv[i] = l2;
-                let eval = self.move_eval(
-                    w,
-                    p,
-                    (s, held),
-                    base_ok,
-                    mask,
-                    &score,
-                    (i, l, l2, cand),
-                    &lv,
-                );
-                lv[i] = l;
-                if let Some((_, d_own)) = eval {
-                    if seen == k {
-                        next = cand;
-                        d = d_own;
-                    }
-                    seen += 1;
-                }
-            });
-        }
+        let picked = best.map(|(_, k)| {
+            // At most 2 moves per issue: the count fits in u32 (drawn as u32, as always).
+            let count = allowed.len() as u32;
+            if noise > 0.0 && count > 1 && self.rng.random::<f64>() < noise {
+                allowed[self.rng.random_range(0..count) as usize]
+            } else {
+                allowed[k]
+            }
+        });
         self.scratch = lv;
-        Some((next, d))
+        self.moves = allowed;
+        picked
     }
 }
 
