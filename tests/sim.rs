@@ -57,7 +57,12 @@ fn same_seed_same_bytes_with_one_and_two_threads() {
             v.as_object_mut().unwrap().remove("seed");
             v
         };
-        assert_ne!(strip(v), strip(o), "{}: seeds 11 and 12 gave the same batch", s.name());
+        assert_ne!(
+            strip(v),
+            strip(o),
+            "{}: seeds 11 and 12 gave the same batch",
+            s.name()
+        );
     }
 }
 
@@ -88,7 +93,8 @@ fn run_seeds_differ_and_are_stable() {
 
 #[test]
 fn dated_events_wait_for_their_date() {
-    let Document::Timeline(t) = load_document(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap()
+    let Document::Timeline(t) =
+        load_document(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap()
     else {
         panic!("a timeline")
     };
@@ -103,12 +109,24 @@ fn dated_events_wait_for_their_date() {
     assert_eq!(ids("2024-02-08"), ["western_aid_pause"]);
     assert_eq!(ids("2024-09-12"), ["western_aid_pause", "frontline_shift"]);
     // Written with their dates, they are the base scenario's events.
-    let written: Vec<&str> = t.latest().simulation().events.iter().map(|e| e.id.as_str()).collect();
+    let written: Vec<&str> = t
+        .latest()
+        .simulation()
+        .events
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
     assert_eq!(written, ["western_aid_pause", "frontline_shift"]);
     // No firing before the date, in a whole batch.
     let s = t.at("2023-12-26".parse().unwrap()).unwrap();
     let w = World::new(s, Default::default(), &Default::default()).unwrap();
-    let sum = summarise(&w, &monte_carlo::run_many(&w, 50, 1, &|| {}), 1, &Default::default()).unwrap();
+    let sum = summarise(
+        &w,
+        &monte_carlo::run_many(&w, 50, 1, &|| {}),
+        1,
+        &Default::default(),
+    )
+    .unwrap();
     assert!(sum.events.is_empty());
     // A scenario without a date keeps every event.
     let undated = GAME.replace("RULES_SELLER", "").replace("RULES_BUYER", "")
@@ -1121,7 +1139,11 @@ q = { kind = "hardliner", noise = 0 }
 fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
     let s = ru_latest();
     let w = World::new(&s, Default::default(), &Default::default()).unwrap();
-    let us = w.parties.iter().position(|p| p.name == "united_states").unwrap();
+    let us = w
+        .parties
+        .iter()
+        .position(|p| p.name == "united_states")
+        .unwrap();
     let results = monte_carlo::run_many(&w, 400, 1, &|| {});
     let sum = summarise(&w, &results, 1, &Default::default()).unwrap();
     let left = sum.walk_outs[us];
@@ -1131,7 +1153,10 @@ fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
     let (_, trace) = monte_carlo::replay(
         &w,
         1,
-        results.iter().position(|r| r.end == End::WalkOut(us)).unwrap() as u64,
+        results
+            .iter()
+            .position(|r| r.end == End::WalkOut(us))
+            .unwrap() as u64,
     );
     let rule = w.parties[us]
         .rules
@@ -1142,7 +1167,11 @@ fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
         .steps
         .iter()
         .find_map(|st| match st {
-            Step::Rule { round, party, rule: k } if *party == us && *k == rule => Some(*round),
+            Step::Rule {
+                round,
+                party,
+                rule: k,
+            } if *party == us && *k == rule => Some(*round),
             _ => None,
         })
         .unwrap();
@@ -1189,7 +1218,8 @@ values = { a = [0, 1] }
         "{mediator:?}"
     );
     // Two parties are enough for either protocol.
-    let two = one.replace("ROLE", "") + "[parties.q]\nweights = { a = 1 }\nvalues = { a = [1, 0] }\n";
+    let two =
+        one.replace("ROLE", "") + "[parties.q]\nweights = { a = 1 }\nvalues = { a = [1, 0] }\n";
     assert_eq!(build(&two), None);
 }
 
@@ -1344,7 +1374,11 @@ fn a_failed_analysis_keeps_the_runs_and_says_why() {
     assert_eq!((sum.distance_frontier, sum.distance_nash), (None, None));
     assert!(sum.zones.is_empty());
     assert!(!sum.notes.is_empty());
-    assert!(sum.notes.iter().all(|n| n.contains("not analysed")), "{:?}", sum.notes);
+    assert!(
+        sum.notes.iter().all(|n| n.contains("not analysed")),
+        "{:?}",
+        sum.notes
+    );
     let json = dealzone::report::simulate::json(&w, &sum);
     assert!(json["distance"]["frontier"].is_null());
     assert_eq!(json["notes"].as_array().unwrap().len(), sum.notes.len());
