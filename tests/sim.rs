@@ -53,6 +53,16 @@ fn same_seed_same_bytes_with_one_and_two_threads() {
         assert_eq!(v["seed"], 11);
         let o: Value = serde_json::from_str(&other).unwrap();
         assert_eq!(o["seed"], 12);
+        let strip = |mut v: Value| {
+            v.as_object_mut().unwrap().remove("seed");
+            v
+        };
+        assert_ne!(
+            strip(v),
+            strip(o),
+            "{}: seeds 11 and 12 gave the same batch",
+            s.name()
+        );
     }
 }
 
@@ -79,6 +89,53 @@ fn run_seeds_differ_and_are_stable() {
     let seeds: std::collections::BTreeSet<u64> = (0..1000).map(|k| run_seed(3, k)).collect();
     assert_eq!(seeds.len(), 1000);
     assert_eq!(run_seed(3, 17), run_seed(3, 17));
+}
+
+#[test]
+fn dated_events_wait_for_their_date() {
+    let Document::Timeline(t) =
+        load_document(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap()
+    else {
+        panic!("a timeline")
+    };
+    let ids = |date: &str| -> Vec<String> {
+        let s = t.at(date.parse().unwrap()).unwrap();
+        let w = World::new(s, Default::default(), &Default::default()).unwrap();
+        w.events.iter().map(|e| e.id.clone()).collect()
+    };
+    // Each event cites articles of its own date: before it, it cannot happen.
+    assert!(ids("2022-04-15").is_empty());
+    assert!(ids("2023-12-26").is_empty());
+    assert_eq!(ids("2024-02-08"), ["western_aid_pause"]);
+    assert_eq!(ids("2024-09-12"), ["western_aid_pause", "frontline_shift"]);
+    // Written with their dates, they are the base scenario's events.
+    let written: Vec<&str> = t
+        .latest()
+        .simulation()
+        .events
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(written, ["western_aid_pause", "frontline_shift"]);
+    // No firing before the date, in a whole batch.
+    let s = t.at("2023-12-26".parse().unwrap()).unwrap();
+    let w = World::new(s, Default::default(), &Default::default()).unwrap();
+    let sum = summarise(
+        &w,
+        &monte_carlo::run_many(&w, 50, 1, &|| {}),
+        1,
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(sum.events.is_empty());
+    // A scenario without a date keeps every event.
+    let undated = GAME.replace("RULES_SELLER", "").replace("RULES_BUYER", "")
+        + "[[simulation.events]]\nid = \"later\"\nprobability = 1\nfrom = \"2030-01-01\"\nstatus_quo = { price = \"mid\" }\n";
+    assert_eq!(world(&undated).events.len(), 1);
+    let dated = format!("date = \"2029-12-31\"\n{undated}");
+    assert_eq!(world(&dated).events.len(), 0);
+    let on_the_day = format!("date = \"2030-01-01\"\n{undated}");
+    assert_eq!(world(&on_the_day).events.len(), 1);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -136,11 +193,39 @@ fn recheck(s: &Scenario, trace: &Value) -> bool {
             assert_eq!(written.rule().text(), c["rule"].as_str().unwrap());
         }
     }
-    for p in s.parties() {
+    // Reservations in force, recomputed here from the written ones and the events the
+    // trace says fired, in the order they fired (not taken from the trace's own list).
+    let mut reservations: Vec<Option<f64>> = s
+        .parties()
+        .iter()
+        .map(|p| p.preferences().map(|x| x.reservation()))
+        .collect();
+    for st in trace["steps"].as_array().unwrap() {
+        if st["step"] != "event" {
+            continue;
+        }
+        let id = st["event"].as_str().unwrap();
+        let e = s
+            .simulation()
+            .events
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("trace names an unknown event {id}"));
+        if let Some((p, r)) = e.effect.reservation {
+            reservations[p] = Some(r);
+        }
+    }
+    for (p, r) in s.parties().iter().zip(&reservations) {
         let Some(prefs) = p.preferences() else {
             continue;
         };
-        let r = inf["reservations"][p.id()].as_f64().unwrap();
+        let r = r.unwrap();
+        let listed = inf["reservations"][p.id()].as_f64().unwrap();
+        assert!(
+            (listed - r).abs() < 1e-9,
+            "{}: the trace lists reservation {listed}, the events give {r}",
+            p.id()
+        );
         let u = prefs.utility(&levels);
         assert!(
             u >= r - 1e-9,
@@ -596,6 +681,88 @@ you = { kind = "linear", noise = 0 }
     assert!(targets.windows(2).all(|p| p[1] <= p[0] + 1e-12));
 }
 
+/// Three parties: two opposed hardliners-or-not `x`, `y` and a tit-for-tat `z` in between.
+fn tft3(x: &str, y: &str, z: &str) -> World {
+    world(&format!(
+        r#"
+name = "tft3"
+[issues]
+a = ["l0","l1","l2","l3","l4","l5","l6","l7","l8","l9"]
+[status_quo]
+a = "l0"
+[parties.x]
+weights = {{ a = 1 }}
+values = {{ a = [0,0.11,0.22,0.33,0.44,0.55,0.66,0.77,0.88,1] }}
+reservation = 0.2
+[parties.y]
+weights = {{ a = 1 }}
+values = {{ a = [1,0.88,0.77,0.66,0.55,0.44,0.33,0.22,0.11,0] }}
+reservation = 0.2
+[parties.z]
+weights = {{ a = 1 }}
+values = {{ a = [0.5,0.6,0.7,0.8,0.9,1,0.8,0.6,0.4,0.25] }}
+reservation = 0.1
+[simulation]
+protocol = "alternating"
+deadline = 30
+[simulation.tactics]
+x = {{ kind = "{x}", noise = 0 }}
+y = {{ kind = "{y}", noise = 0 }}
+z = {{ kind = "{z}", noise = 0 }}
+"#
+    ))
+}
+
+/// `party`'s targets on its offers, with their rounds.
+fn offer_targets(steps: &[Step], who: usize) -> Vec<(u32, f64)> {
+    steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Offer {
+                round,
+                party,
+                target,
+                ..
+            } if *party == who => Some((*round, *target)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn tit_for_tat_with_three_parties_reciprocates_each_sender_separately() {
+    for kind in ["tit_for_tat", "tit_for_tat_absolute"] {
+        // Two hardliners repeating their fixed offers: nobody concedes, so z holds out (the
+        // gap between x's and y's positions is no concession).
+        let w = tft3("hardliner", "hardliner", kind);
+        let (_, trace) = monte_carlo::replay(&w, 1, 0);
+        let z = offer_targets(&trace.steps, 2);
+        assert!(z.len() > 20, "{kind}: z offers every round: {z:?}");
+        for &(round, target) in &z {
+            // The hardliners first move at the last round (29); z answers from round 29 on.
+            if round < 29 {
+                assert_eq!(target, 1.0, "{kind}: z caved at round {round}");
+            }
+        }
+        // One opponent concedes, the other stands still: z follows the least conceding.
+        let w = tft3("conceder", "hardliner", kind);
+        let (_, trace) = monte_carlo::replay(&w, 1, 0);
+        let z = offer_targets(&trace.steps, 2);
+        assert!(
+            z.iter().all(|&(r, t)| r >= 29 || t == 1.0),
+            "{kind}: z gave more than y: {z:?}"
+        );
+        // Both concede: z concedes too.
+        let w = tft3("conceder", "conceder", kind);
+        let (_, trace) = monte_carlo::replay(&w, 1, 0);
+        let z = offer_targets(&trace.steps, 2);
+        assert!(
+            z.iter().any(|&(r, t)| r < 29 && t < 1.0),
+            "{kind}: z never reciprocated: {z:?}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Rule actions, one test each, on a two-party alternating game.
 // ---------------------------------------------------------------------------------------
@@ -854,12 +1021,34 @@ status_quo = { price = "high" }
     let w = world(&text);
     let results = monte_carlo::run_many(&w, 50, 3, &|| {});
     for r in &results {
-        assert_eq!(r.events, 0b01);
+        assert_eq!(r.events, vec![true, false]);
         assert_eq!(r.in_force.reservations[1], 0.05);
         assert_eq!(r.in_force.status_quo, w.status_quo);
     }
     let sum = summarise(&w, &results, 3, &Default::default()).unwrap();
     assert_eq!(sum.events, vec![50, 0]);
+}
+
+#[test]
+fn every_event_is_counted_however_many() {
+    // 70 events: only those past the 64th fire (with certainty), the others never.
+    let mut text = GAME.replace("RULES_SELLER", "").replace("RULES_BUYER", "");
+    for k in 0..70 {
+        let p = u8::from(k >= 64);
+        text += &format!(
+            "[[simulation.events]]\nid = \"e{k}\"\nprobability = {p}\nstatus_quo = {{ extra = \"no\" }}\n"
+        );
+    }
+    let w = world(&text);
+    assert_eq!(w.events.len(), 70);
+    let results = monte_carlo::run_many(&w, 20, 9, &|| {});
+    for r in &results {
+        let fired: Vec<usize> = (0..70).filter(|&k| r.events[k]).collect();
+        assert_eq!(fired, (64..70).collect::<Vec<_>>());
+    }
+    let sum = summarise(&w, &results, 9, &Default::default()).unwrap();
+    let expected: Vec<u64> = (0..70).map(|k| if k >= 64 { 20 } else { 0 }).collect();
+    assert_eq!(sum.events, expected);
 }
 
 #[test]
@@ -944,6 +1133,94 @@ q = { kind = "hardliner", noise = 0 }
         .collect();
     assert_eq!(answers.last(), Some(&(4, false)));
     assert!(answers.contains(&(3, true)));
+}
+
+#[test]
+fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
+    let s = ru_latest();
+    let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    let us = w
+        .parties
+        .iter()
+        .position(|p| p.name == "united_states")
+        .unwrap();
+    let results = monte_carlo::run_many(&w, 400, 1, &|| {});
+    let sum = summarise(&w, &results, 1, &Default::default()).unwrap();
+    let left = sum.walk_outs[us];
+    assert!(left > 0 && left < 400, "the US left in {left} of 400 runs");
+    assert!(sum.agreements > 0);
+    // It leaves only after a round in which both sides rejected the text.
+    let (_, trace) = monte_carlo::replay(
+        &w,
+        1,
+        results
+            .iter()
+            .position(|r| r.end == End::WalkOut(us))
+            .unwrap() as u64,
+    );
+    let rule = w.parties[us]
+        .rules
+        .iter()
+        .position(|r| r.id == "leave_mediation_if_stalled")
+        .unwrap();
+    let at = trace
+        .steps
+        .iter()
+        .find_map(|st| match st {
+            Step::Rule {
+                round,
+                party,
+                rule: k,
+            } if *party == us && *k == rule => Some(*round),
+            _ => None,
+        })
+        .unwrap();
+    assert!(at >= 93);
+    for side in ["russia", "ukraine"] {
+        let q = w.parties.iter().position(|p| p.name == side).unwrap();
+        assert!(trace.steps.iter().any(
+            |st| matches!(st, Step::Reject { round, party } if *round == at - 1 && *party == q)
+        ));
+    }
+}
+
+#[test]
+fn a_protocol_with_nobody_to_answer_is_an_error() {
+    let one = r#"
+name = "alone"
+[issues]
+a = ["lo", "hi"]
+[status_quo]
+a = "lo"
+[parties.p]
+ROLE
+weights = { a = 1 }
+values = { a = [0, 1] }
+"#;
+    let build = |text: &str| {
+        let s = Scenario::from_toml_str(text, "alone.toml").unwrap();
+        World::new(&s, Default::default(), &Default::default())
+            .err()
+            .map(|e| e.to_string())
+    };
+    let alternating = build(&one.replace("ROLE", ""));
+    assert!(
+        alternating
+            .as_deref()
+            .is_some_and(|e| e.contains("at least two parties")),
+        "{alternating:?}"
+    );
+    let mediator = build(&one.replace("ROLE", "role = \"mediator\""));
+    assert!(
+        mediator
+            .as_deref()
+            .is_some_and(|e| e.contains("mediation by `p` needs at least one other party")),
+        "{mediator:?}"
+    );
+    // Two parties are enough for either protocol.
+    let two =
+        one.replace("ROLE", "") + "[parties.q]\nweights = { a = 1 }\nvalues = { a = [1, 0] }\n";
+    assert_eq!(build(&two), None);
 }
 
 #[test]
@@ -1076,4 +1353,33 @@ fn cli_rejects_zero_runs_and_a_missing_trace_run() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("run 3"));
+}
+
+#[test]
+fn a_failed_analysis_keeps_the_runs_and_says_why() {
+    let s = Scenario::load(crate::root("seeds/wage_round.toml")).unwrap();
+    let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    let results = monte_carlo::run_many(&w, 100, 4, &|| {});
+    let full = summarise(&w, &results, 4, &Default::default()).unwrap();
+    assert!(full.agreements > 0 && full.notes.is_empty());
+    // Too small a budget for any deal space: the batch still comes back, unanalysed.
+    let tight = dealzone::Limits {
+        max_acceptable: 1,
+        ..Default::default()
+    };
+    let sum = summarise(&w, &results, 4, &tight).unwrap();
+    assert_eq!(sum.agreements, full.agreements);
+    assert_eq!(sum.outcomes, full.outcomes);
+    assert_eq!(sum.unanalysed, sum.agreements);
+    assert_eq!((sum.distance_frontier, sum.distance_nash), (None, None));
+    assert!(sum.zones.is_empty());
+    assert!(!sum.notes.is_empty());
+    assert!(
+        sum.notes.iter().all(|n| n.contains("not analysed")),
+        "{:?}",
+        sum.notes
+    );
+    let json = dealzone::report::simulate::json(&w, &sum);
+    assert!(json["distance"]["frontier"].is_null());
+    assert_eq!(json["notes"].as_array().unwrap().len(), sum.notes.len());
 }

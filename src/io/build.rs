@@ -503,7 +503,14 @@ impl<'a> Builder<'a> {
             }
         };
         let then = match Action::parse(b.then.get_ref(), issues, own) {
-            Ok(a) => Some(a),
+            Ok(a) => match repeated_issue(&a, b.then.get_ref(), issues) {
+                // `propose a = x, a = y` would silently keep the last level: refuse it.
+                Some(e) => {
+                    self.rule_error(b.then.span(), e);
+                    None
+                }
+                None => Some(a),
+            },
             Err(e) => {
                 self.rule_error(b.then.span(), e);
                 None
@@ -896,6 +903,17 @@ impl Builder<'_> {
                     );
                     continue;
                 }
+                if parties[p].preferences().is_none() {
+                    // A tactic moves a target utility: without one it would do nothing.
+                    self.value_error(
+                        name.span(),
+                        format!(
+                            "party `{}` has no utility (`weights`/`values`), so no tactic to follow; drop its tactic or give it a utility",
+                            name.get_ref()
+                        ),
+                    );
+                    continue;
+                }
                 if let Some(tactic) = self.tactic(spec.get_ref()) {
                     tactics.push((p, tactic));
                 }
@@ -919,6 +937,7 @@ impl Builder<'_> {
                 continue;
             }
             let probability = self.unit_interval("`probability`", &e.probability);
+            let from = e.from.as_ref().map(|d| self.date(d));
             let mut status_quo = Vec::new();
             if let Some(sq) = &e.status_quo {
                 for (issue, level) in &sq.get_ref().0 {
@@ -983,6 +1002,7 @@ impl Builder<'_> {
                 id: e.id.get_ref().clone(),
                 probability: probability.unwrap_or(0.0),
                 once: e.once.unwrap_or(true),
+                from: from.flatten(),
                 effect: EventEffect {
                     status_quo,
                     reservation,
@@ -1088,4 +1108,37 @@ impl Builder<'_> {
             noise: noise?,
         })
     }
+}
+
+/// A `propose` naming one issue twice: the error at its second mention.
+fn repeated_issue(action: &Action, text: &str, issues: &[Issue]) -> Option<RuleError> {
+    let Action::Propose { assignments } = action else {
+        return None;
+    };
+    let issue = assignments
+        .iter()
+        .enumerate()
+        .find(|(k, (i, _))| assignments[..*k].iter().any(|(j, _)| j == i))
+        .map(|(_, &(i, _))| i)?;
+    let name = issues[issue].id();
+    // The second whole-word mention of the issue's name (levels of other issues may share
+    // the name only as a level, after `=`, so skip mentions right after an `=`).
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let at = text
+        .match_indices(name)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            !text[..at].chars().next_back().is_some_and(is_word)
+                && !text[at + name.len()..].chars().next().is_some_and(is_word)
+                && !text[..at].trim_end().ends_with('=')
+        })
+        .nth(1)
+        .unwrap_or(0);
+    Some(RuleError {
+        span: at..at + name.len(),
+        kind: ErrorKind::ActionSyntax {
+            message: format!("`propose` sets issue `{name}` twice"),
+        },
+        help: None,
+    })
 }

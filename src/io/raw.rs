@@ -83,6 +83,7 @@ pub(crate) struct RawEvent {
     pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
     pub party: Option<Spanned<String>>,
     pub reservation: Option<Spanned<f64>>,
+    pub from: Option<Spanned<String>>,
     pub source: Option<String>,
     pub note: Option<String>,
 }

@@ -16,6 +16,7 @@
 //! id = "front_shift"
 //! probability = 0.02
 //! status_quo = { territory = "line_as_border" }
+//! from = "2024-09-12"           # optional: active only in snapshots dated on or after it
 //!
 //! [[simulation.events]]
 //! id = "aid_cut"
@@ -23,6 +24,8 @@
 //! party = "ukraine"
 //! reservation = 0.5
 //! ```
+
+use super::date::Date;
 
 /// Which protocol a simulation runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -131,12 +134,39 @@ pub struct Event {
     pub probability: f64,
     /// Fire at most once per run (the default), or every time the draw says so.
     pub once: bool,
+    /// The date from which the event can happen: a scenario dated before it leaves the
+    /// event out; a scenario without a date keeps it.
+    pub from: Option<Date>,
     /// What it does.
     pub effect: EventEffect,
     /// The source it cites.
     pub source: Option<String>,
     /// Free-text note.
     pub note: Option<String>,
+}
+
+impl Event {
+    /// Whether the event can happen in a scenario dated `date`: always without a `from` or
+    /// without a date, else when `date` is on or after `from`.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::model::simulation::{Event, EventEffect};
+    /// let d = |s: &str| s.parse::<dealzone::model::Date>().unwrap();
+    /// let e = Event {
+    ///     id: "aid_pause".into(), probability: 0.1, once: true, from: Some(d("2024-02-08")),
+    ///     effect: EventEffect { status_quo: vec![], reservation: None }, source: None, note: None,
+    /// };
+    /// assert!(!e.active_on(Some(d("2022-04-15"))));
+    /// assert!(e.active_on(Some(d("2024-02-08"))));
+    /// assert!(e.active_on(None));
+    /// ```
+    pub fn active_on(&self, date: Option<Date>) -> bool {
+        match (self.from, date) {
+            (Some(from), Some(date)) => date >= from,
+            _ => true,
+        }
+    }
 }
 
 /// Default deadline in rounds.

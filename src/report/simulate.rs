@@ -124,6 +124,7 @@ pub fn json(w: &World, s: &Summary) -> Value {
         "distance": {"frontier": opt(s.distance_frontier), "nash": opt(s.distance_nash)},
         "zones": zones,
         "unanalysed": s.unanalysed,
+        "notes": s.notes,
         "events": events,
         "softened_at_agreement": softened,
     })
@@ -203,6 +204,9 @@ pub fn text(w: &World, s: &Summary) -> String {
             f(s.distance_frontier),
             f(s.distance_nash)
         );
+    }
+    for note in &s.notes {
+        let _ = writeln!(out, "  note: {note}");
     }
     for (c, n) in w.constraints.iter().zip(&s.softened) {
         if *n > 0 {

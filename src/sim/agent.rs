@@ -31,14 +31,21 @@ pub struct Agent {
     pub last: Move,
     /// Its utility of its previous offer (to tell a concession from a proposal).
     pub last_offer_u: f64,
-    /// Its utilities of the last two offers it received: `[previous, latest]`.
-    pub received: [f64; 2],
-    /// How many offers it received.
-    pub received_n: u32,
-    /// Whether an offer came in since its target last moved (tit-for-tat).
-    pub fresh: bool,
+    /// What it heard from each party, by party position (tit-for-tat memory).
+    pub heard: Vec<Heard>,
     /// Still at the table.
     pub active: bool,
+}
+
+/// The last two offers one agent received from one sender, in its own utility.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Heard {
+    /// Its utilities of the sender's last two offers: `[previous, latest]`.
+    pub offers: [f64; 2],
+    /// How many offers it received from the sender.
+    pub n: u32,
+    /// Whether the sender offered since the agent's target last moved.
+    pub fresh: bool,
 }
 
 /// The mutable state of one run.
@@ -62,6 +69,8 @@ pub struct RunState {
     pub round: u32,
     /// Scratch space for a state's levels (allocated once per run).
     pub scratch: Vec<usize>,
+    /// Scratch space for the allowed moves of one choice (allocated once per run).
+    pub moves: Vec<(StateIndex, f64)>,
 }
 
 impl RunState {
@@ -81,9 +90,7 @@ impl RunState {
                     target: p.pmax,
                     last: Move::None,
                     last_offer_u: p.pmax,
-                    received: [0.0; 2],
-                    received_n: 0,
-                    fresh: false,
+                    heard: vec![Heard::default(); n],
                     active: true,
                 })
                 .collect(),
@@ -91,6 +98,7 @@ impl RunState {
             rng,
             round: 0,
             scratch: Vec::with_capacity(w.offsets.len()),
+            moves: Vec::with_capacity(2 * w.offsets.len()),
         }
     }
 
@@ -134,6 +142,12 @@ impl RunState {
     }
 
     /// Move `p`'s target for this turn.
+    ///
+    /// A tit-for-tat agent reciprocates each sender separately, from that sender's last
+    /// two offers, and only senders that offered again since its target last moved count
+    /// (a concession is answered once). With several such senders it follows the least
+    /// conceding one (the highest of the targets the senders' moves give, see
+    /// [`next_target`]): it never gives more than every opponent gave.
     pub fn update_target(&mut self, w: &World, p: usize, t: f64) {
         let pm = &w.parties[p];
         if pm.contrib.is_none() {
@@ -141,22 +155,27 @@ impl RunState {
         }
         let pmin = self.floor(w, p);
         let a = &self.agents[p];
-        let offers = (a.fresh && a.received_n >= 2).then_some((a.received[0], a.received[1]));
+        let offers = a
+            .heard
+            .iter()
+            .filter(|h| h.fresh && h.n >= 2)
+            .map(|h| (h.offers[0], h.offers[1]));
         let target = next_target(&pm.tactic, t, pmin, pm.pmax, a.target, offers);
         let a = &mut self.agents[p];
         a.target = target;
-        a.fresh = false;
+        a.heard.iter_mut().for_each(|h| h.fresh = false);
     }
 
-    /// Tell every party but `from` that `s` was offered (tit-for-tat memory).
+    /// Tell every party but `from` that `from` offered `s` (tit-for-tat memory, kept per
+    /// sender).
     pub fn received(&mut self, w: &World, from: usize, s: StateIndex) {
         for q in 0..self.agents.len() {
             if q != from && w.parties[q].contrib.is_some() {
                 let u = w.utility(q, s);
-                let a = &mut self.agents[q];
-                a.received = [a.received[1], u];
-                a.received_n += 1;
-                a.fresh = true;
+                let h = &mut self.agents[q].heard[from];
+                h.offers = [h.offers[1], u];
+                h.n += 1;
+                h.fresh = true;
             }
         }
     }
@@ -600,8 +619,6 @@ impl RunState {
         noise: f64,
         score: impl Fn(f64, f64, i32) -> Option<f64>,
     ) -> Option<(StateIndex, f64)> {
-        let mut best: Option<(f64, StateIndex, f64)> = None;
-        let mut count = 0u32;
         let base_ok = self.meets_red_lines(w, p, s);
         let held = self.held_bits(w, s);
         // The levels of `s`, decoded once; each candidate changes one entry in place, so
@@ -609,6 +626,10 @@ impl RunState {
         let mut lv = std::mem::take(&mut self.scratch);
         lv.clear();
         lv.extend((0..w.offsets.len()).map(|i| w.level(s, i)));
+        // Every allowed move, in order, kept for the random pick: one evaluation pass.
+        let mut allowed = std::mem::take(&mut self.moves);
+        allowed.clear();
+        let mut best: Option<(f64, usize)> = None;
         for_each_move(w, s, u64::MAX, |i, l, l2, next| {
             lv[i] = l2;
             let eval = self.move_eval(
@@ -623,43 +644,24 @@ impl RunState {
             );
             lv[i] = l;
             if let Some((sc, d_own)) = eval {
-                count += 1;
-                if best.is_none_or(|(b, _, _)| sc > b + TOL) {
-                    best = Some((sc, next, d_own));
+                if best.is_none_or(|(b, _)| sc > b + TOL) {
+                    best = Some((sc, allowed.len()));
                 }
+                allowed.push((next, d_own));
             }
         });
-        let Some((_, mut next, mut d)) = best else {
-            self.scratch = lv;
-            return None;
-        };
-        if noise > 0.0 && count > 1 && self.rng.random::<f64>() < noise {
-            let k = self.rng.random_range(0..count);
-            let mut seen = 0u32;
-            for_each_move(w, s, u64::MAX, |i, l, l2, cand| {
-                lv[i] = l2;
-                let eval = self.move_eval(
-                    w,
-                    p,
-                    (s, held),
-                    base_ok,
-                    mask,
-                    &score,
-                    (i, l, l2, cand),
-                    &lv,
-                );
-                lv[i] = l;
-                if let Some((_, d_own)) = eval {
-                    if seen == k {
-                        next = cand;
-                        d = d_own;
-                    }
-                    seen += 1;
-                }
-            });
-        }
+        let picked = best.map(|(_, k)| {
+            // At most 2 moves per issue: the count fits in u32 (drawn as u32, as always).
+            let count = allowed.len() as u32;
+            if noise > 0.0 && count > 1 && self.rng.random::<f64>() < noise {
+                allowed[self.rng.random_range(0..count) as usize]
+            } else {
+                allowed[k]
+            }
+        });
         self.scratch = lv;
-        Some((next, d))
+        self.moves = allowed;
+        picked
     }
 }
 

@@ -31,6 +31,9 @@ use super::world::World;
 /// [parties.p]
 /// weights = { a = 1 }
 /// values = { a = [0, 1] }
+/// [parties.q]
+/// weights = { a = 1 }
+/// values = { a = [1, 0] }
 /// [[simulation.events]]
 /// id = "shift"
 /// probability = 1

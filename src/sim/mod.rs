@@ -43,6 +43,18 @@ pub enum SimError {
         "mediation needs a mediator: give a party `role = \"mediator\"` or set `[simulation] mediator`"
     )]
     NoMediator,
+    /// Alternating offers with a single party: nobody to answer its offers.
+    #[error("alternating offers need at least two parties; the scenario has {parties}")]
+    TooFewParties {
+        /// Parties in the scenario.
+        parties: usize,
+    },
+    /// Mediation where the mediator is the only party: nobody to answer its text.
+    #[error("mediation by `{mediator}` needs at least one other party")]
+    MediatorAlone {
+        /// The mediator.
+        mediator: String,
+    },
     /// A deadline of zero rounds.
     #[error("the deadline must be at least one round")]
     ZeroDeadline,

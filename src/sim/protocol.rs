@@ -39,8 +39,8 @@ pub struct RunResult {
     pub rounds: u32,
     /// What was in force at the end.
     pub in_force: InForce,
-    /// Which events fired, as bits by event index (events beyond 63 are not counted).
-    pub events: u64,
+    /// Whether each event fired, by event index (every event, however many).
+    pub events: Vec<bool>,
 }
 
 /// Play one run.
@@ -83,24 +83,48 @@ pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
         state: agreed,
         in_force: in_force.clone(),
     });
-    let events = st
-        .fired
-        .iter()
-        .take(64)
-        .enumerate()
-        .fold(0u64, |m, (k, &f)| if f { m | 1 << k } else { m });
     RunResult {
         end,
         agreed,
         rounds: (st.round + 1).min(w.deadline),
         in_force,
-        events,
+        events: st.fired,
     }
 }
 
 /// Whether every party can accept `s` under what is in force now.
 fn all_accept(w: &World, st: &RunState, s: StateIndex) -> bool {
     (0..w.parties.len()).all(|p| st.acceptable_to(w, p, s))
+}
+
+/// `p` puts `s` on the table: its last move (a concession when `s` is worse for it than
+/// its previous offer and `may_concede`, else a proposal), the trace, and the others'
+/// tit-for-tat memory.
+fn table<R: Recorder>(
+    w: &World,
+    st: &mut RunState,
+    p: usize,
+    s: StateIndex,
+    may_concede: bool,
+    rec: &mut R,
+) {
+    let u = w.utility(p, s);
+    let round = st.round;
+    let a = &mut st.agents[p];
+    a.last = if may_concede && u < a.last_offer_u - super::agent::TOL {
+        Move::Concede
+    } else {
+        Move::Propose
+    };
+    a.last_offer_u = u;
+    let target = a.target;
+    rec.record(|| Step::Offer {
+        round,
+        party: p,
+        state: s,
+        target,
+    });
+    st.received(w, p, s);
 }
 
 fn alternating<R: Recorder>(
@@ -163,24 +187,9 @@ fn alternating<R: Recorder>(
                 rec.record(|| Step::Reject { round, party: p });
                 continue;
             }
-            let u = w.utility(p, pos);
-            let a = &mut st.agents[p];
-            a.last = if !utility_less && u < a.last_offer_u - super::agent::TOL {
-                Move::Concede
-            } else {
-                Move::Propose
-            };
-            a.last_offer_u = u;
-            let target = a.target;
             offer = Some((pos, p));
             accepted.iter_mut().for_each(|a| *a = false);
-            rec.record(|| Step::Offer {
-                round,
-                party: p,
-                state: pos,
-                target,
-            });
-            st.received(w, p, pos);
+            table(w, st, p, pos, !utility_less, rec);
         }
     }
     st.round = w.deadline - 1;
@@ -248,23 +257,8 @@ fn mediation<R: Recorder>(
             }
         }
         if tabled != Some(text) {
-            let u = w.utility(m, text);
-            let a = &mut st.agents[m];
-            a.last = if tabled.is_some() && u < a.last_offer_u - super::agent::TOL {
-                Move::Concede
-            } else {
-                Move::Propose
-            };
-            a.last_offer_u = u;
-            let target = a.target;
+            table(w, st, m, text, tabled.is_some(), rec);
             tabled = Some(text);
-            rec.record(|| Step::Offer {
-                round,
-                party: m,
-                state: text,
-                target,
-            });
-            st.received(w, m, text);
         }
         // The parties answer.
         let mut everyone = true;

@@ -4,7 +4,10 @@
 //! Distances and zones are those of the deal space *in force at agreement*: the scenario
 //! with the red lines as the parties had softened them and the reservations the events had
 //! set. Each distinct set in force is analysed once (the most frequent
-//! [`MAX_CONFIGURATIONS`]; agreements under rarer ones are counted in `unanalysed`).
+//! [`MAX_CONFIGURATIONS`]; agreements under rarer ones are counted in `unanalysed`). An
+//! analysis that fails (a limit such as `max_acceptable` on a large space) does not throw
+//! the batch away: its agreements are counted in `unanalysed` too, their distances left
+//! out, and [`Summary::notes`] says why.
 
 use std::collections::BTreeMap;
 
@@ -87,8 +90,11 @@ pub struct Summary {
     pub distance_nash: Option<f64>,
     /// Zones reached, by deal space in force, most reached first.
     pub zones: Vec<ZoneReach>,
-    /// Agreements under a set in force beyond [`MAX_CONFIGURATIONS`].
+    /// Agreements under a set in force beyond [`MAX_CONFIGURATIONS`], or whose deal space
+    /// could not be analysed (see `notes`).
     pub unanalysed: u64,
+    /// Why a deal space in force was not analysed, one line each.
+    pub notes: Vec<String>,
     /// Runs in which each event fired (event order).
     pub events: Vec<u64>,
     /// Agreements at which each constraint was not as written (constraint order).
@@ -208,8 +214,8 @@ pub fn summarise(
     let mut softened = vec![0u64; w.constraints.len()];
     for r in results {
         rounds += u64::from(r.rounds);
-        for (k, e) in events.iter_mut().enumerate().take(64) {
-            *e += r.events >> k & 1;
+        for (e, &fired) in events.iter_mut().zip(&r.events) {
+            *e += u64::from(fired);
         }
         match r.end {
             End::Agreement => {}
@@ -243,17 +249,29 @@ pub fn summarise(
     keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     keys.truncate(MAX_CONFIGURATIONS);
     let mut analysed = BTreeMap::new();
-    for (k, _) in &keys {
+    let mut notes = Vec::new();
+    for (k, count) in &keys {
         let inf = InForce {
             variants: k.0.clone(),
             reservations: k.1.iter().map(|b| f64::from_bits(*b)).collect(),
             status_quo: w.status_quo,
         };
         let scenario = scenario_in_force(w, &inf);
-        let c = CompiledScenario::new(&scenario, limits)?;
-        let bargain = bargain_compiled(&c, limits)?;
-        let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
-        analysed.insert(k.clone(), (c, bargain, zones, inf));
+        let analysis = CompiledScenario::new(&scenario, limits).and_then(|c| {
+            let bargain = bargain_compiled(&c, limits)?;
+            let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
+            Ok((c, bargain, zones))
+        });
+        match analysis {
+            Ok((c, bargain, zones)) => {
+                analysed.insert(k.clone(), (c, bargain, zones, inf));
+            }
+            // The runs stand on their own: report them without this deal space's distances.
+            Err(e) => notes.push(format!(
+                "{count} agreement(s) under {} not analysed: {e}",
+                describe_in_force(w, &inf)
+            )),
+        }
     }
     let (mut d_front, mut n_front, mut d_nash, mut n_nash, mut unanalysed) =
         (0.0, 0u64, 0.0, 0u64, 0);
@@ -325,9 +343,31 @@ pub fn summarise(
         distance_nash: mean(d_nash, n_nash),
         zones,
         unanalysed,
+        notes,
         events,
         softened,
     })
+}
+
+/// What was in force, in words: "the deal space as written", or the softened red lines
+/// and changed reservations.
+fn describe_in_force(w: &World, inf: &InForce) -> String {
+    let mut parts: Vec<String> = describe_changes(w, &inf.variants)
+        .into_iter()
+        .map(|(c, what)| format!("{c} {what}"))
+        .collect();
+    parts.extend(
+        w.parties
+            .iter()
+            .zip(&inf.reservations)
+            .filter(|(p, r)| p.contrib.is_some() && r.to_bits() != p.reservation.to_bits())
+            .map(|(p, r)| format!("{} reservation {r}", p.name)),
+    );
+    if parts.is_empty() {
+        "the deal space as written".to_string()
+    } else {
+        format!("the deal space with {}", parts.join(", "))
+    }
 }
 
 /// Constraints not as written: `(party/id, "suspended" or the rule in force)`.

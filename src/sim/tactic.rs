@@ -5,10 +5,13 @@
 //!   holds out until late, linear `e = 1`, conceder `e = 2` gives ground early, hardliner
 //!   `e = 0` never moves before the deadline (`t^(1/0)` is 0 for `t < 1` and 1 at `t = 1`).
 //! * Tit-for-tat (Faratin, Sierra and Jennings' imitative tactics, with a window of one
-//!   offer): the agent mirrors the others' last concession as it sees it, the change in its
-//!   own utility between the last two offers it received. Relative: the target is scaled by
-//!   the ratio `u(previous offer) / u(latest offer)`; absolute: it falls by the difference
-//!   `u(latest offer) − u(previous offer)`. Both stay within `[Pmin, Pmax]`.
+//!   offer): the agent mirrors an opponent's last concession as it sees it, the change in
+//!   its own utility between that opponent's last two offers (never between two different
+//!   opponents' offers). Relative: the target is scaled by the ratio
+//!   `u(previous offer) / u(latest offer)`; absolute: it falls by the difference
+//!   `u(latest offer) − u(previous offer)`. Both stay within `[Pmin, Pmax]`. With several
+//!   opponents that moved, the agent follows the least conceding one: the highest of the
+//!   targets their moves give, so it never concedes more than any of them did.
 
 pub use crate::model::simulation::{Tactic, TacticKind};
 
@@ -148,14 +151,16 @@ pub fn tit_for_tat_target(
 ///
 /// # Arguments
 /// The tactic; `t` the normalised time; the floor `pmin` and best utility `pmax`; the current
-/// target; the agent's utilities of the last two offers it received (`None` before two came
-/// in).
+/// target; `offers`, for each opponent that moved, the agent's utilities of that opponent's
+/// last two offers `(previous, latest)` (empty, or `None`, when none did).
 ///
 /// # Returns
-/// The new target.
+/// Time-dependent: [`time_dependent_target`]. Tit-for-tat: the highest of
+/// [`tit_for_tat_target`] over `offers` (the least conceding opponent's), or the current
+/// target within the bounds when `offers` is empty.
 ///
 /// # Complexity
-/// O(1).
+/// O(number of offers).
 ///
 /// # Example
 /// ```
@@ -164,6 +169,8 @@ pub fn tit_for_tat_target(
 /// assert_eq!(next_target(&hard, 0.99, 0.3, 0.9, 0.9, None), 0.9);
 /// let tft = Tactic { kind: TacticKind::TitForTat { absolute: true }, noise: 0.0 };
 /// assert!((next_target(&tft, 0.5, 0.3, 0.9, 0.9, Some((0.4, 0.5))) - 0.8).abs() < 1e-12);
+/// // One opponent conceded 0.1, the other stood still: follow the one that stood still.
+/// assert_eq!(next_target(&tft, 0.5, 0.3, 0.9, 0.9, [(0.4, 0.5), (0.2, 0.2)]), 0.9);
 /// ```
 pub fn next_target(
     tactic: &Tactic,
@@ -171,13 +178,14 @@ pub fn next_target(
     pmin: f64,
     pmax: f64,
     current: f64,
-    offers: Option<(f64, f64)>,
+    offers: impl IntoIterator<Item = (f64, f64)>,
 ) -> f64 {
     match tactic.kind {
         TacticKind::TimeDependent { e, k } => time_dependent_target(t, pmin, pmax, e, k),
-        TacticKind::TitForTat { absolute } => match offers {
-            Some((prev, latest)) => tit_for_tat_target(current, prev, latest, absolute, pmin, pmax),
-            None => current.clamp(pmin.min(pmax), pmax.max(pmin)),
-        },
+        TacticKind::TitForTat { absolute } => offers
+            .into_iter()
+            .map(|(prev, latest)| tit_for_tat_target(current, prev, latest, absolute, pmin, pmax))
+            .reduce(f64::max)
+            .unwrap_or_else(|| current.clamp(pmin.min(pmax), pmax.max(pmin))),
     }
 }

@@ -157,7 +157,7 @@ pub struct World {
     pub parties: Vec<PartyModel>,
     /// Every red line and precondition, in file order by party.
     pub constraints: Vec<ConstraintModel>,
-    /// Events in file order.
+    /// Events in file order, those that can happen at the scenario's date.
     pub events: Vec<EventModel>,
     /// The protocol.
     pub protocol: Protocol,
@@ -359,6 +359,22 @@ impl World {
             (_, Some(m)) => Protocol::Mediation { mediator: m },
             (ProtocolKind::Mediation, None) => return Err(SimError::NoMediator.into()),
         };
+        // A protocol with nobody to answer would end every run at the deadline in silence.
+        match protocol {
+            Protocol::Alternating if parties.len() < 2 => {
+                return Err(SimError::TooFewParties {
+                    parties: parties.len(),
+                }
+                .into());
+            }
+            Protocol::Mediation { mediator } if parties.len() < 2 => {
+                return Err(SimError::MediatorAlone {
+                    mediator: parties[mediator].name.clone(),
+                }
+                .into());
+            }
+            _ => {}
+        }
         let deadline = overrides
             .deadline
             .or(settings.deadline)
@@ -373,9 +389,11 @@ impl World {
             }
             .into());
         }
+        // Events dated after the scenario have not happened yet: leave them out.
         let events = settings
             .events
             .iter()
+            .filter(|e| e.active_on(scenario.date()))
             .map(|e| EventModel {
                 id: e.id.clone(),
                 probability: e.probability,
