@@ -214,3 +214,18 @@ fn every_russia_ukraine_snapshot_reads_plainly() {
         "{err}"
     );
 }
+
+/// A full disk is an error (exit 1), not a panic; `print!` would panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stdout_that_cannot_be_written_is_an_error_not_a_panic() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dealzone"))
+        .args(["check", "seeds/wage_round.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::fs::File::create("/dev/full").expect("/dev/full exists on Linux"))
+        .output()
+        .expect("run dealzone");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write the output"), "{err}");
+}

@@ -1338,8 +1338,9 @@ fn cli_json_has_the_contract_keys_and_a_trace_file() {
 #[test]
 fn cli_rejects_zero_runs_and_a_missing_trace_run() {
     let file = crate::root("seeds/supplier_contract.toml");
+    // A usage error (clap's range check): exit 2.
     let out = dealzone(&["simulate", file.to_str().unwrap(), "--runs", "0"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("runs"));
     let out = dealzone(&[
         "simulate",

@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, value_parser = crate::parse_date)]
     at: Option<Date>,
     /// Number of runs.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     runs: u64,
     /// Master seed; run k uses its own seed derived from this and k.
     #[arg(long, default_value_t = 0)]
