@@ -229,3 +229,15 @@ fn a_stdout_that_cannot_be_written_is_an_error_not_a_panic() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot write the output"), "{err}");
 }
+
+#[test]
+fn a_gmcr_file_given_to_a_scenario_command_says_which_command_reads_it() {
+    for cmd in ["check", "zones", "explain"] {
+        let (code, _, err) = dealzone(&[cmd, "tests/fixtures/gmcr/chicken.gmcr"]);
+        assert_eq!(code, 1, "{cmd}: {err}");
+        assert!(
+            err.contains("chicken.gmcr") && err.contains("dealzone stability"),
+            "{cmd}: {err}"
+        );
+    }
+}

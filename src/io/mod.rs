@@ -31,6 +31,16 @@ pub enum Document {
 /// As [`Scenario::load`] and [`Timeline::load`].
 pub fn load_document(path: impl AsRef<Path>) -> Result<Document> {
     let path = path.as_ref();
+    if path.extension().is_some_and(|e| e == "gmcr") {
+        // Not TOML: say what reads it rather than report a TOML syntax error at 1:1.
+        return Err(gmcr::GmcrError::Element {
+            file: path.display().to_string(),
+            element: "file".into(),
+            message: "a GMCR+ conflict is not a scenario or timeline".into(),
+            help: Some("`dealzone stability` reads `.gmcr` files".into()),
+        }
+        .into());
+    }
     let text = scenario_file::read(path)?;
     let src = SourceFile::new(path.display().to_string(), text);
     if is_timeline(src.text()) {
