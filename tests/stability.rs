@@ -1489,3 +1489,28 @@ fn cli_scenario_json_and_errors() {
     assert_eq!(code, 1);
     assert!(err.contains("scenarios"), "{err}");
 }
+
+#[test]
+fn json_shape_errors_speak_the_files_words_with_one_position() {
+    let text = std::fs::read_to_string(crate::root("tests/fixtures/gmcr/chicken.gmcr")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut bad = v.clone();
+    bad["decisionMakers"][0]["preferenceRanking"][0] = serde_json::json!("three");
+    let err = parse_gmcr(
+        &serde_json::to_string_pretty(&bad).unwrap(),
+        "bad.gmcr",
+        &dealzone::Limits::default(),
+    )
+    .err()
+    .expect("a string in a ranking is an error")
+    .to_string();
+    assert!(err.starts_with("bad.gmcr:"), "{err}");
+    assert!(
+        err.contains("a state number or a list of tied state numbers"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("untagged") && !err.contains(" at line "),
+        "{err}"
+    );
+}

@@ -181,6 +181,26 @@ pub fn load_gmcr(path: impl AsRef<Path>, limits: &crate::Limits) -> crate::Resul
     parse_gmcr(&text, &path.display().to_string(), limits)
 }
 
+/// serde_json's message without its trailing position (the error prints `file:line:col`)
+/// and with the untagged shapes said in the file's words.
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let message = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(m, _)| m);
+    let shape = |name: &str| message.contains(&format!("untagged enum {name}"));
+    if shape("RankEntry") {
+        "expected a state number or a list of tied state numbers".into()
+    } else if shape("RawCoalition") {
+        "expected a decision-maker index or a list of them".into()
+    } else if shape("RawCond") {
+        "expected a list of [option, \"Y\" or \"N\"] pairs or {\"compound\": true, \"members\": [...]}"
+            .into()
+    } else {
+        message.to_string()
+    }
+}
+
 /// Parse the text of a `.gmcr` file; `file` names it in errors.
 ///
 /// # Errors
@@ -200,7 +220,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         file: file.to_string(),
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message: json_message(&e),
     })?;
     let element = |element: String, message: String| -> crate::Error {
         GmcrError::Element {
