@@ -1501,8 +1501,7 @@ fn json_shape_errors_speak_the_files_words_with_one_position() {
         "bad.gmcr",
         &dealzone::Limits::default(),
     )
-    .err()
-    .expect("a string in a ranking is an error")
+    .expect_err("a string in a ranking is an error")
     .to_string();
     assert!(err.starts_with("bad.gmcr:"), "{err}");
     assert!(
