@@ -241,3 +241,15 @@ fn a_gmcr_file_given_to_a_scenario_command_says_which_command_reads_it() {
         );
     }
 }
+
+#[test]
+fn a_simulation_that_cannot_start_names_the_file() {
+    let (code, _, err) = dealzone(&["simulate", "tests/fixtures/valid/one_party.toml"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("one_party.toml") && err.contains("two parties"),
+        "{err}"
+    );
+    let (code, _, err) = dealzone(&["zones", "tests/fixtures/valid/one_party.toml"]);
+    assert_eq!(code, 0, "{err}");
+}

@@ -55,6 +55,14 @@ pub enum SimError {
         /// The mediator.
         mediator: String,
     },
+    /// One of the other errors, with the scenario file it concerns.
+    #[error("{file}: {source}")]
+    InFile {
+        /// The scenario or timeline file.
+        file: String,
+        /// What is wrong with it.
+        source: Box<SimError>,
+    },
     /// A deadline of zero rounds.
     #[error("the deadline must be at least one round")]
     ZeroDeadline,

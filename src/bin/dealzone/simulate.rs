@@ -102,7 +102,15 @@ pub fn run(args: &Args) -> Result<String> {
             protocol: config.protocol,
         },
         &config.limits,
-    )?;
+    )
+    .map_err(|e| match e {
+        dealzone::Error::Simulation(source) => SimError::InFile {
+            file: args.file.display().to_string(),
+            source: Box::new(source),
+        }
+        .into(),
+        other => other,
+    })?;
     let show = !args.json
         && std::io::stdout().is_terminal()
         && std::io::stderr().is_terminal()
