@@ -57,7 +57,8 @@ pub fn zones(s: &Scenario, c: &CompiledScenario, z: &Zones) -> Value {
     })
 }
 
-/// `dealzone path --json`.
+/// `dealzone path --json`. A zone that cannot be reached has `"reachable": false`, `"cost":
+/// null` (there is no path to cost), no steps, and the preconditions in `blocked_by`.
 pub fn paths(s: &Scenario, c: &CompiledScenario, paths: &[ZonePath]) -> Value {
     let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
     let list: Vec<Value> = paths
