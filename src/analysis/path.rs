@@ -104,6 +104,24 @@ pub struct ZonePath {
 /// # Complexity
 /// Per zone, one search: O(V · I · (R + P) · log V) for V states visited; an unreachable
 /// zone adds one reachability search per precondition.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario};
+/// use dealzone::analysis::{path::{CostModel, paths}, zone::{Engine, find_zones_compiled}};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let z = find_zones_compiled(&c, Engine::Auto, &Limits::default())?;
+/// let found = paths(&c, &z, CostModel::TotalConcession, &Limits::default())?;
+/// assert_eq!(found.len(), z.zones.len());
+/// for p in found.iter().filter(|p| p.reachable) {
+///     // From the status quo, one rung at a time, into the zone.
+///     assert_eq!(p.states[0], c.status_quo());
+///     assert!(z.zones[p.zone].contains(*p.states.last().unwrap()));
+///     assert_eq!(p.steps.len() + 1, p.states.len());
+/// }
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn paths(
     c: &CompiledScenario,
     zones: &Zones,

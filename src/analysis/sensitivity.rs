@@ -63,6 +63,21 @@ impl Robustness {
 ///
 /// # Complexity
 /// O(samples · (I · L · P + |states| · I · P)).
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario};
+/// use dealzone::analysis::sensitivity::sweep;
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let candidates: Vec<u64> = (0..c.space().size()).filter(|&k| c.is_candidate(&c.space().decode(k))).collect();
+/// let r = sweep(&s, &c, &candidates, 50, 0.1, 7);
+/// assert_eq!(r.samples, 50);
+/// assert!(r.zone_exists <= 50 && r.nash_same <= 50);
+/// // Seeded: the same call gives the same counts.
+/// assert_eq!(sweep(&s, &c, &candidates, 50, 0.1, 7).nash_same, r.nash_same);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn sweep(
     s: &Scenario,
     c: &CompiledScenario,

@@ -172,6 +172,16 @@ type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::Result<(usize, boo
 ///
 /// # Errors
 /// [`crate::Error::Io`] if it cannot be read; as [`parse_gmcr`] otherwise.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, analysis::stability::{Concept, analyse}, io::gmcr::load_gmcr};
+/// let g = load_gmcr("tests/fixtures/gmcr/prisoners_dilemma.gmcr", &Limits::default())?;
+/// let st = analyse(&g.conflict);
+/// // Mutual defection (state 1 = index 0) is the Nash equilibrium.
+/// assert_eq!(st.equilibria(Concept::Nash), vec![0]);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn load_gmcr(path: impl AsRef<Path>, limits: &crate::Limits) -> crate::Result<GmcrFile> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {

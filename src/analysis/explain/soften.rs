@@ -47,6 +47,34 @@ impl Softening {
 ///
 /// # Complexity
 /// O(Σ_bounds levels) zone searches.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario};
+/// use dealzone::analysis::explain::{Oracle, softenings};
+/// let s = Scenario::from_toml_str(r#"
+/// name = "wage"
+/// [issues]
+/// wage = ["freeze", "plus2", "plus4", "plus6"]
+/// [status_quo]
+/// wage = "freeze"
+/// [parties.union]
+/// weights = { wage = 1 }
+/// values = { wage = [0, 0.4, 0.8, 1] }
+/// red_lines = [{ id = "floor", rule = "wage >= plus6" }]
+/// [parties.employer]
+/// weights = { wage = 1 }
+/// values = { wage = [1, 0.7, 0.3, 0] }
+/// red_lines = [{ id = "budget", rule = "wage <= plus2" }]
+/// "#, "wage.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let oracle = Oracle::new(&s, &c, Limits::default())?;
+/// let soft = softenings(&s, &c, &oracle, &Limits::default())?;
+/// // Either side can give two rungs; no single rung is enough.
+/// assert!(soft.iter().all(|f| f.rungs == 2));
+/// assert!(soft.iter().any(|f| f.name == "union/floor" && f.to == "wage >= plus2"));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn softenings(
     s: &Scenario,
     c: &CompiledScenario,

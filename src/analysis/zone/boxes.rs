@@ -13,6 +13,28 @@ pub type LevelBox = Vec<(usize, usize)>;
 ///
 /// # Complexity
 /// O(A · I · log A) for A states and I issues.
+///
+/// # Example
+/// ```
+/// use dealzone::{Scenario, analysis::zone::boxes, space::StateSpace};
+/// let s = Scenario::from_toml_str(r#"
+/// name = "grid"
+/// [issues]
+/// x = ["a", "b", "c"]
+/// y = ["a", "b"]
+/// [status_quo]
+/// x = "a"
+/// y = "a"
+/// [parties.p]
+/// weights = { x = 1 }
+/// values = { x = [0, 0.5, 1] }
+/// "#, "grid.toml")?;
+/// let space = StateSpace::new(&s, 100)?;
+/// // The states with x in {b, c} (either y) are one box.
+/// let states: Vec<u64> = vec![2, 3, 4, 5];
+/// assert_eq!(boxes(&states, &space), vec![vec![(1, 2), (0, 1)]]);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn boxes(states: &[StateIndex], space: &StateSpace) -> Vec<LevelBox> {
     let n = space.issues();
     let mut covered = vec![false; states.len()];

@@ -10,6 +10,25 @@ use crate::space::{StateIndex, StateSpace};
 ///
 /// # Complexity
 /// O(A · I · log A) for A states and I issues; memory O(A).
+///
+/// # Example
+/// ```
+/// use dealzone::{Scenario, analysis::zone::components, space::StateSpace};
+/// let s = Scenario::from_toml_str(r#"
+/// name = "line"
+/// [issues]
+/// x = ["a", "b", "c", "d"]
+/// [status_quo]
+/// x = "a"
+/// [parties.p]
+/// weights = { x = 1 }
+/// values = { x = [0, 1, 0, 1] }
+/// "#, "line.toml")?;
+/// let space = StateSpace::new(&s, 100)?;
+/// // a, b, d: b and d are not one rung apart, so two components.
+/// assert_eq!(components(&[0, 1, 3], &space), vec![vec![0, 1], vec![3]]);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn components(states: &[StateIndex], space: &StateSpace) -> Vec<Vec<StateIndex>> {
     let mut seen = vec![false; states.len()];
     let mut out = Vec::new();

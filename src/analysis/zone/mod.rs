@@ -93,6 +93,17 @@ pub struct Zones {
 /// # Complexity
 /// That of the engine, plus O(A · I · log A) for components and boxes over A acceptable
 /// states.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, analysis::zone::{Engine, find_zones}};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let z = find_zones(&s, Engine::Auto, &Limits::default())?;
+/// // Zones partition the acceptable states, largest first.
+/// assert_eq!(z.zones.iter().map(|d| d.size()).sum::<u64>(), z.acceptable.len() as u64);
+/// assert!(z.zones.windows(2).all(|w| w[0].size() >= w[1].size()));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn find_zones(scenario: &Scenario, engine: Engine, limits: &Limits) -> Result<Zones> {
     let c = CompiledScenario::new(scenario, limits)?;
     find_zones_compiled(&c, engine, limits)
