@@ -202,12 +202,7 @@ impl RowPlan {
         // psum[p * n + d]: party p's utility over issues 0..d, for d <= last.
         let mut psum = vec![0.0f64; utils.len() * n];
         let prefix_sums = |from: usize, digits: &[usize], psum: &mut [f64]| {
-            for (p, u) in utils.iter().enumerate() {
-                let row = &mut psum[p * n..(p + 1) * n];
-                for d in from..last {
-                    row[d + 1] = row[d] + u.contrib(d, digits[d]);
-                }
-            }
+            prefix_sums(utils, n, last, from, digits, psum);
         };
         prefix_sums(0, &digits, &mut psum);
         // Per party: the last issue's contributions, and their least and greatest.
@@ -325,12 +320,7 @@ impl Plan {
         let mut psum = vec![0.0f64; utils.len() * stride];
         let mut ok = vec![true; self.order.len()];
         let prefix_sums = |from: usize, digits: &[usize], psum: &mut [f64]| {
-            for (p, u) in utils.iter().enumerate() {
-                let row = &mut psum[p * stride..(p + 1) * stride];
-                for d in from..n {
-                    row[d + 1] = row[d] + u.contrib(d, digits[d]);
-                }
-            }
+            prefix_sums(utils, stride, n, from, digits, psum);
         };
         prefix_sums(0, &digits, &mut psum);
         let mut failing = 0usize;
@@ -391,5 +381,25 @@ fn step(digits: &mut [usize], radices: &[usize]) -> usize {
             return i;
         }
         digits[i] = 0;
+    }
+}
+
+/// Each party's running utility sums: `psum[p * stride + d + 1] = psum[p * stride + d] +
+/// contrib_p(d, digits[d])` for `d` in `from..end`, so a step of the odometer re-sums only
+/// the issues that changed.
+#[inline]
+fn prefix_sums(
+    utils: &[crate::space::PartyUtility],
+    stride: usize,
+    end: usize,
+    from: usize,
+    digits: &[usize],
+    psum: &mut [f64],
+) {
+    for (p, u) in utils.iter().enumerate() {
+        let row = &mut psum[p * stride..(p + 1) * stride];
+        for d in from..end {
+            row[d + 1] = row[d] + u.contrib(d, digits[d]);
+        }
     }
 }
