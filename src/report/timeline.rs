@@ -64,7 +64,9 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
             "Red lines and preconditions come from the cited sources. Weights, values and \
              reservations are judgement: findings marked [prefs] rest on them and say how \
              often they hold across {} perturbed preference sets (each number moved by up to \
-             ±{}, seed {}).",
+             ±{}, seed {}). Findings that read differently on stated evidence alone \
+             (leaving out what rests on reports or the modeller's inference) are listed \
+             under [evidence].",
             r.options.samples, r.options.spread, r.options.seed
         ),
     );
@@ -137,6 +139,7 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
                     ),
                 );
             }
+            evidence_text(&mut o, snap);
             continue;
         }
         if snap.candidates > 0 {
@@ -227,8 +230,23 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
             );
             wrap_into(&mut o, "[prefs] ", "  ", &line);
         }
+        evidence_text(&mut o, snap);
     }
     Ok(o)
+}
+
+/// The `[evidence]` block: each finding that reads differently on stated evidence alone.
+fn evidence_text(o: &mut String, snap: &SnapshotReport) {
+    if snap.stated_alone.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "[evidence] On stated evidence alone (reported and inferred left out):"
+    );
+    for m in &snap.stated_alone {
+        wrap_into(o, &format!("  {}: ", m.finding), "      ", &m.stated);
+    }
 }
 
 /// The changes between two dates, grouped by source: constraints (facts from the source),
@@ -385,6 +403,10 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
             "what_if": what_if,
             "changes": snap.changes,
             "effect": snap.effect,
+            "grades": super::json::evidence(t.at(snap.date)?, crate::model::Evidence::Inferred)["grades"].clone(),
+            "stated_alone": snap.stated_alone.iter().map(|m| json!({
+                "finding": m.finding, "full": m.full, "stated": m.stated,
+            })).collect::<Vec<_>>(),
         }));
     }
     Ok(json!({

@@ -31,6 +31,9 @@ pub struct Args {
     /// Most candidates (outcomes of a domain) bargaining may hold.
     #[arg(long, default_value_t = dealzone::Limits::default().max_acceptable)]
     max_acceptable: u64,
+    /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
+    #[arg(long, value_name = "GRADE", value_parser = crate::parse_evidence, conflicts_with = "domain")]
+    evidence: Option<dealzone::model::Evidence>,
     /// A GENIUS domain XML or GeniusWeb domain JSON (with one `--profile` per party).
     #[arg(long, requires = "profile")]
     domain: Option<PathBuf>,
@@ -94,6 +97,7 @@ pub fn run(args: &Args) -> Result<String> {
                 without: args.without.clone(),
                 max_states: args.max_states,
                 max_acceptable: args.max_acceptable,
+                evidence: args.evidence,
             };
             let s = scenario(&input)?;
             let limits = crate::analyse::limits(&input);
@@ -118,7 +122,11 @@ pub fn run(args: &Args) -> Result<String> {
         })?;
     }
     Ok(match (args.json, extra) {
-        (true, None) => pretty(&dealzone::report::bargain_json::bargain(&s, &c, &b)),
+        (true, None) => pretty(&crate::analyse::graded(
+            dealzone::report::bargain_json::bargain(&s, &c, &b),
+            &s,
+            args.evidence,
+        )),
         (true, Some(extra)) => {
             let mut v = dealzone::report::bargain_json::bargain(&s, &c, &b);
             if let (Some(m), serde_json::Value::Object(e)) = (v.as_object_mut(), extra) {

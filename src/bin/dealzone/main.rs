@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use dealzone::model::Date;
+use dealzone::model::{Date, Evidence};
 
 /// Rule-based negotiation analysis: deal zones, concession paths, bargaining, stability.
 #[derive(Debug, Parser)]
@@ -41,6 +41,9 @@ pub struct Input {
     /// Most acceptable states (and candidates, for bargaining) a search may hold.
     #[arg(long, default_value_t = dealzone::Limits::default().max_acceptable)]
     pub max_acceptable: u64,
+    /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
+    #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
+    pub evidence: Option<Evidence>,
 }
 
 /// Which zone search to run.
@@ -77,6 +80,9 @@ enum Command {
         /// Print JSON instead of a readable summary.
         #[arg(long)]
         json: bool,
+        /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
+        #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
+        evidence: Option<Evidence>,
     },
     /// Find the deal zones: connected regions of states every party accepts.
     Zones {
@@ -121,6 +127,10 @@ enum Command {
         /// Party on the picture's y axis (default: the second with a utility).
         #[arg(long, value_name = "PARTY")]
         y: Option<String>,
+        /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all;
+        /// findings that differ on stated evidence alone are marked `[evidence]`).
+        #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
+        evidence: Option<Evidence>,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -146,10 +156,24 @@ fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>().map_err(|e| e.to_string())
 }
 
+fn parse_evidence(s: &str) -> Result<Evidence, String> {
+    s.parse::<Evidence>().map_err(|e| {
+        match dealzone::nearest(s, Evidence::ALL.iter().map(|g| g.as_str())) {
+            Some(m) => format!("{e}; did you mean `{m}`?"),
+            None => e.to_string(),
+        }
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { file, at, json } => check::run(&file, at, json),
+        Command::Check {
+            file,
+            at,
+            json,
+            evidence,
+        } => check::run(&file, at, json, evidence),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
@@ -165,9 +189,11 @@ fn main() -> ExitCode {
             svg,
             x,
             y,
+            evidence,
         } => analyse::timeline(
             &file,
             json,
+            evidence,
             samples,
             seed,
             svg.as_deref(),
