@@ -3,6 +3,7 @@
 mod bargain;
 mod broken;
 mod cli;
+mod confine;
 mod explain;
 mod genius;
 mod golden;

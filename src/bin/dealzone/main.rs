@@ -3,6 +3,7 @@
 mod analyse;
 mod bargain;
 mod check;
+mod files;
 mod import;
 mod simulate;
 mod stability;
@@ -41,6 +42,8 @@ pub struct Input {
     /// Most acceptable states (and candidates, for bargaining) a search may hold.
     #[arg(long, default_value_t = dealzone::Limits::default().max_acceptable)]
     pub max_acceptable: u64,
+    #[command(flatten)]
+    pub files: files::FileAccess,
 }
 
 /// Which zone search to run.
@@ -77,6 +80,8 @@ enum Command {
         /// Print JSON instead of a readable summary.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        files: files::FileAccess,
     },
     /// Find the deal zones: connected regions of states every party accepts.
     Zones {
@@ -121,6 +126,8 @@ enum Command {
         /// Party on the picture's y axis (default: the second with a utility).
         #[arg(long, value_name = "PARTY")]
         y: Option<String>,
+        #[command(flatten)]
+        files: files::FileAccess,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -149,7 +156,12 @@ fn parse_date(s: &str) -> Result<Date, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { file, at, json } => check::run(&file, at, json),
+        Command::Check {
+            file,
+            at,
+            json,
+            files,
+        } => check::run(&file, at, json, &files),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
@@ -165,6 +177,7 @@ fn main() -> ExitCode {
             svg,
             x,
             y,
+            files,
         } => analyse::timeline(
             &file,
             json,
@@ -172,24 +185,30 @@ fn main() -> ExitCode {
             seed,
             svg.as_deref(),
             (x.as_deref(), y.as_deref()),
+            &files,
         ),
+    };
+    use std::io::Write;
+    // `eprintln!` panics when stderr cannot be written (`2>/dev/full`); the exit code
+    // still tells what happened, so a lost message is not worth a panic.
+    let complain = |message: std::fmt::Arguments<'_>| {
+        let _ = writeln!(std::io::stderr().lock(), "{message}");
     };
     match result {
         Ok(out) => {
-            use std::io::Write;
             // `print!` panics when stdout is closed or full; a reader that stops early
             // (`| head`) is normal, a full disk is an error.
             match std::io::stdout().lock().write_all(out.as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("cannot write the output: {e}");
+                    complain(format_args!("cannot write the output: {e}"));
                     ExitCode::from(1)
                 }
             }
         }
         Err(e) => {
-            eprintln!("{e}");
+            complain(format_args!("{e}"));
             ExitCode::from(1)
         }
     }

@@ -58,6 +58,8 @@ pub struct Args {
     /// Refuse state spaces larger than this.
     #[arg(long, default_value_t = Limits::default().max_states)]
     max_states: u64,
+    #[command(flatten)]
+    files: crate::files::FileAccess,
 }
 
 /// Run `dealzone simulate`.
@@ -69,6 +71,7 @@ pub fn run(args: &Args) -> Result<String> {
         without: Vec::new(),
         max_states: args.max_states,
         max_acceptable: dealzone::Limits::default().max_acceptable,
+        files: args.files.clone(),
     };
     let scenario = crate::analyse::scenario(&input)?;
     let config = SimConfig {
