@@ -393,7 +393,8 @@ fn capped(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// the caret's width, all in characters.
 fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
     let n = line.chars().count();
-    let width = width.max(1);
+    // The caret never runs past the line's end (a span may end on the next line).
+    let width = width.min(n.saturating_sub(column.saturating_sub(1))).max(1);
     if n <= MAX_EXCERPT_CHARS {
         return (line.to_string(), column, width);
     }
@@ -410,7 +411,7 @@ fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
     if end < n {
         text.push('…');
     }
-    let width = width.min(end.saturating_sub(at).max(1));
+    let width = width.min(end.saturating_sub(at)).max(1);
     (text, caret, width)
 }
 

@@ -576,3 +576,44 @@ fn check_on_a_genius_or_geniusweb_file_names_the_commands_that_read_it() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// However long the line and wherever the error, the rendered excerpt is short and
+    /// its caret stands under the character the location names.
+    #[test]
+    fn an_excerpt_keeps_the_caret_on_its_character(
+        len in 1usize..2_000,
+        at in 0usize..2_000,
+        width in 1usize..400,
+        wide in proptest::bool::ANY,
+    ) {
+        // Distinct characters, some multi-byte, so a shifted caret is caught.
+        let alphabet: Vec<char> = if wide { "aé文b𝄞c".chars().collect() } else { "abcdefg".chars().collect() };
+        let line: String = (0..len).map(|i| alphabet[(i * 7 + i / 5) % alphabet.len()]).collect();
+        let column = at % len + 1;
+        let d = dealzone::error::Diagnostic {
+            kind: dealzone::error::ErrorKind::BaseWithoutDate,
+            file: "f.toml".into(),
+            location: Some(dealzone::error::Location {
+                file: "f.toml".into(),
+                line: 7,
+                column,
+                line_text: line.clone(),
+                width,
+            }),
+            help: None,
+        };
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let text = lines[3].strip_prefix("7 | ").unwrap();
+        let caret = lines[4].strip_prefix("  | ").unwrap();
+        proptest::prop_assert!(text.chars().count() <= dealzone::error::MAX_EXCERPT_CHARS + 2);
+        let under = caret.chars().position(|c| c == '^').unwrap();
+        proptest::prop_assert_eq!(text.chars().nth(under), line.chars().nth(column - 1));
+        let carets = caret.chars().filter(|&c| c == '^').count();
+        proptest::prop_assert!(carets >= 1 && carets <= width);
+        proptest::prop_assert!(under + carets <= text.chars().count().max(under + 1));
+    }
+}

@@ -282,7 +282,8 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// Load a timeline file; its `base` is read relative to the file.
+    /// Load a timeline file; its `base` is read relative to the file and must lie in the
+    /// file's folder (see [`Timeline::load_with`] to allow otherwise).
     ///
     /// # Errors
     /// [`Error::Io`] or [`Error::Invalid`], positioned in the file at fault (the timeline or
@@ -303,7 +304,7 @@ impl Timeline {
     }
 
     /// Parse a timeline from TOML text; `file` names it in errors and its `base` is read
-    /// relative to `dir`.
+    /// relative to `dir`, and must lie inside it (see [`Timeline::load_with`]).
     ///
     /// # Errors
     /// As [`Timeline::load`].
