@@ -6,7 +6,8 @@ use dealzone::analysis::explain::{self, ExplainLimits};
 use dealzone::analysis::path::{CostModel, paths};
 use dealzone::analysis::timeline_report::{ReportOptions, report};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
-use dealzone::io::{Document, load_document};
+
+use dealzone::io::{Document, load_document_with};
 use dealzone::model::Evidence;
 use dealzone::report::{json, text};
 use dealzone::space::CompiledScenario;
@@ -16,7 +17,7 @@ use crate::{CostArg, EngineArg, Input};
 
 /// The scenario a command analyses: the file itself, or a timeline's snapshot.
 pub fn scenario(input: &Input) -> Result<Scenario> {
-    match load_document(&input.file)? {
+    match load_document_with(&input.file, &limits(input))? {
         Document::Scenario(_) if input.at.is_some() => Err(Error::NotATimeline {
             path: input.file.clone(),
         }),
@@ -64,7 +65,7 @@ pub fn limits(input: &Input) -> Limits {
     Limits {
         max_states: input.max_states,
         max_acceptable: input.max_acceptable,
-        ..Limits::default()
+        ..input.files.apply(Limits::default())
     }
 }
 
@@ -111,8 +112,10 @@ pub fn timeline(
     seed: u64,
     svg: Option<&Path>,
     axes: (Option<&str>, Option<&str>),
+    files: &crate::files::FileAccess,
 ) -> Result<String> {
-    let t = match load_document(file)? {
+    let limits = files.apply(Limits::default());
+    let t = match load_document_with(file, &limits)? {
         Document::Timeline(t) => t,
         Document::Scenario(s) => dealzone::Timeline::single(s)?,
     };
@@ -120,7 +123,6 @@ pub fn timeline(
         Some(g) => t.admit(g),
         None => t,
     };
-    let limits = Limits::default();
     let options = ReportOptions {
         samples,
         seed,

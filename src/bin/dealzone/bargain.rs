@@ -61,6 +61,8 @@ pub struct Args {
     /// Party on the picture's y axis (default: the second with a utility).
     #[arg(long, value_name = "PARTY")]
     y: Option<String>,
+    #[command(flatten)]
+    files: crate::files::FileAccess,
 }
 
 fn parse_time(s: &str) -> std::result::Result<f64, String> {
@@ -75,12 +77,12 @@ pub fn run(args: &Args) -> Result<String> {
     let limits = Limits {
         max_states: args.max_states,
         max_acceptable: args.max_acceptable,
-        ..Limits::default()
+        ..args.files.apply(Limits::default())
     };
     let (s, c, b, extra) = match (&args.domain, &args.file) {
         (Some(domain), _) => {
             let options: ImportOptions = import_options(&args.step)?;
-            let imported = genius::load(domain, &args.profile, &options)?;
+            let imported = genius::load_with(domain, &args.profile, &options, &limits)?;
             let bo = BargainOptions {
                 time: args.time,
                 no_deal: args.no_deal.into(),
@@ -98,6 +100,7 @@ pub fn run(args: &Args) -> Result<String> {
                 max_states: args.max_states,
                 max_acceptable: args.max_acceptable,
                 evidence: args.evidence,
+                files: args.files.clone(),
             };
             let s = scenario(&input)?;
             let limits = crate::analyse::limits(&input);

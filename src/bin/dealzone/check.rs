@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use dealzone::io::{Document, load_document};
+use dealzone::io::{Document, load_document_with};
 use dealzone::model::{Date, Evidence};
 use dealzone::{Result, Scenario};
 use serde::Serialize;
@@ -13,8 +13,10 @@ use serde::Serialize;
 struct Counts {
     issues: usize,
     parties: usize,
-    /// `null` when the count exceeds 2^128.
+    /// `null` when the count exceeds 2^128 - 1 (`states_log10` then tells the size).
     states: Option<u128>,
+    /// The decimal logarithm of the number of states, at any size.
+    states_log10: f64,
     red_lines: usize,
     preconditions: usize,
     name: String,
@@ -29,6 +31,7 @@ impl Counts {
             issues: s.issues().len(),
             parties: s.parties().len(),
             states: s.state_count(),
+            states_log10: s.state_count_log10(),
             red_lines: s.red_lines().count(),
             preconditions: s.preconditions().count(),
             name: s.name().to_string(),
@@ -48,12 +51,13 @@ impl Counts {
     }
 
     fn line(&self) -> String {
+        let states =
+            dealzone::error::count_text(self.states.unwrap_or(u128::MAX), self.states_log10);
         format!(
             "{} issues, {} parties, {} states, {} red lines, {} preconditions ({})",
             self.issues,
             self.parties,
-            self.states
-                .map_or("more than 3.4e38".to_string(), |n| n.to_string()),
+            states,
             self.red_lines,
             self.preconditions,
             self.graded
@@ -78,10 +82,11 @@ pub fn run(
     at: Option<Date>,
     json: bool,
     evidence: Option<Evidence>,
+    files: &crate::files::FileAccess,
 ) -> Result<String> {
     let weakest = evidence.unwrap_or(Evidence::Inferred);
     let mut out = String::new();
-    match load_document(path)? {
+    match load_document_with(path, &files.apply(dealzone::Limits::default()))? {
         Document::Scenario(_) if at.is_some() => {
             return Err(dealzone::Error::NotATimeline {
                 path: path.to_path_buf(),

@@ -3,6 +3,7 @@
 mod analyse;
 mod bargain;
 mod check;
+mod files;
 mod import;
 mod simulate;
 mod stability;
@@ -44,6 +45,8 @@ pub struct Input {
     /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
     #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
     pub evidence: Option<Evidence>,
+    #[command(flatten)]
+    pub files: files::FileAccess,
 }
 
 /// Which zone search to run.
@@ -83,6 +86,8 @@ enum Command {
         /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
         #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
         evidence: Option<Evidence>,
+        #[command(flatten)]
+        files: files::FileAccess,
     },
     /// Find the deal zones: connected regions of states every party accepts.
     Zones {
@@ -131,6 +136,8 @@ enum Command {
         /// findings that differ on stated evidence alone are marked `[evidence]`).
         #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
         evidence: Option<Evidence>,
+        #[command(flatten)]
+        files: files::FileAccess,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -173,7 +180,8 @@ fn main() -> ExitCode {
             at,
             json,
             evidence,
-        } => check::run(&file, at, json, evidence),
+            files,
+        } => check::run(&file, at, json, evidence, &files),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
@@ -190,6 +198,7 @@ fn main() -> ExitCode {
             x,
             y,
             evidence,
+            files,
         } => analyse::timeline(
             &file,
             json,
@@ -198,24 +207,30 @@ fn main() -> ExitCode {
             seed,
             svg.as_deref(),
             (x.as_deref(), y.as_deref()),
+            &files,
         ),
+    };
+    use std::io::Write;
+    // `eprintln!` panics when stderr cannot be written (`2>/dev/full`); the exit code
+    // still tells what happened, so a lost message is not worth a panic.
+    let complain = |message: std::fmt::Arguments<'_>| {
+        let _ = writeln!(std::io::stderr().lock(), "{message}");
     };
     match result {
         Ok(out) => {
-            use std::io::Write;
             // `print!` panics when stdout is closed or full; a reader that stops early
             // (`| head`) is normal, a full disk is an error.
             match std::io::stdout().lock().write_all(out.as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("cannot write the output: {e}");
+                    complain(format_args!("cannot write the output: {e}"));
                     ExitCode::from(1)
                 }
             }
         }
         Err(e) => {
-            eprintln!("{e}");
+            complain(format_args!("{e}"));
             ExitCode::from(1)
         }
     }

@@ -62,6 +62,8 @@ pub struct Args {
     /// rules and events graded weaker are left out too.
     #[arg(long, value_name = "GRADE", value_parser = crate::parse_evidence)]
     evidence: Option<dealzone::model::Evidence>,
+    #[command(flatten)]
+    files: crate::files::FileAccess,
 }
 
 /// Run `dealzone simulate`.
@@ -74,6 +76,7 @@ pub fn run(args: &Args) -> Result<String> {
         max_states: args.max_states,
         max_acceptable: dealzone::Limits::default().max_acceptable,
         evidence: args.evidence,
+        files: args.files.clone(),
     };
     let scenario = crate::analyse::scenario(&input)?;
     let config = SimConfig {
