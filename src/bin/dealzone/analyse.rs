@@ -28,11 +28,11 @@ pub fn scenario(input: &Input) -> Result<Scenario> {
 }
 
 pub fn limits(input: &Input) -> Limits {
-    Limits {
+    input.budget.apply(Limits {
         max_states: input.max_states,
         max_acceptable: input.max_acceptable,
         ..Limits::default()
-    }
+    })
 }
 
 pub fn compile(s: &Scenario, input: &Input, limits: &Limits) -> Result<CompiledScenario> {
@@ -77,12 +77,13 @@ pub fn timeline(
     seed: u64,
     svg: Option<&Path>,
     axes: (Option<&str>, Option<&str>),
+    limits: &Limits,
 ) -> Result<String> {
     let t = match load_document(file)? {
         Document::Timeline(t) => t,
         Document::Scenario(s) => dealzone::Timeline::single(s)?,
     };
-    let limits = Limits::default();
+    let limits = limits.clone();
     let options = ReportOptions {
         samples,
         seed,

@@ -58,6 +58,8 @@ pub struct Args {
     /// Party on the picture's y axis (default: the second with a utility).
     #[arg(long, value_name = "PARTY")]
     y: Option<String>,
+    #[command(flatten)]
+    budget: crate::Budget,
 }
 
 fn parse_time(s: &str) -> std::result::Result<f64, String> {
@@ -69,11 +71,11 @@ fn parse_time(s: &str) -> std::result::Result<f64, String> {
 
 /// Run `dealzone bargain`.
 pub fn run(args: &Args) -> Result<String> {
-    let limits = Limits {
+    let limits = args.budget.apply(Limits {
         max_states: args.max_states,
         max_acceptable: args.max_acceptable,
         ..Limits::default()
-    };
+    });
     let (s, c, b, extra) = match (&args.domain, &args.file) {
         (Some(domain), _) => {
             let options: ImportOptions = import_options(&args.step)?;
@@ -94,6 +96,7 @@ pub fn run(args: &Args) -> Result<String> {
                 without: args.without.clone(),
                 max_states: args.max_states,
                 max_acceptable: args.max_acceptable,
+                budget: args.budget.clone(),
             };
             let s = scenario(&input)?;
             let limits = crate::analyse::limits(&input);

@@ -55,7 +55,9 @@ struct TimelineJson {
     changes: usize,
 }
 
-pub fn run(path: &Path, at: Option<Date>, json: bool) -> Result<String> {
+/// `limits` carries `--time-limit` and `--memory-limit` (loading takes no limits yet).
+pub fn run(path: &Path, at: Option<Date>, json: bool, limits: &dealzone::Limits) -> Result<String> {
+    let _ = limits;
     let mut out = String::new();
     match load_document(path)? {
         Document::Scenario(_) if at.is_some() => {

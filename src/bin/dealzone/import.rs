@@ -56,10 +56,15 @@ pub struct Args {
     /// Write the scenario TOML here instead of to standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    budget: crate::Budget,
 }
 
 /// Run `dealzone import`.
 pub fn run(args: &Args) -> Result<String> {
+    // `--time-limit` and `--memory-limit` are accepted here as on every command; the
+    // readers take no limits yet.
+    let _ = args.budget.limits();
     let options = import_options(&args.step)?;
     let imported = genius::load(&args.domain, &args.profile, &options)?;
     let toml = genius::export::to_toml(&imported);

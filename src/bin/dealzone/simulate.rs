@@ -58,6 +58,8 @@ pub struct Args {
     /// Refuse state spaces larger than this.
     #[arg(long, default_value_t = Limits::default().max_states)]
     max_states: u64,
+    #[command(flatten)]
+    budget: crate::Budget,
 }
 
 /// Run `dealzone simulate`.
@@ -69,6 +71,7 @@ pub fn run(args: &Args) -> Result<String> {
         without: Vec::new(),
         max_states: args.max_states,
         max_acceptable: dealzone::Limits::default().max_acceptable,
+        budget: args.budget.clone(),
     };
     let scenario = crate::analyse::scenario(&input)?;
     let config = SimConfig {
@@ -80,10 +83,10 @@ pub fn run(args: &Args) -> Result<String> {
             ProtocolArg::Alternating => ProtocolKind::Alternating,
             ProtocolArg::Mediation => ProtocolKind::Mediation,
         }),
-        limits: Limits {
+        limits: args.budget.apply(Limits {
             max_states: args.max_states,
             ..Limits::default()
-        },
+        }),
     };
     dealzone::sim::check_runs(config.runs)?;
     if let Some(k) = args.trace_run
