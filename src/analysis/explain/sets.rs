@@ -79,7 +79,7 @@ pub fn minimal_sets(oracle: &mut Oracle<'_>, budget: &ExplainLimits) -> Result<E
         loop {
             // Subsets holding a known relaxation cost no check but still take time.
             steps += 1;
-            if steps % 1024 == 0 && oracle.out_of_time() {
+            if steps.is_multiple_of(1024) && oracle.out_of_time() {
                 complete = false;
                 break 'sizes;
             }
@@ -222,7 +222,7 @@ fn minimal_hitting_sets(family: &[Vec<usize>], oracle: &Oracle<'_>) -> Vec<Optio
         let mut pick: Vec<usize> = (0..k).collect();
         loop {
             steps += 1;
-            if steps % 1024 == 0 && oracle.out_of_time() {
+            if steps.is_multiple_of(1024) && oracle.out_of_time() {
                 return out.into_iter().map(Some).chain([None]).collect();
             }
             let h: Vec<usize> = pick.iter().map(|&p| universe[p]).collect();

@@ -151,13 +151,28 @@ pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>) -> Result<String> 
     let s = scenario(input)?;
     let limits = limits(input);
     let c = compile(&s, input, &limits)?;
+    let start = std::time::Instant::now();
     let z = find_zones_compiled(&c, Engine::Auto, &limits)?;
+    // One budget for the command: the path search gets what the zone search left.
+    let left = Limits {
+        time_limit: limits.time_limit.map(|t| t.saturating_sub(start.elapsed())),
+        ..limits.clone()
+    };
     let model = match cost {
         CostArg::Total => CostModel::TotalConcession,
         CostArg::Steps => CostModel::FewestSteps,
         CostArg::Fair => CostModel::Fairest,
     };
-    let p = paths(&c, &z, model, &limits)?;
+    let p = paths(&c, &z, model, &left).map_err(|e| match e {
+        Error::LimitExceeded {
+            limit: "time_limit",
+            ..
+        } => Error::LimitExceeded {
+            limit: "time_limit",
+            value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+        },
+        e => e,
+    })?;
     if let Some(file) = dot {
         let graph = dealzone::report::dot::neighbourhood(&s, &c, &p);
         std::fs::write(file, graph).map_err(|source| Error::Write {
