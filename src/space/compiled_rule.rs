@@ -147,8 +147,11 @@ impl CompiledRule {
         let exact = free
             .iter()
             .try_fold(1u64, |acc, &i| {
-                let k = self.issues.iter().position(|&x| x == i)?;
-                acc.checked_mul(self.vars[k].1)
+                match self.issues.iter().position(|&x| x == i) {
+                    Some(k) => acc.checked_mul(self.vars[k].1),
+                    // An issue the rule does not read changes nothing.
+                    None => Some(acc),
+                }
             })
             .is_some_and(|t| t <= EXACT_FREE_MAX);
         if exact {

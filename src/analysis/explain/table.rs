@@ -37,6 +37,8 @@ pub struct ViolationTable {
     pub complete: bool,
     /// The violation sets not yet minimised when the time limit struck.
     rest: Vec<u128>,
+    /// States violating nothing (the acceptable states).
+    pub acceptable: u64,
 }
 
 impl ViolationTable {
@@ -92,7 +94,10 @@ impl ViolationTable {
         let mut only = vec![Vec::new(); items.len()];
         let mut ideal: Vec<Option<f64>> = vec![None; c.utilities().len()];
         let mut kept = 0u64;
+        let mut acceptable = 0u64;
         for p in parts {
+            deadline.check(limits)?;
+            acceptable += p.acceptable;
             masks.extend(p.masks);
             // A set entry costs about 48 bytes, a listed state 8.
             limits.check_memory(masks.len() as u64 * 48 + kept * 8, 1)?;
@@ -119,6 +124,7 @@ impl ViolationTable {
             ideal,
             complete: rest.is_empty(),
             rest,
+            acceptable,
         }))
     }
 
@@ -129,6 +135,7 @@ impl ViolationTable {
 }
 
 struct Part {
+    acceptable: u64,
     masks: BTreeSet<u128>,
     only: Vec<Vec<StateIndex>>,
     ideal: Vec<Option<f64>>,
@@ -144,6 +151,7 @@ fn scan(
 ) -> Part {
     let n_items = red_bit.iter().chain(res_bit).filter(|b| **b != 0).count();
     let mut part = Part {
+        acceptable: 0,
         masks: BTreeSet::new(),
         only: vec![Vec::new(); n_items],
         ideal: vec![None; res_bit.len()],
@@ -193,6 +201,7 @@ fn scan(
                 part.ideal[p] = Some(part.ideal[p].map_or(x, |b: f64| b.max(x)));
             }
         }
+        part.acceptable += u64::from(mask == 0);
         if mask.count_ones() == 1 && red_bit.contains(&mask) {
             part.only[mask.trailing_zeros() as usize].push(s);
         }

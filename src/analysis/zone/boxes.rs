@@ -67,10 +67,11 @@ pub(super) fn boxes_within(
             while bx[i].1 + 1 < space.radices()[i] as usize {
                 let mut slab = bx.clone();
                 slab[i] = (bx[i].1 + 1, bx[i].1 + 1);
-                if !all_free(&slab, states, &covered, space) {
+                let free = all_free(&slab, states, &covered, space, deadline);
+                deadline.check(limits)?;
+                if !free {
                     break;
                 }
-                deadline.check(limits)?;
                 bx[i].1 += 1;
             }
         }
@@ -84,11 +85,22 @@ pub(super) fn boxes_within(
     Ok(out)
 }
 
-fn all_free(bx: &LevelBox, states: &[StateIndex], covered: &[bool], space: &StateSpace) -> bool {
+/// Whether every state of `bx` is in `states` and not yet covered; `false` also once
+/// `deadline` passes (the caller then reports the time limit).
+fn all_free(
+    bx: &LevelBox,
+    states: &[StateIndex],
+    covered: &[bool],
+    space: &StateSpace,
+    deadline: &Deadline,
+) -> bool {
     let mut ok = true;
+    let mut seen = 0u64;
     for_each_in_box(bx, space, |s| {
         if ok {
-            ok = states.binary_search(&s).is_ok_and(|j| !covered[j]);
+            seen += 1;
+            ok = states.binary_search(&s).is_ok_and(|j| !covered[j])
+                && !(seen.is_multiple_of(1 << 16) && deadline.passed());
         }
     });
     ok
