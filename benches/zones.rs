@@ -33,7 +33,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group};
 use criterion::{criterion_main, measurement::WallTime};
-use dealzone::analysis::zone::{Engine, brute_force, find_zones};
+use dealzone::analysis::zone::{
+    Engine, MAX_FACTOR, branch_and_bound, brute_force, count_candidates, find_zones,
+};
 use dealzone::space::CompiledScenario;
 use dealzone::synthetic::{Regime, Synthetic};
 use dealzone::{Limits, Scenario, Timeline};
@@ -193,5 +195,45 @@ fn brute_throughput(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, seeds, synthetic, brute_throughput);
+/// The crossover behind [`dealzone::analysis::zone::AUTO_BRUTE_FORCE_MAX`]: brute force
+/// against branch and bound (with the candidate count it needs) on 4-level spaces of 2^16
+/// to 2^24 states, worst of three seeds, both regimes. `cargo bench --bench zones --
+/// auto_crossover`.
+fn auto_crossover(c: &mut Criterion) {
+    let limits = Limits::default();
+    let mut g = c.benchmark_group("auto_crossover");
+    configure(&mut g);
+    for issues in [8usize, 9, 10, 11, 12] {
+        for regime in REGIMES {
+            let name = format!("2^{}/{}", 2 * issues, regime.as_str());
+            let cases: Vec<CompiledScenario> = (0..3)
+                .map(|seed| {
+                    compile(
+                        &Synthetic::new(issues, 4, regime, seed)
+                            .scenario()
+                            .expect("generated scenarios are valid"),
+                    )
+                })
+                .collect();
+            g.bench_function(format!("brute_force/{name}"), |b| {
+                b.iter_custom(|iters| {
+                    worst_of(&cases, iters, |c| {
+                        black_box(brute_force(c, &limits).expect("scan"));
+                    })
+                })
+            });
+            g.bench_function(format!("branch_and_bound/{name}"), |b| {
+                b.iter_custom(|iters| {
+                    worst_of(&cases, iters, |c| {
+                        black_box(branch_and_bound(c, &limits).expect("search"));
+                        black_box(count_candidates(c, MAX_FACTOR));
+                    })
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, seeds, synthetic, brute_throughput, auto_crossover);
 criterion_main!(benches);

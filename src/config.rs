@@ -25,7 +25,8 @@ pub struct Limits {
     /// costs about 250 bytes a state (2 decision makers), the JSON report about 2 kB, so
     /// the default keeps a run near half a gigabyte.
     pub max_conflict_states: u64,
-    /// Wall-clock budget for one search, if any.
+    /// Wall-clock budget for one analysis (`None`: no limit). Default 60 s, so no input
+    /// runs unbounded; the command line sets it with `--time-limit SECONDS|none`.
     pub time_limit: Option<Duration>,
     /// Largest file (scenario, timeline, base, `.gmcr`, GENIUS XML, GeniusWeb JSON) read,
     /// in bytes: 8 MiB by default. A larger file is refused before it is read
@@ -35,12 +36,16 @@ pub struct Limits {
     /// naming file's folder (an absolute path, a `..` escape, a symbolic link out of it).
     /// Off by default; on the command line `--allow-outside-paths`.
     pub allow_outside_paths: bool,
+    /// Memory budget in bytes for the large tables an analysis builds (acceptable-state
+    /// lists, violation tables, candidate matrices): their size is estimated before they
+    /// grow past it. Default 4 GiB; `--memory-limit BYTES` on the command line.
+    pub max_memory_bytes: u64,
 }
 
 impl Default for Limits {
     /// `max_states` 2^50 (about 1.1e15), `max_acceptable` 20 million, `max_visited` 50
-    /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144), no time
-    /// limit.
+    /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144),
+    /// `time_limit` 60 s, `max_memory_bytes` 4 GiB.
     ///
     /// Files: `max_file_bytes` 8 MiB, `allow_outside_paths` off.
     fn default() -> Self {
@@ -50,11 +55,37 @@ impl Default for Limits {
             max_visited: 50_000_000,
             max_labels: 5_000_000,
             max_conflict_states: 1 << 18,
-            time_limit: None,
             // Far above any hand-written scenario (the seeds are under 100 kB).
             max_file_bytes: 8 << 20,
             allow_outside_paths: false,
+            time_limit: Some(DEFAULT_TIME_LIMIT),
+            max_memory_bytes: 4 << 30,
         }
+    }
+}
+
+/// The default [`Limits::time_limit`]: 60 s.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+impl Limits {
+    /// An error naming `max_memory_bytes` when `count` items of `bytes_each` bytes would
+    /// not fit the memory budget; called before a large allocation or while a list grows.
+    ///
+    /// # Errors
+    /// [`crate::Error::LimitExceeded`] with limit `max_memory_bytes`.
+    pub fn check_memory(&self, count: u64, bytes_each: u64) -> crate::Result<()> {
+        if count.saturating_mul(bytes_each) > self.max_memory_bytes {
+            return Err(crate::Error::LimitExceeded {
+                limit: "max_memory_bytes",
+                value: self.max_memory_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    /// The most items of `bytes_each` bytes the memory budget holds.
+    pub fn memory_items(&self, bytes_each: u64) -> u64 {
+        self.max_memory_bytes / bytes_each.max(1)
     }
 }
 
@@ -64,7 +95,24 @@ pub(crate) struct Deadline(Option<std::time::Instant>);
 
 impl Deadline {
     pub fn new(limit: Option<Duration>) -> Self {
-        Deadline(limit.map(|d| std::time::Instant::now() + d))
+        Deadline(limit.and_then(|d| std::time::Instant::now().checked_add(d)))
+    }
+
+    /// Whether the deadline has passed (for loops that stop with `complete: false`
+    /// instead of an error).
+    pub fn passed(&self) -> bool {
+        self.0.is_some_and(|t| std::time::Instant::now() > t)
+    }
+
+    /// `limits` with `time_limit` set to the time left (zero once passed), so a search
+    /// started now ends by this deadline.
+    pub fn limits_left(&self, limits: &Limits) -> Limits {
+        Limits {
+            time_limit: self
+                .0
+                .map(|t| t.saturating_duration_since(std::time::Instant::now())),
+            ..limits.clone()
+        }
     }
 
     /// An error if the deadline has passed.

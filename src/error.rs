@@ -570,13 +570,11 @@ pub enum Error {
         states_log10: f64,
     },
     /// A search broke one of its [`crate::Limits`].
-    #[error(
-        "search stopped: limit `{limit}` = {value} exceeded (raise it in `Limits`; on the command line `--max-states` and `--max-acceptable`)"
-    )]
+    #[error("search stopped: limit `{limit}` = {value} exceeded (raise it in `Limits`)")]
     LimitExceeded {
         /// The limit's name in [`crate::Limits`].
         limit: &'static str,
-        /// Its value (milliseconds for `time_limit`).
+        /// Its value (milliseconds for `time_limit`, bytes for `max_memory_bytes`).
         value: u64,
     },
     /// A GENIUS or GeniusWeb file is malformed or out of scope.

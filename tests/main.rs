@@ -8,6 +8,7 @@ mod evidence;
 mod explain;
 mod genius;
 mod golden;
+mod hard;
 mod paths;
 mod rules;
 mod scenarios;

@@ -32,6 +32,8 @@ pub struct CompiledRule {
     /// (stride, radix, table stride) per issue read.
     vars: Vec<(u64, u64, u64)>,
     form: Form,
+    /// The rule itself, for the three-valued check of [`CompiledRule::may_hold_among`].
+    expr: ResolvedExpr,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +83,7 @@ impl CompiledRule {
                     strides: space.strides().to_vec(),
                     radices: space.radices().to_vec(),
                 },
+                expr: expr.clone(),
             };
         }
         let mut bits = vec![0u64; table_size.div_ceil(64) as usize];
@@ -97,6 +100,7 @@ impl CompiledRule {
             issues: issues.to_vec(),
             vars,
             form: Form::Table(bits),
+            expr: expr.clone(),
         }
     }
 
@@ -128,6 +132,32 @@ impl CompiledRule {
     /// O(product of the free issues' level counts).
     pub fn satisfiable_among(&self, levels: &mut [usize], free: &[usize]) -> bool {
         self.try_free(levels, free)
+    }
+
+    /// Whether the rule may still hold for some choice of levels of the issues `free`:
+    /// exact (as [`CompiledRule::satisfiable_among`]) when the free issues have at most
+    /// [`EXACT_FREE_MAX`] combinations; above, a three-valued evaluation where the free
+    /// issues are unknown, which answers `false` only when no choice can make the rule
+    /// hold (`x == a and x == b` with `x` free is answered `true`). Searches use it to
+    /// prune: an answer `true` costs only a missed pruning, never a wrong result.
+    ///
+    /// # Complexity
+    /// O(min(product of the free issues' level counts, [`EXACT_FREE_MAX`]) · |rule|).
+    pub fn may_hold_among(&self, levels: &mut [usize], free: &[usize]) -> bool {
+        let exact = free
+            .iter()
+            .try_fold(1u64, |acc, &i| {
+                match self.issues.iter().position(|&x| x == i) {
+                    Some(k) => acc.checked_mul(self.vars[k].1),
+                    // An issue the rule does not read changes nothing.
+                    None => Some(acc),
+                }
+            })
+            .is_some_and(|t| t <= EXACT_FREE_MAX);
+        if exact {
+            return self.try_free(levels, free);
+        }
+        kleene(&self.expr, levels, free) != Some(false)
     }
 
     fn try_free(&self, levels: &mut [usize], free: &[usize]) -> bool {
@@ -165,6 +195,35 @@ impl CompiledRule {
                 strides,
                 radices,
             } => eval_packed(expr, state, strides, radices),
+        }
+    }
+}
+
+/// Most combinations of free issues [`CompiledRule::may_hold_among`] tries one by one.
+pub const EXACT_FREE_MAX: u64 = 1 << 10;
+
+/// Kleene's three-valued logic: `None` when the value depends on the issues in `free`.
+fn kleene(e: &ResolvedExpr, levels: &[usize], free: &[usize]) -> Option<bool> {
+    use crate::model::rule::{BinOp, Expr};
+    match e {
+        Expr::Const(b) => Some(*b),
+        Expr::Compare { issue, op, level } => {
+            (!free.contains(issue)).then(|| op.holds(levels[*issue], *level))
+        }
+        Expr::In { issue, levels: set } => {
+            (!free.contains(issue)).then(|| set.contains(&levels[*issue]))
+        }
+        Expr::Not(x) => kleene(x, levels, free).map(|b| !b),
+        Expr::Binary { op, lhs, rhs } => {
+            let a = kleene(lhs, levels, free);
+            let b = kleene(rhs, levels, free);
+            match (op, a, b) {
+                (_, Some(a), Some(b)) => Some(op.apply(a, b)),
+                (BinOp::And, Some(false), _) | (BinOp::And, _, Some(false)) => Some(false),
+                (BinOp::Or, Some(true), _) | (BinOp::Or, _, Some(true)) => Some(true),
+                (BinOp::Implies, Some(false), _) | (BinOp::Implies, _, Some(true)) => Some(true),
+                _ => None,
+            }
         }
     }
 }

@@ -5,6 +5,6 @@ mod compiled_rule;
 mod compiled_scenario;
 mod state_space;
 
-pub use compiled_rule::{CompiledRule, MAX_TABLE};
+pub use compiled_rule::{CompiledRule, EXACT_FREE_MAX, MAX_TABLE};
 pub use compiled_scenario::{CompiledScenario, PartyUtility, RESERVATION_TOLERANCE};
 pub use state_space::{StateIndex, StateSpace};

@@ -3,7 +3,6 @@
 
 use rayon::prelude::*;
 
-use crate::analysis::zone::{AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force};
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Limits, Result};
 
@@ -151,8 +150,7 @@ impl Candidates {
     /// # Complexity
     /// The candidates are those states that are acceptable once every reservation is
     /// dropped, found like [`crate::analysis::zone::find_zones_compiled`] finds acceptable
-    /// states: a parallel scan for spaces up to
-    /// [`AUTO_BRUTE_FORCE_MAX`] states, branch and bound above. Then O(C · I · P) to
+    /// states ([`crate::analysis::zone::acceptable_states`]). Then O(C · I · P) to
     /// tabulate the utilities of C candidates.
     ///
     /// # Example
@@ -167,12 +165,10 @@ impl Candidates {
     /// ```
     pub fn from_compiled(c: &CompiledScenario, limits: &Limits) -> Result<Candidates> {
         let open = c.with_reservations(&vec![false; c.utilities().len()]);
-        let states = if c.space().size() <= AUTO_BRUTE_FORCE_MAX {
-            brute_force(&open, limits)?.acceptable
-        } else {
-            branch_and_bound(&open, limits)?
-        };
+        let states = crate::analysis::zone::acceptable_states(&open, limits)?;
         let parties = c.utilities().len();
+        // The utility matrix, estimated before it is allocated.
+        limits.check_memory(states.len() as u64, 8 * (parties as u64 + 1))?;
         let mut utilities = vec![0.0; states.len() * parties];
         if parties > 0 {
             utilities

@@ -126,7 +126,10 @@ pub fn first_conflict(s: &Scenario, c: &CompiledScenario, limits: &Limits) -> Re
 /// An [`Explanation`]; when a deal exists its lists are empty.
 ///
 /// # Errors
-/// [`crate::Error::LimitExceeded`] when a single zone search breaks `limits`.
+/// [`crate::Error::LimitExceeded`] when a single zone search breaks `limits`, or the time
+/// limit strikes before the first conflict is known. Once it is known, the time limit
+/// (`limits.time_limit`, for the whole explanation) stops the enumeration and the
+/// softenings instead, with `complete: false` and what was found.
 ///
 /// # Complexity
 /// QuickXplain makes O(k log(n/k)) checks for a conflict of size k among n constraints;
@@ -169,13 +172,15 @@ pub fn explain(
     conflicts.sort();
     relaxations.sort();
     let softenings = softenings(s, c, &oracle, limits)?;
+    // Softenings stop at the time limit too; a budget spent leaves the lists unfinished.
+    let complete = e.complete && !oracle.out_of_time();
     Ok(Explanation {
         acceptable,
         items,
         first_conflict,
         conflicts,
         relaxations,
-        complete: e.complete,
+        complete,
         softenings,
     })
 }

@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 
 use super::table::ViolationTable;
-use crate::analysis::zone::{
-    AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force, first_acceptable,
-};
+use crate::analysis::zone::{acceptable_states, first_acceptable};
+use crate::config::Deadline;
 use crate::model::{Origin, Scenario};
 use crate::space::CompiledScenario;
 use crate::{Limits, Result};
@@ -46,6 +45,8 @@ pub struct Oracle<'c> {
     limits: Limits,
     memo: HashMap<Vec<bool>, bool>,
     checks: u64,
+    /// `limits.time_limit` from the oracle's creation: the whole explanation's budget.
+    deadline: Deadline,
 }
 
 impl<'c> Oracle<'c> {
@@ -96,6 +97,7 @@ impl<'c> Oracle<'c> {
                 kind: ItemKind::Reservation(p),
             });
         }
+        let deadline = Deadline::new(limits.time_limit);
         let table = if c.space().size() <= table_states {
             ViolationTable::build(c, &items, &limits)?
         } else {
@@ -108,6 +110,7 @@ impl<'c> Oracle<'c> {
             limits,
             memo: HashMap::new(),
             checks: 0,
+            deadline,
         })
     }
 
@@ -127,6 +130,17 @@ impl<'c> Oracle<'c> {
     /// The constraints, most important first.
     pub fn items(&self) -> &[Item] {
         &self.items
+    }
+
+    /// Whether the time budget (`time_limit` from the oracle's creation) is spent: an
+    /// enumeration then stops and reports `complete: false`.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.passed()
+    }
+
+    /// `limits` with `time_limit` cut to what is left of the oracle's budget.
+    pub fn time_left(&self, limits: &Limits) -> Limits {
+        self.deadline.limits_left(limits)
     }
 
     /// How many zone searches have run (memoised answers not counted).
@@ -161,7 +175,11 @@ impl<'c> Oracle<'c> {
         }
         // Existence only: branch and bound stops at the first acceptable state.
         self.checks += 1;
-        let b = first_acceptable(&self.restricted(keep), &self.limits)?.is_some();
+        // Each search gets what is left of the explanation's budget.
+        let limits = self.deadline.limits_left(&self.limits);
+        let b = first_acceptable(&self.restricted(keep), &limits)
+            .map_err(|e| self.whole_budget(e))?
+            .is_some();
         self.memo.insert(keep.to_vec(), b);
         Ok(b)
     }
@@ -171,13 +189,29 @@ impl<'c> Oracle<'c> {
     /// # Errors
     /// When the zone search breaks a limit.
     pub fn count_acceptable(&mut self, keep: &[bool]) -> Result<u64> {
+        if let Some(t) = &self.table
+            && keep.iter().all(|&k| k)
+        {
+            return Ok(t.acceptable);
+        }
         self.checks += 1;
         let c = self.restricted(keep);
-        let n = if c.space().size() <= AUTO_BRUTE_FORCE_MAX {
-            brute_force(&c, &self.limits)?.acceptable.len()
-        } else {
-            branch_and_bound(&c, &self.limits)?.len()
-        };
-        Ok(n as u64)
+        let limits = self.deadline.limits_left(&self.limits);
+        let all = acceptable_states(&c, &limits).map_err(|e| self.whole_budget(e))?;
+        Ok(all.len() as u64)
+    }
+
+    /// A time-limit error names the whole budget, not the part left to one search.
+    fn whole_budget(&self, e: crate::Error) -> crate::Error {
+        match e {
+            crate::Error::LimitExceeded {
+                limit: "time_limit",
+                ..
+            } => crate::Error::LimitExceeded {
+                limit: "time_limit",
+                value: self.limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+            },
+            e => e,
+        }
     }
 }

@@ -60,12 +60,14 @@ pub fn minimal_sets(oracle: &mut Oracle<'_>, budget: &ExplainLimits) -> Result<E
         relaxations = t
             .minimal
             .iter()
+            .take(budget.max_sets.saturating_add(1))
             .map(|m| (0..n).filter(|k| m >> k & 1 == 1).collect())
             .collect();
         if relaxations.len() > budget.max_sets {
             relaxations.truncate(budget.max_sets);
             complete = false;
         }
+        complete &= t.complete;
     }
     'sizes: for k in 1..=n {
         if oracle.table().is_some() {
@@ -73,7 +75,14 @@ pub fn minimal_sets(oracle: &mut Oracle<'_>, budget: &ExplainLimits) -> Result<E
         }
         let mut found_any_superset_free = false;
         let mut subset: Vec<usize> = (0..k).collect();
+        let mut steps = 0u64;
         loop {
+            // Subsets holding a known relaxation cost no check but still take time.
+            steps += 1;
+            if steps.is_multiple_of(1024) && oracle.out_of_time() {
+                complete = false;
+                break 'sizes;
+            }
             if !relaxations
                 .iter()
                 .any(|r| r.iter().all(|x| subset.contains(x)))
@@ -81,6 +90,7 @@ pub fn minimal_sets(oracle: &mut Oracle<'_>, budget: &ExplainLimits) -> Result<E
                 found_any_superset_free = true;
                 if oracle.checks() - start >= budget.max_checks
                     || relaxations.len() >= budget.max_sets
+                    || oracle.out_of_time()
                 {
                     complete = false;
                     break 'sizes;
@@ -89,8 +99,13 @@ pub fn minimal_sets(oracle: &mut Oracle<'_>, budget: &ExplainLimits) -> Result<E
                 for &x in &subset {
                     keep[x] = false;
                 }
-                if oracle.consistent(&keep)? {
-                    relaxations.push(subset.clone());
+                match timed(oracle.consistent(&keep))? {
+                    Some(true) => relaxations.push(subset.clone()),
+                    Some(false) => {}
+                    None => {
+                        complete = false;
+                        break 'sizes;
+                    }
                 }
             }
             if !next_combination(&mut subset, n) {
@@ -114,18 +129,33 @@ pub fn minimal_sets(oracle: &mut Oracle<'_>, budget: &ExplainLimits) -> Result<E
         complete = false;
     }
     if complete {
-        for h in minimal_hitting_sets(&relaxations) {
+        'hitting: for h in minimal_hitting_sets(&relaxations, oracle) {
+            let Some(h) = h else {
+                complete = false;
+                break;
+            };
             let mut keep = vec![false; n];
             for &x in &h {
                 keep[x] = true;
             }
-            if oracle.consistent(&keep)? {
-                continue;
+            match timed(oracle.consistent(&keep))? {
+                Some(true) => continue,
+                Some(false) => {}
+                None => {
+                    complete = false;
+                    break;
+                }
             }
             let mut minimal = true;
             for &x in &h {
                 keep[x] = false;
-                minimal &= oracle.consistent(&keep)?;
+                match timed(oracle.consistent(&keep))? {
+                    Some(b) => minimal &= b,
+                    None => {
+                        complete = false;
+                        break 'hitting;
+                    }
+                }
                 keep[x] = true;
             }
             if minimal {
@@ -162,20 +192,39 @@ fn next_combination(c: &mut [usize], n: usize) -> bool {
 /// Largest union of relaxations whose subsets are searched for conflicts (2^22 subsets).
 const MAX_HITTING_UNIVERSE: usize = 22;
 
-/// Minimal sets meeting every set of `family`, by increasing size.
-fn minimal_hitting_sets(family: &[Vec<usize>]) -> Vec<Vec<usize>> {
+/// A consistency answer, or `None` when the time limit stopped the search: the
+/// enumeration then ends with what it has, `complete: false`.
+fn timed(answer: Result<bool>) -> Result<Option<bool>> {
+    match answer {
+        Ok(b) => Ok(Some(b)),
+        Err(crate::Error::LimitExceeded {
+            limit: "time_limit",
+            ..
+        }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Minimal sets meeting every set of `family`, by increasing size; a last `None` when the
+/// oracle's time budget ran out first.
+fn minimal_hitting_sets(family: &[Vec<usize>], oracle: &Oracle<'_>) -> Vec<Option<Vec<usize>>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
     if family.is_empty() {
-        return out;
+        return Vec::new();
     }
     // Only elements that occur in some set can be in a minimal hitting set.
     let mut universe: Vec<usize> = family.iter().flatten().copied().collect();
     universe.sort_unstable();
     universe.dedup();
     let m = universe.len();
+    let mut steps = 0u64;
     for k in 1..=m {
         let mut pick: Vec<usize> = (0..k).collect();
         loop {
+            steps += 1;
+            if steps.is_multiple_of(1024) && oracle.out_of_time() {
+                return out.into_iter().map(Some).chain([None]).collect();
+            }
             let h: Vec<usize> = pick.iter().map(|&p| universe[p]).collect();
             let hits = family.iter().all(|s| s.iter().any(|x| h.contains(x)));
             if hits && !out.iter().any(|o| o.iter().all(|x| h.contains(x))) {
@@ -186,5 +235,5 @@ fn minimal_hitting_sets(family: &[Vec<usize>]) -> Vec<Vec<usize>> {
             }
         }
     }
-    out
+    out.into_iter().map(Some).collect()
 }

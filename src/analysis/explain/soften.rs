@@ -85,7 +85,13 @@ pub fn softenings(
     let all = vec![true; oracle.items().len()];
     let base = oracle.restricted(&all);
     let mut out = Vec::new();
-    for (k, rl) in s.red_lines().enumerate() {
+    'red_lines: for (k, rl) in s.red_lines().enumerate() {
+        // Past the oracle's time budget, keep what was found (the explanation then says
+        // `complete: false`); each search gets only the time left.
+        if oracle.out_of_time() {
+            break;
+        }
+        let limits = &oracle.time_left(limits);
         let item = oracle
             .items()
             .iter()
@@ -109,7 +115,13 @@ pub fn softenings(
                 };
                 let trial = match (oracle.table(), item) {
                     (Some(t), Some(item)) => trial_in_table(c, &t.only[item], &soft, party),
-                    _ => trial_by_search(&base, k, &soft, party, limits)?,
+                    _ => match trial_by_search(&base, k, &soft, party, limits) {
+                        Err(crate::Error::LimitExceeded {
+                            limit: "time_limit",
+                            ..
+                        }) => break 'red_lines,
+                        t => t?,
+                    },
                 };
                 if trial.acceptable > 0 {
                     best = Some((rungs, soft, trial));
@@ -121,7 +133,13 @@ pub fn softenings(
             let ideal = match (party, oracle.table()) {
                 (None, _) => None,
                 (Some(p), Some(t)) => t.ideal[p],
-                (Some(p), None) => ideal_by_search(c, p, limits)?,
+                (Some(p), None) => match ideal_by_search(c, p, limits) {
+                    Err(crate::Error::LimitExceeded {
+                        limit: "time_limit",
+                        ..
+                    }) => break 'red_lines,
+                    i => i?,
+                },
             };
             out.push(Softening {
                 name: rl.name(),

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use super::oracle::{Item, ItemKind};
+use crate::config::Deadline;
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Error, Limits, Result};
 
@@ -30,6 +31,14 @@ pub struct ViolationTable {
     /// For each party with a utility: its best utility over the states meeting all of its
     /// own red lines (`None` if there is none).
     pub ideal: Vec<Option<f64>>,
+    /// False when the time limit cut the search for minimal sets: `minimal` then holds
+    /// only the minimal sets found (each genuinely minimal), and consistency questions
+    /// are answered from every violation set, so they stay exact.
+    pub complete: bool,
+    /// The violation sets not yet minimised when the time limit struck.
+    rest: Vec<u128>,
+    /// States violating nothing (the acceptable states).
+    pub acceptable: u64,
 }
 
 impl ViolationTable {
@@ -66,25 +75,32 @@ impl ViolationTable {
                     .collect()
             })
             .collect();
+        let deadline = Deadline::new(limits.time_limit);
         let parts: Vec<Part> = (0..size.div_ceil(CHUNK))
             .into_par_iter()
             .map(|k| {
-                scan(
+                deadline.check(limits)?;
+                Ok(scan(
                     c,
                     k * CHUNK,
                     ((k + 1) * CHUNK).min(size),
                     &red_bit,
                     &res_bit,
                     &own,
-                )
+                ))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let mut masks = BTreeSet::new();
         let mut only = vec![Vec::new(); items.len()];
         let mut ideal: Vec<Option<f64>> = vec![None; c.utilities().len()];
         let mut kept = 0u64;
+        let mut acceptable = 0u64;
         for p in parts {
+            deadline.check(limits)?;
+            acceptable += p.acceptable;
             masks.extend(p.masks);
+            // A set entry costs about 48 bytes, a listed state 8.
+            limits.check_memory(masks.len() as u64 * 48 + kept * 8, 1)?;
             for (k, list) in p.only.into_iter().enumerate() {
                 kept += list.len() as u64;
                 only[k].extend(list);
@@ -101,20 +117,25 @@ impl ViolationTable {
                 value: limits.max_acceptable,
             });
         }
+        let (minimal, rest) = minimal_masks(masks, &deadline);
         Ok(Some(ViolationTable {
-            minimal: minimal_masks(masks),
+            minimal,
             only,
             ideal,
+            complete: rest.is_empty(),
+            rest,
+            acceptable,
         }))
     }
 
     /// Whether the items in `keep` hold together.
     pub fn consistent(&self, keep: u128) -> bool {
-        self.minimal.iter().any(|m| m & keep == 0)
+        self.minimal.iter().chain(&self.rest).any(|m| m & keep == 0)
     }
 }
 
 struct Part {
+    acceptable: u64,
     masks: BTreeSet<u128>,
     only: Vec<Vec<StateIndex>>,
     ideal: Vec<Option<f64>>,
@@ -130,6 +151,7 @@ fn scan(
 ) -> Part {
     let n_items = red_bit.iter().chain(res_bit).filter(|b| **b != 0).count();
     let mut part = Part {
+        acceptable: 0,
         masks: BTreeSet::new(),
         only: vec![Vec::new(); n_items],
         ideal: vec![None; res_bit.len()],
@@ -179,6 +201,7 @@ fn scan(
                 part.ideal[p] = Some(part.ideal[p].map_or(x, |b: f64| b.max(x)));
             }
         }
+        part.acceptable += u64::from(mask == 0);
         if mask.count_ones() == 1 && red_bit.contains(&mask) {
             part.only[mask.trailing_zeros() as usize].push(s);
         }
@@ -202,16 +225,31 @@ fn scan(
     part
 }
 
-/// Keep only the masks no other mask is a proper subset of.
-fn minimal_masks(masks: BTreeSet<u128>) -> Vec<u128> {
+/// Keep only the masks no other mask is a proper subset of; and the masks not yet looked
+/// at when the deadline passed (empty when it did not). Masks are taken smallest first, so
+/// every mask kept is minimal even when the deadline cuts the work.
+fn minimal_masks(masks: BTreeSet<u128>, deadline: &Deadline) -> (Vec<u128>, Vec<u128>) {
     let mut by_size: Vec<u128> = masks.into_iter().collect();
     by_size.sort_by_key(|m| (m.count_ones(), *m));
     let mut out: Vec<u128> = Vec::new();
-    for m in by_size {
-        if !out.iter().any(|o| o & m == *o) {
+    // Masks of one size are never proper subsets of each other: compare each mask only
+    // with the kept masks of smaller size, `out[..smaller]`.
+    let mut smaller = 0;
+    let mut size = 0;
+    for (k, &m) in by_size.iter().enumerate() {
+        // O(masks · minimal) at worst: look at the clock every few hundred masks.
+        if k % 256 == 255 && deadline.passed() {
+            out.sort_unstable();
+            return (out, by_size[k..].to_vec());
+        }
+        if m.count_ones() != size {
+            size = m.count_ones();
+            smaller = out.len();
+        }
+        if !out[..smaller].iter().any(|o| o & m == *o) {
             out.push(m);
         }
     }
     out.sort_unstable();
-    out
+    (out, Vec::new())
 }

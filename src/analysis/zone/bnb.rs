@@ -49,9 +49,61 @@ const BOUND_SLACK: f64 = 1e-9;
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Vec<StateIndex>> {
+    match search_all(c, limits, u64::MAX) {
+        Ok(all) => Ok(all),
+        Err(Halt::Error(e)) => Err(e),
+        // Unreachable with no node budget; an empty answer would be wrong, so say so.
+        Err(Halt::Budget) => Err(Error::LimitExceeded {
+            limit: "max_nodes",
+            value: u64::MAX,
+        }),
+    }
+}
+
+/// [`branch_and_bound`] that gives up (`Ok(None)`) once it has visited more than
+/// `max_nodes` inner nodes: the automatic engine's way to notice that the bounds stopped
+/// pruning and a scan is cheaper.
+pub(super) fn branch_and_bound_within(
+    c: &CompiledScenario,
+    limits: &Limits,
+    max_nodes: u64,
+) -> Result<Option<Vec<StateIndex>>> {
+    match search_all(c, limits, max_nodes) {
+        Ok(all) => Ok(Some(all)),
+        Err(Halt::Error(e)) => Err(e),
+        Err(Halt::Budget) => Ok(None),
+    }
+}
+
+/// Why a search stopped early.
+enum Halt {
+    /// A limit or the deadline.
+    Error(Error),
+    /// The node budget of [`branch_and_bound_within`].
+    Budget,
+}
+
+impl From<Error> for Halt {
+    fn from(e: Error) -> Self {
+        Halt::Error(e)
+    }
+}
+
+fn search_all(
+    c: &CompiledScenario,
+    limits: &Limits,
+    max_nodes: u64,
+) -> std::result::Result<Vec<StateIndex>, Halt> {
     let tree = Tree::new(c);
-    let found = AtomicU64::new(0);
+    let shared = Shared {
+        found: AtomicU64::new(0),
+        nodes: AtomicU64::new(0),
+        max_nodes,
+        // Each acceptable state is held once (8 bytes) and copied once when merged.
+        max_found: limits.max_acceptable.min(limits.memory_items(16)),
+    };
     let deadline = Deadline::new(limits.time_limit);
+    deadline.check(limits)?;
     // Split the top of the tree into enough prefixes to keep every thread busy.
     let want = 8 * rayon::current_num_threads().max(1);
     let mut prefixes: Vec<Vec<usize>> = vec![Vec::new()];
@@ -78,14 +130,29 @@ pub fn branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Vec<Sta
             if !work.replay(prefix) {
                 return Ok(Vec::new());
             }
-            work.search(prefix.len(), &found, &deadline, limits)?;
+            work.search(prefix.len(), &shared, &deadline, limits)?;
             Ok(work.out)
         })
-        .collect::<Result<_>>()?;
+        .collect::<std::result::Result<_, Halt>>()?;
     let mut all: Vec<StateIndex> = parts.into_iter().flatten().collect();
     all.sort_unstable();
     Ok(all)
 }
+
+/// Counters the threads of one search share.
+struct Shared {
+    /// Acceptable states found so far.
+    found: AtomicU64,
+    /// Inner nodes visited so far, added in batches of [`NODE_BATCH`].
+    nodes: AtomicU64,
+    /// Give up past this many nodes.
+    max_nodes: u64,
+    /// `max_acceptable`, or less when the memory budget holds fewer states.
+    max_found: u64,
+}
+
+/// Nodes a worker visits between looks at the clock and the shared node count.
+const NODE_BATCH: u64 = 1 << 12;
 
 /// Some acceptable state, found by the same branch and bound stopping at the first leaf:
 /// the existence question explanations ask many times.
@@ -115,10 +182,39 @@ pub fn branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Vec<Sta
 pub fn first_acceptable(c: &CompiledScenario, limits: &Limits) -> Result<Option<StateIndex>> {
     let tree = Tree::new(c);
     let deadline = Deadline::new(limits.time_limit);
+    deadline.check(limits)?;
     let mut work = Worker::new(&tree, c);
     work.stop_at_first = true;
-    work.search(0, &AtomicU64::new(0), &deadline, limits)?;
-    Ok(work.out.first().copied())
+    let shared = Shared {
+        found: AtomicU64::new(0),
+        nodes: AtomicU64::new(0),
+        max_nodes: u64::MAX,
+        max_found: u64::MAX,
+    };
+    match work.search(0, &shared, &deadline, limits) {
+        Ok(()) => Ok(work.out.first().copied()),
+        Err(Halt::Error(e)) => Err(e),
+        Err(Halt::Budget) => Err(Error::LimitExceeded {
+            limit: "max_nodes",
+            value: u64::MAX,
+        }),
+    }
+}
+
+/// The error for too many acceptable states: `max_acceptable`, or `max_memory_bytes`
+/// when the memory budget is the smaller bound.
+pub(super) fn found_limit(limits: &Limits) -> Error {
+    if limits.memory_items(16) < limits.max_acceptable {
+        Error::LimitExceeded {
+            limit: "max_memory_bytes",
+            value: limits.max_memory_bytes,
+        }
+    } else {
+        Error::LimitExceeded {
+            limit: "max_acceptable",
+            value: limits.max_acceptable,
+        }
+    }
 }
 
 /// The static plan: issue order, which red lines complete or need forward checks at each
@@ -212,7 +308,9 @@ impl Check {
                 let at: usize = t.vars.iter().map(|&(i, s)| levels[i] * s).sum();
                 t.bits[at / 64] >> (at % 64) & 1 == 1
             }
-            None => rules[self.rule].satisfiable_among(levels, &self.free),
+            // Exact for few free combinations, three-valued above: an exhaustive check
+            // over many free issues would cost more than the subtree it prunes.
+            None => rules[self.rule].may_hold_among(levels, &self.free),
         }
     }
 }
@@ -308,14 +406,21 @@ impl<'c> Tree<'c> {
         let dirs = directions(c.utilities().len())
             .into_iter()
             .map(|lambda| {
+                // Only the nonzero weights: a unit vector costs O(levels), not
+                // O(levels · parties).
+                let terms: Vec<(usize, f64)> = lambda
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .filter(|&(_, w)| w != 0.0)
+                    .collect();
                 let contrib: Vec<Vec<f64>> = (0..n)
                     .map(|i| {
                         (0..c.space().radices()[i] as usize)
                             .map(|l| {
-                                c.utilities()
+                                terms
                                     .iter()
-                                    .zip(&lambda)
-                                    .map(|(u, w)| w * u.contrib(i, l))
+                                    .map(|&(p, w)| w * c.utilities()[p].contrib(i, l))
                                     .sum()
                             })
                             .collect()
@@ -355,8 +460,8 @@ impl<'c> Tree<'c> {
 }
 
 /// Bound directions for `parties` parties: every point of the simplex grid with step 1/4
-/// for up to four parties (15 for three), else the unit vectors, the pairs' midpoints and
-/// the centre. The unit vectors come first.
+/// for up to four parties (15 for three), else the unit vectors, the pairs' midpoints (up
+/// to [`MAX_PAIR_PARTIES`] parties) and the centre. The unit vectors come first.
 fn directions(parties: usize) -> Vec<Vec<f64>> {
     let mut out: Vec<Vec<f64>> = (0..parties)
         .map(|p| (0..parties).map(|q| f64::from(u8::from(p == q))).collect())
@@ -381,7 +486,7 @@ fn directions(parties: usize) -> Vec<Vec<f64>> {
             }
         }
         fill(0, 4, &mut parts, &mut out);
-    } else {
+    } else if parties <= MAX_PAIR_PARTIES {
         for p in 0..parties {
             for q in p + 1..parties {
                 let mut v = vec![0.0; parties];
@@ -391,9 +496,15 @@ fn directions(parties: usize) -> Vec<Vec<f64>> {
             }
         }
         out.push(vec![1.0 / parties as f64; parties]);
+    } else {
+        // Pairs would be quadratic in the parties (500,000 tables for 1,000 parties).
+        out.push(vec![1.0 / parties as f64; parties]);
     }
     out
 }
+
+/// Most parties for which the pairs' midpoints are bound directions.
+const MAX_PAIR_PARTIES: usize = 16;
 
 /// One thread's search state.
 struct Worker<'t, 'c> {
@@ -460,10 +571,10 @@ impl<'t, 'c> Worker<'t, 'c> {
     fn search(
         &mut self,
         depth: usize,
-        found: &AtomicU64,
+        shared: &Shared,
         deadline: &Deadline,
         limits: &Limits,
-    ) -> Result<()> {
+    ) -> std::result::Result<(), Halt> {
         if depth == self.tree.order.len() {
             // Every red line was judged on the way down (with no issues, none was): judge
             // the utilities exactly.
@@ -476,22 +587,23 @@ impl<'t, 'c> Worker<'t, 'c> {
                     .all(|u| u.accepts(u.utility(&self.levels)))
             {
                 self.out.push(self.c.space().encode(&self.levels));
-                if found.fetch_add(1, Ordering::Relaxed) + 1 > limits.max_acceptable {
-                    return Err(Error::LimitExceeded {
-                        limit: "max_acceptable",
-                        value: limits.max_acceptable,
-                    });
+                if shared.found.fetch_add(1, Ordering::Relaxed) + 1 > shared.max_found {
+                    return Err(Halt::Error(found_limit(limits)));
                 }
             }
             return Ok(());
         }
         self.nodes += 1;
-        if self.nodes.is_multiple_of(1 << 14) {
+        if self.nodes.is_multiple_of(NODE_BATCH) {
             deadline.check(limits)?;
+            if shared.nodes.fetch_add(NODE_BATCH, Ordering::Relaxed) + NODE_BATCH > shared.max_nodes
+            {
+                return Err(Halt::Budget);
+            }
         }
         for l in 0..self.tree.radix(depth) {
             if self.assign(depth, l) {
-                self.search(depth + 1, found, deadline, limits)?;
+                self.search(depth + 1, shared, deadline, limits)?;
                 if self.stop_at_first && !self.out.is_empty() {
                     break;
                 }

@@ -1,5 +1,6 @@
 //! Summarising a zone as disjoint boxes (per-issue level ranges).
 
+use crate::config::Deadline;
 use crate::space::{StateIndex, StateSpace};
 
 /// A box: an inclusive level range `(lo, hi)` per issue.
@@ -36,6 +37,22 @@ pub type LevelBox = Vec<(usize, usize)>;
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn boxes(states: &[StateIndex], space: &StateSpace) -> Vec<LevelBox> {
+    let never = Deadline::new(None);
+    match boxes_within(states, space, &never, &crate::Limits::default()) {
+        Ok(b) => b,
+        // No deadline: nothing can stop the cover.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`boxes`], stopping with [`crate::Error::LimitExceeded`] (`time_limit`) once
+/// `deadline` passes.
+pub(super) fn boxes_within(
+    states: &[StateIndex],
+    space: &StateSpace,
+    deadline: &Deadline,
+    limits: &crate::Limits,
+) -> crate::Result<Vec<LevelBox>> {
     let n = space.issues();
     let mut covered = vec![false; states.len()];
     let mut out = Vec::new();
@@ -43,13 +60,16 @@ pub fn boxes(states: &[StateIndex], space: &StateSpace) -> Vec<LevelBox> {
         if covered[k] {
             continue;
         }
+        deadline.check(limits)?;
         let levels = space.decode(states[k]);
         let mut bx: LevelBox = levels.iter().map(|&l| (l, l)).collect();
         for i in (0..n).rev() {
             while bx[i].1 + 1 < space.radices()[i] as usize {
                 let mut slab = bx.clone();
                 slab[i] = (bx[i].1 + 1, bx[i].1 + 1);
-                if !all_free(&slab, states, &covered, space) {
+                let free = all_free(&slab, states, &covered, space, deadline);
+                deadline.check(limits)?;
+                if !free {
                     break;
                 }
                 bx[i].1 += 1;
@@ -62,14 +82,25 @@ pub fn boxes(states: &[StateIndex], space: &StateSpace) -> Vec<LevelBox> {
         });
         out.push(bx);
     }
-    out
+    Ok(out)
 }
 
-fn all_free(bx: &LevelBox, states: &[StateIndex], covered: &[bool], space: &StateSpace) -> bool {
+/// Whether every state of `bx` is in `states` and not yet covered; `false` also once
+/// `deadline` passes (the caller then reports the time limit).
+fn all_free(
+    bx: &LevelBox,
+    states: &[StateIndex],
+    covered: &[bool],
+    space: &StateSpace,
+    deadline: &Deadline,
+) -> bool {
     let mut ok = true;
+    let mut seen = 0u64;
     for_each_in_box(bx, space, |s| {
         if ok {
-            ok = states.binary_search(&s).is_ok_and(|j| !covered[j]);
+            seen += 1;
+            ok = states.binary_search(&s).is_ok_and(|j| !covered[j])
+                && !(seen.is_multiple_of(1 << 16) && deadline.passed());
         }
     });
     ok

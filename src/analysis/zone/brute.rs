@@ -6,13 +6,13 @@ use rayon::prelude::*;
 
 use crate::config::Deadline;
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Error, Limits, Result};
+use crate::{Limits, Result};
 
 /// States per parallel chunk: large enough to amortise setup, small enough to balance.
 const CHUNK: u64 = 1 << 16;
 
-/// Most chunks of rows (larger spaces get larger chunks), so the per-chunk results stay
-/// small next to the acceptable states.
+/// Most chunks scanned in one parallel wave, so the per-chunk results stay small next to
+/// the acceptable states.
 const MAX_CHUNKS: u64 = 1 << 16;
 
 /// What an exhaustive scan finds.
@@ -60,54 +60,62 @@ pub fn brute_force(c: &CompiledScenario, limits: &Limits) -> Result<Scan> {
     let size = c.space().size();
     let found = AtomicU64::new(0);
     let deadline = Deadline::new(limits.time_limit);
+    // Each acceptable state is held once (8 bytes) and copied once when merged.
+    let max_found = limits.max_acceptable.min(limits.memory_items(16));
     let check = |part: Scan| -> Result<Scan> {
         let total = found.fetch_add(part.acceptable.len() as u64, Ordering::Relaxed)
             + part.acceptable.len() as u64;
-        if total > limits.max_acceptable {
-            return Err(Error::LimitExceeded {
-                limit: "max_acceptable",
-                value: limits.max_acceptable,
-            });
+        if total > max_found {
+            return Err(super::bnb::found_limit(limits));
         }
         Ok(part)
     };
-    let parts: Vec<Scan> = match RowPlan::new(c) {
-        // Whole rows of the last issue per chunk, and at most `MAX_CHUNKS` chunks.
-        Some(rows) => {
-            let row_len = rows.radix as u64;
-            let total_rows = size / row_len;
-            let per_chunk = (CHUNK / row_len)
-                .max(total_rows.div_ceil(MAX_CHUNKS))
-                .max(1);
-            (0..total_rows.div_ceil(per_chunk))
-                .into_par_iter()
-                .map(|k| {
-                    deadline.check(limits)?;
-                    let end = ((k + 1) * per_chunk).min(total_rows);
-                    check(rows.scan(c, k * per_chunk, end))
-                })
-                .collect::<Result<_>>()?
-        }
-        None => {
-            let plan = Plan::new(c);
-            (0..size.div_ceil(CHUNK))
-                .into_par_iter()
-                .map(|k| {
-                    deadline.check(limits)?;
-                    check(plan.scan(c, k * CHUNK, ((k + 1) * CHUNK).min(size)))
-                })
-                .collect::<Result<_>>()?
-        }
+    // Whole rows of the last issue per chunk when the row plan applies, else states.
+    let planned = match RowPlan::new(c) {
+        Some(rows) => Planned::Rows(rows),
+        None => Planned::States(Plan::new(c)),
     };
+    let (units, per_chunk) = match &planned {
+        Planned::Rows(rows) => {
+            let row_len = rows.radix as u64;
+            (size / row_len, (CHUNK / row_len).max(1))
+        }
+        Planned::States(_) => (size, CHUNK),
+    };
+    let chunks = units.div_ceil(per_chunk);
     let mut out = Scan {
         candidates: 0,
-        acceptable: Vec::with_capacity(found.load(Ordering::Relaxed) as usize),
+        acceptable: Vec::new(),
     };
-    for p in parts {
-        out.candidates += p.candidates;
-        out.acceptable.extend(p.acceptable);
+    // Waves of at most `MAX_CHUNKS` chunks keep the per-chunk results small, and chunks
+    // of bounded size let the deadline be checked every few milliseconds.
+    let mut first = 0;
+    while first < chunks {
+        let end = (first + MAX_CHUNKS).min(chunks);
+        let parts: Vec<Scan> = (first..end)
+            .into_par_iter()
+            .map(|k| {
+                deadline.check(limits)?;
+                let (lo, hi) = (k * per_chunk, ((k + 1) * per_chunk).min(units));
+                check(match &planned {
+                    Planned::Rows(rows) => rows.scan(c, lo, hi),
+                    Planned::States(plan) => plan.scan(c, lo, hi),
+                })
+            })
+            .collect::<Result<_>>()?;
+        for p in parts {
+            out.candidates += p.candidates;
+            out.acceptable.extend(p.acceptable);
+        }
+        first = end;
     }
     Ok(out)
+}
+
+/// The scan a space gets.
+enum Planned {
+    Rows(RowPlan),
+    States(Plan),
 }
 
 /// The fast path: the space as rows, one per assignment of every issue but the last, each

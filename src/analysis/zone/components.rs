@@ -1,5 +1,6 @@
 //! Connected components of a set of states under one-rung moves.
 
+use crate::config::Deadline;
 use crate::space::{StateIndex, StateSpace};
 
 /// Split sorted, distinct states into connected components (two states are adjacent when
@@ -30,6 +31,23 @@ use crate::space::{StateIndex, StateSpace};
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn components(states: &[StateIndex], space: &StateSpace) -> Vec<Vec<StateIndex>> {
+    let never = Deadline::new(None);
+    match components_within(states, space, &never, &crate::Limits::default()) {
+        Ok(c) => c,
+        // No deadline: nothing can stop the walk.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`components`], stopping with [`crate::Error::LimitExceeded`] (`time_limit`) once
+/// `deadline` passes.
+pub(super) fn components_within(
+    states: &[StateIndex],
+    space: &StateSpace,
+    deadline: &Deadline,
+    limits: &crate::Limits,
+) -> crate::Result<Vec<Vec<StateIndex>>> {
+    let mut walked = 0u64;
     let mut seen = vec![false; states.len()];
     let mut out = Vec::new();
     let mut queue = Vec::new();
@@ -42,6 +60,10 @@ pub fn components(states: &[StateIndex], space: &StateSpace) -> Vec<Vec<StateInd
         queue.push(start);
         let mut comp = Vec::new();
         while let Some(k) = queue.pop() {
+            walked += 1;
+            if walked.is_multiple_of(1 << 14) {
+                deadline.check(limits)?;
+            }
             let s = states[k];
             comp.push(s);
             for_each_neighbour(s, space, |t| {
@@ -57,7 +79,7 @@ pub fn components(states: &[StateIndex], space: &StateSpace) -> Vec<Vec<StateInd
         out.push(comp);
     }
     out.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
-    out
+    Ok(out)
 }
 
 /// Call `f` on every state one rung away from `s`, issue by issue, down before up.

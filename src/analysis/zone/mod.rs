@@ -28,16 +28,62 @@ use crate::{Error, Limits, Result};
 /// Spaces up to this many states are scanned exhaustively by [`Engine::Auto`].
 pub const AUTO_BRUTE_FORCE_MAX: u64 = 1 << 22;
 
+/// [`Engine::Auto`] lets branch and bound visit at most one inner node per this many
+/// states of the space before it switches to a scan: a node costs several times a
+/// scanned state (R red-line and D bound checks against a few nanoseconds a state), so a
+/// search that has stopped pruning gives up at a fraction of the scan's cost.
+pub const AUTO_STATES_PER_NODE: u64 = 4;
+
 /// Which search finds the acceptable states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
-    /// Brute force for small spaces ([`AUTO_BRUTE_FORCE_MAX`]), branch and bound above.
+    /// Brute force for small spaces ([`AUTO_BRUTE_FORCE_MAX`]), branch and bound above,
+    /// switching to brute force when branch and bound visits more than one node per
+    /// [`AUTO_STATES_PER_NODE`] states (its bounds stopped pruning), so it never costs
+    /// much more than a scan.
     #[default]
     Auto,
     /// Scan every state ([`brute_force`]).
     BruteForce,
     /// Prune partial assignments ([`branch_and_bound`]).
     BranchAndBound,
+}
+
+/// What [`Engine::Auto`] finds by branch and bound: `None` when it chose a scan instead
+/// (a small space, or a search that stopped pruning).
+fn auto_branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Option<Vec<StateIndex>>> {
+    let size = c.space().size();
+    if size <= AUTO_BRUTE_FORCE_MAX {
+        return Ok(None);
+    }
+    bnb::branch_and_bound_within(c, limits, size / AUTO_STATES_PER_NODE)
+}
+
+/// The acceptable states of `c` in enumeration order, by the engine [`Engine::Auto`]
+/// picks (a scan, branch and bound, or branch and bound switching to a scan).
+///
+/// # Errors
+/// [`Error::LimitExceeded`] when `max_acceptable`, the memory budget or the time limit
+/// breaks.
+///
+/// # Complexity
+/// At most about `1 + 1 / AUTO_STATES_PER_NODE` times a scan ([`brute_force`]); far less
+/// when the bounds prune.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, analysis::zone};
+/// let s = dealzone::Scenario::load("seeds/supplier_contract.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &Limits::default())?;
+/// let all = zone::acceptable_states(&c, &Limits::default())?;
+/// assert_eq!(all, zone::brute_force(&c, &Limits::default())?.acceptable);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn acceptable_states(c: &CompiledScenario, limits: &Limits) -> Result<Vec<StateIndex>> {
+    match auto_branch_and_bound(c, limits)? {
+        Some(all) => Ok(all),
+        None => Ok(brute_force(c, limits)?.acceptable),
+    }
 }
 
 /// One deal zone.
@@ -114,26 +160,27 @@ pub fn find_zones(scenario: &Scenario, engine: Engine, limits: &Limits) -> Resul
 /// # Errors
 /// As [`find_zones`].
 pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits) -> Result<Zones> {
-    let engine = match engine {
-        Engine::Auto if c.space().size() <= AUTO_BRUTE_FORCE_MAX => Engine::BruteForce,
-        Engine::Auto => Engine::BranchAndBound,
-        e => e,
+    let deadline = crate::config::Deadline::new(limits.time_limit);
+    let searched = match engine {
+        Engine::Auto => auto_branch_and_bound(c, limits)?,
+        Engine::BranchAndBound => Some(branch_and_bound(c, limits)?),
+        Engine::BruteForce => None,
     };
-    let (candidates, acceptable) = match engine {
-        Engine::BruteForce => {
-            let scan = brute_force(c, limits)?;
-            (scan.candidates, scan.acceptable)
-        }
-        _ => {
-            let acceptable = branch_and_bound(c, limits)?;
+    let (engine, candidates, acceptable) = match searched {
+        Some(acceptable) => {
             let candidates = count_candidates(c, MAX_FACTOR).ok_or(Error::LimitExceeded {
                 limit: "max_factor (counting candidates)",
                 value: MAX_FACTOR,
             })?;
-            (candidates, acceptable)
+            (Engine::BranchAndBound, candidates, acceptable)
+        }
+        None => {
+            let scan = brute_force(c, limits)?;
+            (Engine::BruteForce, scan.candidates, scan.acceptable)
         }
     };
-    let zones = components(&acceptable, c.space())
+    limits.check_memory(acceptable.len() as u64, 24)?;
+    let zones = components::components_within(&acceptable, c.space(), &deadline, limits)?
         .into_iter()
         .map(|states| {
             let mut utility = vec![(f64::INFINITY, f64::NEG_INFINITY); c.utilities().len()];
@@ -146,13 +193,13 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
                     range.1 = range.1.max(x);
                 }
             }
-            DealZone {
-                boxes: boxes(&states, c.space()),
+            Ok(DealZone {
+                boxes: boxes::boxes_within(&states, c.space(), &deadline, limits)?,
                 states,
                 utility,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(Zones {
         states: c.space().size(),
         candidates,

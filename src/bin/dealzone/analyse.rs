@@ -62,11 +62,11 @@ pub fn graded(
 }
 
 pub fn limits(input: &Input) -> Limits {
-    Limits {
+    input.budget.apply(Limits {
         max_states: input.max_states,
         max_acceptable: input.max_acceptable,
         ..input.files.apply(Limits::default())
-    }
+    })
 }
 
 pub fn compile(s: &Scenario, input: &Input, limits: &Limits) -> Result<CompiledScenario> {
@@ -113,8 +113,9 @@ pub fn timeline(
     svg: Option<&Path>,
     axes: (Option<&str>, Option<&str>),
     files: &crate::files::FileAccess,
+    limits: &Limits,
 ) -> Result<String> {
-    let limits = files.apply(Limits::default());
+    let limits = files.apply(limits.clone());
     let t = match load_document_with(file, &limits)? {
         Document::Timeline(t) => t,
         Document::Scenario(s) => dealzone::Timeline::single(s)?,
@@ -202,13 +203,28 @@ pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>) -> Result<String> 
     let s = scenario(input)?;
     let limits = limits(input);
     let c = compile(&s, input, &limits)?;
+    let start = std::time::Instant::now();
     let z = find_zones_compiled(&c, Engine::Auto, &limits)?;
+    // One budget for the command: the path search gets what the zone search left.
+    let left = Limits {
+        time_limit: limits.time_limit.map(|t| t.saturating_sub(start.elapsed())),
+        ..limits.clone()
+    };
     let model = match cost {
         CostArg::Total => CostModel::TotalConcession,
         CostArg::Steps => CostModel::FewestSteps,
         CostArg::Fair => CostModel::Fairest,
     };
-    let p = paths(&c, &z, model, &limits)?;
+    let p = paths(&c, &z, model, &left).map_err(|e| match e {
+        Error::LimitExceeded {
+            limit: "time_limit",
+            ..
+        } => Error::LimitExceeded {
+            limit: "time_limit",
+            value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+        },
+        e => e,
+    })?;
     if let Some(file) = dot {
         let graph = dealzone::report::dot::neighbourhood(&s, &c, &p);
         std::fs::write(file, graph).map_err(|source| Error::Write {

@@ -63,6 +63,8 @@ pub struct Args {
     y: Option<String>,
     #[command(flatten)]
     files: crate::files::FileAccess,
+    #[command(flatten)]
+    budget: crate::Budget,
 }
 
 fn parse_time(s: &str) -> std::result::Result<f64, String> {
@@ -74,11 +76,11 @@ fn parse_time(s: &str) -> std::result::Result<f64, String> {
 
 /// Run `dealzone bargain`.
 pub fn run(args: &Args) -> Result<String> {
-    let limits = Limits {
+    let limits = args.budget.apply(Limits {
         max_states: args.max_states,
         max_acceptable: args.max_acceptable,
         ..args.files.apply(Limits::default())
-    };
+    });
     let (s, c, b, extra) = match (&args.domain, &args.file) {
         (Some(domain), _) => {
             let options: ImportOptions = import_options(&args.step)?;
@@ -101,6 +103,7 @@ pub fn run(args: &Args) -> Result<String> {
                 max_acceptable: args.max_acceptable,
                 evidence: args.evidence,
                 files: args.files.clone(),
+                budget: args.budget.clone(),
             };
             let s = scenario(&input)?;
             let limits = crate::analyse::limits(&input);

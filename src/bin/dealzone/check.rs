@@ -83,10 +83,11 @@ pub fn run(
     json: bool,
     evidence: Option<Evidence>,
     files: &crate::files::FileAccess,
+    limits: &dealzone::Limits,
 ) -> Result<String> {
     let weakest = evidence.unwrap_or(Evidence::Inferred);
     let mut out = String::new();
-    match load_document_with(path, &files.apply(dealzone::Limits::default()))? {
+    match load_document_with(path, &files.apply(limits.clone()))? {
         Document::Scenario(_) if at.is_some() => {
             return Err(dealzone::Error::NotATimeline {
                 path: path.to_path_buf(),

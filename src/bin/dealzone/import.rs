@@ -58,12 +58,14 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     files: crate::files::FileAccess,
+    #[command(flatten)]
+    budget: crate::Budget,
 }
 
 /// Run `dealzone import`.
 pub fn run(args: &Args) -> Result<String> {
     let options = import_options(&args.step)?;
-    let limits = args.files.apply(dealzone::Limits::default());
+    let limits = args.files.apply(args.budget.limits());
     let imported = genius::load_with(&args.domain, &args.profile, &options, &limits)?;
     let toml = genius::export::to_toml(&imported);
     match &args.output {

@@ -47,6 +47,95 @@ pub struct Input {
     pub evidence: Option<Evidence>,
     #[command(flatten)]
     pub files: files::FileAccess,
+    #[command(flatten)]
+    pub budget: Budget,
+}
+
+/// The time and memory budgets every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct Budget {
+    /// Wall-time budget in seconds (`none`: no limit); past it the command stops with an
+    /// error naming the limit (`explain` reports what it found with `complete: false`).
+    #[arg(long, value_name = "SECONDS|none", default_value = "60", value_parser = parse_time_limit)]
+    pub time_limit: TimeLimit,
+    /// Memory budget in bytes (suffixes K, M, G) for the large tables an analysis builds.
+    #[arg(long, value_name = "BYTES", default_value = "4G", value_parser = parse_bytes)]
+    pub memory_limit: u64,
+    /// Most states a path search may visit.
+    #[arg(long, default_value_t = dealzone::Limits::default().max_visited)]
+    pub max_visited: u64,
+}
+
+/// A parsed `--time-limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeLimit(pub Option<std::time::Duration>);
+
+impl Budget {
+    /// `limits` with this budget's time, memory and visit limits.
+    pub fn apply(&self, limits: dealzone::Limits) -> dealzone::Limits {
+        dealzone::Limits {
+            time_limit: self.time_limit.0,
+            max_memory_bytes: self.memory_limit,
+            max_visited: self.max_visited,
+            ..limits
+        }
+    }
+
+    /// The default limits with this budget.
+    pub fn limits(&self) -> dealzone::Limits {
+        self.apply(dealzone::Limits::default())
+    }
+}
+
+fn parse_time_limit(s: &str) -> Result<TimeLimit, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(TimeLimit(None));
+    }
+    match s.parse::<f64>() {
+        Ok(t) if t.is_finite() && t > 0.0 && t < 1e9 => {
+            Ok(TimeLimit(Some(std::time::Duration::from_secs_f64(t))))
+        }
+        _ => Err(format!("`{s}` is not a number of seconds > 0 or `none`")),
+    }
+}
+
+fn parse_bytes(s: &str) -> Result<u64, String> {
+    let (digits, unit) = match s.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((k, _)) => s.split_at(k),
+        None => (s, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        _ => return Err(format!("`{s}`: unknown unit (use K, M, G or T)")),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a byte count > 0 (suffixes K, M, G, T)"))
+}
+
+/// The flag that raises the limit an error names, if the command line has one.
+fn raising_flag(e: &dealzone::Error) -> Option<&'static str> {
+    match e {
+        dealzone::Error::TooManyStates { .. } => Some("--max-states"),
+        dealzone::Error::LimitExceeded { limit, .. } => match *limit {
+            "time_limit" => Some("--time-limit (`none` lifts it)"),
+            "max_memory_bytes" => Some("--memory-limit"),
+            "max_visited" => Some("--max-visited"),
+            "max_acceptable" => Some("--max-acceptable"),
+            "max_states" => Some("--max-states"),
+            "max_conflict_states" => Some("--max-conflict-states"),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Which zone search to run.
@@ -88,6 +177,8 @@ enum Command {
         evidence: Option<Evidence>,
         #[command(flatten)]
         files: files::FileAccess,
+        #[command(flatten)]
+        budget: Budget,
     },
     /// Find the deal zones: connected regions of states every party accepts.
     Zones {
@@ -138,6 +229,8 @@ enum Command {
         evidence: Option<Evidence>,
         #[command(flatten)]
         files: files::FileAccess,
+        #[command(flatten)]
+        budget: Budget,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -181,7 +274,8 @@ fn main() -> ExitCode {
             json,
             evidence,
             files,
-        } => check::run(&file, at, json, evidence, &files),
+            budget,
+        } => check::run(&file, at, json, evidence, &files, &budget.limits()),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
@@ -199,6 +293,7 @@ fn main() -> ExitCode {
             y,
             evidence,
             files,
+            budget,
         } => analyse::timeline(
             &file,
             json,
@@ -208,6 +303,7 @@ fn main() -> ExitCode {
             svg.as_deref(),
             (x.as_deref(), y.as_deref()),
             &files,
+            &budget.limits(),
         ),
     };
     use std::io::Write;
@@ -231,6 +327,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             complain(format_args!("{e}"));
+            if let Some(flag) = raising_flag(&e) {
+                complain(format_args!("  = help: raise it with {flag}"));
+            }
             ExitCode::from(1)
         }
     }

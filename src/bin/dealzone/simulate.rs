@@ -64,6 +64,8 @@ pub struct Args {
     evidence: Option<dealzone::model::Evidence>,
     #[command(flatten)]
     files: crate::files::FileAccess,
+    #[command(flatten)]
+    budget: crate::Budget,
 }
 
 /// Run `dealzone simulate`.
@@ -77,6 +79,7 @@ pub fn run(args: &Args) -> Result<String> {
         max_acceptable: dealzone::Limits::default().max_acceptable,
         evidence: args.evidence,
         files: args.files.clone(),
+        budget: args.budget.clone(),
     };
     let scenario = crate::analyse::scenario(&input)?;
     let config = SimConfig {
@@ -88,10 +91,10 @@ pub fn run(args: &Args) -> Result<String> {
             ProtocolArg::Alternating => ProtocolKind::Alternating,
             ProtocolArg::Mediation => ProtocolKind::Mediation,
         }),
-        limits: Limits {
+        limits: args.budget.apply(Limits {
             max_states: args.max_states,
             ..Limits::default()
-        },
+        }),
     };
     dealzone::sim::check_runs(config.runs)?;
     if let Some(k) = args.trace_run
