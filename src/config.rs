@@ -27,12 +27,16 @@ pub struct Limits {
     pub max_conflict_states: u64,
     /// Wall-clock budget for one search, if any.
     pub time_limit: Option<Duration>,
+    /// Most perturbed samples one sensitivity sweep may draw (`timeline --samples`).
+    /// Memory does not grow with the samples (each is scored and dropped); the limit
+    /// bounds the time a mistyped count asks for.
+    pub max_samples: u64,
 }
 
 impl Default for Limits {
     /// `max_states` 2^50 (about 1.1e15), `max_acceptable` 20 million, `max_visited` 50
     /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144), no time
-    /// limit.
+    /// limit, `max_samples` 1 million.
     fn default() -> Self {
         Limits {
             max_states: 1 << 50,
@@ -41,6 +45,7 @@ impl Default for Limits {
             max_labels: 5_000_000,
             max_conflict_states: 1 << 18,
             time_limit: None,
+            max_samples: 1_000_000,
         }
     }
 }

@@ -379,6 +379,7 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
             "nash": nash_json(t, snap, snap.deal.as_ref(), limits)?,
             "robustness": {
                 "samples": snap.robustness.samples,
+                "complete": snap.robustness.complete,
                 "zone_exists_rate": round(snap.robustness.zone_rate()),
                 "nash_same_rate": round(snap.robustness.nash_rate()),
             },
