@@ -215,7 +215,7 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
 
 /// Most constraints and behaviour rules (with one per party and source besides) all the
 /// snapshots of one timeline may hold together: each dated snapshot is a full scenario.
-pub(crate) const MAX_SNAPSHOT_CONSTRAINTS: u64 = 20_000_000;
+pub(crate) const MAX_SNAPSHOT_CONSTRAINTS: u64 = 2_000_000;
 
 /// What a snapshot holds, in the units of [`MAX_SNAPSHOT_CONSTRAINTS`].
 fn size_of_snapshot(s: &Scenario) -> u64 {
