@@ -218,6 +218,10 @@ pub fn summarise(
     })
 }
 
+/// A second walk over a batch's runs, in run order (see [`Tally::finish`]): calls its
+/// argument on each run and says whether it walked them all.
+pub type Replay<'a> = dyn FnMut(&mut dyn FnMut(&RunResult)) -> bool + 'a;
+
 /// One distinct set in force and what its analysis gave (or why it failed).
 type Analysis = Result<
     (
@@ -391,11 +395,7 @@ impl<'w> Tally<'w> {
     ///
     /// # Errors
     /// None today; the analyses' failures become notes.
-    pub fn finish(
-        self,
-        seed: u64,
-        replay: &mut dyn FnMut(&mut dyn FnMut(&RunResult)) -> bool,
-    ) -> crate::Result<Summary> {
+    pub fn finish(self, seed: u64, replay: &mut Replay<'_>) -> crate::Result<Summary> {
         let w = self.w;
         let runs = self.runs;
         let mut outcomes: Vec<OutcomeCount> = self
