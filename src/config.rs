@@ -40,12 +40,16 @@ pub struct Limits {
     /// lists, violation tables, candidate matrices): their size is estimated before they
     /// grow past it. Default 4 GiB; `--memory-limit BYTES` on the command line.
     pub max_memory_bytes: u64,
+    /// Most perturbed samples one sensitivity sweep may draw (`timeline --samples`).
+    /// Memory does not grow with the samples (each is scored and dropped); the limit
+    /// bounds the time a mistyped count asks for.
+    pub max_samples: u64,
 }
 
 impl Default for Limits {
     /// `max_states` 2^50 (about 1.1e15), `max_acceptable` 20 million, `max_visited` 50
     /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144),
-    /// `time_limit` 60 s, `max_memory_bytes` 4 GiB.
+    /// `time_limit` 60 s, `max_memory_bytes` 4 GiB, `max_samples` 1 million.
     ///
     /// Files: `max_file_bytes` 8 MiB, `allow_outside_paths` off.
     fn default() -> Self {
@@ -60,6 +64,7 @@ impl Default for Limits {
             allow_outside_paths: false,
             time_limit: Some(DEFAULT_TIME_LIMIT),
             max_memory_bytes: 4 << 30,
+            max_samples: 1_000_000,
         }
     }
 }

@@ -9,6 +9,7 @@ mod explain;
 mod genius;
 mod golden;
 mod hard;
+mod hard_families;
 mod paths;
 mod rules;
 mod scenarios;

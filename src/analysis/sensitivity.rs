@@ -37,6 +37,10 @@ pub struct Robustness {
     pub zone_exists: usize,
     /// Samples whose Nash deal is the unperturbed one (both absent counts as the same).
     pub nash_same: usize,
+    /// Whether every sample asked for was drawn: false when the time limit stopped the
+    /// sweep, and `samples` is then the number drawn (the first ones of the seeded
+    /// stream, so the counts are those of a shorter sweep with the same seed).
+    pub complete: bool,
 }
 
 impl Robustness {
@@ -86,6 +90,76 @@ pub fn sweep(
     spread: f64,
     seed: u64,
 ) -> Robustness {
+    sweep_until(s, c, states, samples, spread, seed, None)
+}
+
+/// [`sweep`] within [`crate::Limits::max_samples`] and [`crate::Limits::time_limit`].
+///
+/// # Arguments
+/// As [`sweep`], and the limits.
+///
+/// # Returns
+/// As [`sweep`]; when the time limit runs out first, the counts over the samples drawn
+/// so far with `complete: false`. Memory does not grow with `samples`: each sample is
+/// scored and dropped.
+///
+/// # Errors
+/// [`crate::Error::LimitExceeded`] (`max_samples`) when `samples` exceeds the limit.
+///
+/// # Complexity
+/// As [`sweep`].
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario};
+/// use dealzone::analysis::sensitivity::{sweep, sweep_within};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let candidates: Vec<u64> = (0..c.space().size()).filter(|&k| c.is_candidate(&c.space().decode(k))).collect();
+/// let r = sweep_within(&s, &c, &candidates, 40, 0.1, 7, &Limits::default())?;
+/// assert_eq!(r, sweep(&s, &c, &candidates, 40, 0.1, 7));
+/// let few = Limits { max_samples: 10, ..Limits::default() };
+/// assert!(sweep_within(&s, &c, &candidates, 40, 0.1, 7, &few).is_err());
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_within(
+    s: &Scenario,
+    c: &CompiledScenario,
+    states: &[StateIndex],
+    samples: usize,
+    spread: f64,
+    seed: u64,
+    limits: &crate::Limits,
+) -> crate::Result<Robustness> {
+    check_samples(samples, limits)?;
+    let deadline = limits.time_limit.map(|d| std::time::Instant::now() + d);
+    Ok(sweep_until(s, c, states, samples, spread, seed, deadline))
+}
+
+/// An error unless `samples` is within [`crate::Limits::max_samples`].
+///
+/// # Errors
+/// [`crate::Error::LimitExceeded`] naming `max_samples`.
+pub(crate) fn check_samples(samples: usize, limits: &crate::Limits) -> crate::Result<()> {
+    if samples as u64 > limits.max_samples {
+        return Err(crate::Error::LimitExceeded {
+            limit: "max_samples",
+            value: limits.max_samples,
+        });
+    }
+    Ok(())
+}
+
+fn sweep_until(
+    s: &Scenario,
+    c: &CompiledScenario,
+    states: &[StateIndex],
+    samples: usize,
+    spread: f64,
+    seed: u64,
+    deadline: Option<std::time::Instant>,
+) -> Robustness {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let base = score(c, states, &contribs(s, c), &reservations(c));
     let base_nash = base.as_ref().and_then(nash).map(|n| n.state);
@@ -93,8 +167,14 @@ pub fn sweep(
         samples,
         zone_exists: 0,
         nash_same: 0,
+        complete: true,
     };
-    for _ in 0..samples {
+    for k in 0..samples {
+        if k % 16 == 0 && deadline.is_some_and(|t| std::time::Instant::now() > t) {
+            out.samples = k;
+            out.complete = false;
+            break;
+        }
         let (contrib, res) = perturbed(s, c, spread, &mut rng);
         let cands = score(c, states, &contrib, &res);
         let exists = cands.as_ref().is_some_and(|cs| {

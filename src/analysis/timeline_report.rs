@@ -21,7 +21,7 @@ use super::bargain::{Candidates, Solution, nash};
 use super::evidence_marks::{EvidenceMark, marks};
 use super::explain::{ExplainLimits, Explanation, Softening, explain};
 use super::path::{CostModel, ZonePath, path_to_zone};
-use super::sensitivity::{Robustness, sweep};
+use super::sensitivity::{Robustness, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
 use crate::model::{Date, Evidence, Scenario, Timeline};
 use crate::space::{CompiledScenario, StateIndex};
@@ -142,10 +142,19 @@ pub struct TimelineReport {
 /// Per snapshot: one explanation, two candidate enumerations, two path searches and two
 /// sweeps of `options.samples` re-scorings.
 pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<TimelineReport> {
+    crate::analysis::sensitivity::check_samples(options.samples, limits)?;
+    // One budget for the whole report: each snapshot gets what is left of it.
+    let started = std::time::Instant::now();
     let mut snapshots: Vec<SnapshotReport> = Vec::new();
     let mut previous: Option<Date> = None;
     for (date, s) in t.snapshots() {
-        let mut r = snapshot(s, date, options, limits)?;
+        let left = Limits {
+            time_limit: limits
+                .time_limit
+                .map(|d| d.saturating_sub(started.elapsed())),
+            ..limits.clone()
+        };
+        let mut r = snapshot(s, date, options, &left)?;
         r.title = t
             .notes()
             .iter()
@@ -272,14 +281,15 @@ fn deal_and_robustness(
     limits: &Limits,
 ) -> Result<(Option<Deal>, Robustness)> {
     let cands = Candidates::from_compiled(c, limits)?;
-    let robustness = sweep(
+    let robustness = sweep_within(
         s,
         c,
         cands.states(),
         options.samples,
         options.spread,
         options.seed,
-    );
+        limits,
+    )?;
     let Some(n) = nash(&cands) else {
         return Ok((None, robustness));
     };

@@ -390,20 +390,25 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
     }
     let model = OptionModel { dms, infeasible };
     let max = limits.max_conflict_states;
-    let codes = model.feasible_codes(max).map_err(|e| match e {
-        crate::Error::LimitExceeded { .. } => GmcrError::Element {
-            file: file.to_string(),
-            element: "options".into(),
-            message: format!(
-                "{n} options give more than {max} feasible states (limit `max_conflict_states`)"
-            ),
-            help: Some(
-                "add infeasible states, or raise the limit (`--max-conflict-states`)".into(),
-            ),
-        }
-        .into(),
-        other => other,
-    })?;
+    let codes = model
+        .feasible_codes_within(max, limits)
+        .map_err(|e| match e {
+            crate::Error::LimitExceeded {
+                limit: "max_conflict_states",
+                ..
+            } => GmcrError::Element {
+                file: file.to_string(),
+                element: "options".into(),
+                message: format!(
+                    "{n} options give more than {max} feasible states (limit `max_conflict_states`)"
+                ),
+                help: Some(
+                    "add infeasible states, or raise the limit (`--max-conflict-states`)".into(),
+                ),
+            }
+            .into(),
+            other => other,
+        })?;
     let m = codes.len();
 
     fn statement(c: &RawCond, at: &str, lit: &LiteralFn) -> crate::Result<Statement> {

@@ -158,11 +158,32 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path, limits: &Limits) -> Re
 
     let mut current = base.clone();
     current.date = Some(base_date);
-    let mut snapshots = vec![(base_date, current.clone())];
+    // One snapshot per distinct date, cloned when the date moves on (not once per change:
+    // that made 100,000 changes quadratic). The snapshots share nothing, so their total
+    // size is bounded to keep a long timeline of growing scenarios from exhausting memory.
+    let mut snapshots: Vec<(Date, Scenario)> = Vec::new();
+    let mut cur_date = base_date;
+    let mut held = 0u64;
     let mut changes = Vec::new();
     for (date, raw_change) in dated {
-        if date != snapshots[snapshots.len() - 1].0 {
-            snapshots.push((date, current.clone()));
+        if date != cur_date {
+            held += size_of_snapshot(&current);
+            if held > MAX_SNAPSHOT_CONSTRAINTS {
+                b.error(
+                    raw_change.get_ref().date.span(),
+                    ErrorKind::Toml {
+                        message: format!(
+                            "the timeline's snapshots would hold more than {MAX_SNAPSHOT_CONSTRAINTS} \
+                             constraints and rules in all (limit `MAX_SNAPSHOT_CONSTRAINTS`); \
+                             split the timeline or merge dates"
+                        ),
+                    },
+                    None,
+                );
+                return Err(invalid(b.diags));
+            }
+            snapshots.push((cur_date, current.clone()));
+            cur_date = date;
         }
         // The grade first: an op built from a change re-reads it, valid by then.
         let Some(evidence) = b.evidence(raw_change.get_ref().evidence.as_ref()) else {
@@ -177,8 +198,6 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path, limits: &Limits) -> Re
             current.sources.push(rc.source.get_ref().clone());
         }
         current.date = Some(date);
-        let last = snapshots.len() - 1;
-        snapshots[last].1 = current.clone();
         changes.push(Change {
             date,
             source: rc.source.get_ref().clone(),
@@ -188,9 +207,10 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path, limits: &Limits) -> Re
             origin: Some(b.origin(raw_change.span())),
         });
     }
+    snapshots.push((cur_date, current));
     for n in &raw.snapshot {
         if let Ok(d) = n.get_ref().date.get_ref().parse::<Date>()
-            && !snapshots.iter().any(|(s, _)| *s == d)
+            && snapshots.binary_search_by_key(&d, |(s, _)| *s).is_err()
         {
             b.error(
                 n.get_ref().date.span(),
@@ -215,6 +235,20 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path, limits: &Limits) -> Re
         snapshots,
         base_file: base,
     })
+}
+
+/// Most constraints and behaviour rules (with one per party and source besides) all the
+/// snapshots of one timeline may hold together: each dated snapshot is a full scenario.
+pub(crate) const MAX_SNAPSHOT_CONSTRAINTS: u64 = 2_000_000;
+
+/// What a snapshot holds, in the units of [`MAX_SNAPSHOT_CONSTRAINTS`].
+fn size_of_snapshot(s: &Scenario) -> u64 {
+    let per_party: usize = s
+        .parties
+        .iter()
+        .map(|p| 1 + p.red_lines.len() + p.preconditions.len() + p.rules.len())
+        .sum();
+    (per_party + s.sources.len() + s.issues.len()) as u64
 }
 
 /// Check a change against the scenario in force and build its op.

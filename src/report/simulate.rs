@@ -127,6 +127,8 @@ pub fn json(w: &World, s: &Summary) -> Value {
         "notes": s.notes,
         "events": events,
         "softened_at_agreement": softened,
+        "complete": s.complete,
+        "runs_requested": s.runs_requested,
     })
 }
 
@@ -164,6 +166,14 @@ pub fn text(w: &World, s: &Summary) -> String {
             .map_or(String::new(), |m| format!(" by {m}")),
         s.deadline
     );
+    if !s.complete {
+        let _ = writeln!(
+            out,
+            "incomplete: the time limit stopped the batch after {} of {} runs (runs 0..{}: \
+             the figures are those of a batch of {} runs)",
+            s.runs, s.runs_requested, s.runs, s.runs
+        );
+    }
     let _ = writeln!(
         out,
         "agreements: {} ({:.1}%), mean rounds {:.2}, deadline reached {}",

@@ -432,6 +432,7 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
                 "samples": snap.robustness.samples,
                 "zone_exists_rate": rate(snap.robustness.zone_rate(), snap.robustness.samples),
                 "nash_same_rate": rate(snap.robustness.nash_rate(), snap.robustness.samples),
+                "complete": snap.robustness.complete,
             },
             "what_if": what_if,
             "changes": snap.changes,

@@ -27,7 +27,7 @@ pub mod tactic;
 pub mod trace;
 pub mod world;
 
-pub use summary::{Summary, summarise};
+pub use summary::{Summary, Tally, summarise};
 pub use world::{Overrides, World};
 
 use crate::Limits;
@@ -85,7 +85,7 @@ pub enum SimError {
     /// `--runs 0`.
     #[error("`runs` must be at least 1")]
     NoRuns,
-    /// More runs than [`MAX_RUNS`] (their results are kept in memory).
+    /// More runs than [`MAX_RUNS`].
     #[error("{runs} runs exceed the limit of {limit}")]
     TooManyRuns {
         /// Runs asked for.
@@ -111,7 +111,9 @@ pub enum SimError {
     },
 }
 
-/// Most runs one batch may have: each run's result is kept until the batch is summarised.
+/// Most runs one batch may have. Results are folded one chunk at a time
+/// ([`monte_carlo::for_each_run`]), so memory does not grow with the runs; the time limit
+/// ([`Limits::time_limit`]) stops a batch too long to finish (`complete: false`).
 pub const MAX_RUNS: u64 = 100_000_000;
 
 /// Check a number of runs.
@@ -197,6 +199,56 @@ pub fn simulate(
         },
         &config.limits,
     )?;
-    let results = monte_carlo::run_many(&world, config.runs, config.seed, done);
-    summarise(&world, &results, config.seed, &config.limits)
+    summarise_streaming(&world, config, done)
+}
+
+/// Play and summarise the batch of `config` on a compiled world, one chunk of runs at a
+/// time, within `config.limits.time_limit`.
+///
+/// # Arguments
+/// The world, the configuration (runs, seed, limits) and a progress callback.
+///
+/// # Returns
+/// The [`Summary`]; `complete` is false when the time limit stopped the batch, and the
+/// summary is then that of the runs played (a prefix in run order).
+///
+/// # Errors
+/// As [`summarise`].
+///
+/// # Complexity
+/// As [`simulate`]; memory O([`monte_carlo::CHUNK`] runs), not O(runs).
+///
+/// # Example
+/// ```
+/// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+/// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
+/// let config = dealzone::sim::SimConfig { runs: 30, seed: 5, ..Default::default() };
+/// let streamed = dealzone::sim::summarise_streaming(&w, &config, &|| {}).unwrap();
+/// let runs = dealzone::sim::monte_carlo::run_many(&w, 30, 5, &|| {});
+/// assert_eq!(streamed, dealzone::sim::summarise(&w, &runs, 5, &Default::default()).unwrap());
+/// ```
+pub fn summarise_streaming(
+    world: &World,
+    config: &SimConfig,
+    done: &(dyn Fn() + Sync),
+) -> crate::Result<Summary> {
+    let limit = config.limits.time_limit;
+    let started = std::time::Instant::now();
+    let mut tally = summary::Tally::new(world, &config.limits);
+    let played =
+        monte_carlo::for_each_run(world, config.runs, config.seed, limit, done, &mut |_, r| {
+            tally.add(r)
+        });
+    let mut sum = tally.finish(config.seed, &mut |f: &mut dyn FnMut(
+        &protocol::RunResult,
+    )| {
+        // Whatever is left of the budget for a second walk over the same runs.
+        let left = limit.map(|d| d.saturating_sub(started.elapsed()));
+        let walked =
+            monte_carlo::for_each_run(world, played, config.seed, left, &|| {}, &mut |_, r| f(r));
+        walked == played
+    })?;
+    sum.complete = played == config.runs;
+    sum.runs_requested = config.runs;
+    Ok(sum)
 }

@@ -4,7 +4,8 @@
 //! `rand_chacha::ChaCha8Rng::seed_from_u64(run_seed(S, k))`, so each run is a pure
 //! function of the world, `S` and `k`. Rayon computes the runs in any order on any number
 //! of threads; `collect` puts them back in run order, and the summary reduces them in that
-//! order, never by a parallel floating-point sum.
+//! order, never by a parallel floating-point sum. [`for_each_run`] does so one chunk at a
+//! time, so a batch of 10^8 runs holds no more than a chunk of results.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -78,6 +79,81 @@ pub fn run_many(w: &World, runs: u64, master: u64, done: &(dyn Fn() + Sync)) -> 
             r
         })
         .collect()
+}
+
+/// Runs computed in parallel before they are folded, in run order, into the caller's
+/// accumulator: memory holds one chunk of results, whatever the number of runs.
+pub const CHUNK: u64 = 1024;
+
+/// Play runs `0..runs` in parallel, one chunk of [`CHUNK`] runs at a time, and hand each
+/// result to `fold` in run order; stop early when `time_limit` runs out.
+///
+/// # Arguments
+/// The world, the number of runs, the master seed, an optional wall-clock budget, a
+/// progress callback (as [`run_many`]), and `fold`, called with each run's number and
+/// result, in run order, on the calling thread.
+///
+/// # Returns
+/// The number of runs folded: `runs`, or fewer when the budget ran out. The runs folded
+/// are always a prefix `0..k`, each the same as in a full batch, so an interrupted batch
+/// is a complete batch of `k` runs.
+///
+/// # Complexity
+/// O(runs · one run) work spread over the pool's threads; O(`CHUNK`) results in memory.
+///
+/// # Example
+/// ```
+/// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+/// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
+/// let all = dealzone::sim::monte_carlo::run_many(&w, 50, 4, &|| {});
+/// let mut seen = Vec::new();
+/// let k = dealzone::sim::monte_carlo::for_each_run(&w, 50, 4, None, &|| {}, &mut |_, r| {
+///     seen.push(r.clone())
+/// });
+/// assert_eq!((k, seen), (50, all));
+/// ```
+pub fn for_each_run(
+    w: &World,
+    runs: u64,
+    master: u64,
+    time_limit: Option<std::time::Duration>,
+    done: &(dyn Fn() + Sync),
+    fold: &mut dyn FnMut(u64, &RunResult),
+) -> u64 {
+    let deadline = time_limit.map(|d| std::time::Instant::now() + d);
+    let late = || deadline.is_some_and(|t| std::time::Instant::now() > t);
+    let mut start = 0u64;
+    while start < runs {
+        if late() {
+            return start;
+        }
+        let end = runs.min(start + CHUNK);
+        // A run begun after the deadline is skipped; the prefix before the first skipped
+        // run is kept, so what is folded never depends on the thread count.
+        let chunk: Vec<Option<RunResult>> = (start..end)
+            .into_par_iter()
+            .map(|k| {
+                if late() {
+                    return None;
+                }
+                let r = run(
+                    w,
+                    ChaCha8Rng::seed_from_u64(run_seed(master, k)),
+                    &mut NoTrace,
+                );
+                done();
+                Some(r)
+            })
+            .collect();
+        for (k, r) in (start..end).zip(&chunk) {
+            match r {
+                Some(r) => fold(k, r),
+                None => return k,
+            }
+        }
+        start = end;
+    }
+    runs
 }
 
 /// Replay run `run` of the batch with master seed `master`, recording every step.

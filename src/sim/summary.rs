@@ -99,6 +99,14 @@ pub struct Summary {
     pub events: Vec<u64>,
     /// Agreements at which each constraint was not as written (constraint order).
     pub softened: Vec<u64>,
+    /// Whether every run asked for was played: false when the time limit stopped the
+    /// batch, and then every figure is over the first `runs` runs (a prefix in run order,
+    /// so the same as a batch of `runs` runs with the same seed).
+    pub complete: bool,
+    /// Runs asked for (`runs` when `complete`).
+    pub runs_requested: u64,
+    /// The first run (0-based) that reached agreement, if any.
+    pub first_agreement: Option<u64>,
 }
 
 type Key = (Vec<u8>, Vec<u64>);
@@ -178,7 +186,7 @@ pub fn scenario_in_force(w: &World, inf: &InForce) -> Scenario {
 /// bargaining and zone analyses.
 ///
 /// # Returns
-/// The [`Summary`].
+/// The [`Summary`] (`complete`: true).
 ///
 /// # Errors
 /// A limit broken by a bargaining or zone analysis.
@@ -200,153 +208,309 @@ pub fn summarise(
     seed: u64,
     limits: &Limits,
 ) -> crate::Result<Summary> {
-    let runs = results.len() as u64;
-    let n = w.parties.len();
-    let mut agreements = 0u64;
-    let mut rounds = 0u64;
-    let mut deadline_reached = 0;
-    let mut walk_outs = vec![0u64; n];
-    let mut by_state: BTreeMap<StateIndex, u64> = BTreeMap::new();
-    let mut by_key: BTreeMap<Key, u64> = BTreeMap::new();
-    let mut sum_agreed = vec![0.0; n];
-    let mut sum_all = vec![0.0; n];
-    let mut events = vec![0u64; w.events.len()];
-    let mut softened = vec![0u64; w.constraints.len()];
+    let mut tally = Tally::new(w, limits);
     for r in results {
-        rounds += u64::from(r.rounds);
-        for (e, &fired) in events.iter_mut().zip(&r.events) {
+        tally.add(r);
+    }
+    tally.finish(seed, &mut |f: &mut dyn FnMut(&RunResult)| {
+        results.iter().for_each(&mut *f);
+        true
+    })
+}
+
+/// A second walk over a batch's runs, in run order (see [`Tally::finish`]): calls its
+/// argument on each run and says whether it walked them all.
+pub type Replay<'a> = dyn FnMut(&mut dyn FnMut(&RunResult)) -> bool + 'a;
+
+/// One distinct set in force and what its analysis gave (or why it failed).
+type Analysis = Result<
+    (
+        CompiledScenario,
+        crate::analysis::bargain::Bargain,
+        crate::analysis::zone::Zones,
+        InForce,
+    ),
+    String,
+>;
+
+/// A batch's summary built run by run, in run order, so that no more than one chunk of
+/// results need be held at a time ([`super::monte_carlo::for_each_run`]).
+///
+/// Sums are taken in run order, as [`summarise`] takes them, so a streamed batch gives the
+/// same bytes. While the batch has at most [`MAX_CONFIGURATIONS`] distinct sets in force
+/// among its agreements, each is analysed when first met and the distances are summed on
+/// the way; beyond that, which sets are analysed depends on the final counts, and
+/// [`Tally::finish`] walks the runs a second time (its `replay`).
+pub struct Tally<'w> {
+    w: &'w World,
+    limits: Limits,
+    runs: u64,
+    agreements: u64,
+    rounds: u64,
+    deadline_reached: u64,
+    walk_outs: Vec<u64>,
+    by_state: BTreeMap<StateIndex, u64>,
+    by_key: BTreeMap<Key, u64>,
+    sum_agreed: Vec<f64>,
+    sum_all: Vec<f64>,
+    events: Vec<u64>,
+    softened: Vec<u64>,
+    first_agreement: Option<u64>,
+    /// Sets in force analysed on first sight (while they are few).
+    online: BTreeMap<Key, Analysis>,
+    /// More distinct sets than [`MAX_CONFIGURATIONS`]: the online sums are void.
+    overflow: bool,
+    dist: Distances,
+}
+
+/// Distance sums and zone counts, in run order.
+#[derive(Default)]
+struct Distances {
+    d_front: f64,
+    n_front: u64,
+    d_nash: f64,
+    n_nash: u64,
+    unanalysed: u64,
+    reach: BTreeMap<(Key, usize), u64>,
+}
+
+impl Distances {
+    fn add(&mut self, analysed: &BTreeMap<Key, Analysis>, k: Key, s: StateIndex) {
+        let Some(Ok((c, bargain, zones, _))) = analysed.get(&k) else {
+            self.unanalysed += 1;
+            return;
+        };
+        let d = bargain.distances(c, s);
+        if let Some(x) = d.frontier {
+            self.d_front += x;
+            self.n_front += 1;
+        }
+        if let Some(x) = d.nash {
+            self.d_nash += x;
+            self.n_nash += 1;
+        }
+        if let Some(z) = zones.zones.iter().position(|z| z.contains(s)) {
+            *self.reach.entry((k, z)).or_default() += 1;
+        }
+    }
+}
+
+fn analyse_in_force(w: &World, k: &Key, limits: &Limits) -> Analysis {
+    let inf = InForce {
+        variants: k.0.clone(),
+        reservations: k.1.iter().map(|b| f64::from_bits(*b)).collect(),
+        status_quo: w.status_quo,
+    };
+    let scenario = scenario_in_force(w, &inf);
+    CompiledScenario::new(&scenario, limits)
+        .and_then(|c| {
+            let bargain = bargain_compiled(&c, limits)?;
+            let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
+            Ok((c, bargain, zones, inf))
+        })
+        .map_err(|e| e.to_string())
+}
+
+impl<'w> Tally<'w> {
+    /// An empty tally for runs of `w`; `limits` bound the analyses of the sets in force.
+    pub fn new(w: &'w World, limits: &Limits) -> Tally<'w> {
+        let n = w.parties.len();
+        Tally {
+            w,
+            limits: limits.clone(),
+            runs: 0,
+            agreements: 0,
+            rounds: 0,
+            deadline_reached: 0,
+            walk_outs: vec![0; n],
+            by_state: BTreeMap::new(),
+            by_key: BTreeMap::new(),
+            sum_agreed: vec![0.0; n],
+            sum_all: vec![0.0; n],
+            events: vec![0; w.events.len()],
+            softened: vec![0; w.constraints.len()],
+            first_agreement: None,
+            online: BTreeMap::new(),
+            overflow: false,
+            dist: Distances::default(),
+        }
+    }
+
+    /// Runs added so far.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Add the next run (runs must come in run order).
+    pub fn add(&mut self, r: &RunResult) {
+        let w = self.w;
+        self.rounds += u64::from(r.rounds);
+        for (e, &fired) in self.events.iter_mut().zip(&r.events) {
             *e += u64::from(fired);
         }
         match r.end {
             End::Agreement => {}
-            End::Deadline => deadline_reached += 1,
-            End::WalkOut(p) => walk_outs[p] += 1,
+            End::Deadline => self.deadline_reached += 1,
+            End::WalkOut(p) => self.walk_outs[p] += 1,
         }
         let at = r.agreed.unwrap_or(r.in_force.status_quo);
-        for (p, sum) in sum_all.iter_mut().enumerate() {
+        for (p, sum) in self.sum_all.iter_mut().enumerate() {
             *sum += w.utility(p, at);
         }
         if let Some(s) = r.agreed {
-            agreements += 1;
-            *by_state.entry(s).or_default() += 1;
-            *by_key.entry(key(&r.in_force)).or_default() += 1;
-            for (p, sum) in sum_agreed.iter_mut().enumerate() {
+            if self.first_agreement.is_none() {
+                self.first_agreement = Some(self.runs);
+            }
+            self.agreements += 1;
+            *self.by_state.entry(s).or_default() += 1;
+            let k = key(&r.in_force);
+            *self.by_key.entry(k.clone()).or_default() += 1;
+            for (p, sum) in self.sum_agreed.iter_mut().enumerate() {
                 *sum += w.utility(p, s);
             }
-            for (c, &v) in softened.iter_mut().zip(&r.in_force.variants) {
+            for (c, &v) in self.softened.iter_mut().zip(&r.in_force.variants) {
                 *c += u64::from(v != 0);
             }
+            if self.by_key.len() > MAX_CONFIGURATIONS {
+                self.overflow = true;
+            }
+            if !self.overflow {
+                if !self.online.contains_key(&k) {
+                    let a = analyse_in_force(w, &k, &self.limits);
+                    self.online.insert(k.clone(), a);
+                }
+                self.dist.add(&self.online, k, s);
+            }
         }
+        self.runs += 1;
     }
-    let mut outcomes: Vec<OutcomeCount> = by_state
-        .into_iter()
-        .map(|(state, count)| OutcomeCount { state, count })
-        .collect();
-    outcomes.sort_by(|a, b| b.count.cmp(&a.count).then(a.state.cmp(&b.state)));
 
-    // Deal spaces in force, most frequent first.
-    let mut keys: Vec<(Key, u64)> = by_key.into_iter().collect();
-    keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    keys.truncate(MAX_CONFIGURATIONS);
-    let mut analysed = BTreeMap::new();
-    let mut notes = Vec::new();
-    for (k, count) in &keys {
-        let inf = InForce {
-            variants: k.0.clone(),
-            reservations: k.1.iter().map(|b| f64::from_bits(*b)).collect(),
-            status_quo: w.status_quo,
-        };
-        let scenario = scenario_in_force(w, &inf);
-        let analysis = CompiledScenario::new(&scenario, limits).and_then(|c| {
-            let bargain = bargain_compiled(&c, limits)?;
-            let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
-            Ok((c, bargain, zones))
-        });
-        match analysis {
-            Ok((c, bargain, zones)) => {
-                analysed.insert(k.clone(), (c, bargain, zones, inf));
+    /// The summary of the runs added.
+    ///
+    /// # Arguments
+    /// The master seed, and `replay`: called at most once, when the batch had more than
+    /// [`MAX_CONFIGURATIONS`] distinct sets in force, to walk the same runs again in run
+    /// order (calling its argument on each); it returns false if it could not walk them
+    /// all (a time limit), and the distances are then left out with a note.
+    ///
+    /// # Errors
+    /// None today; the analyses' failures become notes.
+    pub fn finish(self, seed: u64, replay: &mut Replay<'_>) -> crate::Result<Summary> {
+        let w = self.w;
+        let runs = self.runs;
+        let mut outcomes: Vec<OutcomeCount> = self
+            .by_state
+            .into_iter()
+            .map(|(state, count)| OutcomeCount { state, count })
+            .collect();
+        outcomes.sort_by(|a, b| b.count.cmp(&a.count).then(a.state.cmp(&b.state)));
+
+        // Deal spaces in force, most frequent first.
+        let mut keys: Vec<(Key, u64)> = self.by_key.into_iter().collect();
+        keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        keys.truncate(MAX_CONFIGURATIONS);
+        let mut notes = Vec::new();
+        let (analysed, dist) = if self.overflow {
+            let mut analysed = BTreeMap::new();
+            for (k, _) in &keys {
+                analysed.insert(k.clone(), analyse_in_force(w, k, &self.limits));
             }
-            // The runs stand on their own: report them without this deal space's distances.
-            Err(e) => notes.push(format!(
-                "{count} agreement(s) under {} not analysed: {e}",
-                describe_in_force(w, &inf)
-            )),
-        }
-    }
-    let (mut d_front, mut n_front, mut d_nash, mut n_nash, mut unanalysed) =
-        (0.0, 0u64, 0.0, 0u64, 0);
-    let mut reach: BTreeMap<(Key, usize), u64> = BTreeMap::new();
-    for r in results {
-        let Some(s) = r.agreed else { continue };
-        let k = key(&r.in_force);
-        let Some((c, bargain, zones, _)) = analysed.get(&k) else {
-            unanalysed += 1;
-            continue;
-        };
-        let d = bargain.distances(c, s);
-        if let Some(x) = d.frontier {
-            d_front += x;
-            n_front += 1;
-        }
-        if let Some(x) = d.nash {
-            d_nash += x;
-            n_nash += 1;
-        }
-        if let Some(z) = zones.zones.iter().position(|z| z.contains(s)) {
-            *reach.entry((k, z)).or_default() += 1;
-        }
-    }
-    let mut zones: Vec<ZoneReach> = reach
-        .into_iter()
-        .map(|((k, z), count)| {
-            let (_, _, found, inf) = &analysed[&k];
-            ZoneReach {
-                changed: describe_changes(w, &inf.variants),
-                reservations: w
-                    .parties
-                    .iter()
-                    .zip(&inf.reservations)
-                    .filter(|(p, r)| p.contrib.is_some() && r.to_bits() != p.reservation.to_bits())
-                    .map(|(p, r)| (p.name.clone(), *r))
-                    .collect(),
-                zone: z,
-                size: found.zones[z].size(),
-                count,
+            let mut dist = Distances::default();
+            let walked = replay(&mut |r: &RunResult| {
+                if let Some(s) = r.agreed {
+                    dist.add(&analysed, key(&r.in_force), s);
+                }
+            });
+            if !walked {
+                notes.push(
+                    "distances and zones reached left out: the time limit ran out while \
+                     measuring them (more than 16 distinct deal spaces in force)"
+                        .to_string(),
+                );
+                dist = Distances {
+                    unanalysed: self.agreements,
+                    ..Distances::default()
+                };
             }
-        })
-        .collect();
-    zones.sort_by_key(|z| std::cmp::Reverse(z.count));
-    let mean = |s: f64, k: u64| (k > 0).then(|| s / k as f64);
-    Ok(Summary {
-        runs,
-        seed,
-        protocol: w.protocol,
-        deadline: w.deadline,
-        agreements,
-        agreement_rate: agreements as f64 / runs.max(1) as f64,
-        outcomes,
-        mean_rounds: rounds as f64 / runs.max(1) as f64,
-        deadline_reached,
-        walk_outs,
-        utility: w
-            .parties
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.contrib.is_some())
-            .map(|(p, pm)| PartyOutcome {
-                party: pm.name.clone(),
-                mean_agreed: mean(sum_agreed[p], agreements),
-                mean_all: sum_all[p] / runs.max(1) as f64,
+            (analysed, dist)
+        } else {
+            (self.online, self.dist)
+        };
+        for (k, count) in &keys {
+            if let Some(Err(e)) = analysed.get(k) {
+                let inf = InForce {
+                    variants: k.0.clone(),
+                    reservations: k.1.iter().map(|b| f64::from_bits(*b)).collect(),
+                    status_quo: w.status_quo,
+                };
+                // The runs stand on their own: report them without this deal space's distances.
+                notes.push(format!(
+                    "{count} agreement(s) under {} not analysed: {e}",
+                    describe_in_force(w, &inf)
+                ));
+            }
+        }
+        let mut zones: Vec<ZoneReach> = dist
+            .reach
+            .into_iter()
+            .filter_map(|((k, z), count)| {
+                let Some(Ok((_, _, found, inf))) = analysed.get(&k) else {
+                    return None;
+                };
+                Some(ZoneReach {
+                    changed: describe_changes(w, &inf.variants),
+                    reservations: w
+                        .parties
+                        .iter()
+                        .zip(&inf.reservations)
+                        .filter(|(p, r)| {
+                            p.contrib.is_some() && r.to_bits() != p.reservation.to_bits()
+                        })
+                        .map(|(p, r)| (p.name.clone(), *r))
+                        .collect(),
+                    zone: z,
+                    size: found.zones[z].size(),
+                    count,
+                })
             })
-            .collect(),
-        distance_frontier: mean(d_front, n_front),
-        distance_nash: mean(d_nash, n_nash),
-        zones,
-        unanalysed,
-        notes,
-        events,
-        softened,
-    })
+            .collect();
+        zones.sort_by_key(|z| std::cmp::Reverse(z.count));
+        let agreements = self.agreements;
+        let mean = |s: f64, k: u64| (k > 0).then(|| s / k as f64);
+        Ok(Summary {
+            runs,
+            seed,
+            protocol: w.protocol,
+            deadline: w.deadline,
+            agreements,
+            agreement_rate: agreements as f64 / runs.max(1) as f64,
+            outcomes,
+            mean_rounds: self.rounds as f64 / runs.max(1) as f64,
+            deadline_reached: self.deadline_reached,
+            walk_outs: self.walk_outs,
+            utility: w
+                .parties
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.contrib.is_some())
+                .map(|(p, pm)| PartyOutcome {
+                    party: pm.name.clone(),
+                    mean_agreed: mean(self.sum_agreed[p], agreements),
+                    mean_all: self.sum_all[p] / runs.max(1) as f64,
+                })
+                .collect(),
+            distance_frontier: mean(dist.d_front, dist.n_front),
+            distance_nash: mean(dist.d_nash, dist.n_nash),
+            zones,
+            unanalysed: dist.unanalysed,
+            notes,
+            events: self.events,
+            softened: self.softened,
+            complete: true,
+            runs_requested: runs,
+            first_agreement: self.first_agreement,
+        })
+    }
 }
 
 /// What was in force, in words: "the deal space as written", or the softened red lines

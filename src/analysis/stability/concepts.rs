@@ -98,6 +98,24 @@ impl Stability {
             .collect()
     }
 
+    /// Whether the improvement of `dm` to `t`, from a state it ranks `rank_s`, is
+    /// unsanctioned under `concept`: one entry of [`Self::unsanctioned`] in O(1), for
+    /// callers that walk the improvements themselves.
+    pub(crate) fn is_unsanctioned(
+        &self,
+        concept: Concept,
+        dm: usize,
+        rank_s: u32,
+        t: usize,
+    ) -> bool {
+        match concept {
+            Concept::Nash => true,
+            Concept::Gmr => self.least[dm][0][t] > rank_s,
+            Concept::Smr => self.least[dm][1][t] > rank_s,
+            Concept::Seq => self.least[dm][2][t] > rank_s,
+        }
+    }
+
     /// The equilibria under `concept`: states stable for every decision maker, increasing.
     pub fn equilibria(&self, concept: Concept) -> Vec<usize> {
         let n = self.stable[concept as usize]

@@ -61,6 +61,6 @@ pub use preference::{Ranking, Statement, UTILITY_TIE, ranks_from_scores, ranks_f
 pub use reach::{MoveKind, Step, coalitional_improvements, legal_sequences};
 pub use scenario::{
     Feasibility, MAX_FIBRE, MAX_NUMBERED, ScenarioStability, ScenarioState, Unravel, scenario_code,
-    scenario_fibre, scenario_numbers, scenario_stability,
+    scenario_fibre, scenario_numbers, scenario_stability, scenario_stability_within,
 };
 pub use status_quo::{PathStep, StatusQuoOptions, status_quo};

@@ -150,6 +150,45 @@ pub fn scenario_stability(
     feasibility: Feasibility,
     listed: &[StateIndex],
 ) -> Result<ScenarioStability> {
+    scenario_stability_within(scenario, c, feasibility, listed, &crate::Limits::default())
+}
+
+/// [`scenario_stability`] within `limits.time_limit`.
+///
+/// # Arguments
+/// As [`scenario_stability`], and the limits whose `time_limit` bounds the run.
+///
+/// # Returns
+/// As [`scenario_stability`].
+///
+/// # Errors
+/// As [`scenario_stability`], and [`crate::Error::LimitExceeded`] (`time_limit`) when
+/// the clock runs out (checked every few thousand states).
+///
+/// # Complexity
+/// As [`scenario_stability`]: the report of one listed state costs O(n · |R(s)|).
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::stability::{scenario_stability_within, Feasibility};
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+/// let limits = dealzone::Limits {
+///     time_limit: Some(std::time::Duration::from_secs(60)),
+///     ..Default::default()
+/// };
+/// let st = scenario_stability_within(&s, &c, Feasibility::All, &[0, 164], &limits)?;
+/// assert_eq!(st.states.len(), 2);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn scenario_stability_within(
+    scenario: &Scenario,
+    c: &CompiledScenario,
+    feasibility: Feasibility,
+    listed: &[StateIndex],
+    limits: &crate::Limits,
+) -> Result<ScenarioStability> {
+    let deadline = crate::config::Deadline::new(limits.time_limit);
     let f = Fibration::new(scenario, c, feasibility)?;
     let space = c.space();
     let mut buf = vec![0usize; space.issues()];
@@ -169,6 +208,9 @@ pub fn scenario_stability(
             let mut prefix = Vec::with_capacity(space.size() as usize);
             let mut count = 0u64;
             for s in 0..space.size() {
+                if s % 65_536 == 0 {
+                    deadline.check(limits)?;
+                }
                 prefix.push(count);
                 if f.feasible(s, &mut buf) {
                     count += 1;
@@ -189,31 +231,52 @@ pub fn scenario_stability(
     for (base, mut wanted) in fibres {
         wanted.sort_unstable();
         wanted.dedup();
+        deadline.check(limits)?;
         let (conflict, states) = f.fibre(base);
         let st = analyse(&conflict);
-        for s in wanted {
+        for (x, s) in wanted.into_iter().enumerate() {
+            if x % 256 == 255 {
+                deadline.check(limits)?;
+            }
             let Ok(local) = states.binary_search(&s) else {
                 continue;
             };
             let stable: Vec<[bool; 4]> = (0..dms.len())
                 .map(|i| Concept::ALL.map(|k| st.is_stable(k, i, local)))
                 .collect();
+            // The unravelling move: most concepts, then decision maker order, then the
+            // move it likes best, then the lowest target. One pass over each decision
+            // maker's moves with O(1) checks: sorting the improvements and searching the
+            // unsanctioned lists per target was quadratic in a large class (an issue of
+            // 10,000 levels).
             let mut unravel: Option<(usize, usize, usize)> = None; // (concepts, dm, target)
             for i in 0..dms.len() {
                 let r = conflict.ranks(i);
-                let mut ui = conflict.improvements_from(i, local);
-                ui.sort_by_key(|&t| (std::cmp::Reverse(r[t]), t));
-                let open: Vec<Vec<usize>> = Concept::ALL
-                    .iter()
-                    .map(|&k| st.unsanctioned(&conflict, k, i, local))
-                    .collect();
-                for t in ui {
-                    let n = open.iter().filter(|v| v.contains(&t)).count();
-                    if unravel.is_none_or(|(best, _, _)| n > best) {
-                        unravel = Some((n, i, t));
+                let rs = r[local];
+                let mut best: Option<(usize, usize)> = None; // (concepts, target) for this dm
+                conflict.moves[i].for_each_target(local as u32, |t| {
+                    let t = t as usize;
+                    if r[t] <= rs {
+                        return;
                     }
+                    let n = Concept::ALL
+                        .iter()
+                        .filter(|&&k| st.is_unsanctioned(k, i, rs, t))
+                        .count();
+                    let better = best.is_none_or(|(bn, bt)| {
+                        n > bn || (n == bn && (r[t] > r[bt] || (r[t] == r[bt] && t < bt)))
+                    });
+                    if better {
+                        best = Some((n, t));
+                    }
+                });
+                if let Some((n, t)) = best
+                    && unravel.is_none_or(|(b, _, _)| n > b)
+                {
+                    unravel = Some((n, i, t));
                 }
             }
+            let rank_here = |i: usize| conflict.ranks(i)[local];
             out.push(ScenarioState {
                 index: s,
                 number: number(s),
@@ -222,7 +285,7 @@ pub fn scenario_stability(
                     to: states[t],
                     concepts: Concept::ALL
                         .into_iter()
-                        .filter(|&k| st.unsanctioned(&conflict, k, i, local).contains(&t))
+                        .filter(|&k| st.is_unsanctioned(k, i, rank_here(i), t))
                         .collect(),
                 }),
                 stable,

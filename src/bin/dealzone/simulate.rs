@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use dealzone::model::Date;
 use dealzone::model::simulation::ProtocolKind;
-use dealzone::sim::{SimConfig, SimError, World, monte_carlo, summarise};
+use dealzone::sim::{SimConfig, SimError, World, monte_carlo, summarise_streaming};
 use dealzone::{Error, Limits, Result};
 
 use crate::analyse::pretty;
@@ -140,18 +140,15 @@ pub fn run(args: &Args) -> Result<String> {
             b.inc(1);
         }
     };
-    let results = monte_carlo::run_many(&world, config.runs, config.seed, &done);
+    // Runs are folded one chunk at a time: memory does not grow with `--runs`.
+    let summary = summarise_streaming(&world, &config, &done)?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let summary = summarise(&world, &results, config.seed, &config.limits)?;
     if let Some(file) = &args.trace {
-        let k = args.trace_run.unwrap_or_else(|| {
-            results
-                .iter()
-                .position(|r| r.agreed.is_some())
-                .map_or(0, |k| k as u64)
-        });
+        let k = args
+            .trace_run
+            .unwrap_or_else(|| summary.first_agreement.unwrap_or(0));
         let (r, t) = monte_carlo::replay(&world, config.seed, k);
         let doc = dealzone::report::simulate::trace(&world, config.seed, k, &r, &t);
         std::fs::write(file, pretty(&doc)).map_err(|source| Error::Write {

@@ -4,7 +4,7 @@
 use clap::ValueEnum;
 use dealzone::analysis::stability::{
     Concept, Feasibility, MoveKind, StatusQuoOptions, Step, analyse, explain_stability,
-    limited_move, scenario_code, scenario_fibre, scenario_numbers, scenario_stability,
+    limited_move, scenario_code, scenario_fibre, scenario_numbers, scenario_stability_within,
     simultaneous, status_quo,
 };
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
@@ -417,7 +417,7 @@ fn scenario_file(args: &Args) -> Result<String> {
         }
     };
     // No controls, or a fibre too large: both come from the parties' `controls`.
-    let st = scenario_stability(&s, &c, feasibility, &listed)
+    let st = scenario_stability_within(&s, &c, feasibility, &listed, &limits)
         .map_err(|e| at_element(&file, "controls", e))?;
     Ok(if input.json {
         pretty(&crate::analyse::graded(

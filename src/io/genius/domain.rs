@@ -67,6 +67,16 @@ impl DomainIssue {
         self.levels.iter().position(|l| l == name)
     }
 
+    /// Each level's position by name, for reading many values in O(1) each (a profile
+    /// names every value; a linear [`Self::level_index`] per value was quadratic).
+    pub(crate) fn level_map(&self) -> std::collections::HashMap<&str, usize> {
+        self.levels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.as_str(), k))
+            .collect()
+    }
+
     /// Position of the level whose number is `x`.
     pub fn number_index(&self, x: Decimal) -> Option<usize> {
         self.numbers.iter().position(|&n| n == x)

@@ -153,8 +153,9 @@ fn discrete_utils(at: &At, issue: &DomainIssue) -> Result<ValueFunction, GeniusE
     at.only_keys(&["valueUtilities"])?;
     let map = at.key("valueUtilities")?;
     let mut utils: Vec<Option<Decimal>> = vec![None; issue.levels.len()];
+    let by_name = issue.level_map();
     for (v, u) in map.entries()? {
-        let Some(l) = issue.level_index(v) else {
+        let Some(&l) = by_name.get(v) else {
             return Err(u
                 .error(GeniusErrorKind::UnknownValue {
                     issue: issue.name.clone(),

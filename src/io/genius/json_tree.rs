@@ -75,8 +75,10 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut out: Vec<(String, Json)> = Vec::new();
+        // A set beside the list: a linear scan per key was quadratic in a profile's values.
+        let mut seen = std::collections::HashSet::new();
         while let Some((k, v)) = map.next_entry::<String, Json>()? {
-            if out.iter().any(|(old, _)| *old == k) {
+            if !seen.insert(k.clone()) {
                 return Err(de::Error::custom(format!("duplicate key `{k}`")));
             }
             out.push((k, v));

@@ -73,9 +73,10 @@ fn discrete(
 ) -> Result<ValueFunction, GeniusError> {
     let issue = &domain.issues[i];
     let mut evals: Vec<Option<f64>> = vec![None; issue.levels.len()];
+    let by_name = issue.level_map();
     for item in e.children_named("item") {
         let v = xml.attr(item, "value")?;
-        let Some(l) = issue.level_index(v) else {
+        let Some(&l) = by_name.get(v) else {
             return Err(xml
                 .error(
                     item,
