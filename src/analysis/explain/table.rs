@@ -6,7 +6,7 @@
 //! precisely the minimal relaxations. Every consistency question after the pass is a scan
 //! of a short list of bit masks.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
@@ -25,6 +25,9 @@ const CHUNK: u64 = 1 << 15;
 pub struct ViolationTable {
     /// Minimal violation sets, as masks over item positions, sorted.
     pub minimal: Vec<u128>,
+    /// For each minimal mask (same order): the first state in enumeration order whose
+    /// violation set is exactly that mask, a witness that dropping it leaves a deal.
+    pub witness: Vec<StateIndex>,
     /// For each item that is a red line: the states violating that item and nothing else.
     pub only: Vec<Vec<StateIndex>>,
     /// For each party with a utility: its best utility over the states meeting all of its
@@ -79,12 +82,15 @@ impl ViolationTable {
                 )
             })
             .collect();
-        let mut masks = BTreeSet::new();
+        let mut masks: BTreeMap<u128, StateIndex> = BTreeMap::new();
         let mut only = vec![Vec::new(); items.len()];
         let mut ideal: Vec<Option<f64>> = vec![None; c.utilities().len()];
         let mut kept = 0u64;
         for p in parts {
-            masks.extend(p.masks);
+            // Chunks come in state order: the first state seen per mask is the smallest.
+            for (m, st) in p.masks {
+                masks.entry(m).or_insert(st);
+            }
             for (k, list) in p.only.into_iter().enumerate() {
                 kept += list.len() as u64;
                 only[k].extend(list);
@@ -101,8 +107,10 @@ impl ViolationTable {
                 value: limits.max_acceptable,
             });
         }
+        let minimal = minimal_masks(masks.keys().copied().collect());
         Ok(Some(ViolationTable {
-            minimal: minimal_masks(masks),
+            witness: minimal.iter().map(|m| masks[m]).collect(),
+            minimal,
             only,
             ideal,
         }))
@@ -115,7 +123,7 @@ impl ViolationTable {
 }
 
 struct Part {
-    masks: BTreeSet<u128>,
+    masks: BTreeMap<u128, StateIndex>,
     only: Vec<Vec<StateIndex>>,
     ideal: Vec<Option<f64>>,
 }
@@ -130,7 +138,7 @@ fn scan(
 ) -> Part {
     let n_items = red_bit.iter().chain(res_bit).filter(|b| **b != 0).count();
     let mut part = Part {
-        masks: BTreeSet::new(),
+        masks: BTreeMap::new(),
         only: vec![Vec::new(); n_items],
         ideal: vec![None; res_bit.len()],
     };
@@ -184,7 +192,7 @@ fn scan(
         }
         // Neighbouring states mostly share a mask: skip the set insert when it repeats.
         if mask != previous {
-            part.masks.insert(mask);
+            part.masks.entry(mask).or_insert(s);
             previous = mask;
         }
         // Next state: count up, last issue fastest; `changed` is the first issue that moved.
@@ -203,8 +211,8 @@ fn scan(
 }
 
 /// Keep only the masks no other mask is a proper subset of.
-fn minimal_masks(masks: BTreeSet<u128>) -> Vec<u128> {
-    let mut by_size: Vec<u128> = masks.into_iter().collect();
+fn minimal_masks(masks: Vec<u128>) -> Vec<u128> {
+    let mut by_size = masks;
     by_size.sort_by_key(|m| (m.count_ones(), *m));
     let mut out: Vec<u128> = Vec::new();
     for m in by_size {
