@@ -190,6 +190,12 @@ pub enum ErrorKind {
         /// The role as written.
         role: String,
     },
+    /// An evidence grade that is not one of the known grades.
+    #[error("unknown evidence grade `{grade}` (grades: stated, reported, inferred)")]
+    UnknownEvidence {
+        /// The grade as written.
+        grade: String,
+    },
     /// An issue claimed by two parties' `controls`.
     #[error("issue `{issue}` is controlled by both `{first}` and `{second}`")]
     ControlledTwice {

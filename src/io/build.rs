@@ -18,8 +18,8 @@ use crate::model::condition::{Condition, ConditionNames};
 use crate::model::rule::{Rule, RuleError};
 use crate::model::simulation::Simulation;
 use crate::model::{
-    Constraint, ConstraintKind, Date, Issue, Level, Origin, Party, Preferences, Role, Scenario,
-    check_name,
+    Constraint, ConstraintKind, Date, Evidence, Issue, Level, Origin, Party, Preferences, Role,
+    Scenario, check_name,
 };
 use crate::suggest::did_you_mean;
 
@@ -439,6 +439,24 @@ impl<'a> Builder<'a> {
         role
     }
 
+    /// An evidence grade; `stated` when absent, `None` (after reporting) when unknown.
+    pub fn evidence(&mut self, raw: Option<&Spanned<String>>) -> Option<Evidence> {
+        let Some(raw) = raw else {
+            return Some(Evidence::default());
+        };
+        let grade = Evidence::parse(raw.get_ref());
+        if grade.is_none() {
+            self.error(
+                raw.span(),
+                ErrorKind::UnknownEvidence {
+                    grade: raw.get_ref().clone(),
+                },
+                did_you_mean(raw.get_ref(), Evidence::ALL.iter().map(|g| g.as_str())),
+            );
+        }
+        grade
+    }
+
     /// A red line or precondition. `source` overrides the entry's own (timeline changes cite
     /// the change's source).
     pub fn constraint(
@@ -464,6 +482,7 @@ impl<'a> Builder<'a> {
             );
         }
         let rule = self.rule(&c.rule, issues);
+        let evidence = self.evidence(c.evidence.as_ref());
         Some(Constraint {
             id: c.id.get_ref().clone(),
             party: party.to_string(),
@@ -472,6 +491,7 @@ impl<'a> Builder<'a> {
             source: source.map(str::to_string).or_else(|| c.source.clone()),
             note: c.note.clone(),
             priority: c.priority,
+            evidence: evidence?,
             origin: Some(self.origin(raw.span())),
         })
     }
@@ -535,6 +555,7 @@ impl<'a> Builder<'a> {
                 }
             },
         };
+        let evidence = self.evidence(b.evidence.as_ref());
         if !ok {
             return None;
         }
@@ -546,6 +567,7 @@ impl<'a> Builder<'a> {
             after_round,
             source: b.source.clone(),
             note: b.note.clone(),
+            evidence: evidence?,
             origin: Some(self.origin(raw.span())),
         })
     }
@@ -998,6 +1020,7 @@ impl Builder<'_> {
                     None
                 }
             };
+            let evidence = self.evidence(e.evidence.as_ref()).unwrap_or_default();
             events.push(Event {
                 id: e.id.get_ref().clone(),
                 probability: probability.unwrap_or(0.0),
@@ -1009,6 +1032,7 @@ impl Builder<'_> {
                 },
                 source: e.source.clone(),
                 note: e.note.clone(),
+                evidence,
             });
         }
         if self.diags.len() != before {

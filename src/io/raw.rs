@@ -86,6 +86,7 @@ pub(crate) struct RawEvent {
     pub from: Option<Spanned<String>>,
     pub source: Option<String>,
     pub note: Option<String>,
+    pub evidence: Option<Spanned<String>>,
 }
 
 /// An issue: a list of levels, or the long form.
@@ -157,6 +158,7 @@ pub(crate) struct RawConstraint {
     pub source: Option<String>,
     pub note: Option<String>,
     pub priority: Option<i64>,
+    pub evidence: Option<Spanned<String>>,
 }
 
 /// A behaviour rule entry.
@@ -169,6 +171,7 @@ pub(crate) struct RawBehaviour {
     pub after_round: Option<Spanned<i64>>,
     pub source: Option<String>,
     pub note: Option<String>,
+    pub evidence: Option<Spanned<String>>,
 }
 
 /// A timeline file.
@@ -201,6 +204,7 @@ pub(crate) struct RawChange {
     pub date: Spanned<String>,
     pub source: Spanned<String>,
     pub note: Option<String>,
+    pub evidence: Option<Spanned<String>>,
     pub op: Spanned<String>,
     pub party: Option<Spanned<String>>,
     pub id: Option<Spanned<String>>,

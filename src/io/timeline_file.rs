@@ -146,6 +146,10 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
         if date != snapshots[snapshots.len() - 1].0 {
             snapshots.push((date, current.clone()));
         }
+        // The grade first: an op built from a change re-reads it, valid by then.
+        let Some(evidence) = b.evidence(raw_change.get_ref().evidence.as_ref()) else {
+            continue;
+        };
         let Some(op) = change_op(&mut b, raw_change.get_ref(), &current) else {
             continue;
         };
@@ -162,6 +166,7 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
             source: rc.source.get_ref().clone(),
             note: rc.note.clone(),
             op,
+            evidence,
             origin: Some(b.origin(raw_change.span())),
         });
     }
@@ -190,6 +195,7 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
         changes,
         notes,
         snapshots,
+        base_file: base,
     })
 }
 
@@ -299,6 +305,8 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
                     source: None,
                     note: c.note.clone(),
                     priority: c.priority.as_ref().map(|p| *p.get_ref()),
+                    // What a change adds rests on the change's own evidence.
+                    evidence: c.evidence.clone(),
                 },
             );
             let con = b.constraint(&pid, kind, &raw, &current.issues, Some(source))?;
@@ -365,6 +373,7 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
                     after_round: c.after_round.clone(),
                     source: Some(source.to_string()),
                     note: c.note.clone(),
+                    evidence: c.evidence.clone(),
                 },
             );
             let own: Vec<&str> = party

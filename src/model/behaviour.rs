@@ -287,6 +287,7 @@ pub struct BehaviourRule {
     pub(crate) after_round: Option<u32>,
     pub(crate) source: Option<String>,
     pub(crate) note: Option<String>,
+    pub(crate) evidence: super::Evidence,
     pub(crate) origin: Option<Origin>,
 }
 
@@ -324,6 +325,11 @@ impl BehaviourRule {
     /// The free-text note.
     pub fn note(&self) -> Option<&str> {
         self.note.as_deref()
+    }
+
+    /// How firmly its source supports it.
+    pub fn evidence(&self) -> super::Evidence {
+        self.evidence
     }
 
     /// Where it was written.

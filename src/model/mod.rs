@@ -5,6 +5,7 @@
 pub mod behaviour;
 pub mod condition;
 mod date;
+mod evidence;
 mod issue;
 mod party;
 pub mod rule;
@@ -13,6 +14,7 @@ pub mod simulation;
 pub mod timeline;
 
 pub use date::Date;
+pub use evidence::{Evidence, UnknownEvidence};
 pub use issue::{Issue, Level};
 pub use party::{Constraint, ConstraintKind, Origin, Party, Preferences, Role};
 pub use scenario::Scenario;

@@ -87,6 +87,7 @@ pub struct Constraint {
     pub(crate) source: Option<String>,
     pub(crate) note: Option<String>,
     pub(crate) priority: Option<i64>,
+    pub(crate) evidence: super::Evidence,
     pub(crate) origin: Option<Origin>,
 }
 
@@ -129,6 +130,11 @@ impl Constraint {
     /// The priority as written (lower is more important), if any.
     pub fn priority(&self) -> Option<i64> {
         self.priority
+    }
+
+    /// How firmly its source supports it.
+    pub fn evidence(&self) -> super::Evidence {
+        self.evidence
     }
 
     /// Where it was written, if it came from a file.

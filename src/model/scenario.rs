@@ -116,6 +116,64 @@ impl Scenario {
         self.parties.iter().flat_map(|p| p.preconditions())
     }
 
+    /// The scenario on the evidence `weakest` admits: red lines, preconditions, behaviour
+    /// rules and simulation events graded weaker are left out (see [`super::Evidence`]). A
+    /// behaviour rule that softens or restores a constraint left out goes with it.
+    ///
+    /// # Arguments
+    /// `weakest`: the weakest grade admitted (`Inferred` admits everything).
+    ///
+    /// # Returns
+    /// A new scenario; `self` when everything is admitted.
+    ///
+    /// # Complexity
+    /// O(constraints + rules + events).
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::{Scenario, model::Evidence};
+    /// let s = Scenario::from_toml_str(r#"
+    /// name = "wage"
+    /// [issues]
+    /// wage = ["freeze", "plus2"]
+    /// [status_quo]
+    /// wage = "freeze"
+    /// [parties.union]
+    /// weights = { wage = 1 }
+    /// values = { wage = [0, 1] }
+    /// red_lines = [
+    ///   { id = "floor", rule = "wage >= plus2" },
+    ///   { id = "leak", rule = "wage == plus2", evidence = "reported" },
+    /// ]
+    /// "#, "wage.toml")?;
+    /// assert_eq!(s.red_lines().count(), 2);
+    /// assert_eq!(s.admit(Evidence::Stated).red_lines().count(), 1);
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn admit(&self, weakest: super::Evidence) -> Scenario {
+        let mut s = self.clone();
+        for p in &mut s.parties {
+            p.red_lines.retain(|c| weakest.admits(c.evidence));
+            p.preconditions.retain(|c| weakest.admits(c.evidence));
+            let kept: Vec<String> = p
+                .red_lines
+                .iter()
+                .chain(&p.preconditions)
+                .map(|c| c.id.clone())
+                .collect();
+            p.rules.retain(|r| {
+                weakest.admits(r.evidence)
+                    && match &r.then {
+                        super::behaviour::Action::Soften { id, .. }
+                        | super::behaviour::Action::Restore { id } => kept.contains(id),
+                        _ => true,
+                    }
+            });
+        }
+        s.simulation.events.retain(|e| weakest.admits(e.evidence));
+        s
+    }
+
     /// The constraint named `party/id`.
     pub fn constraint(&self, name: &str) -> Option<&Constraint> {
         let (party, id) = name.split_once('/')?;

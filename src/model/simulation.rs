@@ -143,6 +143,8 @@ pub struct Event {
     pub source: Option<String>,
     /// Free-text note.
     pub note: Option<String>,
+    /// How firmly its source supports it.
+    pub evidence: super::Evidence,
 }
 
 impl Event {
@@ -156,6 +158,7 @@ impl Event {
     /// let e = Event {
     ///     id: "aid_pause".into(), probability: 0.1, once: true, from: Some(d("2024-02-08")),
     ///     effect: EventEffect { status_quo: vec![], reservation: None }, source: None, note: None,
+    ///     evidence: Default::default(),
     /// };
     /// assert!(!e.active_on(Some(d("2022-04-15"))));
     /// assert!(e.active_on(Some(d("2024-02-08"))));

@@ -127,6 +127,18 @@ impl ChangeOp {
         }
     }
 
+    /// Apply to a scenario from which changes of weaker evidence were left out: as
+    /// [`ChangeOp::apply`], except that a replacement whose target is missing adds it.
+    pub(crate) fn apply_admitted(&self, s: &mut Scenario) {
+        if let ChangeOp::ReplaceConstraint(c) = self
+            && s.party(&c.party)
+                .is_some_and(|p| p.constraint(&c.id).is_none())
+        {
+            return ChangeOp::AddConstraint(c.clone()).apply(s);
+        }
+        self.apply(s)
+    }
+
     /// Apply to a scenario. The op was validated against this scenario's state, so every
     /// name it holds exists.
     pub(crate) fn apply(&self, s: &mut Scenario) {
@@ -205,6 +217,7 @@ pub struct Change {
     pub(crate) source: String,
     pub(crate) note: Option<String>,
     pub(crate) op: ChangeOp,
+    pub(crate) evidence: super::Evidence,
     pub(crate) origin: Option<Origin>,
 }
 
@@ -227,6 +240,11 @@ impl Change {
     /// What it does.
     pub fn op(&self) -> &ChangeOp {
         &self.op
+    }
+
+    /// How firmly its source supports it.
+    pub fn evidence(&self) -> super::Evidence {
+        self.evidence
     }
 
     /// Where it was written.
@@ -279,6 +297,8 @@ pub struct Timeline {
     pub(crate) notes: Vec<SnapshotNote>,
     /// The scenario in force at each distinct date, oldest first; the first is the base.
     pub(crate) snapshots: Vec<(Date, Scenario)>,
+    /// The base file as read, before any change (dated the base date).
+    pub(crate) base_file: Scenario,
 }
 
 impl Timeline {
@@ -320,6 +340,7 @@ impl Timeline {
             name: s.name().to_string(),
             changes: Vec::new(),
             notes: Vec::new(),
+            base_file: s.clone(),
             snapshots: vec![(date, s)],
         })
     }
@@ -374,6 +395,62 @@ impl Timeline {
     pub fn latest(&self) -> &Scenario {
         // A timeline always holds its base snapshot.
         &self.snapshots[self.snapshots.len() - 1].1
+    }
+
+    /// The timeline on the evidence `weakest` admits: changes graded weaker are left out,
+    /// and every snapshot keeps only the constraints, rules and events `weakest` admits
+    /// ([`Scenario::admit`]). A kept `replace_…` whose target came from a change left out
+    /// stands on its own evidence and adds the constraint; a kept `remove_…` whose target is
+    /// already gone does nothing. The snapshot dates stay those of the full timeline, so
+    /// reports on both line up date by date.
+    ///
+    /// # Arguments
+    /// `weakest`: the weakest grade admitted (`Inferred` admits everything).
+    ///
+    /// # Returns
+    /// A new timeline with the same dates and notes.
+    ///
+    /// # Complexity
+    /// O(changes × scenario size): every snapshot is rebuilt.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::{Timeline, model::Evidence};
+    /// let t = Timeline::load("seeds/russia_ukraine/timeline.toml")?;
+    /// let stated = t.admit(Evidence::Stated);
+    /// assert_eq!(stated.dates(), t.dates());
+    /// assert!(stated.changes().iter().all(|c| c.evidence() == Evidence::Stated));
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn admit(&self, weakest: super::Evidence) -> Timeline {
+        let changes: Vec<Change> = self
+            .changes
+            .iter()
+            .filter(|c| weakest.admits(c.evidence))
+            .cloned()
+            .collect();
+        let dates = self.dates();
+        let mut current = self.base_file.clone();
+        current.date = Some(dates[0]);
+        let mut snapshots = Vec::with_capacity(dates.len());
+        let mut next = changes.iter().peekable();
+        for date in dates {
+            while let Some(c) = next.next_if(|c| c.date <= date) {
+                c.op.apply_admitted(&mut current);
+                if !current.sources.contains(&c.source) {
+                    current.sources.push(c.source.clone());
+                }
+            }
+            current.date = Some(date);
+            snapshots.push((date, current.admit(weakest)));
+        }
+        Timeline {
+            name: self.name.clone(),
+            changes,
+            notes: self.notes.clone(),
+            snapshots,
+            base_file: self.base_file.admit(weakest),
+        }
     }
 
     /// Changes dated after `from` and on or before `to`, in the order applied.
