@@ -7,6 +7,7 @@ mod evidence;
 mod explain;
 mod genius;
 mod golden;
+mod mirror_explain;
 mod paths;
 mod rules;
 mod scenarios;

@@ -27,6 +27,7 @@ fn softening_json(s: &Softening) -> Value {
         "constraint": s.name,
         "party": s.party,
         "bound": s.bound,
+        "evidence": s.evidence.as_str(),
         "from": s.from,
         "to": s.to,
         "rungs": s.rungs,
@@ -41,6 +42,7 @@ fn relaxation_json(r: &Relaxation) -> Value {
     json!({
         "drop": r.drop,
         "parties": r.parties,
+        "evidence": r.evidence.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
         "witness": r.witness.as_ref().map(witness_json),
     })
 }
@@ -57,6 +59,7 @@ fn joint_json(j: &JointSoftening) -> Value {
                 "to": m.to,
                 "rungs": m.rungs,
                 "shifts": m.shifts,
+                "evidence": m.evidence.as_str(),
             })
         })
         .collect();

@@ -21,7 +21,9 @@ pub const MAX_CERTIFICATE_CELLS: usize = 4096;
 /// Most assignments of a red line's other issues tried per combination.
 const MAX_FREE: usize = 1 << 16;
 
-/// A proof that a conflict's members cannot hold together.
+/// A proof that a conflict's members cannot hold together: for each member, every
+/// combination of `issues`' levels that some state meeting the member has; no combination
+/// is in all of them, so no state meets every member (the module docs say how it is found).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
     /// The conflict, sorted names.

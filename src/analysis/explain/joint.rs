@@ -36,8 +36,8 @@ use super::{ExplainLimits, Witness, evidence_key, witness};
 use crate::analysis::zone::{
     AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force, first_acceptable,
 };
-use crate::model::Scenario;
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
+use crate::model::{Evidence, Scenario};
 use crate::space::{CompiledRule, CompiledScenario, StateIndex};
 use crate::{Error, Limits, Result};
 
@@ -59,6 +59,8 @@ pub struct Move {
     pub rungs: usize,
     /// The shift of each of its bounds ([`super::rule_bounds`] order).
     pub shifts: Vec<usize>,
+    /// The red line's evidence grade.
+    pub evidence: Evidence,
 }
 
 /// A softening of one or several red lines that opens a zone.
@@ -548,6 +550,7 @@ fn rank(
                     to: expr_text(&soft, issues),
                     rungs: shifts.iter().sum(),
                     shifts,
+                    evidence: rl.evidence(),
                 });
             }
             moves.sort_by(|a, b| a.name.cmp(&b.name));

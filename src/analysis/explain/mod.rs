@@ -6,6 +6,30 @@
 //! families are each other's minimal hitting sets, which is how the conflicts are found
 //! once the relaxations are known.
 //!
+//! # Ties are results
+//!
+//! Every "least" answer lists **all** tied optima, as a [`Tiered`] list: the least
+//! relaxations (every relaxation of the fewest constraints), the least single-bound
+//! softenings (every red line and bound opening a zone with the fewest rungs), the least
+//! joint softenings (every shift vector of the fewest total rungs, over any red lines of
+//! any parties) and, per party, the least it alone would have to soften. Options are
+//! ranked by what they are, never by whose they are: size, then rungs, then evidence
+//! ([`RELAXATION_ORDER`], [`SOFTENING_ORDER`], [`JOINT_ORDER`]); evidence ranks the
+//! weaker first ([`evidence_of`]; reservations count as stated). Ranking only orders: every
+//! listed option is an optimum of the measure the list is named after. Options with equal
+//! keys form a tier; inside a tier, options are grouped by party and the groups
+//! interleaved, names ordering groups and members **only for stable bytes**. At most
+//! [`ExplainLimits::max_tied`] options are listed, the rest counted
+//! ([`Tiered::omitted`]). A utility cost (`[prefs]`, [`Softening::cost`]) is informative
+//! and orders nothing: it rests on judgement numbers that differ between parties.
+//!
+//! # Proofs a reader can check
+//!
+//! Each relaxation comes with a [`Witness`]: a whole state that is acceptable once it is
+//! dropped. Each conflict of two or more constraints comes with a [`Certificate`] where one
+//! exists: the level ranges each member allows on issues they share, with no combination
+//! allowed by all (see [`Certificate`] for exactly what is certified).
+//!
 //! ```
 //! use dealzone::{Limits, analysis::explain::{ExplainLimits, explain}};
 //! let t = dealzone::Timeline::load("seeds/russia_ukraine/timeline.toml")?;
@@ -16,6 +40,13 @@
 //! assert!(e.complete);
 //! // Dropping one of the two territorial red lines is enough in 2025.
 //! assert!(e.relaxations.contains(&vec!["russia/keep_territory".to_string()]));
+//! // Either side's drop is equally least: both are listed, each with a witness.
+//! let sides: Vec<&str> = e.least_relaxations.options().map(|r| r.parties[0].as_str()).collect();
+//! assert!(sides.contains(&"russia") && sides.contains(&"ukraine"));
+//! assert!(e.least_relaxations.options().all(|r| r.witness.is_some()));
+//! // The territorial clash is certified on one issue.
+//! let cert = e.certificates[0].as_ref().unwrap();
+//! assert_eq!(cert.issues, ["territory"]);
 //! # Ok::<(), dealzone::Error>(())
 //! ```
 
@@ -38,7 +69,7 @@ pub use table::{MAX_TABLE_STATES, ViolationTable};
 pub use tiers::Tiered;
 
 use crate::analysis::zone::first_acceptable;
-use crate::model::Scenario;
+use crate::model::{Evidence, Scenario};
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Limits, Result};
 use tiers::{Ranked, parties_of, tiered};
@@ -130,6 +161,8 @@ pub struct Relaxation {
     pub drop: Vec<String>,
     /// The parties whose constraints they are, sorted.
     pub parties: Vec<String>,
+    /// The evidence grade of each constraint in `drop` (reservations count as stated).
+    pub evidence: Vec<Evidence>,
     /// An acceptable state once they are dropped.
     pub witness: Option<Witness>,
 }
@@ -147,11 +180,28 @@ pub(crate) fn witness(s: &Scenario, st: StateIndex, levels: &[usize]) -> Witness
     }
 }
 
-/// The evidence part of the ranking key of a set of constraints: how many are firm
-/// (weaker evidence sorts first). Until the model grades evidence every constraint counts
-/// as stated, so the key is the set's size and orders nothing among equal sizes.
-pub(crate) fn evidence_key(_s: &Scenario, names: &[String]) -> (usize, usize) {
-    (names.len(), 0)
+/// The evidence grade of a constraint by name: a red line's own grade
+/// ([`crate::model::Constraint::evidence`]); a reservation (or an unknown name) counts as
+/// stated.
+pub fn evidence_of(s: &Scenario, name: &str) -> Evidence {
+    s.constraint(name)
+        .map_or(Evidence::Stated, |c| c.evidence())
+}
+
+/// The evidence part of the ranking key of a set of constraints: how many are stated,
+/// then how many reported — fewer first, so options resting on **weaker evidence come
+/// first**. Why weaker first: a position known only from a report or the modeller's
+/// reading is the one most likely to be softer than modelled, so it is the first a reader
+/// should check; a stated red line is the least likely to give. It orders options already
+/// tied on size and rungs, and never drops one.
+pub(crate) fn evidence_key(s: &Scenario, names: &[String]) -> (usize, usize) {
+    names
+        .iter()
+        .fold((0, 0), |(st, rep), n| match evidence_of(s, n) {
+            Evidence::Stated => (st + 1, rep),
+            Evidence::Reported => (st, rep + 1),
+            Evidence::Inferred => (st, rep),
+        })
 }
 
 /// An acceptable state once the items at positions `set` are dropped: from the violation
@@ -299,6 +349,7 @@ pub fn explain(
                 value: Relaxation {
                     drop: r.clone(),
                     parties: parties_of(r),
+                    evidence: r.iter().map(|n| evidence_of(s, n)).collect(),
                     witness: w.clone(),
                 },
             })
@@ -314,7 +365,12 @@ pub fn explain(
             softenings.push(sf.clone());
         }
     }
-    softenings.sort_by(|a, b| a.rungs.cmp(&b.rungs).then(a.name.cmp(&b.name)));
+    softenings.sort_by(|a, b| {
+        a.rungs
+            .cmp(&b.rungs)
+            .then(b.evidence.cmp(&a.evidence))
+            .then(a.name.cmp(&b.name))
+    });
     let least_rungs = single.iter().map(|f| f.rungs).min();
     let least_softenings = tiered(
         single

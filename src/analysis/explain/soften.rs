@@ -3,7 +3,7 @@
 use super::oracle::{ItemKind, Oracle};
 use crate::analysis::zone::{Engine, find_zones_compiled};
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr, Rule, print};
-use crate::model::{Issue, Scenario};
+use crate::model::{Evidence, Issue, Scenario};
 use crate::space::{CompiledRule, CompiledScenario, StateIndex};
 use crate::{Limits, Result};
 
@@ -16,6 +16,8 @@ pub struct Softening {
     pub party: String,
     /// Which of the rule's bounds moved: its position among [`rule_bounds`].
     pub bound: usize,
+    /// The red line's evidence grade.
+    pub evidence: Evidence,
     /// Its rule as written.
     pub from: String,
     /// The softened rule.
@@ -50,7 +52,7 @@ impl Softening {
 ///
 /// # Returns
 /// At most one softening per red line (its first least bound), the fewest rungs first,
-/// then by name (names order only equal rung counts, for stable bytes; the utility cost,
+/// then weakest evidence first, then by name (names order only equal rung counts, for stable bytes; the utility cost,
 /// judgement, orders nothing). Every tied optimum across red lines and bounds is in
 /// [`super::Explanation::least_softenings`].
 ///
@@ -98,7 +100,12 @@ pub fn softenings(
             out.push(sf);
         }
     }
-    out.sort_by(|a, b| a.rungs.cmp(&b.rungs).then(a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        a.rungs
+            .cmp(&b.rungs)
+            .then(b.evidence.cmp(&a.evidence))
+            .then(a.name.cmp(&b.name))
+    });
     Ok(out)
 }
 
@@ -176,6 +183,7 @@ pub(crate) fn single_softenings(
                 to: text(&soft, issues),
                 rungs,
                 bound,
+                evidence: rl.evidence(),
                 acceptable: trial.acceptable,
                 ideal,
                 best: trial.best,
