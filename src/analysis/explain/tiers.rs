@@ -80,6 +80,9 @@ pub(crate) struct Ranked<K, T> {
     pub value: T,
 }
 
+/// One tier's options by party group, each named for the stable order.
+type Groups<T> = BTreeMap<Vec<String>, Vec<(String, T)>>;
+
 /// Sort `options` into tiers by `key`, interleave each tier by party group, and keep at most
 /// `cap` options in all (the rest counted in `omitted`).
 pub(crate) fn tiered<K: Ord, T>(
@@ -87,7 +90,7 @@ pub(crate) fn tiered<K: Ord, T>(
     cap: usize,
     order: &'static str,
 ) -> Tiered<T> {
-    let mut by_key: BTreeMap<K, BTreeMap<Vec<String>, Vec<(String, T)>>> = BTreeMap::new();
+    let mut by_key: BTreeMap<K, Groups<T>> = BTreeMap::new();
     for o in options {
         by_key
             .entry(o.key)
