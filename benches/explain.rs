@@ -1,5 +1,6 @@
 //! One minimal conflict (QuickXplain) on every snapshot of the Russia–Ukraine seeds, and
-//! the full explanation (all conflicts, relaxations, softenings) on the latest one.
+//! the full explanation (all conflicts, relaxations, softenings, joint softenings,
+//! witnesses, certificates) on the latest one and on the first (two clashes).
 //! Run with `cargo bench --bench explain`.
 //!
 //! Target (issue 4): one minimal conflict on the seeds in under 10 ms, compile included.
@@ -31,6 +32,15 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let compiled = CompiledScenario::new(s, &limits).expect("compiles");
             black_box(explain(s, &compiled, &ExplainLimits::default(), &limits).expect("ok"))
+        })
+    });
+    // Two clashes (2022): no single red line opens a zone, so the joint softening scan
+    // does the work (issue 11).
+    let (_, first) = t.snapshots().next().expect("a snapshot");
+    g.bench_function("full_explanation_two_clashes", |b| {
+        b.iter(|| {
+            let compiled = CompiledScenario::new(first, &limits).expect("compiles");
+            black_box(explain(first, &compiled, &ExplainLimits::default(), &limits).expect("ok"))
         })
     });
     g.finish();

@@ -191,3 +191,444 @@ fn the_seeds_need_one_red_line_to_give_only_from_2025() {
         assert_eq!(smallest, expect, "{date}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Ties, witnesses, certificates and joint softenings against brute force (issue 11).
+// ---------------------------------------------------------------------------------------
+
+use dealzone::analysis::explain::{Witness, rule_bounds, soften_rule};
+use dealzone::model::rule::ResolvedExpr;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every tied option, uncapped.
+fn run_all(s: &Scenario, table_states: u64) -> Explanation {
+    let c = CompiledScenario::new(s, &Limits::default()).unwrap();
+    let budget = ExplainLimits {
+        table_states,
+        max_tied: usize::MAX,
+        ..ExplainLimits::default()
+    };
+    explain(s, &c, &budget, &Limits::default()).unwrap()
+}
+
+/// The levels of a witness, checked to name every issue once, in order.
+fn witness_levels(s: &Scenario, w: &Witness) -> Vec<usize> {
+    assert_eq!(
+        w.state.len(),
+        s.issues().len(),
+        "a witness is a whole state"
+    );
+    s.issues()
+        .iter()
+        .zip(&w.state)
+        .map(|(i, (id, level))| {
+            assert_eq!(i.id(), id);
+            i.levels().iter().position(|l| l.id() == level).unwrap()
+        })
+        .collect()
+}
+
+/// Whether `levels` meets every reservation and every red line, the red lines named in
+/// `drop` left out and those in `soft` replaced by their softened rule.
+fn meets(
+    s: &Scenario,
+    levels: &[usize],
+    drop: &[String],
+    soft: &BTreeMap<String, ResolvedExpr>,
+) -> bool {
+    s.red_lines().all(|c| {
+        let n = c.name();
+        drop.contains(&n)
+            || soft
+                .get(&n)
+                .map_or_else(|| c.rule().eval(levels), |e| e.eval(levels))
+    }) && s.parties().iter().all(|p| match p.preferences() {
+        Some(pr) if !drop.contains(&format!("{}/reservation", p.id())) => {
+            pr.utility(levels) >= pr.reservation() - RESERVATION_TOLERANCE
+        }
+        _ => true,
+    })
+}
+
+/// Acceptable states with the red lines softened as `soft` (name → shifts per bound).
+fn naive_opened(s: &Scenario, soft: &BTreeMap<String, Vec<usize>>) -> u64 {
+    let rules: BTreeMap<String, ResolvedExpr> = soft
+        .iter()
+        .map(|(n, k)| {
+            let c = s.constraint(n).unwrap();
+            (n.clone(), soften_rule(c.rule(), s.issues(), k).unwrap())
+        })
+        .collect();
+    let space = StateSpace::new(s, u64::MAX).unwrap();
+    (0..space.size())
+        .filter(|&st| meets(s, &space.decode(st), &[], &rules))
+        .count() as u64
+}
+
+/// Every shift vector over `bounds` (red line name, bound position, cap) with total `t`.
+fn vectors_of_total(
+    bounds: &[(String, usize, usize)],
+    t: usize,
+    nbounds: &BTreeMap<String, usize>,
+) -> Vec<BTreeMap<String, Vec<usize>>> {
+    fn rec(
+        bounds: &[(String, usize, usize)],
+        left: usize,
+        from: usize,
+        cur: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        if left == 0 {
+            out.push(cur.clone());
+            return;
+        }
+        if from == bounds.len() {
+            return;
+        }
+        for x in 0..=bounds[from].2.min(left) {
+            cur[from] = x;
+            rec(bounds, left - x, from + 1, cur, out);
+        }
+        cur[from] = 0;
+    }
+    let mut raw = Vec::new();
+    rec(bounds, t, 0, &mut vec![0; bounds.len()], &mut raw);
+    raw.into_iter()
+        .map(|v| {
+            let mut m: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for ((name, b, _), &x) in bounds.iter().zip(&v) {
+                if x > 0 {
+                    m.entry(name.clone())
+                        .or_insert_with(|| vec![0; nbounds[name]])[*b] = x;
+                }
+            }
+            m
+        })
+        .collect()
+}
+
+/// The least total over `scope`'s bounds that opens a zone, and every vector reaching it,
+/// by trying every vector of total 1, 2, … ; `None` when even the largest opens nothing,
+/// or the brute force would take too long.
+#[allow(clippy::type_complexity)]
+fn brute_joint(
+    s: &Scenario,
+    scope: &dyn Fn(&str) -> bool,
+) -> Option<Option<(usize, BTreeSet<BTreeMap<String, Vec<usize>>>)>> {
+    let mut bounds = Vec::new();
+    let mut nbounds = BTreeMap::new();
+    for c in s.red_lines() {
+        let b = rule_bounds(c.rule(), s.issues());
+        nbounds.insert(c.name(), b.len());
+        if scope(&c.name()) {
+            for (k, rb) in b.iter().enumerate() {
+                if rb.cap > 0 {
+                    bounds.push((c.name(), k, rb.cap));
+                }
+            }
+        }
+    }
+    let top: BTreeMap<String, Vec<usize>> = s
+        .red_lines()
+        .filter(|c| scope(&c.name()))
+        .map(|c| {
+            let caps = rule_bounds(c.rule(), s.issues())
+                .iter()
+                .map(|b| b.cap)
+                .collect();
+            (c.name(), caps)
+        })
+        .collect();
+    if naive_opened(s, &top) == 0 {
+        return Some(None);
+    }
+    let mut tried = 0;
+    for t in 1.. {
+        let mut found = BTreeSet::new();
+        for v in vectors_of_total(&bounds, t, &nbounds) {
+            tried += 1;
+            if tried > 4000 {
+                return None;
+            }
+            if naive_opened(s, &v) > 0 {
+                found.insert(v);
+            }
+        }
+        if !found.is_empty() {
+            return Some(Some((t, found)));
+        }
+    }
+    unreachable!()
+}
+
+fn joint_set(
+    t: &dealzone::analysis::explain::Tiered<dealzone::analysis::explain::JointSoftening>,
+) -> BTreeSet<BTreeMap<String, Vec<usize>>> {
+    t.options()
+        .map(|j| {
+            j.moves
+                .iter()
+                .map(|m| (m.name.clone(), m.shifts.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Each joint option opens exactly the states it claims, its witness among them.
+fn check_joint_options(
+    s: &Scenario,
+    t: &dealzone::analysis::explain::Tiered<dealzone::analysis::explain::JointSoftening>,
+) -> Result<(), TestCaseError> {
+    for j in t.options() {
+        let soft: BTreeMap<String, Vec<usize>> = j
+            .moves
+            .iter()
+            .map(|m| (m.name.clone(), m.shifts.clone()))
+            .collect();
+        prop_assert_eq!(j.acceptable, naive_opened(s, &soft));
+        prop_assert_eq!(j.rungs, j.moves.iter().map(|m| m.rungs).sum::<usize>());
+        let w = j.witness.as_ref().expect("a witness");
+        let rules: BTreeMap<String, ResolvedExpr> = soft
+            .iter()
+            .map(|(n, k)| {
+                let c = s.constraint(n).unwrap();
+                (n.clone(), soften_rule(c.rule(), s.issues(), k).unwrap())
+            })
+            .collect();
+        prop_assert!(meets(s, &witness_levels(s, w), &[], &rules));
+        for m in &j.moves {
+            // The text is the softened rule, parsed back.
+            let back = Rule::new(&m.to, s.issues()).unwrap();
+            prop_assert_eq!(back.expr(), &rules[&m.name]);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The least relaxations are every relaxation of the least size, each with a witness
+    /// that meets every constraint left; every relaxation's witness holds too.
+    #[test]
+    fn least_relaxations_are_all_the_smallest_and_their_witnesses_hold(g in crate::zones::gen_scenario(300)) {
+        let s = g.scenario();
+        prop_assume!(items(&s).len() <= 12);
+        let (_, relaxations) = brute_sets(&s);
+        let least = relaxations.iter().map(Vec::len).min();
+        let expect: BTreeSet<Vec<String>> =
+            relaxations.iter().filter(|r| Some(r.len()) == least).cloned().collect();
+        for table_states in [u64::MAX, 0] {
+            let e = run_all(&s, table_states);
+            let got: BTreeSet<Vec<String>> =
+                e.least_relaxations.options().map(|r| r.drop.clone()).collect();
+            prop_assert_eq!(&got, &expect, "table_states {}", table_states);
+            prop_assert_eq!(e.least_relaxations.len(), expect.len(), "no duplicates");
+            prop_assert_eq!(e.witnesses.len(), e.relaxations.len());
+            for (r, w) in e.relaxations.iter().zip(&e.witnesses) {
+                let w = w.as_ref().expect("every relaxation has a witness");
+                prop_assert!(meets(&s, &witness_levels(&s, w), r, &BTreeMap::new()),
+                    "witness {:?} of {:?} fails", w, r);
+            }
+            for r in e.least_relaxations.options() {
+                let w = r.witness.as_ref().expect("a witness");
+                prop_assert!(meets(&s, &witness_levels(&s, w), &r.drop, &BTreeMap::new()));
+                prop_assert_eq!(r.evidence.len(), r.drop.len());
+            }
+        }
+    }
+
+    /// The least single-bound softenings are every (red line, bound) whose shift alone
+    /// opens a zone with the fewest rungs.
+    #[test]
+    fn least_single_softenings_are_every_tied_bound(g in crate::zones::gen_scenario(300)) {
+        let s = g.scenario();
+        let space = StateSpace::new(&s, u64::MAX).unwrap();
+        let any = (0..space.size()).any(|st| meets(&s, &space.decode(st), &[], &BTreeMap::new()));
+        prop_assume!(!any);
+        let mut expect: BTreeSet<(String, usize, usize)> = BTreeSet::new();
+        let mut least = usize::MAX;
+        for c in s.red_lines() {
+            let bounds = rule_bounds(c.rule(), s.issues());
+            for (b, rb) in bounds.iter().enumerate() {
+                for k in 1..=rb.cap {
+                    let mut shifts = vec![0; bounds.len()];
+                    shifts[b] = k;
+                    let soft = BTreeMap::from([(c.name(), shifts)]);
+                    if naive_opened(&s, &soft) > 0 {
+                        if k < least {
+                            least = k;
+                            expect.clear();
+                        }
+                        if k == least {
+                            expect.insert((c.name(), b, k));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        for table_states in [u64::MAX, 0] {
+            let e = run_all(&s, table_states);
+            let got: BTreeSet<(String, usize, usize)> = e
+                .least_softenings
+                .options()
+                .map(|f| (f.name.clone(), f.bound, f.rungs))
+                .collect();
+            prop_assert_eq!(&got, &expect, "table_states {}", table_states);
+            // The per-red-line list starts at the least too.
+            prop_assert_eq!(e.softenings.first().map(|f| f.rungs), (least != usize::MAX).then_some(least));
+        }
+    }
+
+    /// Joint softenings, and each party's lone ones, are exactly every shift vector of the
+    /// least total that opens a zone (brute force over every vector by increasing total).
+    #[test]
+    fn joint_softenings_equal_every_least_vector(g in crate::zones::gen_scenario(200)) {
+        let s = g.scenario();
+        let space = StateSpace::new(&s, u64::MAX).unwrap();
+        let any = (0..space.size()).any(|st| meets(&s, &space.decode(st), &[], &BTreeMap::new()));
+        prop_assume!(!any);
+        let Some(joint) = brute_joint(&s, &|_| true) else { return Ok(()); };
+        let mut parties: Vec<String> = s.red_lines().map(|c| c.party().to_string()).collect();
+        parties.dedup();
+        let mut alone = BTreeMap::new();
+        for p in &parties {
+            let Some(b) = brute_joint(&s, &|n: &str| n.split('/').next() == Some(p.as_str())) else {
+                return Ok(());
+            };
+            alone.insert(p.clone(), b);
+        }
+        for table_states in [u64::MAX, 0] {
+            let e = run_all(&s, table_states);
+            prop_assert!(e.joint_softenings.complete);
+            match &joint {
+                None => prop_assert!(e.joint_softenings.is_empty()),
+                Some((t, set)) => {
+                    prop_assert!(e.joint_softenings.options().all(|j| j.rungs == *t));
+                    prop_assert_eq!(&joint_set(&e.joint_softenings), set, "table_states {}", table_states);
+                    prop_assert_eq!(e.joint_softenings.len(), set.len());
+                    check_joint_options(&s, &e.joint_softenings)?;
+                }
+            }
+            for p in &e.per_party_softenings {
+                match &alone[&p.party] {
+                    None => prop_assert!(p.options.is_empty() && p.rungs.is_none()),
+                    Some((t, set)) => {
+                        prop_assert_eq!(p.rungs, Some(*t));
+                        prop_assert_eq!(&joint_set(&p.options), set, "{} alone", p.party);
+                        prop_assert!(p.options.options().all(|j| j.parties == vec![p.party.clone()]));
+                        check_joint_options(&s, &p.options)?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every certificate holds: each member's listed ranges are exactly its projection on
+    /// the certificate's issues (recomputed by scanning every state), and no combination
+    /// is allowed by all members.
+    #[test]
+    fn every_certificate_holds(g in crate::zones::gen_scenario(300)) {
+        let s = g.scenario();
+        let e = run_all(&s, u64::MAX);
+        prop_assert_eq!(e.certificates.len(), e.conflicts.len());
+        let space = StateSpace::new(&s, u64::MAX).unwrap();
+        for (conflict, cert) in e.conflicts.iter().zip(&e.certificates) {
+            if conflict.len() >= 2 && conflict.iter().all(|n| !n.ends_with("/reservation")) {
+                // Red lines read few issues here: a certificate always fits.
+                prop_assert!(cert.is_some(), "no certificate for {:?}", conflict);
+            }
+            let Some(cert) = cert else { continue };
+            prop_assert_eq!(&cert.conflict, conflict);
+            let issues: Vec<usize> = cert.issues.iter().map(|i| s.issue_index(i).unwrap()).collect();
+            let level = |i: usize, id: &str| s.issues()[i].levels().iter().position(|l| l.id() == id).unwrap();
+            let mut sets: Vec<BTreeSet<Vec<usize>>> = Vec::new();
+            for (name, boxes) in conflict.iter().zip(&cert.allows) {
+                let mut listed = BTreeSet::new();
+                for b in boxes {
+                    let ranges: Vec<(usize, usize)> = issues.iter().zip(b)
+                        .map(|(&i, (lo, hi))| (level(i, lo), level(i, hi))).collect();
+                    let mut cell: Vec<usize> = ranges.iter().map(|r| r.0).collect();
+                    loop {
+                        prop_assert!(listed.insert(cell.clone()), "boxes overlap");
+                        let mut d = cell.len();
+                        let mut done = true;
+                        while d > 0 {
+                            d -= 1;
+                            if cell[d] < ranges[d].1 { cell[d] += 1; done = false; break; }
+                            cell[d] = ranges[d].0;
+                        }
+                        if done { break; }
+                    }
+                }
+                // The projection, by scanning: states meeting this member alone.
+                let others: Vec<String> = items(&s).into_iter().filter(|n| n != name).collect();
+                let truth: BTreeSet<Vec<usize>> = (0..space.size())
+                    .map(|st| space.decode(st))
+                    .filter(|l| meets(&s, l, &others, &BTreeMap::new()))
+                    .map(|l| issues.iter().map(|&i| l[i]).collect())
+                    .collect();
+                prop_assert_eq!(&listed, &truth, "projection of {}", name);
+                sets.push(listed);
+            }
+            let common = sets.iter().skip(1).fold(sets[0].clone(), |a, b| a.intersection(b).cloned().collect());
+            prop_assert!(common.is_empty(), "certificate of {:?} allows {:?} to all", conflict, common);
+        }
+    }
+}
+
+#[test]
+fn the_cap_lists_at_most_max_tied_and_counts_the_rest() {
+    // x <= a against x >= c on three rungs: two tied drops, three tied joint softenings
+    // ({left: 2}, {right: 2}, {left: 1, right: 1}).
+    let toml = "name = \"cap\"\n[issues]\nx = [\"a\", \"b\", \"c\"]\n[status_quo]\nx = \"a\"\n\
+         [parties.left]\nweights = { x = 1 }\nvalues = { x = [1, 0.5, 0] }\n\
+         red_lines = [{ id = \"low\", rule = \"x <= a\" }]\n\
+         [parties.right]\nweights = { x = 1 }\nvalues = { x = [0, 0.5, 1] }\n\
+         red_lines = [{ id = \"high\", rule = \"x >= c\" }]\n";
+    let s = Scenario::from_toml_str(toml, "cap.toml").unwrap();
+    let c = CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let all = explain(&s, &c, &ExplainLimits::default(), &Limits::default()).unwrap();
+    let capped = explain(
+        &s,
+        &c,
+        &ExplainLimits {
+            max_tied: 1,
+            ..ExplainLimits::default()
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(all.least_relaxations.len(), 2);
+    assert_eq!(all.joint_softenings.len(), 3);
+    assert_eq!(capped.least_relaxations.len(), 1);
+    assert_eq!(capped.least_relaxations.omitted, 1);
+    assert_eq!(capped.joint_softenings.len(), 1);
+    assert_eq!(capped.joint_softenings.omitted, 2);
+    // Fewest red lines moved first: one red line by two rungs before both by one.
+    assert_eq!(all.joint_softenings.tiers[0].len(), 2);
+    assert_eq!(all.joint_softenings.tiers[1][0].moves.len(), 2);
+    // Both sides are named in the first tier, whichever sorts first.
+    let first: Vec<&str> = all.least_relaxations.tiers[0]
+        .iter()
+        .map(|r| r.parties[0].as_str())
+        .collect();
+    assert!(first.contains(&"left") && first.contains(&"right"));
+}
+
+#[test]
+fn two_clashes_get_a_joint_softening() {
+    // The 2022 seeds clash on territory and on Crimea: no single red line opens a zone,
+    // yet softening two bounds does, and the explanation says how far.
+    let t = Timeline::load(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap();
+    let (_, s) = t.snapshots().next().unwrap();
+    let e = run(s, u64::MAX);
+    assert!(e.least_softenings.is_empty());
+    let first = e.joint_softenings.first().expect("a joint softening");
+    assert!(first.moves.len() >= 2);
+    assert!(e.joint_softenings.options().all(|j| j.rungs == first.rungs));
+    // The text no longer stops at "no single red line".
+    let text = dealzone::report::explain::text(s, &e);
+    assert!(text.contains("Smallest joint softening"), "{text}");
+}

@@ -6,6 +6,30 @@
 //! families are each other's minimal hitting sets, which is how the conflicts are found
 //! once the relaxations are known.
 //!
+//! # Ties are results
+//!
+//! Every "least" answer lists **all** tied optima, as a [`Tiered`] list: the least
+//! relaxations (every relaxation of the fewest constraints), the least single-bound
+//! softenings (every red line and bound opening a zone with the fewest rungs), the least
+//! joint softenings (every shift vector of the fewest total rungs, over any red lines of
+//! any parties) and, per party, the least it alone would have to soften. Options are
+//! ranked by what they are, never by whose they are: size, then rungs, then evidence
+//! ([`RELAXATION_ORDER`], [`SOFTENING_ORDER`], [`JOINT_ORDER`]); evidence ranks the
+//! weaker first ([`evidence_of`]; reservations count as stated). Ranking only orders: every
+//! listed option is an optimum of the measure the list is named after. Options with equal
+//! keys form a tier; inside a tier, options are grouped by party and the groups
+//! interleaved, names ordering groups and members **only for stable bytes**. At most
+//! [`ExplainLimits::max_tied`] options are listed, the rest counted
+//! ([`Tiered::omitted`]). A utility cost (`[prefs]`, [`Softening::cost`]) is informative
+//! and orders nothing: it rests on judgement numbers that differ between parties.
+//!
+//! # Proofs a reader can check
+//!
+//! Each relaxation comes with a [`Witness`]: a whole state that is acceptable once it is
+//! dropped. Each conflict of two or more constraints comes with a [`Certificate`] where one
+//! exists: the level ranges each member allows on issues they share, with no combination
+//! allowed by all (see [`Certificate`] for exactly what is certified).
+//!
 //! ```
 //! use dealzone::{Limits, analysis::explain::{ExplainLimits, explain}};
 //! let t = dealzone::Timeline::load("seeds/russia_ukraine/timeline.toml")?;
@@ -16,24 +40,47 @@
 //! assert!(e.complete);
 //! // Dropping one of the two territorial red lines is enough in 2025.
 //! assert!(e.relaxations.contains(&vec!["russia/keep_territory".to_string()]));
+//! // Either side's drop is equally least: both are listed, each with a witness.
+//! let sides: Vec<&str> = e.least_relaxations.options().map(|r| r.parties[0].as_str()).collect();
+//! assert!(sides.contains(&"russia") && sides.contains(&"ukraine"));
+//! assert!(e.least_relaxations.options().all(|r| r.witness.is_some()));
+//! // The territorial clash is certified on one issue.
+//! let cert = e.certificates[0].as_ref().unwrap();
+//! assert_eq!(cert.issues, ["territory"]);
 //! # Ok::<(), dealzone::Error>(())
 //! ```
 
+mod certificate;
+mod joint;
 mod oracle;
 mod quickxplain;
 mod sets;
 mod soften;
 mod table;
+mod tiers;
 
-pub use oracle::{Item, Oracle};
+pub use certificate::{Certificate, MAX_CERTIFICATE_CELLS};
+pub use joint::{JOINT_ORDER, JointSoftening, Move, PartySoftenings};
+pub use oracle::{Item, ItemKind, Oracle};
 pub use quickxplain::quickxplain;
 pub use sets::{Enumeration, minimal_sets};
-pub use soften::{Softening, softenings};
+pub use soften::{RuleBound, Softening, rule_bounds, soften_rule, softenings};
 pub use table::{MAX_TABLE_STATES, ViolationTable};
+pub use tiers::Tiered;
 
-use crate::model::Scenario;
-use crate::space::CompiledScenario;
+use crate::analysis::zone::first_acceptable;
+use crate::model::{Evidence, Scenario};
+use crate::space::{CompiledScenario, StateIndex};
 use crate::{Limits, Result};
+use tiers::{Ranked, parties_of, tiered};
+
+/// The order least relaxations are listed in.
+pub const RELAXATION_ORDER: &str =
+    "fewest constraints (all listed are tied on it), then weakest evidence first";
+
+/// The order least single-bound softenings are listed in.
+pub const SOFTENING_ORDER: &str =
+    "fewest rungs (all listed are tied on it), then weakest evidence first";
 
 /// Budgets for explanations. Hitting one is not an error: the result says
 /// `complete: false`.
@@ -46,15 +93,19 @@ pub struct ExplainLimits {
     /// Spaces up to this many states are explained from a [`ViolationTable`] (one pass
     /// over the space); larger ones by repeated searches. 0 always searches.
     pub table_states: u64,
+    /// Most tied options listed per "least" answer ([`Tiered`]); the rest are counted.
+    pub max_tied: usize,
 }
 
 impl Default for ExplainLimits {
-    /// 20,000 checks, 1,000 sets, tables up to [`MAX_TABLE_STATES`] states.
+    /// 20,000 checks, 1,000 sets, tables up to [`MAX_TABLE_STATES`] states, 20 tied
+    /// options.
     fn default() -> Self {
         ExplainLimits {
             max_checks: 20_000,
             max_sets: 1_000,
             table_states: MAX_TABLE_STATES,
+            max_tied: 20,
         }
     }
 }
@@ -74,8 +125,110 @@ pub struct Explanation {
     pub relaxations: Vec<Vec<String>>,
     /// False when a budget cut the enumeration.
     pub complete: bool,
-    /// The smallest single-red-line softenings that open a zone, cheapest first.
+    /// For each red line that can open a zone by moving one bound, its least such
+    /// softening: fewest rungs first, then by name (see [`softenings`]).
     pub softenings: Vec<Softening>,
+    /// One witness per relaxation (same order as `relaxations`): an acceptable state once
+    /// it is dropped; `None` only if the search for one was cut.
+    pub witnesses: Vec<Option<Witness>>,
+    /// Every relaxation of the fewest constraints, in [`RELAXATION_ORDER`], capped.
+    pub least_relaxations: Tiered<Relaxation>,
+    /// Every single-bound softening of the fewest rungs, over all red lines and bounds, in
+    /// [`SOFTENING_ORDER`], capped.
+    pub least_softenings: Tiered<Softening>,
+    /// Every least joint softening (fewest total rungs over any red lines), capped.
+    pub joint_softenings: Tiered<JointSoftening>,
+    /// Per party with red lines (scenario order: a listing, not a ranking), the least it
+    /// alone would have to soften.
+    pub per_party_softenings: Vec<PartySoftenings>,
+    /// One entry per conflict (same order as `conflicts`): its certificate, if it has one.
+    pub certificates: Vec<Option<Certificate>>,
+}
+
+/// A whole state that proves a claim: every issue with its level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    /// The state's index in enumeration order.
+    pub index: StateIndex,
+    /// `(issue, level)` for every issue, in scenario order.
+    pub state: Vec<(String, String)>,
+}
+
+/// A relaxation: constraints whose dropping leaves an acceptable state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relaxation {
+    /// The constraints to drop, sorted.
+    pub drop: Vec<String>,
+    /// The parties whose constraints they are, sorted.
+    pub parties: Vec<String>,
+    /// The evidence grade of each constraint in `drop` (reservations count as stated).
+    pub evidence: Vec<Evidence>,
+    /// An acceptable state once they are dropped.
+    pub witness: Option<Witness>,
+}
+
+/// The witness for state `st`, unpacked as `levels`.
+pub(crate) fn witness(s: &Scenario, st: StateIndex, levels: &[usize]) -> Witness {
+    Witness {
+        index: st,
+        state: s
+            .issues()
+            .iter()
+            .zip(levels)
+            .map(|(i, &l)| (i.id().to_string(), i.levels()[l].id().to_string()))
+            .collect(),
+    }
+}
+
+/// The evidence grade of a constraint by name: a red line's own grade
+/// ([`crate::model::Constraint::evidence`]); a reservation (or an unknown name) counts as
+/// stated.
+pub fn evidence_of(s: &Scenario, name: &str) -> Evidence {
+    s.constraint(name)
+        .map_or(Evidence::Stated, |c| c.evidence())
+}
+
+/// The evidence part of the ranking key of a set of constraints: how many are stated,
+/// then how many reported — fewer first, so options resting on **weaker evidence come
+/// first**. Why weaker first: a position known only from a report or the modeller's
+/// reading is the one most likely to be softer than modelled, so it is the first a reader
+/// should check; a stated red line is the least likely to give. It orders options already
+/// tied on size and rungs, and never drops one.
+pub(crate) fn evidence_key(s: &Scenario, names: &[String]) -> (usize, usize) {
+    names
+        .iter()
+        .fold((0, 0), |(st, rep), n| match evidence_of(s, n) {
+            Evidence::Stated => (st + 1, rep),
+            Evidence::Reported => (st, rep + 1),
+            Evidence::Inferred => (st, rep),
+        })
+}
+
+/// An acceptable state once the items at positions `set` are dropped: from the violation
+/// table when there is one (the first state in enumeration order), else the first state a
+/// search meets.
+fn relaxation_witness(
+    s: &Scenario,
+    c: &CompiledScenario,
+    oracle: &Oracle<'_>,
+    set: &[usize],
+    limits: &Limits,
+) -> Result<Option<Witness>> {
+    let mut keep = vec![true; oracle.items().len()];
+    for &k in set {
+        keep[k] = false;
+    }
+    let st = match oracle.table() {
+        Some(t) => {
+            let m = set.iter().fold(0u128, |m, &k| m | 1 << k);
+            match t.minimal.iter().position(|&x| x == m) {
+                Some(i) => Some(t.witness[i]),
+                None => first_acceptable(&oracle.restricted(&keep), limits)?,
+            }
+        }
+        None => first_acceptable(&oracle.restricted(&keep), limits)?,
+    };
+    Ok(st.map(|st| witness(s, st, &c.space().decode(st))))
 }
 
 /// One minimal conflict, fast: QuickXplain over the red lines (by `priority`) and the
@@ -153,6 +306,12 @@ pub fn explain(
             relaxations: Vec::new(),
             complete: true,
             softenings: Vec::new(),
+            witnesses: Vec::new(),
+            least_relaxations: Tiered::empty(RELAXATION_ORDER),
+            least_softenings: Tiered::empty(SOFTENING_ORDER),
+            joint_softenings: Tiered::empty(JOINT_ORDER),
+            per_party_softenings: Vec::new(),
+            certificates: Vec::new(),
         });
     }
     let first = quickxplain(&mut oracle)?;
@@ -171,7 +330,77 @@ pub fn explain(
     }
     conflicts.sort();
     relaxations.sort();
-    let softenings = softenings(s, c, &oracle, limits)?;
+    // Witnesses, in the order of the sorted names.
+    let mut witnesses = Vec::with_capacity(relaxations.len());
+    for r in &relaxations {
+        let set: Vec<usize> = r
+            .iter()
+            .filter_map(|n| items.iter().position(|i| &i.name == n))
+            .collect();
+        witnesses.push(relaxation_witness(s, c, &oracle, &set, limits)?);
+    }
+    let least = relaxations.iter().map(Vec::len).min().unwrap_or(0);
+    let mut least_relaxations = tiered(
+        relaxations
+            .iter()
+            .zip(&witnesses)
+            .filter(|(r, _)| r.len() == least)
+            .map(|(r, w)| Ranked {
+                key: (r.len(), evidence_key(s, r)),
+                parties: parties_of(r),
+                name: r.join("+"),
+                value: Relaxation {
+                    drop: r.clone(),
+                    parties: parties_of(r),
+                    evidence: r.iter().map(|n| evidence_of(s, n)).collect(),
+                    witness: w.clone(),
+                },
+            })
+            .collect(),
+        budget.max_tied,
+        RELAXATION_ORDER,
+    );
+    least_relaxations.complete = e.complete;
+    let single = soften::single_softenings(s, c, &oracle, limits)?;
+    let mut softenings: Vec<Softening> = Vec::new();
+    for sf in &single {
+        if !softenings.iter().any(|o| o.name == sf.name) {
+            softenings.push(sf.clone());
+        }
+    }
+    softenings.sort_by(|a, b| {
+        a.rungs
+            .cmp(&b.rungs)
+            .then(b.evidence.cmp(&a.evidence))
+            .then(a.name.cmp(&b.name))
+    });
+    let least_rungs = single.iter().map(|f| f.rungs).min();
+    let least_softenings = tiered(
+        single
+            .iter()
+            .filter(|f| Some(f.rungs) == least_rungs)
+            .map(|f| Ranked {
+                key: (f.rungs, evidence_key(s, std::slice::from_ref(&f.name))),
+                parties: vec![f.party.clone()],
+                name: format!("{}#{}", f.name, f.bound),
+                value: f.clone(),
+            })
+            .collect(),
+        budget.max_tied,
+        SOFTENING_ORDER,
+    );
+    let (joint_softenings, per_party_softenings) =
+        joint::joint_softenings(s, &mut oracle, budget, least_rungs, limits)?;
+    let issue_ids: Vec<String> = s.issues().iter().map(|i| i.id().to_string()).collect();
+    let level_ids: Vec<Vec<String>> = s
+        .issues()
+        .iter()
+        .map(|i| i.levels().iter().map(|l| l.id().to_string()).collect())
+        .collect();
+    let certificates = conflicts
+        .iter()
+        .map(|k| certificate::certificate(&oracle, c, &issue_ids, &level_ids, k))
+        .collect();
     // Softenings stop at the time limit too; a budget spent leaves the lists unfinished.
     let complete = e.complete && !oracle.out_of_time();
     Ok(Explanation {
@@ -182,5 +411,11 @@ pub fn explain(
         relaxations,
         complete,
         softenings,
+        witnesses,
+        least_relaxations,
+        least_softenings,
+        joint_softenings,
+        per_party_softenings,
+        certificates,
     })
 }

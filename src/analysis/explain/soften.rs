@@ -2,8 +2,8 @@
 
 use super::oracle::{ItemKind, Oracle};
 use crate::analysis::zone::{Engine, find_zones_compiled};
-use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr, print};
-use crate::model::{Issue, Scenario};
+use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr, Rule, print};
+use crate::model::{Evidence, Issue, Scenario};
 use crate::space::{CompiledRule, CompiledScenario, StateIndex};
 use crate::{Limits, Result};
 
@@ -12,6 +12,12 @@ use crate::{Limits, Result};
 pub struct Softening {
     /// The red line, `party/id`.
     pub name: String,
+    /// The party whose red line it is.
+    pub party: String,
+    /// Which of the rule's bounds moved: its position among [`rule_bounds`].
+    pub bound: usize,
+    /// The red line's evidence grade.
+    pub evidence: Evidence,
     /// Its rule as written.
     pub from: String,
     /// The softened rule.
@@ -20,15 +26,18 @@ pub struct Softening {
     pub rungs: usize,
     /// Acceptable states once softened.
     pub acceptable: u64,
-    /// The softening party's best utility over the states meeting its own original red
-    /// lines (what it held out for), if it has a utility.
+    /// `[prefs]` The softening party's best utility over the states meeting its own
+    /// original red lines (what it held out for), if it has a utility. Judgement: it
+    /// rests on weights and values, and ranks nothing.
     pub ideal: Option<f64>,
-    /// Its best utility among the acceptable states once softened.
+    /// `[prefs]` Its best utility among the acceptable states once softened.
     pub best: Option<f64>,
 }
 
 impl Softening {
-    /// What the softening costs its party: `ideal − best`, if it has a utility.
+    /// `[prefs]` What the softening costs its party: `ideal − best`, if it has a utility.
+    /// Informative only: utilities of different parties rest on different judgement
+    /// numbers, so this never decides between one party's softening and another's.
     pub fn cost(&self) -> Option<f64> {
         Some((self.ideal? - self.best?).max(0.0))
     }
@@ -42,8 +51,10 @@ impl Softening {
 /// every other constraint in force.
 ///
 /// # Returns
-/// At most one softening per red line, the fewest rungs first, then the cheapest for the
-/// party, then by name.
+/// At most one softening per red line (its first least bound), the fewest rungs first,
+/// then weakest evidence first, then by name (names order only equal rung counts, for stable bytes; the utility cost,
+/// judgement, orders nothing). Every tied optimum across red lines and bounds is in
+/// [`super::Explanation::least_softenings`].
 ///
 /// # Complexity
 /// O(Σ_bounds levels) zone searches.
@@ -81,6 +92,41 @@ pub fn softenings(
     oracle: &Oracle<'_>,
     limits: &Limits,
 ) -> Result<Vec<Softening>> {
+    let all = single_softenings(s, c, oracle, limits)?;
+    // One per red line: its first bound (in rule order) among those moving fewest rungs.
+    let mut out: Vec<Softening> = Vec::new();
+    for sf in all {
+        if !out.iter().any(|o| o.name == sf.name) {
+            out.push(sf);
+        }
+    }
+    out.sort_by(|a, b| {
+        a.rungs
+            .cmp(&b.rungs)
+            .then(b.evidence.cmp(&a.evidence))
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(out)
+}
+
+/// Every single-bound softening that is least for its red line: for each red line, each
+/// of its bounds whose smallest opening shift equals the red line's smallest.
+///
+/// # Returns
+/// In red-line order, then bound order. [`Softening::bound`] tells the bounds apart.
+///
+/// # Errors
+/// When a zone search breaks `limits`.
+///
+/// # Complexity
+/// O(Σ_bounds levels) trials, each a scan of the states breaking only that red line (with
+/// a violation table) or a zone search.
+pub(crate) fn single_softenings(
+    s: &Scenario,
+    c: &CompiledScenario,
+    oracle: &Oracle<'_>,
+    limits: &Limits,
+) -> Result<Vec<Softening>> {
     let issues = s.issues();
     let all = vec![true; oracle.items().len()];
     let base = oracle.restricted(&all);
@@ -100,17 +146,19 @@ pub fn softenings(
         let expr = rl.rule().expr();
         let mut atoms = Vec::new();
         collect_bounds(expr, true, &mut Vec::new(), &mut atoms);
-        let mut best: Option<(usize, ResolvedExpr, Trial)> = None;
-        for path in atoms {
-            let Some(Expr::Compare { issue, .. }) = at_path(expr, &path) else {
+        let mut found: Vec<(usize, usize, ResolvedExpr, Trial)> = Vec::new();
+        let mut least = usize::MAX;
+        for (b, path) in atoms.iter().enumerate() {
+            let Some(Expr::Compare { issue, .. }) = at_path(expr, path) else {
                 continue;
             };
             let radix = issues[*issue].levels().len();
             for rungs in 1..radix {
-                if best.as_ref().is_some_and(|(r, _, _)| *r <= rungs) {
+                // Ties with the least so far are kept: every tied bound is an answer.
+                if rungs > least {
                     break;
                 }
-                let Some(soft) = soften_at(expr, &path, rungs, radix) else {
+                let Some(soft) = soften_at(expr, path, rungs, radix) else {
                     break;
                 };
                 let trial = match (oracle.table(), item) {
@@ -124,40 +172,42 @@ pub fn softenings(
                     },
                 };
                 if trial.acceptable > 0 {
-                    best = Some((rungs, soft, trial));
+                    least = rungs;
+                    found.push((b, rungs, soft, trial));
                     break;
                 }
             }
         }
-        if let Some((rungs, soft, trial)) = best {
-            let ideal = match (party, oracle.table()) {
-                (None, _) => None,
-                (Some(p), Some(t)) => t.ideal[p],
-                (Some(p), None) => match ideal_by_search(c, p, limits) {
-                    Err(crate::Error::LimitExceeded {
-                        limit: "time_limit",
-                        ..
-                    }) => break 'red_lines,
-                    i => i?,
-                },
-            };
+        found.retain(|f| f.1 == least);
+        if found.is_empty() {
+            continue;
+        }
+        let ideal = match (party, oracle.table()) {
+            (None, _) => None,
+            (Some(p), Some(t)) => t.ideal[p],
+            (Some(p), None) => match ideal_by_search(c, p, limits) {
+                Err(crate::Error::LimitExceeded {
+                    limit: "time_limit",
+                    ..
+                }) => break 'red_lines,
+                i => i?,
+            },
+        };
+        for (bound, rungs, soft, trial) in found {
             out.push(Softening {
                 name: rl.name(),
+                party: rl.party().to_string(),
                 from: rl.rule().text().to_string(),
                 to: text(&soft, issues),
                 rungs,
+                bound,
+                evidence: rl.evidence(),
                 acceptable: trial.acceptable,
                 ideal,
                 best: trial.best,
             });
         }
     }
-    out.sort_by(|a, b| {
-        a.rungs
-            .cmp(&b.rungs)
-            .then(a.cost().unwrap_or(0.0).total_cmp(&b.cost().unwrap_or(0.0)))
-            .then(a.name.cmp(&b.name))
-    });
     Ok(out)
 }
 
@@ -330,4 +380,123 @@ fn soften_at(e: &ResolvedExpr, path: &[u8], rungs: usize, radix: usize) -> Optio
         )),
         _ => None,
     }
+}
+
+/// One bound of a red line: a comparison `issue OP level` the rule requires positively
+/// (not under `not`, not on the left of `->`, not inside `<->`), which a softening moves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleBound {
+    /// The issue compared (position in the scenario).
+    pub issue: usize,
+    /// The operator.
+    pub op: CmpOp,
+    /// The level compared with.
+    pub level: usize,
+    /// The most rungs the bound can move before it runs off the issue's ladder.
+    pub cap: usize,
+    /// Where the comparison sits in the rule (child indices from the root).
+    pub(crate) path: Vec<u8>,
+}
+
+/// The bounds a softening may move in `rule`, in rule order (left to right).
+///
+/// `<`/`<=` move up, `>`/`>=` move down, `==` widens to the k rungs either side; `!=` and
+/// `in` are not bounds.
+///
+/// # Arguments
+/// `rule` and the scenario's `issues`.
+///
+/// # Returns
+/// One [`RuleBound`] per positive comparison, with its cap.
+///
+/// # Complexity
+/// O(size of the rule).
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::explain::rule_bounds;
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let rl = s.red_lines().next().unwrap();
+/// assert!(!rule_bounds(rl.rule(), s.issues()).is_empty());
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn rule_bounds(rule: &Rule, issues: &[Issue]) -> Vec<RuleBound> {
+    expr_bounds(rule.expr(), issues)
+}
+
+pub(crate) fn expr_bounds(expr: &ResolvedExpr, issues: &[Issue]) -> Vec<RuleBound> {
+    let mut paths = Vec::new();
+    collect_bounds(expr, true, &mut Vec::new(), &mut paths);
+    paths
+        .into_iter()
+        .filter_map(|path| match at_path(expr, &path) {
+            Some(Expr::Compare { issue, op, level }) => {
+                let radix = issues[*issue].levels().len();
+                let cap = match op {
+                    CmpOp::Le | CmpOp::Lt => radix - 1 - level,
+                    CmpOp::Ge | CmpOp::Gt => *level,
+                    CmpOp::Eq => (*level).max(radix - 1 - level),
+                    CmpOp::Ne => 0,
+                };
+                Some(RuleBound {
+                    issue: *issue,
+                    op: *op,
+                    level: *level,
+                    cap,
+                    path,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `rule` with its bounds moved by `shifts` (one entry per [`rule_bounds`] entry, 0 = keep).
+///
+/// # Returns
+/// The softened rule, or `None` when a shift runs past its bound's cap or `shifts` has the
+/// wrong length.
+///
+/// # Complexity
+/// O(size of the rule × bounds).
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::explain::{rule_bounds, soften_rule};
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let rl = s.red_lines().next().unwrap();
+/// let zero = vec![0; rule_bounds(rl.rule(), s.issues()).len()];
+/// assert_eq!(soften_rule(rl.rule(), s.issues(), &zero).as_ref(), Some(rl.rule().expr()));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn soften_rule(rule: &Rule, issues: &[Issue], shifts: &[usize]) -> Option<ResolvedExpr> {
+    soften_expr(rule.expr(), issues, shifts)
+}
+
+pub(crate) fn soften_expr(
+    expr: &ResolvedExpr,
+    issues: &[Issue],
+    shifts: &[usize],
+) -> Option<ResolvedExpr> {
+    let bounds = expr_bounds(expr, issues);
+    if bounds.len() != shifts.len() {
+        return None;
+    }
+    let mut e = expr.clone();
+    for (b, &k) in bounds.iter().zip(shifts) {
+        if k == 0 {
+            continue;
+        }
+        if k > b.cap {
+            return None;
+        }
+        // Paths stay valid: softening swaps one leaf for another, never the tree's shape.
+        e = soften_at(&e, &b.path, k, issues[b.issue].levels().len())?;
+    }
+    Some(e)
+}
+
+/// A resolved rule as text, with the scenario's issue and level ids.
+pub(crate) fn expr_text(e: &ResolvedExpr, issues: &[Issue]) -> String {
+    text(e, issues)
 }

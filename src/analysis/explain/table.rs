@@ -6,7 +6,7 @@
 //! precisely the minimal relaxations. Every consistency question after the pass is a scan
 //! of a short list of bit masks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -26,6 +26,9 @@ const CHUNK: u64 = 1 << 15;
 pub struct ViolationTable {
     /// Minimal violation sets, as masks over item positions, sorted.
     pub minimal: Vec<u128>,
+    /// For each minimal mask (same order): the first state in enumeration order whose
+    /// violation set is exactly that mask, a witness that dropping it leaves a deal.
+    pub witness: Vec<StateIndex>,
     /// For each item that is a red line: the states violating that item and nothing else.
     pub only: Vec<Vec<StateIndex>>,
     /// For each party with a utility: its best utility over the states meeting all of its
@@ -90,7 +93,7 @@ impl ViolationTable {
                 ))
             })
             .collect::<Result<_>>()?;
-        let mut masks = BTreeSet::new();
+        let mut masks: BTreeMap<u128, StateIndex> = BTreeMap::new();
         let mut only = vec![Vec::new(); items.len()];
         let mut ideal: Vec<Option<f64>> = vec![None; c.utilities().len()];
         let mut kept = 0u64;
@@ -98,9 +101,12 @@ impl ViolationTable {
         for p in parts {
             deadline.check(limits)?;
             acceptable += p.acceptable;
-            masks.extend(p.masks);
-            // A set entry costs about 48 bytes, a listed state 8.
-            limits.check_memory(masks.len() as u64 * 48 + kept * 8, 1)?;
+            // Chunks come in state order: the first state seen per mask is the smallest.
+            for (m, st) in p.masks {
+                masks.entry(m).or_insert(st);
+            }
+            // A map entry costs about 56 bytes, a listed state 8.
+            limits.check_memory(masks.len() as u64 * 56 + kept * 8, 1)?;
             for (k, list) in p.only.into_iter().enumerate() {
                 kept += list.len() as u64;
                 only[k].extend(list);
@@ -117,8 +123,9 @@ impl ViolationTable {
                 value: limits.max_acceptable,
             });
         }
-        let (minimal, rest) = minimal_masks(masks, &deadline);
+        let (minimal, rest) = minimal_masks(masks.keys().copied().collect(), &deadline);
         Ok(Some(ViolationTable {
+            witness: minimal.iter().map(|m| masks[m]).collect(),
             minimal,
             only,
             ideal,
@@ -136,7 +143,7 @@ impl ViolationTable {
 
 struct Part {
     acceptable: u64,
-    masks: BTreeSet<u128>,
+    masks: BTreeMap<u128, StateIndex>,
     only: Vec<Vec<StateIndex>>,
     ideal: Vec<Option<f64>>,
 }
@@ -152,7 +159,7 @@ fn scan(
     let n_items = red_bit.iter().chain(res_bit).filter(|b| **b != 0).count();
     let mut part = Part {
         acceptable: 0,
-        masks: BTreeSet::new(),
+        masks: BTreeMap::new(),
         only: vec![Vec::new(); n_items],
         ideal: vec![None; res_bit.len()],
     };
@@ -207,7 +214,7 @@ fn scan(
         }
         // Neighbouring states mostly share a mask: skip the set insert when it repeats.
         if mask != previous {
-            part.masks.insert(mask);
+            part.masks.entry(mask).or_insert(s);
             previous = mask;
         }
         // Next state: count up, last issue fastest; `changed` is the first issue that moved.

@@ -1,0 +1,808 @@
+//! Joint softening: the least total number of rungs, over the bounds of one or several red
+//! lines of one or several parties, whose moving opens a zone; and per party, the least it
+//! alone would have to move over its own red lines.
+//!
+//! A *shift vector* gives every bound ([`super::rule_bounds`]) of every red line a shift
+//! `k ≥ 0` (capped where the bound runs off its ladder); its *total* is `Σ k`. Softening
+//! only widens each rule (every bound sits in a positive position), so a state opened by a
+//! vector stays open under any larger vector.
+//!
+//! **Exact, by states (spaces with a violation table).** For one state `s` and one red line
+//! `r`, each bound `b` needs a shift `d_b(s)` to hold at `s` (0 if it holds, ∞ if no shift
+//! within the cap makes it hold); the rule holds under a vector `k` exactly when it holds
+//! with each bound read as "`k_b ≥ d_b(s)`". The least total for `r` at `s`, `c_r(s)`, is a
+//! min-cost satisfaction of a monotone formula: `and` adds, `or` takes the least, `a -> b`
+//! costs nothing when `a` is false. A state whose reservations hold opens under some vector
+//! of total `Σ_r c_r(s)`, so the optimum is `T* = min_s Σ_r c_r(s)` over one pass of the
+//! space, and the optimal vectors are exactly the least-cost bound sets of the states
+//! reaching `T*` (any optimal vector opens a state, which must cost exactly `T*`, and the
+//! vector's part on each red line must be a least-cost set for that state).
+//!
+//! **Exact, by search (larger spaces).** Iterative deepening over the total: every vector of
+//! total 1, 2, … over the bounds of the red lines in scope, each checked by a zone search
+//! (stopping at the first acceptable state); a vector whose moved red lines, dropped
+//! outright, still leave no deal is skipped without a search. The least single-bound
+//! softening bounds the depth from above. `max_checks` bounds the searches: past it the
+//! result says `complete: false`.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+use super::oracle::{ItemKind, Oracle};
+use super::soften::{expr_bounds, expr_text, soften_expr};
+use super::tiers::{Ranked, Tiered, parties_of, tiered};
+use super::{ExplainLimits, Witness, evidence_key, witness};
+use crate::analysis::zone::{
+    AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force, first_acceptable,
+};
+use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
+use crate::model::{Evidence, Scenario};
+use crate::space::{CompiledRule, CompiledScenario, StateIndex};
+use crate::{Error, Limits, Result};
+
+/// The order joint softenings are listed in.
+pub const JOINT_ORDER: &str = "least total rungs (all listed are tied on it), then fewest red lines moved, then weakest evidence first";
+
+/// One red line's part of a softening.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    /// The red line, `party/id`.
+    pub name: String,
+    /// Its party.
+    pub party: String,
+    /// Its rule as written.
+    pub from: String,
+    /// The softened rule.
+    pub to: String,
+    /// Rungs moved on this red line (the sum of `shifts`).
+    pub rungs: usize,
+    /// The shift of each of its bounds ([`super::rule_bounds`] order).
+    pub shifts: Vec<usize>,
+    /// The red line's evidence grade.
+    pub evidence: Evidence,
+}
+
+/// A softening of one or several red lines that opens a zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JointSoftening {
+    /// The red lines moved, by name.
+    pub moves: Vec<Move>,
+    /// Total rungs moved.
+    pub rungs: usize,
+    /// The parties whose red lines move, sorted.
+    pub parties: Vec<String>,
+    /// Acceptable states once softened.
+    pub acceptable: u64,
+    /// One of them: the first in enumeration order (exact path) or the first a search met.
+    pub witness: Option<Witness>,
+}
+
+/// The least one party alone would have to soften, over its own red lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartySoftenings {
+    /// The party.
+    pub party: String,
+    /// Its least total rungs, or `None` when its red lines alone cannot open a zone.
+    pub rungs: Option<usize>,
+    /// Every tied option (capped), in [`JOINT_ORDER`].
+    pub options: Tiered<JointSoftening>,
+}
+
+const INF: u32 = u32::MAX;
+
+/// A red line's rule as a monotone formula over its bounds.
+#[derive(Debug, Clone)]
+enum Node {
+    /// Evaluated as written.
+    Fixed(ResolvedExpr),
+    /// A bound, by global id.
+    Bound {
+        id: usize,
+        issue: usize,
+        op: CmpOp,
+        level: usize,
+        radix: usize,
+    },
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    /// `lhs -> rhs`, `lhs` as written.
+    Implies(ResolvedExpr, Box<Node>),
+}
+
+/// Mirrors `soften::collect_bounds`: the same comparisons, in the same (left to right) order.
+fn build(e: &ResolvedExpr, next: &mut usize, radices: &[usize]) -> Node {
+    match e {
+        Expr::Compare { issue, op, level } if *op != CmpOp::Ne => {
+            let id = *next;
+            *next += 1;
+            Node::Bound {
+                id,
+                issue: *issue,
+                op: *op,
+                level: *level,
+                radix: radices[*issue],
+            }
+        }
+        Expr::Binary { op, lhs, rhs } => match op {
+            BinOp::And => Node::And(
+                Box::new(build(lhs, next, radices)),
+                Box::new(build(rhs, next, radices)),
+            ),
+            BinOp::Or => Node::Or(
+                Box::new(build(lhs, next, radices)),
+                Box::new(build(rhs, next, radices)),
+            ),
+            BinOp::Implies => Node::Implies((**lhs).clone(), Box::new(build(rhs, next, radices))),
+            BinOp::Iff => Node::Fixed(e.clone()),
+        },
+        _ => Node::Fixed(e.clone()),
+    }
+}
+
+/// The shift bound `op level` needs to hold at level `x` (as `soften_at` moves it).
+fn need(op: CmpOp, level: usize, radix: usize, x: usize) -> u32 {
+    let d = match op {
+        CmpOp::Le => x.saturating_sub(level),
+        CmpOp::Lt if x < level => 0,
+        // `x < level + k` with `level + k < radix`.
+        CmpOp::Lt if x + 1 < radix => x + 1 - level,
+        CmpOp::Lt => return INF,
+        CmpOp::Ge => level.saturating_sub(x),
+        CmpOp::Gt if x > level => 0,
+        // `x > level - k` with `k ≤ level`.
+        CmpOp::Gt if x >= 1 => level + 1 - x,
+        CmpOp::Gt => return INF,
+        CmpOp::Eq => x.abs_diff(level),
+        CmpOp::Ne => return if x != level { 0 } else { INF },
+    };
+    d as u32
+}
+
+impl Node {
+    fn cost(&self, levels: &[usize]) -> u32 {
+        match self {
+            Node::Fixed(e) => {
+                if e.eval(levels) {
+                    0
+                } else {
+                    INF
+                }
+            }
+            Node::Bound {
+                issue,
+                op,
+                level,
+                radix,
+                ..
+            } => need(*op, *level, *radix, levels[*issue]),
+            Node::And(a, b) => a.cost(levels).saturating_add(b.cost(levels)),
+            Node::Or(a, b) => a.cost(levels).min(b.cost(levels)),
+            Node::Implies(a, b) => {
+                if a.eval(levels) {
+                    b.cost(levels)
+                } else {
+                    0
+                }
+            }
+        }
+    }
+
+    /// Every least-cost set of (bound, shift) making the formula hold; `cost` finite.
+    fn family(&self, levels: &[usize]) -> Vec<Vec<(usize, u32)>> {
+        match self {
+            Node::Fixed(_) => vec![Vec::new()],
+            Node::Bound {
+                id,
+                issue,
+                op,
+                level,
+                radix,
+            } => match need(*op, *level, *radix, levels[*issue]) {
+                0 => vec![Vec::new()],
+                d => vec![vec![(*id, d)]],
+            },
+            Node::And(a, b) => {
+                let (fa, fb) = (a.family(levels), b.family(levels));
+                let mut out = Vec::with_capacity(fa.len() * fb.len());
+                for x in &fa {
+                    for y in &fb {
+                        let mut v = x.clone();
+                        v.extend_from_slice(y);
+                        v.sort_unstable();
+                        out.push(v);
+                    }
+                }
+                out
+            }
+            Node::Or(a, b) => {
+                let (ca, cb) = (a.cost(levels), b.cost(levels));
+                let best = ca.min(cb);
+                let mut out = Vec::new();
+                if ca == best {
+                    out.extend(a.family(levels));
+                }
+                if cb == best {
+                    out.extend(b.family(levels));
+                }
+                out.sort();
+                out.dedup();
+                out
+            }
+            Node::Implies(a, b) => {
+                if a.eval(levels) {
+                    b.family(levels)
+                } else {
+                    vec![Vec::new()]
+                }
+            }
+        }
+    }
+
+    /// Whether the formula holds under shifts `k` (indexed by bound id).
+    fn holds(&self, levels: &[usize], k: &[u32]) -> bool {
+        match self {
+            Node::Fixed(e) => e.eval(levels),
+            Node::Bound {
+                id,
+                issue,
+                op,
+                level,
+                radix,
+            } => {
+                let d = need(*op, *level, *radix, levels[*issue]);
+                d != INF && k[*id] >= d
+            }
+            Node::And(a, b) => a.holds(levels, k) && b.holds(levels, k),
+            Node::Or(a, b) => a.holds(levels, k) || b.holds(levels, k),
+            Node::Implies(a, b) => !a.eval(levels) || b.holds(levels, k),
+        }
+    }
+}
+
+/// The red lines as formulas, with their bounds numbered globally.
+struct Model {
+    nodes: Vec<Node>,
+    /// First global bound id of each red line, plus the total at the end.
+    offset: Vec<usize>,
+    /// Party (position among `parties`) of each red line.
+    party: Vec<usize>,
+    /// Parties that have red lines, scenario order.
+    parties: Vec<String>,
+    /// Cap of each bound.
+    caps: Vec<usize>,
+}
+
+impl Model {
+    fn new(s: &Scenario) -> Model {
+        let radices: Vec<usize> = s.issues().iter().map(|i| i.levels().len()).collect();
+        let mut nodes = Vec::new();
+        let mut offset = vec![0];
+        let mut party = Vec::new();
+        let mut parties: Vec<String> = Vec::new();
+        let mut caps = Vec::new();
+        let mut next = 0;
+        for rl in s.red_lines() {
+            nodes.push(build(rl.rule().expr(), &mut next, &radices));
+            caps.extend(
+                expr_bounds(rl.rule().expr(), s.issues())
+                    .iter()
+                    .map(|b| b.cap),
+            );
+            offset.push(next);
+            let p = match parties.iter().position(|p| p == rl.party()) {
+                Some(p) => p,
+                None => {
+                    parties.push(rl.party().to_string());
+                    parties.len() - 1
+                }
+            };
+            party.push(p);
+        }
+        debug_assert_eq!(caps.len(), next);
+        Model {
+            nodes,
+            offset,
+            party,
+            parties,
+            caps,
+        }
+    }
+
+    fn bounds(&self) -> usize {
+        *self.offset.last().unwrap_or(&0)
+    }
+
+    fn red_line_of(&self, bound: usize) -> usize {
+        self.offset.partition_point(|&o| o <= bound) - 1
+    }
+}
+
+/// Best cost so far and the states reaching it.
+#[derive(Debug, Clone)]
+struct Best {
+    cost: u32,
+    states: Vec<StateIndex>,
+}
+
+impl Best {
+    fn new() -> Best {
+        Best {
+            cost: INF,
+            states: Vec::new(),
+        }
+    }
+
+    fn offer(&mut self, cost: u32, s: StateIndex) {
+        if cost < self.cost {
+            self.cost = cost;
+            self.states.clear();
+        }
+        if cost == self.cost && cost != INF {
+            self.states.push(s);
+        }
+    }
+
+    fn merge(&mut self, other: Best) {
+        if other.cost < self.cost {
+            *self = other;
+        } else if other.cost == self.cost {
+            self.states.extend(other.states);
+        }
+    }
+}
+
+const CHUNK: u64 = 1 << 15;
+
+/// One pass: the least joint cost and each party's least lone cost, with the states
+/// reaching them.
+fn scan(c: &CompiledScenario, m: &Model) -> (Best, Vec<Best>) {
+    let size = c.space().size();
+    let parts: Vec<(Best, Vec<Best>)> = (0..size.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            let mut joint = Best::new();
+            let mut alone = vec![Best::new(); m.parties.len()];
+            let mut levels = vec![0; c.space().issues()];
+            for st in chunk * CHUNK..((chunk + 1) * CHUNK).min(size) {
+                c.space().decode_into(st, &mut levels);
+                if !c.utilities().iter().all(|u| u.accepts(u.utility(&levels))) {
+                    continue;
+                }
+                let mut total = 0u32;
+                // The one party whose red lines break, or usize::MAX once two do.
+                let mut who: Option<usize> = None;
+                for (r, node) in m.nodes.iter().enumerate() {
+                    let cr = node.cost(&levels);
+                    if cr == 0 {
+                        continue;
+                    }
+                    total = total.saturating_add(cr);
+                    who = match who {
+                        None => Some(m.party[r]),
+                        Some(p) if p == m.party[r] => Some(p),
+                        _ => Some(usize::MAX),
+                    };
+                    if total == INF {
+                        break;
+                    }
+                }
+                if total == 0 || total == INF {
+                    continue;
+                }
+                joint.offer(total, st);
+                if let Some(p) = who.filter(|&p| p != usize::MAX) {
+                    alone[p].offer(total, st);
+                }
+            }
+            (joint, alone)
+        })
+        .collect();
+    let mut joint = Best::new();
+    let mut alone = vec![Best::new(); m.parties.len()];
+    // Chunks in state order: the merged lists stay ascending.
+    for (j, a) in parts {
+        joint.merge(j);
+        for (x, y) in alone.iter_mut().zip(a) {
+            x.merge(y);
+        }
+    }
+    (joint, alone)
+}
+
+/// A shift vector, sparse: (bound id, shift), ascending by bound.
+type Vector = Vec<(usize, u32)>;
+
+/// Every optimal vector among `states` (all of which cost the optimum).
+fn vectors(c: &CompiledScenario, m: &Model, states: &[StateIndex]) -> BTreeSet<Vector> {
+    let mut out = BTreeSet::new();
+    let mut levels = vec![0; c.space().issues()];
+    for &st in states {
+        c.space().decode_into(st, &mut levels);
+        let mut acc: Vec<Vector> = vec![Vec::new()];
+        for node in &m.nodes {
+            if node.cost(&levels) == 0 {
+                continue;
+            }
+            let fam = node.family(&levels);
+            let mut next = Vec::with_capacity(acc.len() * fam.len());
+            for a in &acc {
+                for f in &fam {
+                    let mut v = a.clone();
+                    v.extend_from_slice(f);
+                    v.sort_unstable();
+                    next.push(v);
+                }
+            }
+            acc = next;
+        }
+        out.extend(acc);
+    }
+    out
+}
+
+/// The joint softenings and each party's lone ones.
+///
+/// # Arguments
+/// `s`, the `oracle` (its table decides between the two exact methods); `budget`
+/// (`max_tied`, `max_checks`); `single_least`: the least single-bound softening's rungs, an
+/// upper bound on the joint optimum; `limits` for each search.
+///
+/// # Returns
+/// The joint options (every vector of least total, capped) and, per party with red lines
+/// (scenario order), its lone options.
+///
+/// # Errors
+/// When a zone search breaks `limits`, or the optimal states exceed
+/// `limits.max_acceptable`.
+///
+/// # Complexity
+/// With a table: one pass over the space, O(S · size of the red lines). Otherwise up to
+/// `max_checks` zone searches per scope (the joint one and each party).
+pub(crate) fn joint_softenings(
+    s: &Scenario,
+    oracle: &mut Oracle<'_>,
+    budget: &ExplainLimits,
+    single_least: Option<usize>,
+    limits: &Limits,
+) -> Result<(Tiered<JointSoftening>, Vec<PartySoftenings>)> {
+    let m = Model::new(s);
+    let all = vec![true; oracle.items().len()];
+    let base = oracle.restricted(&all);
+    if oracle.table().is_some() {
+        let (joint, alone) = scan(&base, &m);
+        let kept: u64 = alone
+            .iter()
+            .chain([&joint])
+            .map(|b| b.states.len() as u64)
+            .sum();
+        if kept > limits.max_acceptable {
+            return Err(Error::LimitExceeded {
+                limit: "max_acceptable",
+                value: limits.max_acceptable,
+            });
+        }
+        let j = finish_by_states(s, &base, &m, &joint, budget);
+        let per = alone
+            .iter()
+            .enumerate()
+            .map(|(p, b)| PartySoftenings {
+                party: m.parties[p].clone(),
+                rungs: (b.cost != INF).then_some(b.cost as usize),
+                options: finish_by_states(s, &base, &m, b, budget),
+            })
+            .collect();
+        return Ok((j, per));
+    }
+    let scope_all: Vec<usize> = (0..m.nodes.len()).collect();
+    let j = by_search(
+        s,
+        &base,
+        &m,
+        oracle,
+        &scope_all,
+        single_least,
+        budget,
+        limits,
+    )?;
+    let mut per = Vec::new();
+    for (p, name) in m.parties.iter().enumerate() {
+        let scope: Vec<usize> = (0..m.nodes.len()).filter(|&r| m.party[r] == p).collect();
+        let options = by_search(s, &base, &m, oracle, &scope, None, budget, limits)?;
+        per.push(PartySoftenings {
+            party: name.clone(),
+            rungs: options.first().map(|o| o.rungs),
+            options,
+        });
+    }
+    Ok((j, per))
+}
+
+/// Rank vectors and describe the listed ones (without counts or witnesses yet).
+fn rank(
+    s: &Scenario,
+    m: &Model,
+    found: BTreeSet<Vector>,
+    budget: &ExplainLimits,
+) -> Tiered<(Vector, JointSoftening)> {
+    let issues = s.issues();
+    let red: Vec<_> = s.red_lines().collect();
+    let options = found
+        .into_iter()
+        .map(|v| {
+            let mut moves: Vec<Move> = Vec::new();
+            let mut touched: Vec<usize> = v.iter().map(|&(b, _)| m.red_line_of(b)).collect();
+            touched.dedup();
+            for r in touched {
+                let rl = red[r];
+                let mut shifts = vec![0usize; m.offset[r + 1] - m.offset[r]];
+                for &(b, k) in &v {
+                    if m.red_line_of(b) == r {
+                        shifts[b - m.offset[r]] = k as usize;
+                    }
+                }
+                let soft = soften_expr(rl.rule().expr(), issues, &shifts)
+                    .unwrap_or_else(|| rl.rule().expr().clone());
+                moves.push(Move {
+                    name: rl.name(),
+                    party: rl.party().to_string(),
+                    from: rl.rule().text().to_string(),
+                    to: expr_text(&soft, issues),
+                    rungs: shifts.iter().sum(),
+                    shifts,
+                    evidence: rl.evidence(),
+                });
+            }
+            moves.sort_by(|a, b| a.name.cmp(&b.name));
+            let names: Vec<String> = moves.iter().map(|x| x.name.clone()).collect();
+            let rungs = moves.iter().map(|x| x.rungs).sum();
+            let parties = parties_of(&names);
+            let name = moves
+                .iter()
+                .map(|x| format!("{}{:?}", x.name, x.shifts))
+                .collect::<Vec<_>>()
+                .join("+");
+            Ranked {
+                key: (rungs, moves.len(), evidence_key(s, &names)),
+                parties: parties.clone(),
+                name,
+                value: (
+                    v,
+                    JointSoftening {
+                        moves,
+                        rungs,
+                        parties,
+                        acceptable: 0,
+                        witness: None,
+                    },
+                ),
+            }
+        })
+        .collect();
+    tiered(options, budget.max_tied, JOINT_ORDER)
+}
+
+fn dense(m: &Model, v: &Vector) -> Vec<u32> {
+    let mut k = vec![0u32; m.bounds()];
+    for &(b, x) in v {
+        k[b] = x;
+    }
+    k
+}
+
+fn finish_by_states(
+    s: &Scenario,
+    c: &CompiledScenario,
+    m: &Model,
+    best: &Best,
+    budget: &ExplainLimits,
+) -> Tiered<JointSoftening> {
+    if best.cost == INF {
+        return Tiered::empty(JOINT_ORDER);
+    }
+    let found = vectors(c, m, &best.states);
+    let ranked = rank(s, m, found, budget);
+    let mut levels = vec![0; c.space().issues()];
+    let tiers = ranked
+        .tiers
+        .into_iter()
+        .map(|tier| {
+            tier.into_iter()
+                .map(|(v, mut j)| {
+                    let k = dense(m, &v);
+                    // Every state a least vector opens costs the least itself: only the
+                    // optimal states need checking.
+                    for &st in &best.states {
+                        c.space().decode_into(st, &mut levels);
+                        if m.nodes.iter().all(|n| n.holds(&levels, &k)) {
+                            j.acceptable += 1;
+                            if j.witness.is_none() {
+                                j.witness = Some(witness(s, st, &levels));
+                            }
+                        }
+                    }
+                    j
+                })
+                .collect()
+        })
+        .collect();
+    Tiered {
+        tiers,
+        omitted: ranked.omitted,
+        order: JOINT_ORDER,
+        complete: true,
+    }
+}
+
+/// The scenario with the red lines softened by `k` (dense, by bound id).
+fn softened(s: &Scenario, base: &CompiledScenario, m: &Model, k: &[u32]) -> CompiledScenario {
+    let mut rules: Vec<CompiledRule> = base.red_lines().to_vec();
+    for (r, rl) in s.red_lines().enumerate() {
+        let shifts: Vec<usize> = k[m.offset[r]..m.offset[r + 1]]
+            .iter()
+            .map(|&x| x as usize)
+            .collect();
+        if shifts.iter().all(|&x| x == 0) {
+            continue;
+        }
+        if let Some(soft) = soften_expr(rl.rule().expr(), s.issues(), &shifts) {
+            let mut used: Vec<usize> = soft.issues().into_iter().copied().collect();
+            used.sort_unstable();
+            used.dedup();
+            rules[r] = CompiledRule::new(&soft, &used, base.space());
+        }
+    }
+    base.with_red_line_rules(rules)
+}
+
+/// Iterative deepening over the total, each vector checked by a zone search.
+#[allow(clippy::too_many_arguments)]
+fn by_search(
+    s: &Scenario,
+    base: &CompiledScenario,
+    m: &Model,
+    oracle: &mut Oracle<'_>,
+    scope: &[usize],
+    upper: Option<usize>,
+    budget: &ExplainLimits,
+    limits: &Limits,
+) -> Result<Tiered<JointSoftening>> {
+    let bounds: Vec<usize> = scope
+        .iter()
+        .flat_map(|&r| m.offset[r]..m.offset[r + 1])
+        .collect();
+    let n_items = oracle.items().len();
+    let item_of: Vec<usize> = (0..m.nodes.len())
+        .map(|r| {
+            oracle
+                .items()
+                .iter()
+                .position(|i| i.kind == ItemKind::RedLine(r))
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
+    // Dropping every red line in scope is the most any softening can do.
+    let mut keep = vec![true; n_items];
+    for &r in scope {
+        if item_of[r] < n_items {
+            keep[item_of[r]] = false;
+        }
+    }
+    if bounds.is_empty() || !oracle.consistent(&keep)? {
+        return Ok(Tiered::empty(JOINT_ORDER));
+    }
+    let mut top = vec![0u32; m.bounds()];
+    for &b in &bounds {
+        top[b] = m.caps[b] as u32;
+    }
+    let mut checks = 0u64;
+    checks += 1;
+    if first_acceptable(&softened(s, base, m, &top), limits)?.is_none() {
+        return Ok(Tiered::empty(JOINT_ORDER));
+    }
+    let max_total: usize = bounds.iter().map(|&b| m.caps[b]).sum();
+    let max_total = upper.map_or(max_total, |u| u.min(max_total));
+    let mut complete = true;
+    let mut found: BTreeSet<Vector> = BTreeSet::new();
+    let mut hits: Vec<(Vector, StateIndex)> = Vec::new();
+    'depth: for total in 1..=max_total {
+        let mut k = vec![0u32; m.bounds()];
+        let mut stack = Vec::new();
+        let most = budget.max_checks.saturating_mul(64).min(1 << 22) as usize;
+        compositions(&bounds, &m.caps, total, 0, &mut k, &mut stack, most);
+        if stack.len() > most {
+            // Too many vectors to even list at this depth: stop, saying so.
+            complete = false;
+            break;
+        }
+        for v in stack {
+            let kd = dense(m, &v);
+            // A vector whose moved red lines, dropped outright, leave no deal opens nothing.
+            let mut keep = vec![true; n_items];
+            for &(b, _) in &v {
+                let r = m.red_line_of(b);
+                if item_of[r] < n_items {
+                    keep[item_of[r]] = false;
+                }
+            }
+            if !oracle.consistent(&keep)? {
+                continue;
+            }
+            if checks >= budget.max_checks {
+                complete = false;
+                break 'depth;
+            }
+            checks += 1;
+            if let Some(st) = first_acceptable(&softened(s, base, m, &kd), limits)? {
+                found.insert(v.clone());
+                hits.push((v, st));
+            }
+        }
+        if !found.is_empty() {
+            break;
+        }
+    }
+    let ranked = rank(s, m, found, budget);
+    let mut tiers = Vec::new();
+    for tier in ranked.tiers {
+        let mut out = Vec::new();
+        for (v, mut j) in tier {
+            let trial = softened(s, base, m, &dense(m, &v));
+            j.acceptable = if trial.space().size() <= AUTO_BRUTE_FORCE_MAX {
+                brute_force(&trial, limits)?.acceptable.len() as u64
+            } else {
+                branch_and_bound(&trial, limits)?.len() as u64
+            };
+            if let Some((_, st)) = hits.iter().find(|(h, _)| *h == v) {
+                j.witness = Some(witness(s, *st, &c_levels(base, *st)));
+            }
+            out.push(j);
+        }
+        tiers.push(out);
+    }
+    Ok(Tiered {
+        tiers,
+        omitted: ranked.omitted,
+        order: JOINT_ORDER,
+        complete,
+    })
+}
+
+fn c_levels(c: &CompiledScenario, st: StateIndex) -> Vec<usize> {
+    c.space().decode(st)
+}
+
+/// Every vector over `bounds[from..]` with shifts summing to `left`, each within its cap;
+/// stops once `out` holds more than `most`.
+fn compositions(
+    bounds: &[usize],
+    caps: &[usize],
+    left: usize,
+    from: usize,
+    k: &mut Vec<u32>,
+    out: &mut Vec<Vector>,
+    most: usize,
+) {
+    if out.len() > most {
+        return;
+    }
+    if left == 0 {
+        out.push(
+            bounds
+                .iter()
+                .filter(|&&b| k[b] > 0)
+                .map(|&b| (b, k[b]))
+                .collect(),
+        );
+        return;
+    }
+    if from == bounds.len() {
+        return;
+    }
+    let b = bounds[from];
+    for x in (0..=caps[b].min(left)).rev() {
+        k[b] = x as u32;
+        compositions(bounds, caps, left - x, from + 1, k, out, most);
+    }
+    k[b] = 0;
+}
