@@ -54,6 +54,11 @@ impl Deadline {
         Deadline(limit.map(|d| std::time::Instant::now() + d))
     }
 
+    /// Whether the deadline has passed.
+    pub fn passed(&self) -> bool {
+        self.0.is_some_and(|t| std::time::Instant::now() > t)
+    }
+
     /// An error if the deadline has passed.
     pub fn check(&self, limits: &Limits) -> crate::Result<()> {
         match self.0 {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use dealzone::analysis::explain::{self, ExplainLimits};
-use dealzone::analysis::path::{CostModel, paths};
+use dealzone::analysis::path::{CostModel, PathOptions, paths_with};
 use dealzone::analysis::timeline_report::{ReportOptions, report};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::{Document, load_document};
@@ -13,8 +13,20 @@ use dealzone::{Error, Limits, Result, Scenario};
 
 use crate::{CostArg, EngineArg, Input};
 
-/// The scenario a command analyses: the file itself, or a timeline's snapshot.
+/// The scenario a command analyses: the file itself, or a timeline's snapshot, without
+/// the constraints `--without` names. They are dropped from the scenario before anything
+/// is compiled, so every analysis (and every report naming constraints by position) sees
+/// one consistent scenario.
 pub fn scenario(input: &Input) -> Result<Scenario> {
+    let s = snapshot(input)?;
+    if input.without.is_empty() {
+        return Ok(s);
+    }
+    let names: Vec<&str> = input.without.iter().map(String::as_str).collect();
+    s.without(&names)
+}
+
+fn snapshot(input: &Input) -> Result<Scenario> {
     match load_document(&input.file)? {
         Document::Scenario(_) if input.at.is_some() => Err(Error::NotATimeline {
             path: input.file.clone(),
@@ -35,13 +47,9 @@ pub fn limits(input: &Input) -> Limits {
     }
 }
 
-pub fn compile(s: &Scenario, input: &Input, limits: &Limits) -> Result<CompiledScenario> {
-    let c = CompiledScenario::new(s, limits)?;
-    if input.without.is_empty() {
-        return Ok(c);
-    }
-    let names: Vec<&str> = input.without.iter().map(String::as_str).collect();
-    c.without(&names)
+/// Compile the scenario [`scenario`] returned (`--without` already applied).
+pub fn compile(s: &Scenario, _input: &Input, limits: &Limits) -> Result<CompiledScenario> {
+    CompiledScenario::new(s, limits)
 }
 
 fn engine(e: EngineArg) -> Engine {
@@ -77,11 +85,16 @@ pub fn timeline(
     seed: u64,
     svg: Option<&Path>,
     axes: (Option<&str>, Option<&str>),
+    without: &[String],
 ) -> Result<String> {
-    let t = match load_document(file)? {
+    let mut t = match load_document(file)? {
         Document::Timeline(t) => t,
         Document::Scenario(s) => dealzone::Timeline::single(s)?,
     };
+    if !without.is_empty() {
+        let names: Vec<&str> = without.iter().map(String::as_str).collect();
+        t = t.without(&names)?;
+    }
     let limits = Limits::default();
     let options = ReportOptions {
         samples,
@@ -146,7 +159,7 @@ pub fn explain(input: &Input, max_checks: u64) -> Result<String> {
     })
 }
 
-pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>) -> Result<String> {
+pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>, cap: usize) -> Result<String> {
     let s = scenario(input)?;
     let limits = limits(input);
     let c = compile(&s, input, &limits)?;
@@ -156,7 +169,11 @@ pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>) -> Result<String> 
         CostArg::Steps => CostModel::FewestSteps,
         CostArg::Fair => CostModel::Fairest,
     };
-    let p = paths(&c, &z, model, &limits)?;
+    let options = PathOptions {
+        model,
+        blocking_cap: cap,
+    };
+    let p = paths_with(&c, &z, &options, &limits)?;
     if let Some(file) = dot {
         let graph = dealzone::report::dot::neighbourhood(&s, &c, &p);
         std::fs::write(file, graph).map_err(|source| Error::Write {

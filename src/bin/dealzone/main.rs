@@ -96,6 +96,9 @@ enum Command {
         /// Write the status quo's neighbourhood and the paths as Graphviz DOT.
         #[arg(long)]
         dot: Option<PathBuf>,
+        /// Most minimal blocking sets listed per unreachable zone (the rest are counted).
+        #[arg(long, value_name = "N", default_value_t = dealzone::analysis::path::DEFAULT_BLOCKING_CAP)]
+        blocking_cap: usize,
     },
     /// The timeline report: every snapshot's zones, clashes, least that must give, Nash
     /// deal and path, what changed and what it did.
@@ -121,6 +124,10 @@ enum Command {
         /// Party on the picture's y axis (default: the second with a utility).
         #[arg(long, value_name = "PARTY")]
         y: Option<String>,
+        /// Leave out this red line or precondition (`party/id`; repeatable) on every date
+        /// that has it: what-if analysis.
+        #[arg(long, value_name = "PARTY/ID")]
+        without: Vec<String>,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -151,7 +158,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { file, at, json } => check::run(&file, at, json),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
-        Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
+        Command::Path {
+            input,
+            cost,
+            dot,
+            blocking_cap,
+        } => analyse::path(&input, cost, dot.as_deref(), blocking_cap),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
         Command::Bargain(args) => bargain::run(&args),
         Command::Import(args) => import::run(&args),
@@ -165,6 +177,7 @@ fn main() -> ExitCode {
             svg,
             x,
             y,
+            without,
         } => analyse::timeline(
             &file,
             json,
@@ -172,6 +185,7 @@ fn main() -> ExitCode {
             seed,
             svg.as_deref(),
             (x.as_deref(), y.as_deref()),
+            &without,
         ),
     };
     match result {
