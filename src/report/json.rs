@@ -62,7 +62,8 @@ pub fn zones(s: &Scenario, c: &CompiledScenario, z: &Zones) -> Value {
 /// off in `blocked_by` (the first of `blocking_sets`), and every minimal set in
 /// `blocking_sets` (up to the cap; `blocking_more` counts the rest), each as
 /// `{"preconditions": [...], "tier": t, "walls_off": {"zone", "cost", "steps", "end"}}`
-/// where `walls_off` is the zone and the cheapest path into it once the set is dropped.
+/// where `walls_off` is the zone and a shortest path (fewest steps; `cost` its total
+/// concession) into it once the set is dropped.
 /// `blocking_order` names the order (sets of one tier are exact ties).
 pub fn paths(s: &Scenario, c: &CompiledScenario, paths: &[ZonePath]) -> Value {
     let list: Vec<Value> = paths
