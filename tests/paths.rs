@@ -766,7 +766,7 @@ fn blocking_twin(c: &CompiledScenario, zone: &BTreeSet<StateIndex>) -> BTreeSet<
     let mut found: Vec<u64> = Vec::new();
     for size in 0..=m {
         for mask in 0..1u64 << m {
-            if mask.count_ones() as usize != size || found.iter().any(|&f| f & mask == f) {
+            if mask.count_ones() as usize != size || found.iter().any(|&f| f & !mask == 0) {
                 continue;
             }
             let keep: Vec<bool> = (0..m).map(|k| mask >> k & 1 == 0).collect();

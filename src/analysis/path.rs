@@ -716,7 +716,7 @@ fn minimal_opening_masks(
     let mut found: Vec<u64> = Vec::new();
     let mut labels = 1u64;
     let mut popped = 0u64;
-    let covers = |found: &[u64], mask: u64| found.iter().any(|&f| f & mask == f);
+    let covers = |found: &[u64], mask: u64| found.iter().any(|&f| f & !mask == 0);
     for k in 0..=m {
         while let Some((s, mask)) = buckets[k].pop_front() {
             popped += 1;
@@ -740,7 +740,7 @@ fn minimal_opening_masks(
                         continue;
                     }
                     let here = at.entry(t).or_default();
-                    if here.iter().any(|&o| o & next == o) {
+                    if here.iter().any(|&o| o & !next == 0) {
                         continue;
                     }
                     here.retain(|&o| o & next != next);
