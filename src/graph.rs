@@ -25,6 +25,7 @@ use petgraph::visit::{
     Data, EdgeRef, GraphBase, IntoEdgeReferences, IntoEdges, IntoNeighbors, Visitable,
 };
 
+use crate::config::Deadline;
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Error, Result};
 
@@ -102,6 +103,8 @@ pub struct ConcessionGraph<'c> {
     preconditions: bool,
     expanded: Cell<u64>,
     max_expanded: u64,
+    deadline: Deadline,
+    late: Cell<bool>,
 }
 
 impl<'c> ConcessionGraph<'c> {
@@ -112,6 +115,8 @@ impl<'c> ConcessionGraph<'c> {
             preconditions: false,
             expanded: Cell::new(0),
             max_expanded: u64::MAX,
+            deadline: Deadline::new(None),
+            late: Cell::new(false),
         }
     }
 
@@ -130,9 +135,39 @@ impl<'c> ConcessionGraph<'c> {
         self
     }
 
-    /// Whether the expansion limit cut a search short.
+    /// Stop handing out edges once `limit` has passed from now (checked every 1,024
+    /// expansions; see [`Self::check_limits`]): how a petgraph search is held to
+    /// [`crate::Limits::time_limit`].
+    pub fn with_time_limit(mut self, limit: Option<std::time::Duration>) -> Self {
+        self.deadline = Deadline::new(limit);
+        self
+    }
+
+    /// Whether the expansion limit or the time limit cut a search short.
     pub fn limit_hit(&self) -> bool {
-        self.expanded.get() > self.max_expanded
+        self.expanded.get() > self.max_expanded || self.late.get()
+    }
+
+    /// The limit that cut a search short, as an error naming it; `Ok` when none did. A
+    /// search on a cut graph saw only part of it, so its answer, even one found, is no
+    /// answer.
+    ///
+    /// # Errors
+    /// [`Error::LimitExceeded`] naming `max_visited` or `time_limit`.
+    pub fn check_limits(&self, limits: &crate::Limits) -> Result<()> {
+        if self.expanded.get() > self.max_expanded {
+            return Err(Error::LimitExceeded {
+                limit: "max_visited",
+                value: self.max_expanded,
+            });
+        }
+        if self.late.get() {
+            return Err(Error::LimitExceeded {
+                limit: "time_limit",
+                value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+            });
+        }
+        Ok(())
     }
 
     /// The compiled scenario.
@@ -269,7 +304,11 @@ impl IntoEdges for &ConcessionGraph<'_> {
     fn edges(self, a: StateIndex) -> Self::Edges {
         let n = self.expanded.get() + 1;
         self.expanded.set(n);
-        if n > self.max_expanded {
+        if n > self.max_expanded || self.late.get() {
+            return Vec::new().into_iter();
+        }
+        if n.is_multiple_of(1 << 10) && self.deadline.passed() {
+            self.late.set(true);
             return Vec::new().into_iter();
         }
         self.moves(a)

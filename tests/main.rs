@@ -10,6 +10,7 @@ mod genius;
 mod golden;
 mod hard;
 mod hard_families;
+mod mirror;
 mod mirror_explain;
 mod paths;
 mod rules;

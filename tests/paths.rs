@@ -751,3 +751,294 @@ preconditions = [{ id = "never_a0", rule = "a != a0" }]
         assert_eq!(ps[0].blocked_by, ["p/never_a0"]);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Blocking sets against brute force.
+// ---------------------------------------------------------------------------------------
+
+/// Every minimal blocking set of `zone`, by brute force: every subset of the
+/// preconditions by increasing size, each tested by materialising the concession graph
+/// without it and looking for a zone state among its nodes. Supersets of a set found are
+/// skipped (they are not minimal). Empty when the zone is reachable as things stand.
+fn blocking_twin(c: &CompiledScenario, zone: &BTreeSet<StateIndex>) -> BTreeSet<Vec<String>> {
+    let m = c.preconditions().len();
+    let all_red = vec![true; c.red_lines().len()];
+    let mut found: Vec<u64> = Vec::new();
+    for size in 0..=m {
+        for mask in 0..1u64 << m {
+            if mask.count_ones() as usize != size || found.iter().any(|&f| f & !mask == 0) {
+                continue;
+            }
+            let keep: Vec<bool> = (0..m).map(|k| mask >> k & 1 == 0).collect();
+            let opened = c.with_constraints(&all_red, &keep);
+            let g = ConcessionGraph::respecting_preconditions(&opened)
+                .materialise(c.status_quo(), c.space().size() + 1)
+                .unwrap();
+            if g.node_weights().any(|st| zone.contains(st)) {
+                found.push(mask);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .filter(|&f| f != 0)
+        .map(|f| {
+            let mut names: Vec<String> = (0..m)
+                .filter(|&k| f >> k & 1 == 1)
+                .map(|k| c.precondition_names()[k].clone())
+                .collect();
+            names.sort();
+            names
+        })
+        .collect()
+}
+
+/// The blocking sets of every zone equal the twin's; they come in the documented order
+/// (size, then names within a tier), tiers number the sizes, `blocked_by` is the first,
+/// the cap cuts the list and counts the rest, and each witness is a valid path into its
+/// zone, avoiding every other precondition, as short as BFS finds without the set.
+fn check_blocking(s: &Scenario, c: &CompiledScenario, zones: &Zones) {
+    use dealzone::analysis::path::{PathOptions, blocking_sets, paths_with};
+    let options = PathOptions {
+        blocking_cap: usize::MAX,
+        ..PathOptions::default()
+    };
+    let ps = paths_with(c, zones, &options, &Limits::default()).unwrap();
+    for (k, p) in ps.iter().enumerate() {
+        let zone: BTreeSet<StateIndex> = zones.zones[k].states.iter().copied().collect();
+        let twin = blocking_twin(c, &zone);
+        let got: BTreeSet<Vec<String>> = p.blocking.sets.iter().map(|b| b.names.clone()).collect();
+        assert_eq!(got, twin, "zone {k}: blocking sets");
+        assert_eq!(got.len(), p.blocking.sets.len(), "no set twice");
+        assert_eq!(p.blocking.more, 0);
+        assert_eq!(p.reachable, twin.is_empty());
+        let order: Vec<(usize, &Vec<String>)> = p
+            .blocking
+            .sets
+            .iter()
+            .map(|b| (b.names.len(), &b.names))
+            .collect();
+        assert!(order.is_sorted(), "order: {order:?}");
+        let mut sizes: Vec<usize> = p.blocking.sets.iter().map(|b| b.names.len()).collect();
+        sizes.dedup();
+        for b in &p.blocking.sets {
+            assert_eq!(
+                sizes[b.tier],
+                b.names.len(),
+                "tier {} of {:?}",
+                b.tier,
+                b.names
+            );
+            assert!(b.names.is_sorted());
+            let keep: Vec<bool> = c
+                .precondition_names()
+                .iter()
+                .map(|n| !b.names.contains(n))
+                .collect();
+            let w = &b.witness;
+            assert!(w.reachable && w.zone == k);
+            assert_eq!(w.states.first(), Some(&c.status_quo()));
+            assert!(
+                zone.contains(w.states.last().unwrap()),
+                "witness ends in its zone"
+            );
+            for &st in &w.states {
+                assert!(meets(s, &c.space().decode(st), &keep), "witness state {st}");
+            }
+            // Fewest steps: the BFS distance into the zone without the set.
+            let reach = bfs(s, c.space(), &keep);
+            let best = zone.iter().filter_map(|z| reach.get(z)).min().unwrap();
+            assert_eq!(w.steps.len(), *best, "witness steps");
+            let total: f64 = w
+                .states
+                .windows(2)
+                .map(|p| drops(s, c.space(), p[0], p[1]).iter().sum::<f64>())
+                .sum();
+            assert!((w.cost.unwrap() - total).abs() <= 1e-9, "witness cost");
+        }
+        if !p.reachable {
+            assert_eq!(p.blocked_by, p.blocking.sets[0].names);
+            let capped = blocking_sets(c, k, &zones.zones[k], 1, &Limits::default()).unwrap();
+            assert_eq!(capped.sets.len(), 1);
+            assert_eq!(capped.sets[0].names, p.blocking.sets[0].names);
+            assert_eq!(capped.more, twin.len() - 1);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Reported blocking sets are exactly the minimal blocking sets (brute force), on
+    /// random scenarios and on mazes.
+    #[test]
+    fn blocking_sets_equal_brute_force(g in gen_scenario(3_000), maze in gen_maze_scenario()) {
+        for g in [g, maze] {
+            let s = g.scenario();
+            let c = compile(&s);
+            let zones = zones_of(&c);
+            check_blocking(&s, &c, &zones);
+        }
+    }
+}
+
+/// Two walls, either of which alone opens the zone: both are reported, in one tier, and
+/// the text names both options.
+#[test]
+fn blocking_names_every_tied_option() {
+    let s = Scenario::from_toml_str(
+        r#"
+name = "two ways"
+[issues]
+a = ["a0", "a1", "a2"]
+b = ["b0", "b1"]
+[status_quo]
+a = "a0"
+b = "b0"
+[parties.zulu]
+weights = { a = 1 }
+values = { a = [0, 0.5, 1] }
+reservation = 0.9
+preconditions = [{ id = "no_a1_b0", rule = "not (a == a1 and b == b0)" }]
+[parties.alpha]
+weights = { a = 1 }
+values = { a = [1, 0.5, 0] }
+preconditions = [{ id = "no_b1", rule = "b != b1" }]
+"#,
+        "two.toml",
+    )
+    .unwrap();
+    let c = compile(&s);
+    let zones = zones_of(&c);
+    check_blocking(&s, &c, &zones);
+    let ps = paths(&c, &zones, CostModel::TotalConcession, &Limits::default()).unwrap();
+    let names: Vec<&Vec<String>> = ps[0].blocking.least().map(|b| &b.names).collect();
+    assert_eq!(
+        names,
+        [
+            &vec!["alpha/no_b1".to_string()],
+            &vec!["zulu/no_a1_b0".to_string()]
+        ]
+    );
+    let text = dealzone::report::text::paths(&s, &c, &zones, &ps, CostModel::TotalConcession);
+    assert!(
+        text.contains("alpha could drop no_b1") && text.contains("; or zulu could drop no_a1_b0"),
+        "{text}"
+    );
+    let json = dealzone::report::json::paths(&s, &c, &ps);
+    assert_eq!(
+        json["paths"][0]["blocking_sets"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(json["paths"][0]["blocking_sets"][1]["tier"], 0);
+    assert!(json["paths"][0]["blocking_sets"][0]["walls_off"]["steps"].is_array());
+}
+
+// ---------------------------------------------------------------------------------------
+// Limits that tell the truth.
+// ---------------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// With any limit set low, every model either answers exactly what it answers without
+    /// limits (the cost Dijkstra, BFS and the label search check above) or fails naming a
+    /// limit: never a costlier path.
+    #[test]
+    fn low_limits_give_the_exact_answer_or_an_error(
+        g in gen_scenario(3_000),
+        maze in gen_maze_scenario(),
+        visited in 1..80u64,
+        labels in 1..80u64,
+        no_time in any::<bool>(),
+    ) {
+        for g in [g, maze] {
+            let s = g.scenario();
+            let c = compile(&s);
+            let zones = zones_of(&c);
+            let low = Limits {
+                max_visited: visited,
+                max_labels: labels,
+                time_limit: no_time.then_some(std::time::Duration::ZERO),
+                ..Limits::default()
+            };
+            for model in MODELS {
+                let exact = paths(&c, &zones, model, &Limits::default()).unwrap();
+                match paths(&c, &zones, model, &low) {
+                    Ok(got) => {
+                        prop_assert_eq!(got.len(), exact.len());
+                        for (a, b) in got.iter().zip(&exact) {
+                            prop_assert_eq!(a.reachable, b.reachable);
+                            prop_assert_eq!(&a.blocked_by, &b.blocked_by);
+                            prop_assert!(
+                                a.cost.zip(b.cost).is_none_or(|(x, y)| (x - y).abs() <= 1e-9),
+                                "{:?}: {:?} under low limits, {:?} exact", model, a.cost, b.cost
+                            );
+                            let sets = |p: &ZonePath| p.blocking.sets.iter().map(|x| x.names.clone()).collect::<Vec<_>>();
+                            prop_assert_eq!(sets(a), sets(b));
+                        }
+                    }
+                    Err(dealzone::Error::LimitExceeded { limit, .. }) => {
+                        prop_assert!(
+                            ["max_visited", "max_labels", "time_limit"].contains(&limit),
+                            "{}", limit
+                        );
+                    }
+                    Err(e) => prop_assert!(false, "{}", e),
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `--without` on every command.
+// ---------------------------------------------------------------------------------------
+
+/// Each of the six analysis commands takes `--without` on a red line and on a precondition
+/// of the bundled timeline and exits 0 (it once panicked: the scenario and its compiled
+/// form disagreed after dropping).
+#[test]
+fn without_works_on_every_command() {
+    let file = "seeds/russia_ukraine/timeline.toml";
+    for name in ["russia/keep_territory", "russia/terms_before_truce"] {
+        for cmd in [
+            vec!["explain", file],
+            vec!["zones", file],
+            vec!["path", file],
+            vec!["bargain", file],
+            vec!["stability", file, "--states", "zone"],
+            vec!["timeline", file, "--samples", "5"],
+        ] {
+            let mut args = cmd.clone();
+            args.extend(["--without", name]);
+            let (code, out, err) = crate::dealzone(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            assert!(!out.is_empty(), "{args:?}");
+        }
+    }
+    let (code, _, err) = crate::dealzone(&["explain", file, "--without", "russia/keep_teritory"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("russia/keep_territory"), "did you mean: {err}");
+    let (code, _, err) = crate::dealzone(&["timeline", file, "--without", "nobody/nothing"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// `Scenario::without` and then compiling agree with compiling and then dropping.
+#[test]
+fn without_on_the_scenario_matches_the_compiled_form() {
+    let s = Scenario::load("seeds/wage_round.toml").unwrap();
+    let names: Vec<String> = s
+        .red_lines()
+        .chain(s.preconditions())
+        .map(|c| c.name())
+        .collect();
+    for n in &names {
+        let t = s.without(&[n.as_str()]).unwrap();
+        let a = compile(&t);
+        let b = compile(&s).without(&[n.as_str()]).unwrap();
+        assert_eq!(a.red_line_names(), b.red_line_names());
+        assert_eq!(a.precondition_names(), b.precondition_names());
+        assert!(!a.red_line_names().contains(n) && !a.precondition_names().contains(n));
+    }
+}

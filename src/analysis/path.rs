@@ -85,8 +85,71 @@ pub struct ZonePath {
     /// Each party's total concession along the path, in party order.
     pub concessions: Vec<f64>,
     /// For an unreachable zone: `party/id` of a minimal set of preconditions whose removal
-    /// makes it reachable, sorted; empty when reachable.
+    /// makes it reachable, sorted; empty when reachable. It is the first of
+    /// [`Self::blocking`]'s sets: kept for compatibility, never the only answer.
     pub blocked_by: Vec<String>,
+    /// For an unreachable zone: every minimal blocking set (up to the cap), each with the
+    /// path that opens once it is dropped. Empty when reachable.
+    pub blocking: BlockingSets,
+}
+
+/// The default cap on the blocking sets listed per zone ([`PathOptions::blocking_cap`]).
+pub const DEFAULT_BLOCKING_CAP: usize = 16;
+
+/// How blocking sets are ordered, as the JSON output names it.
+pub const BLOCKING_ORDER: &str = "fewest preconditions first; sets of equal size are exact ties (one tier), \
+listed by their sorted names only for stable output";
+
+/// What [`paths_with`] computes beyond the model's paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathOptions {
+    /// What a path minimises.
+    pub model: CostModel,
+    /// Most blocking sets listed per unreachable zone; the rest are counted
+    /// ([`BlockingSets::more`]).
+    pub blocking_cap: usize,
+}
+
+impl Default for PathOptions {
+    fn default() -> Self {
+        PathOptions {
+            model: CostModel::TotalConcession,
+            blocking_cap: DEFAULT_BLOCKING_CAP,
+        }
+    }
+}
+
+/// One minimal set of preconditions whose removal opens the path into a zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockingSet {
+    /// Positions in [`CompiledScenario::preconditions`], ascending.
+    pub preconditions: Vec<usize>,
+    /// Their `party/id`, sorted.
+    pub names: Vec<String>,
+    /// 0-based tier: sets in one tier are exact ties under [`BLOCKING_ORDER`].
+    pub tier: usize,
+    /// The zone it walls off, proved: a path with the fewest steps into that zone once the
+    /// set is dropped, every state on it meeting every other precondition (its cost is
+    /// its total concession; the cheapest path is `paths` on the scenario without the set).
+    pub witness: ZonePath,
+}
+
+/// Every minimal blocking set of one zone (see [`blocking_sets`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BlockingSets {
+    /// The zone's index in [`Zones::zones`].
+    pub zone: usize,
+    /// The sets, in [`BLOCKING_ORDER`], at most the cap.
+    pub sets: Vec<BlockingSet>,
+    /// How many minimal sets exist beyond those listed.
+    pub more: usize,
+}
+
+impl BlockingSets {
+    /// Every set of the first tier: the least that must give, all tied options.
+    pub fn least(&self) -> impl Iterator<Item = &BlockingSet> {
+        self.sets.iter().filter(|b| b.tier == 0)
+    }
 }
 
 /// Paths from the status quo into every zone.
@@ -128,15 +191,32 @@ pub fn paths(
     model: CostModel,
     limits: &Limits,
 ) -> Result<Vec<ZonePath>> {
+    let options = PathOptions {
+        model,
+        ..PathOptions::default()
+    };
+    paths_with(c, zones, &options, limits)
+}
+
+/// [`paths`] with every option: the model and the cap on blocking sets.
+///
+/// # Errors
+/// As [`paths`].
+pub fn paths_with(
+    c: &CompiledScenario,
+    zones: &Zones,
+    options: &PathOptions,
+    limits: &Limits,
+) -> Result<Vec<ZonePath>> {
     zones
         .zones
         .iter()
         .enumerate()
-        .map(|(k, z)| path_to_zone(c, k, z, model, limits))
+        .map(|(k, z)| path_to_zone_with(c, k, z, options, limits))
         .collect()
 }
 
-/// The path into one zone (see [`paths`]).
+/// The path into one zone (see [`paths`]), with [`DEFAULT_BLOCKING_CAP`].
 ///
 /// # Errors
 /// As [`paths`].
@@ -147,6 +227,52 @@ pub fn path_to_zone(
     model: CostModel,
     limits: &Limits,
 ) -> Result<ZonePath> {
+    let options = PathOptions {
+        model,
+        ..PathOptions::default()
+    };
+    path_to_zone_with(c, index, zone, &options, limits)
+}
+
+/// The path into one zone under `options` (see [`paths_with`]).
+///
+/// # Errors
+/// As [`paths`].
+pub fn path_to_zone_with(
+    c: &CompiledScenario,
+    index: usize,
+    zone: &DealZone,
+    options: &PathOptions,
+    limits: &Limits,
+) -> Result<ZonePath> {
+    if let Some(p) = route(c, index, zone, options.model, limits)? {
+        return Ok(p);
+    }
+    let blocking = blocking_sets(c, index, zone, options.blocking_cap, limits)?;
+    Ok(ZonePath {
+        zone: index,
+        reachable: false,
+        cost: None,
+        states: Vec::new(),
+        steps: Vec::new(),
+        concessions: vec![0.0; c.utilities().len()],
+        blocked_by: blocking
+            .sets
+            .first()
+            .map(|b| b.names.clone())
+            .unwrap_or_default(),
+        blocking,
+    })
+}
+
+/// The path into `zone` under `model`, or `None` when the preconditions wall it off.
+fn route(
+    c: &CompiledScenario,
+    index: usize,
+    zone: &DealZone,
+    model: CostModel,
+    limits: &Limits,
+) -> Result<Option<ZonePath>> {
     // A search for an unreachable zone would comb every reachable state: ask first.
     let found = if !reachable(c, zone, limits)? {
         None
@@ -158,16 +284,18 @@ pub fn path_to_zone(
         }
     };
     let Some(states) = found else {
-        return Ok(ZonePath {
-            zone: index,
-            reachable: false,
-            cost: None,
-            states: Vec::new(),
-            steps: Vec::new(),
-            concessions: vec![0.0; c.utilities().len()],
-            blocked_by: blocked_by(c, zone, limits)?,
-        });
+        return Ok(None);
     };
+    Ok(Some(along(c, index, states, model)))
+}
+
+/// The [`ZonePath`] along `states` (status quo first), costed under `model`.
+fn along(
+    c: &CompiledScenario,
+    index: usize,
+    states: Vec<StateIndex>,
+    model: CostModel,
+) -> ZonePath {
     let g = ConcessionGraph::new(c);
     let space = c.space();
     let mut steps = Vec::with_capacity(states.len().saturating_sub(1));
@@ -193,7 +321,7 @@ pub fn path_to_zone(
         CostModel::FewestSteps => steps.len() as f64,
         CostModel::Fairest => concessions.iter().copied().fold(0.0, f64::max),
     };
-    Ok(ZonePath {
+    ZonePath {
         zone: index,
         reachable: true,
         cost: Some(cost),
@@ -201,7 +329,11 @@ pub fn path_to_zone(
         steps,
         concessions,
         blocked_by: Vec::new(),
-    })
+        blocking: BlockingSets {
+            zone: index,
+            ..BlockingSets::default()
+        },
+    }
 }
 
 /// The concession graph respecting the preconditions, if the status quo meets them.
@@ -209,7 +341,9 @@ fn graph_from_status_quo<'c>(
     c: &'c CompiledScenario,
     limits: &Limits,
 ) -> Option<ConcessionGraph<'c>> {
-    let g = ConcessionGraph::respecting_preconditions(c).with_expansion_limit(limits.max_visited);
+    let g = ConcessionGraph::respecting_preconditions(c)
+        .with_expansion_limit(limits.max_visited)
+        .with_time_limit(limits.time_limit);
     g.contains(c.status_quo()).then_some(g)
 }
 
@@ -278,17 +412,15 @@ fn fewest_steps(
     finish(&g, found.map(|(_, p)| p), limits)
 }
 
+/// The search's answer, unless a limit cut it short. A cut graph hides edges, so petgraph's
+/// `astar` (no closed set) can still reach the zone by a costlier route: whatever it
+/// found is then no answer, and the limit is the error.
 fn finish(
     g: &ConcessionGraph<'_>,
     found: Option<Vec<StateIndex>>,
     limits: &Limits,
 ) -> Result<Option<Vec<StateIndex>>> {
-    if found.is_none() && g.limit_hit() {
-        return Err(Error::LimitExceeded {
-            limit: "max_visited",
-            value: limits.max_visited,
-        });
-    }
+    g.check_limits(limits)?;
     Ok(found)
 }
 
@@ -411,27 +543,221 @@ fn fairest(
     Ok(None)
 }
 
-/// A minimal set of preconditions whose removal makes `zone` reachable from the status
-/// quo: start from all removed (the full grid is connected) and put each back, in scenario
-/// order, when the zone stays reachable without it. Reachability only shrinks as
-/// preconditions come back, so the result is minimal.
-fn blocked_by(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<Vec<String>> {
+/// Every minimal set of preconditions whose removal makes `zone` reachable from the status
+/// quo, each with the path it opens.
+///
+/// A set `B` opens the zone when some path from the status quo into it breaks only
+/// preconditions of `B` (each state on the path may break several). The search carries,
+/// per state, the minimal sets of preconditions broken on the way there (an antichain of
+/// bitmasks: a superset of a set already there can only lead to supersets), settling sets
+/// by size so that every set met inside the zone that contains none found before is
+/// minimal. Removing preconditions never walls a zone off, so these are exactly the
+/// minimal blocking sets.
+///
+/// Ordering ([`BLOCKING_ORDER`]): fewest preconditions first. Sets of one size are one
+/// tier of exact ties, listed by their sorted names only so that the output is stable; no
+/// name decides which set comes into the first tier. (Evidence grades, when constraints
+/// carry them, are the next key: see [`tier_key`].)
+///
+/// # Arguments
+/// `c`, the compiled scenario; `index`, the zone's index (reported back); `zone`; `cap`,
+/// most sets listed (the rest are counted in [`BlockingSets::more`]); `limits`
+/// (`max_labels`, `max_visited`, `time_limit`).
+///
+/// # Returns
+/// The zone's [`BlockingSets`]: empty when the zone is reachable as things stand.
+///
+/// # Errors
+/// [`Error::LimitExceeded`] when the search outgrows `max_labels` or `time_limit`, or a
+/// witness path `max_visited`; `blocking_preconditions` when there are more than 64
+/// preconditions.
+///
+/// # Complexity
+/// O(L · I · P) for L labels (states times the minimal sets held at each; at most
+/// 2^P per state, in practice a few), I issues, P preconditions; plus one path search per
+/// listed set.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario};
+/// use dealzone::analysis::{path::blocking_sets, zone::{Engine, find_zones_compiled}};
+/// let s = Scenario::from_toml_str(r#"
+/// name = "two walls"
+/// [issues]
+/// a = ["a0", "a1"]
+/// [status_quo]
+/// a = "a0"
+/// [parties.p]
+/// weights = { a = 1 }
+/// values = { a = [0, 1] }
+/// reservation = 1
+/// preconditions = [{ id = "stay", rule = "a == a0" }]
+/// [parties.q]
+/// weights = { a = 1 }
+/// values = { a = [1, 0] }
+/// preconditions = [{ id = "hold", rule = "a != a1" }]
+/// "#, "walls.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let z = find_zones_compiled(&c, Engine::Auto, &Limits::default())?;
+/// let b = blocking_sets(&c, 0, &z.zones[0], 16, &Limits::default())?;
+/// // Both preconditions forbid a1: only dropping both opens the zone.
+/// assert_eq!(b.sets.len(), 1);
+/// assert_eq!(b.sets[0].names, ["p/stay", "q/hold"]);
+/// assert!(b.sets[0].witness.reachable);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn blocking_sets(
+    c: &CompiledScenario,
+    index: usize,
+    zone: &DealZone,
+    cap: usize,
+    limits: &Limits,
+) -> Result<BlockingSets> {
+    let masks = minimal_opening_masks(c, zone, limits)?;
+    let mut found: Vec<(Vec<usize>, Vec<String>)> = masks
+        .iter()
+        .filter(|&&m| m != 0)
+        .map(|&m| {
+            let members: Vec<usize> = (0..c.preconditions().len())
+                .filter(|&k| m >> k & 1 == 1)
+                .collect();
+            let mut names: Vec<String> = members
+                .iter()
+                .map(|&k| c.precondition_names()[k].clone())
+                .collect();
+            names.sort();
+            (members, names)
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        tier_key(c, &a.0)
+            .cmp(&tier_key(c, &b.0))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    let more = found.len().saturating_sub(cap);
+    found.truncate(cap);
     let all_red = vec![true; c.red_lines().len()];
+    let mut tiers: Vec<TierKey> = Vec::new();
+    let mut sets = Vec::with_capacity(found.len());
+    for (members, names) in found {
+        let key = tier_key(c, &members);
+        if tiers.last() != Some(&key) {
+            tiers.push(key);
+        }
+        let keep: Vec<bool> = (0..c.preconditions().len())
+            .map(|k| !members.contains(&k))
+            .collect();
+        let opened = c.with_constraints(&all_red, &keep);
+        let states = shortest_route(&opened, zone, limits)?.ok_or(Error::LimitExceeded {
+            // Reachable by construction; say which search disagreed rather than panic.
+            limit: "blocking_witness",
+            value: 0,
+        })?;
+        let witness = along(&opened, index, states, CostModel::TotalConcession);
+        sets.push(BlockingSet {
+            preconditions: members,
+            names,
+            tier: tiers.len() - 1,
+            witness,
+        });
+    }
+    Ok(BlockingSets {
+        zone: index,
+        sets,
+        more,
+    })
+}
+
+/// The symmetric key that orders blocking sets into tiers: the set's size. Names never
+/// enter it.
+///
+/// Seam: once constraints carry an evidence grade, append the set's evidence (weakest
+/// member's grade, say) here as the second key; the tiers and the docs follow from it.
+type TierKey = usize;
+
+fn tier_key(_c: &CompiledScenario, members: &[usize]) -> TierKey {
+    members.len()
+}
+
+/// Most preconditions [`blocking_sets`] handles (one bit each).
+const MAX_BLOCKING_PRECONDITIONS: usize = 64;
+
+/// The minimal sets (as bitmasks over the preconditions) of preconditions broken on some
+/// path from the status quo into `zone`, smallest first.
+fn minimal_opening_masks(
+    c: &CompiledScenario,
+    zone: &DealZone,
+    limits: &Limits,
+) -> Result<Vec<u64>> {
     let m = c.preconditions().len();
-    let mut removed = vec![true; m];
-    for k in 0..m {
-        removed[k] = false;
-        let keep: Vec<bool> = removed.iter().map(|r| !r).collect();
-        if !reachable(&c.with_constraints(&all_red, &keep), zone, limits)? {
-            removed[k] = true;
+    if m > MAX_BLOCKING_PRECONDITIONS {
+        return Err(Error::LimitExceeded {
+            limit: "blocking_preconditions",
+            value: MAX_BLOCKING_PRECONDITIONS as u64,
+        });
+    }
+    let space = c.space();
+    let broken = |s: StateIndex| -> u64 {
+        c.preconditions()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.eval(s))
+            .fold(0u64, |acc, (k, _)| acc | 1 << k)
+    };
+    let deadline = Deadline::new(limits.time_limit);
+    let start = c.status_quo();
+    // Live labels per state: an antichain under inclusion.
+    let mut at: HashMap<StateIndex, Vec<u64>> = HashMap::new();
+    // Labels waiting, bucketed by size: sets only grow along a path.
+    let mut buckets: Vec<VecDeque<(StateIndex, u64)>> = vec![VecDeque::new(); m + 1];
+    let first = broken(start);
+    at.insert(start, vec![first]);
+    buckets[first.count_ones() as usize].push_back((start, first));
+    let mut found: Vec<u64> = Vec::new();
+    let mut labels = 1u64;
+    let mut popped = 0u64;
+    let covers = |found: &[u64], mask: u64| found.iter().any(|&f| f & !mask == 0);
+    for k in 0..=m {
+        while let Some((s, mask)) = buckets[k].pop_front() {
+            popped += 1;
+            if popped.is_multiple_of(1 << 12) {
+                deadline.check(limits)?;
+            }
+            if !at.get(&s).is_some_and(|v| v.contains(&mask)) || covers(&found, mask) {
+                continue;
+            }
+            if zone.contains(s) {
+                found.push(mask);
+                continue;
+            }
+            for i in 0..space.issues() {
+                let (stride, level) = (space.strides()[i], space.level(s, i) as u64);
+                let down = (level > 0).then(|| s - stride);
+                let up = (level + 1 < space.radices()[i]).then(|| s + stride);
+                for t in [down, up].into_iter().flatten() {
+                    let next = mask | broken(t);
+                    if covers(&found, next) {
+                        continue;
+                    }
+                    let here = at.entry(t).or_default();
+                    if here.iter().any(|&o| o & !next == 0) {
+                        continue;
+                    }
+                    here.retain(|&o| o & next != next);
+                    here.push(next);
+                    labels += 1;
+                    if labels > limits.max_labels {
+                        return Err(Error::LimitExceeded {
+                            limit: "max_labels",
+                            value: limits.max_labels,
+                        });
+                    }
+                    buckets[next.count_ones() as usize].push_back((t, next));
+                }
+            }
         }
     }
-    let mut names: Vec<String> = (0..m)
-        .filter(|&k| removed[k])
-        .map(|k| c.precondition_names()[k].clone())
-        .collect();
-    names.sort();
-    Ok(names)
+    Ok(found)
 }
 
 /// Whether any state of `zone` can be reached from the status quo through states meeting
@@ -447,7 +773,13 @@ fn reachable(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<b
     let mut seen = Seen::new(space.size());
     seen.insert(start);
     let mut queue = VecDeque::from([start]);
+    let deadline = Deadline::new(limits.time_limit);
+    let mut popped = 0u64;
     while let Some(s) = queue.pop_front() {
+        popped += 1;
+        if popped.is_multiple_of(1 << 12) {
+            deadline.check(limits)?;
+        }
         if zone.contains(s) {
             return Ok(true);
         }
@@ -470,6 +802,60 @@ fn reachable(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<b
         }
     }
     Ok(false)
+}
+
+/// A path with the fewest steps from the status quo into `zone` through states meeting
+/// every precondition (first found in issue order, down before up), by breadth-first
+/// search with parent links; `None` when there is none.
+fn shortest_route(
+    c: &CompiledScenario,
+    zone: &DealZone,
+    limits: &Limits,
+) -> Result<Option<Vec<StateIndex>>> {
+    let space = c.space();
+    let ok = |s: StateIndex| c.preconditions().iter().all(|r| r.eval(s));
+    let start = c.status_quo();
+    if !ok(start) {
+        return Ok(None);
+    }
+    let mut parent: HashMap<StateIndex, StateIndex> = HashMap::from([(start, start)]);
+    let mut queue = VecDeque::from([start]);
+    let deadline = Deadline::new(limits.time_limit);
+    let mut popped = 0u64;
+    while let Some(s) = queue.pop_front() {
+        popped += 1;
+        if popped.is_multiple_of(1 << 12) {
+            deadline.check(limits)?;
+        }
+        if zone.contains(s) {
+            let mut path = vec![s];
+            let mut cur = s;
+            while cur != start {
+                cur = parent[&cur];
+                path.push(cur);
+            }
+            path.reverse();
+            return Ok(Some(path));
+        }
+        for i in 0..space.issues() {
+            let (stride, level) = (space.strides()[i], space.level(s, i) as u64);
+            let down = (level > 0).then(|| s - stride);
+            let up = (level + 1 < space.radices()[i]).then(|| s + stride);
+            for t in [down, up].into_iter().flatten() {
+                if !parent.contains_key(&t) && ok(t) {
+                    if parent.len() as u64 >= limits.max_visited {
+                        return Err(Error::LimitExceeded {
+                            limit: "max_visited",
+                            value: limits.max_visited,
+                        });
+                    }
+                    parent.insert(t, s);
+                    queue.push_back(t);
+                }
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// The states a breadth-first search has seen: a bit per state when the whole space fits

@@ -208,6 +208,49 @@ impl Scenario {
         )
     }
 
+    /// A copy without the red lines and preconditions named (`party/id`): what-if analysis
+    /// ("what if Russia dropped this red line?"). Every analysis of the copy sees one
+    /// consistent scenario: compile the copy rather than dropping constraints from a
+    /// compiled scenario, whose positions would then disagree with the scenario's.
+    ///
+    /// # Errors
+    /// [`crate::Error::UnknownConstraintName`] for a name that is no red line or
+    /// precondition, with a near name when there is one.
+    ///
+    /// # Example
+    /// ```
+    /// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+    /// let name = s.red_lines().next().unwrap().name();
+    /// let t = s.without(&[name.as_str()])?;
+    /// assert_eq!(t.red_lines().count() + 1, s.red_lines().count());
+    /// assert!(s.without(&["nobody/nothing"]).is_err());
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn without(&self, names: &[&str]) -> Result<Scenario> {
+        let known = || {
+            self.red_lines()
+                .chain(self.preconditions())
+                .map(|c| c.name())
+        };
+        for n in names {
+            if !known().any(|k| k == *n) {
+                let all: Vec<String> = known().collect();
+                return Err(crate::Error::UnknownConstraintName {
+                    name: n.to_string(),
+                    help: crate::suggest::did_you_mean(n, all.iter().map(String::as_str)),
+                });
+            }
+        }
+        let mut out = self.clone();
+        for p in &mut out.parties {
+            let party = p.id.clone();
+            let kept = |c: &Constraint| !names.contains(&format!("{party}/{}", c.id()).as_str());
+            p.red_lines.retain(kept);
+            p.preconditions.retain(kept);
+        }
+        Ok(out)
+    }
+
     /// Number of states: the product of the issues' level counts; `None` beyond `u128`.
     pub fn state_count(&self) -> Option<u128> {
         self.issues

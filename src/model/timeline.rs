@@ -370,6 +370,43 @@ impl Timeline {
         })
     }
 
+    /// A copy in which every snapshot leaves out the red lines and preconditions named
+    /// (`party/id`) where it has them: what-if analysis over the whole timeline (see
+    /// [`Scenario::without`]).
+    ///
+    /// # Errors
+    /// [`Error::UnknownConstraintName`] for a name no snapshot has, with a near name when
+    /// there is one.
+    pub fn without(&self, names: &[&str]) -> Result<Timeline> {
+        for n in names {
+            let somewhere = self
+                .snapshots
+                .iter()
+                .any(|(_, s)| s.constraint(n).is_some());
+            if !somewhere {
+                let all: std::collections::BTreeSet<String> = self
+                    .snapshots
+                    .iter()
+                    .flat_map(|(_, s)| s.red_lines().chain(s.preconditions()).map(|c| c.name()))
+                    .collect();
+                return Err(Error::UnknownConstraintName {
+                    name: n.to_string(),
+                    help: crate::suggest::did_you_mean(n, all.iter().map(String::as_str)),
+                });
+            }
+        }
+        let mut out = self.clone();
+        for (_, s) in &mut out.snapshots {
+            let here: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| s.constraint(n).is_some())
+                .collect();
+            *s = s.without(&here)?;
+        }
+        Ok(out)
+    }
+
     /// The timeline's name.
     pub fn name(&self) -> &str {
         &self.name

@@ -88,22 +88,31 @@ pub fn zones(s: &Scenario, c: &CompiledScenario, z: &Zones) -> Value {
 }
 
 /// `dealzone path --json`. A zone that cannot be reached has `"reachable": false`, `"cost":
-/// null` (there is no path to cost), no steps, and the preconditions in `blocked_by`.
+/// null` (there is no path to cost), no steps, one minimal set of preconditions walling it
+/// off in `blocked_by` (the first of `blocking_sets`), and every minimal set in
+/// `blocking_sets` (up to the cap; `blocking_more` counts the rest), each as
+/// `{"preconditions": [...], "tier": t, "walls_off": {"zone", "cost", "steps", "end"}}`
+/// where `walls_off` is the zone and a shortest path (fewest steps; `cost` its total
+/// concession) into it once the set is dropped.
+/// `blocking_order` names the order (sets of one tier are exact ties).
 pub fn paths(s: &Scenario, c: &CompiledScenario, paths: &[ZonePath]) -> Value {
-    let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
     let list: Vec<Value> = paths
         .iter()
         .map(|p| {
-            let steps: Vec<Value> = p
-                .steps
+            let sets: Vec<Value> = p
+                .blocking
+                .sets
                 .iter()
-                .map(|st| {
-                    let issue = &s.issues()[st.issue];
+                .map(|b| {
                     json!({
-                        "issue": issue.id(),
-                        "from": issue.levels()[st.from].id(),
-                        "to": issue.levels()[st.to].id(),
-                        "conceders": st.conceders.iter().map(|&k| names[k]).collect::<Vec<_>>(),
+                        "preconditions": b.names,
+                        "tier": b.tier,
+                        "walls_off": {
+                            "zone": b.witness.zone,
+                            "cost": b.witness.cost.map(round),
+                            "steps": steps(s, c, &b.witness),
+                            "end": b.witness.states.last().map(|&e| state(s, c, e)),
+                        },
                     })
                 })
                 .collect();
@@ -111,8 +120,10 @@ pub fn paths(s: &Scenario, c: &CompiledScenario, paths: &[ZonePath]) -> Value {
                 "zone": p.zone,
                 "reachable": p.reachable,
                 "cost": p.cost.map(round),
-                "steps": steps,
+                "steps": steps(s, c, p),
                 "blocked_by": p.blocked_by,
+                "blocking_sets": sets,
+                "blocking_more": p.blocking.more,
                 "end": p.states.last().map(|&e| state(s, c, e)),
             })
         })
@@ -120,7 +131,25 @@ pub fn paths(s: &Scenario, c: &CompiledScenario, paths: &[ZonePath]) -> Value {
     json!({
         "status_quo": state(s, c, c.status_quo()),
         "paths": list,
+        "blocking_order": crate::analysis::path::BLOCKING_ORDER,
     })
+}
+
+/// A path's steps: `{"issue", "from", "to", "conceders"}` each.
+fn steps(s: &Scenario, c: &CompiledScenario, p: &ZonePath) -> Vec<Value> {
+    let names: Vec<&str> = c.utilities().iter().map(|u| u.name()).collect();
+    p.steps
+        .iter()
+        .map(|st| {
+            let issue = &s.issues()[st.issue];
+            json!({
+                "issue": issue.id(),
+                "from": issue.levels()[st.from].id(),
+                "to": issue.levels()[st.to].id(),
+                "conceders": st.conceders.iter().map(|&k| names[k]).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 /// Round to 12 decimals: sums of weights times values carry float noise in the last bits

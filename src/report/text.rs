@@ -273,11 +273,7 @@ pub fn paths(
                 "\nZone {} ({size} states): unreachable from the status quo.",
                 p.zone
             );
-            o.push_str(&wrap(
-                &p.blocked_by,
-                ", ",
-                "  walled off by the preconditions: ",
-            ));
+            o.push_str(&blocking_text(c, &p.blocking));
             continue;
         }
         let cost = p.cost.unwrap_or(0.0);
@@ -323,6 +319,91 @@ pub fn paths(
                 .collect();
             o.push_str(&wrap(&parts, ", ", "  deal: "));
         }
+    }
+    o
+}
+
+/// The blocking sets of one zone, tier by tier: "alpha could drop a or b; or zulu could
+/// drop c". Within a tier every option is an exact tie: the options of one party are
+/// grouped, options of different parties joined by "; or ", so no party is named alone
+/// where another's option is as small. Options are listed by name (stable output, not a
+/// ranking); the parties of one joint set in scenario order. Each option carries the path
+/// it opens.
+pub fn blocking_text(c: &CompiledScenario, b: &crate::analysis::path::BlockingSets) -> String {
+    use std::collections::BTreeMap;
+    let mut o = String::new();
+    let tiers = b.sets.last().map_or(0, |l| l.tier + 1);
+    for tier in 0..tiers {
+        let sets: Vec<_> = b.sets.iter().filter(|x| x.tier == tier).collect();
+        let size = sets[0].names.len();
+        let option = |x: &crate::analysis::path::BlockingSet| {
+            let w = &x.witness;
+            format!(
+                "(then {} step{}, total concession {:.3})",
+                w.steps.len(),
+                if w.steps.len() == 1 { "" } else { "s" },
+                w.cost.unwrap_or(0.0)
+            )
+        };
+        // Single-party sets grouped by party; joint sets each on their own.
+        let mut by_party: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut joint: Vec<String> = Vec::new();
+        for x in &sets {
+            // Parties in scenario order, each with its ids.
+            let mut parties: Vec<(&str, Vec<&str>)> = Vec::new();
+            for &k in &x.preconditions {
+                let n = c.precondition_names()[k].as_str();
+                let (party, id) = n.split_once('/').unwrap_or(("", n));
+                match parties.iter_mut().find(|(p, _)| *p == party) {
+                    Some((_, ids)) => ids.push(id),
+                    None => parties.push((party, vec![id])),
+                }
+            }
+            if let [(party, ids)] = parties.as_slice() {
+                by_party.entry(party).or_default().push(format!(
+                    "{} {}",
+                    ids.join(" and "),
+                    option(x)
+                ));
+            } else {
+                let parts: Vec<String> = parties
+                    .iter()
+                    .map(|(party, ids)| format!("{party} {}", ids.join(" and ")))
+                    .collect();
+                let who: Vec<&str> = parties.iter().map(|(p, _)| *p).collect();
+                joint.push(format!(
+                    "together {} drop {} {}",
+                    who.join(" and "),
+                    parts.join(", "),
+                    option(x)
+                ));
+            }
+        }
+        let mut options: Vec<String> = by_party
+            .into_iter()
+            .map(|(party, opts)| format!("{party} could drop {}", opts.join(" or ")))
+            .collect();
+        options.extend(joint);
+        let head = if tier == 0 {
+            format!(
+                "  least that opens it ({size} precondition{} dropped): ",
+                if size == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "  or, with {size} precondition{} dropped: ",
+                if size == 1 { "" } else { "s" }
+            )
+        };
+        let _ = writeln!(o, "{head}{}", options.join("; or "));
+    }
+    if b.more > 0 {
+        let _ = writeln!(
+            o,
+            "  and {} more minimal set{} not listed (raise the cap to see them)",
+            b.more,
+            if b.more == 1 { "" } else { "s" }
+        );
     }
     o
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use dealzone::analysis::explain::{self, ExplainLimits};
-use dealzone::analysis::path::{CostModel, paths};
+use dealzone::analysis::path::{CostModel, PathOptions, paths_with};
 use dealzone::analysis::timeline_report::{ReportOptions, report};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 
@@ -15,8 +15,20 @@ use dealzone::{Error, Limits, Result, Scenario};
 
 use crate::{CostArg, EngineArg, Input};
 
-/// The scenario a command analyses: the file itself, or a timeline's snapshot.
+/// The scenario a command analyses: the file itself, or a timeline's snapshot, without
+/// the constraints `--without` names. They are dropped from the scenario before anything
+/// is compiled, so every analysis (and every report naming constraints by position) sees
+/// one consistent scenario.
 pub fn scenario(input: &Input) -> Result<Scenario> {
+    let s = snapshot(input)?;
+    if input.without.is_empty() {
+        return Ok(s);
+    }
+    let names: Vec<&str> = input.without.iter().map(String::as_str).collect();
+    s.without(&names)
+}
+
+fn snapshot(input: &Input) -> Result<Scenario> {
     match load_document_with(&input.file, &limits(input))? {
         Document::Scenario(_) if input.at.is_some() => Err(Error::NotATimeline {
             path: input.file.clone(),
@@ -69,13 +81,9 @@ pub fn limits(input: &Input) -> Limits {
     })
 }
 
-pub fn compile(s: &Scenario, input: &Input, limits: &Limits) -> Result<CompiledScenario> {
-    let c = CompiledScenario::new(s, limits)?;
-    if input.without.is_empty() {
-        return Ok(c);
-    }
-    let names: Vec<&str> = input.without.iter().map(String::as_str).collect();
-    c.without(&names)
+/// Compile the scenario [`scenario`] returned (`--without` already applied).
+pub fn compile(s: &Scenario, _input: &Input, limits: &Limits) -> Result<CompiledScenario> {
+    CompiledScenario::new(s, limits)
 }
 
 fn engine(e: EngineArg) -> Engine {
@@ -114,6 +122,7 @@ pub fn timeline(
     axes: (Option<&str>, Option<&str>),
     files: &crate::files::FileAccess,
     limits: &Limits,
+    without: &[String],
 ) -> Result<String> {
     let limits = files.apply(limits.clone());
     let t = match load_document_with(file, &limits)? {
@@ -123,6 +132,12 @@ pub fn timeline(
     let t = match evidence {
         Some(g) => t.admit(g),
         None => t,
+    };
+    let t = if without.is_empty() {
+        t
+    } else {
+        let names: Vec<&str> = without.iter().map(String::as_str).collect();
+        t.without(&names)?
     };
     let options = ReportOptions {
         samples,
@@ -199,7 +214,7 @@ pub fn explain(input: &Input, max_checks: u64) -> Result<String> {
     })
 }
 
-pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>) -> Result<String> {
+pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>, cap: usize) -> Result<String> {
     let s = scenario(input)?;
     let limits = limits(input);
     let c = compile(&s, input, &limits)?;
@@ -215,7 +230,11 @@ pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>) -> Result<String> 
         CostArg::Steps => CostModel::FewestSteps,
         CostArg::Fair => CostModel::Fairest,
     };
-    let p = paths(&c, &z, model, &left).map_err(|e| match e {
+    let options = PathOptions {
+        model,
+        blocking_cap: cap,
+    };
+    let p = paths_with(&c, &z, &options, &left).map_err(|e| match e {
         Error::LimitExceeded {
             limit: "time_limit",
             ..

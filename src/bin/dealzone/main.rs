@@ -198,6 +198,9 @@ enum Command {
         /// Write the status quo's neighbourhood and the paths as Graphviz DOT.
         #[arg(long)]
         dot: Option<PathBuf>,
+        /// Most minimal blocking sets listed per unreachable zone (the rest are counted).
+        #[arg(long, value_name = "N", default_value_t = dealzone::analysis::path::DEFAULT_BLOCKING_CAP)]
+        blocking_cap: usize,
     },
     /// The timeline report: every snapshot's zones, clashes, least that must give, Nash
     /// deal and path, what changed and what it did.
@@ -231,6 +234,10 @@ enum Command {
         files: files::FileAccess,
         #[command(flatten)]
         budget: Budget,
+        /// Leave out this red line or precondition (`party/id`; repeatable) on every date
+        /// that has it: what-if analysis.
+        #[arg(long, value_name = "PARTY/ID")]
+        without: Vec<String>,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -277,7 +284,12 @@ fn main() -> ExitCode {
             budget,
         } => check::run(&file, at, json, evidence, &files, &budget.limits()),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
-        Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
+        Command::Path {
+            input,
+            cost,
+            dot,
+            blocking_cap,
+        } => analyse::path(&input, cost, dot.as_deref(), blocking_cap),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
         Command::Bargain(args) => bargain::run(&args),
         Command::Import(args) => import::run(&args),
@@ -294,6 +306,7 @@ fn main() -> ExitCode {
             evidence,
             files,
             budget,
+            without,
         } => analyse::timeline(
             &file,
             json,
@@ -304,6 +317,7 @@ fn main() -> ExitCode {
             (x.as_deref(), y.as_deref()),
             &files,
             &budget.limits(),
+            &without,
         ),
     };
     use std::io::Write;
