@@ -33,6 +33,13 @@ use dealzone::{Limits, Scenario, Timeline};
 use builder::GenScenario;
 use oracle::*;
 
+/// Whether `DEALZONE_FUZZ_DEBUG` is set: targets then print what an input decoded to
+/// (replaying one input: `DEALZONE_FUZZ_DEBUG=1 fuzz/target/…/TARGET INPUT`).
+fn debug() -> bool {
+    static DEBUG: OnceLock<bool> = OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("DEALZONE_FUZZ_DEBUG").is_some())
+}
+
 /// A private scratch directory for this fuzzing process.
 fn scratch() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -53,8 +60,8 @@ fn scratch() -> &'static PathBuf {
 // ---------------------------------------------------------------------------------------
 
 /// `read_scenario`: scenario TOML text (UTF-8 in memory, anything else through a file so
-/// that the reader's own UTF-8 check runs). A loaded scenario of at most 4,096 states is
-/// also compiled and searched.
+/// that the reader's own UTF-8 check runs). A loaded scenario of at most 512 states goes
+/// through every analysis.
 pub fn read_scenario(data: &[u8]) {
     let result = match std::str::from_utf8(data) {
         Ok(text) => Scenario::from_toml_str(text, "fuzz.toml"),
@@ -66,13 +73,58 @@ pub fn read_scenario(data: &[u8]) {
     };
     match result {
         Ok(s) => {
-            if s.state_count().is_some_and(|n| n <= 4096) {
-                let limits = Limits::default();
-                let c = CompiledScenario::new(&s, &limits).expect("small space compiles");
-                let z = find_zones_compiled(&c, Engine::Auto, &limits).expect("small space");
-                let _ = dealzone::report::json::zones(&s, &c, &z);
+            if s.state_count().is_some_and(|n| n <= 512) {
+                every_analysis(&s);
             }
         }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+}
+
+/// Every analysis on a small scenario as read (richer shapes than the builder's: tactics,
+/// events, softenings, mediators): each answers or returns a typed error, never panics.
+fn every_analysis(s: &Scenario) {
+    let limits = Limits::default();
+    let c = CompiledScenario::new(s, &limits).expect("small space compiles");
+    let z = find_zones_compiled(&c, Engine::Auto, &limits).expect("zones of a small space");
+    let _ = format!("{:?}", dealzone::report::json::zones(s, &c, &z));
+    for model in [
+        CostModel::TotalConcession,
+        CostModel::FewestSteps,
+        CostModel::Fairest,
+    ] {
+        let p = paths(&c, &z, model, &limits).expect("paths in a small space");
+        let _ = format!("{:?}", dealzone::report::json::paths(s, &c, &p));
+    }
+    let budget = ExplainLimits {
+        max_checks: 500,
+        max_sets: 50,
+        ..ExplainLimits::default()
+    };
+    let _ = explain(s, &c, &budget, &limits).expect("explain a small space");
+    let _ = bargain_mod::bargain_compiled(&c, &limits).expect("bargain a small space");
+    let all: Vec<u64> = (0..c.space().size()).collect();
+    if let Err(e) = dealzone::analysis::stability::scenario_stability(
+        s,
+        &c,
+        dealzone::analysis::stability::Feasibility::All,
+        &all,
+    ) {
+        let _ = e.to_string();
+    }
+    let config = dealzone::sim::SimConfig {
+        runs: 2,
+        seed: 7,
+        rounds: Some(12),
+        ..Default::default()
+    };
+    match dealzone::sim::simulate(s, &config, &|| {}) {
+        Ok(summary) => assert_eq!(
+            summary.outcomes.iter().map(|o| o.count).sum::<u64>(),
+            summary.agreements
+        ),
         Err(e) => {
             let _ = e.to_string();
         }
@@ -149,7 +201,8 @@ pub fn parse_rule(data: &[u8]) {
 
 /// The GENIUS readers: the input is a domain, then profiles, separated by NUL bytes.
 /// Imports of at most 10,000 levels; an import that succeeds exports to a scenario file
-/// that loads, and is bargained over when its space is small.
+/// that loads with the same issues, levels and (≤ 4,096 states) the same utilities to the
+/// bit, and is bargained over when its space is small.
 pub fn read_genius(data: &[u8]) {
     let mut parts = data.split(|&b| b == 0);
     let Some(domain) = parts.next() else { return };
@@ -167,13 +220,56 @@ pub fn read_genius(data: &[u8]) {
         max_levels: 10_000,
         ..ImportOptions::default()
     };
-    match import(&Input::new("domain", domain), &profiles, &options) {
+    let result = import(&Input::new("domain", domain), &profiles, &options);
+    if debug() {
+        eprintln!("{result:?}");
+    }
+    match result {
         Ok(imported) => {
             let text = dealzone::io::genius::export::to_toml(&imported);
-            if let Err(e) = Scenario::from_toml_str(&text, "exported.toml") {
-                panic!("exported scenario does not load: {e}\n{text}");
-            }
-            if imported.scenario().state_count().is_some_and(|n| n <= 4096) {
+            let back = Scenario::from_toml_str(&text, "exported.toml")
+                .unwrap_or_else(|e| panic!("exported scenario does not load: {e}\n{text}"));
+            let s = imported.scenario();
+            let ids = |s: &Scenario| -> Vec<(String, Vec<String>)> {
+                s.issues()
+                    .iter()
+                    .map(|i| {
+                        let levels = i.levels().iter().map(|l| l.id().to_string()).collect();
+                        (i.id().to_string(), levels)
+                    })
+                    .collect()
+            };
+            assert_eq!(ids(s), ids(&back), "exported issues and levels");
+            let reservations = |s: &Scenario| -> Vec<u64> {
+                s.parties()
+                    .iter()
+                    .filter_map(|p| p.preferences())
+                    .map(|p| p.reservation().to_bits())
+                    .collect()
+            };
+            assert_eq!(
+                reservations(s),
+                reservations(&back),
+                "exported reservations"
+            );
+            if s.state_count().is_some_and(|n| n <= 4096) {
+                // export.rs: "loading the TOML gives the same utility for every outcome,
+                // to the bit".
+                let space = StateSpace::new(s, 4096).unwrap();
+                for st in 0..space.size() {
+                    let levels = space.decode(st);
+                    assert_eq!(
+                        naive_utilities(s, &levels)
+                            .iter()
+                            .map(|u| u.to_bits())
+                            .collect::<Vec<_>>(),
+                        naive_utilities(&back, &levels)
+                            .iter()
+                            .map(|u| u.to_bits())
+                            .collect::<Vec<_>>(),
+                        "utilities at {levels:?} after export"
+                    );
+                }
                 let limits = Limits::default();
                 let _ =
                     dealzone::io::genius::bargain::bargain(&imported, &Default::default(), &limits)
@@ -215,6 +311,9 @@ pub fn read_gmcr(data: &[u8]) {
 fn build(data: &[u8], max_states: usize, with_rules: bool) -> Option<(GenScenario, Scenario)> {
     let mut u = Unstructured::new(data);
     let g = GenScenario::build(&mut u, max_states, with_rules).ok()?;
+    if debug() {
+        eprintln!("{}", g.to_toml());
+    }
     let s = g.scenario();
     Some((g, s))
 }
@@ -502,6 +601,9 @@ pub fn stability_diff(data: &[u8]) {
     let Ok(g) = GenScenario::build(&mut u, 256, false) else {
         return;
     };
+    if debug() {
+        eprintln!("{}", g.to_toml());
+    }
     let s = g.scenario();
     let c = compile(&s);
     let all: Vec<u64> = (0..c.space().size()).collect();
@@ -530,6 +632,9 @@ pub fn simulate(data: &[u8]) {
     let Ok(g) = GenScenario::build(&mut u, 256, true) else {
         return;
     };
+    if debug() {
+        eprintln!("{}", g.to_toml());
+    }
     let s = g.scenario();
     let config = dealzone::sim::SimConfig {
         runs: u.int_in_range(1..=4).unwrap_or(1),
