@@ -4,6 +4,7 @@ mod bargain;
 mod broken;
 mod cli;
 mod explain;
+mod fuzz_regressions;
 mod genius;
 mod golden;
 mod paths;
