@@ -6,6 +6,7 @@ mod cli;
 mod confine;
 mod evidence;
 mod explain;
+mod fuzz_regressions;
 mod genius;
 mod golden;
 mod hard;

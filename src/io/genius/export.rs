@@ -35,7 +35,17 @@ fn number(x: f64) -> String {
 
 fn comment(out: &mut String, text: &str) {
     for line in text.lines() {
-        let _ = writeln!(out, "# {line}");
+        // TOML allows no control character but tab in a comment, and a file name (which
+        // comments quote) may hold any: escape them as `quote` does.
+        let _ = write!(out, "# ");
+        for c in line.chars() {
+            if c.is_control() && c != '\t' {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            } else {
+                out.push(c);
+            }
+        }
+        out.push('\n');
     }
 }
 
