@@ -6,6 +6,7 @@ mod cli;
 mod explain;
 mod genius;
 mod golden;
+mod mirror;
 mod paths;
 mod rules;
 mod scenarios;

@@ -4,7 +4,6 @@ use std::path::Path;
 
 use dealzone::analysis::explain::{self, ExplainLimits};
 use dealzone::analysis::path::{CostModel, paths};
-use dealzone::analysis::timeline_report::{ReportOptions, report};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::{Document, load_document};
 use dealzone::report::{json, text};
@@ -67,50 +66,6 @@ pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
         pretty(&json::zones(&s, &c, &z))
     } else {
         text::zones(&s, &c, &z)
-    })
-}
-
-pub fn timeline(
-    file: &Path,
-    as_json: bool,
-    samples: usize,
-    seed: u64,
-    svg: Option<&Path>,
-    axes: (Option<&str>, Option<&str>),
-) -> Result<String> {
-    let t = match load_document(file)? {
-        Document::Timeline(t) => t,
-        Document::Scenario(s) => dealzone::Timeline::single(s)?,
-    };
-    let limits = Limits::default();
-    let options = ReportOptions {
-        samples,
-        seed,
-        ..ReportOptions::default()
-    };
-    let r = report(&t, &options, &limits)?;
-    if let (Some(file), Some(last)) = (svg, r.snapshots.last()) {
-        let s = t.latest();
-        let mut c = CompiledScenario::new(s, &limits)?;
-        let mut path = last.deal.as_ref().map(|d| d.path.clone());
-        if let Some(w) = &last.what_if {
-            // No deal as things stand: picture the cheapest relaxation granted.
-            let names: Vec<&str> = w.dropped.iter().map(String::as_str).collect();
-            c = dealzone::analysis::timeline_report::relax(&c, &names)?;
-            path = w.deal.as_ref().map(|d| d.path.clone());
-        }
-        let b = dealzone::analysis::bargain::bargain_compiled(&c, &limits)?;
-        let (px, py) = (party_axis(&c, axes.0, 0)?, party_axis(&c, axes.1, 1)?);
-        let picture = dealzone::report::svg::utility_plot(s, &c, &b, px, py, path.as_ref())?;
-        std::fs::write(file, picture).map_err(|source| Error::Write {
-            path: file.to_path_buf(),
-            source,
-        })?;
-    }
-    Ok(if as_json {
-        pretty(&dealzone::report::timeline::json(&t, &r, &limits)?)
-    } else {
-        dealzone::report::timeline::text(&t, &r, &limits)?
     })
 }
 
