@@ -204,11 +204,11 @@ pub fn utility_plot(
 /// ```
 /// use dealzone::{Limits, Scenario, analysis::bargain, report::svg, space::CompiledScenario};
 /// let s = Scenario::load("seeds/wage_round.toml")?;
-/// let c = CompiledScenario::new(&s, &Limits::default())?.without(&["union/no_freeze"])?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?.without(&["union/real_wage_floor"])?;
 /// let b = bargain::bargain_compiled(&c, &Limits::default())?;
-/// let caption = svg::Caption::without(&["union/no_freeze".to_string()]);
+/// let caption = svg::Caption::without(&["union/real_wage_floor".to_string()]);
 /// let picture = svg::utility_plot_captioned(&s, &c, &b, 0, 1, None, &caption)?;
-/// assert!(picture.contains("What-if") && picture.contains("union/no_freeze"));
+/// assert!(picture.contains("What-if") && picture.contains("union/real_wage_floor"));
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn utility_plot_captioned(
