@@ -199,7 +199,7 @@ fn every_russia_ukraine_snapshot_reads_plainly() {
         "russia/keep_territory",
     ]);
     assert!(
-        apr.contains("Zone 0 (214 states):") && apr.contains("deal:"),
+        apr.contains("Zone 0 (214 states):") && apr.contains("deal, changes from the status quo:"),
         "{apr}"
     );
     let (code, _, err) = dealzone(&[

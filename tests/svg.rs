@@ -236,3 +236,182 @@ fn one_party_with_a_utility_is_an_error() {
     assert!(utility_plot(&s, &c, &b, 0, 1, None).is_err());
     assert!(utility_plot(&s, &c, &b, 0, 0, None).is_err());
 }
+
+/// The words of every `<text>` element, unescaped, one string per element.
+fn texts(svg: &str) -> Vec<String> {
+    svg.match_indices("<text")
+        .map(|(k, _)| {
+            let open = k + svg[k..].find('>').unwrap() + 1;
+            let close = open + svg[open..].find("</text>").unwrap();
+            svg[open..close]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dealzone-svg-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every word of the what-if (each dropped constraint id) and the date are in the
+/// picture's text, with the what-if marker; checked element by element, so a word cut
+/// in two by wrapping would fail.
+fn assert_marked(svg: &str, dropped: &[String], date: &str, file: &std::path::Path) {
+    check_well_formed(svg);
+    let words = texts(svg);
+    let all = words.join("\n");
+    assert!(
+        all.contains("What-if"),
+        "{}: no what-if marker",
+        file.display()
+    );
+    assert!(
+        words.iter().any(|w| w.contains(date)),
+        "{}: no date {date}",
+        file.display()
+    );
+    for id in dropped {
+        assert!(
+            words.iter().any(|w| w.contains(id.as_str())),
+            "{}: {id} not named in {all}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn timeline_pictures_say_which_what_if_and_date_they_show() {
+    let dir = scratch("timeline");
+    let at = dir.join("at.svg");
+    let all = dir.join("all");
+    let (code, out, err) = crate::dealzone(&[
+        "timeline",
+        "seeds/russia_ukraine/timeline.toml",
+        "--json",
+        "--samples",
+        "2",
+        "--at",
+        "2025-03-01",
+        "--svg",
+        at.to_str().unwrap(),
+        "--svg-dir",
+        all.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut drawn = 0;
+    for snap in v["snapshots"].as_array().unwrap() {
+        let date = snap["date"].as_str().unwrap();
+        // The facts as they stand, named by date: never marked as a what-if.
+        let facts = all.join(format!("{date}.svg"));
+        let svg = std::fs::read_to_string(&facts).unwrap();
+        let words = texts(&svg).join("\n");
+        assert!(words.contains(date), "{words}");
+        assert!(!words.contains("What-if"), "{}", facts.display());
+        let what_ifs = snap["what_ifs"].as_array().unwrap();
+        if snap["acceptable"] == 0 {
+            assert!(words.contains(&format!("No deal on {date}")), "{words}");
+            assert!(words.contains("acceptable (0)"), "{words}");
+        }
+        for (k, w) in what_ifs.iter().enumerate() {
+            let file = all.join(format!("{date}.what-if-{}.svg", k + 1));
+            let dropped: Vec<String> = w["dropped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap().to_string())
+                .collect();
+            assert_marked(
+                &std::fs::read_to_string(&file).unwrap(),
+                &dropped,
+                date,
+                &file,
+            );
+            for p in w["parties"].as_array().unwrap() {
+                let svg = std::fs::read_to_string(&file).unwrap();
+                let title = texts(&svg).join(" ");
+                assert!(title.contains(&format!("if {}", w["parties"][0].as_str().unwrap())));
+                assert!(title.contains(p.as_str().unwrap()), "{title}");
+            }
+            drawn += 1;
+        }
+        assert!(
+            !all.join(format!("{date}.what-if-{}.svg", what_ifs.len() + 1))
+                .exists()
+        );
+    }
+    assert!(drawn >= 2, "the bundled timeline has what-ifs");
+    // `--at` picks the snapshot in force on that date: 2025-02-06, with its what-ifs.
+    let feb = std::fs::read_to_string(all.join("2025-02-06.svg")).unwrap();
+    assert_eq!(std::fs::read_to_string(&at).unwrap(), feb);
+    for k in 1..=2 {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(format!("at.what-if-{k}.svg"))).unwrap(),
+            std::fs::read_to_string(all.join(format!("2025-02-06.what-if-{k}.svg"))).unwrap()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bargain_without_draws_a_marked_what_if() {
+    let dir = scratch("bargain");
+    let file = dir.join("b.svg");
+    let (code, _, err) = crate::dealzone(&[
+        "bargain",
+        "seeds/russia_ukraine/timeline.toml",
+        "--at",
+        "2025-02-06",
+        "--without",
+        "russia/keep_territory",
+        "--svg",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(&file).unwrap();
+    assert_marked(
+        &svg,
+        &["russia/keep_territory".to_string()],
+        "2025-02-06",
+        &file,
+    );
+    // Without `--without` the same date is not marked.
+    let (code, _, err) = crate::dealzone(&[
+        "bargain",
+        "seeds/wage_round.toml",
+        "--svg",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("What-if"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_dropped_reservation_is_marked_in_the_legend() {
+    let s = wage();
+    let c = CompiledScenario::new(&s, &Limits::default()).unwrap();
+    let relaxed = dealzone::analysis::timeline_report::relax(&c, &["union/reservation"]).unwrap();
+    let b = bargain::bargain_compiled(&relaxed, &Limits::default()).unwrap();
+    let caption = dealzone::report::svg::Caption::without(&["union/reservation".to_string()]);
+    let svg = dealzone::report::svg::utility_plot_captioned(&s, &relaxed, &b, 0, 1, None, &caption)
+        .unwrap();
+    let words = texts(&svg);
+    assert!(
+        words.iter().any(|w| w.contains("union: dropped")),
+        "{words:?}"
+    );
+    assert_marked(
+        &svg,
+        &["union/reservation".to_string()],
+        "2026-03-01",
+        "wage".as_ref(),
+    );
+}

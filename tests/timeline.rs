@@ -134,3 +134,282 @@ fn changes_between_two_dates_in_the_order_applied() {
             .all(|c| c.origin().is_some_and(|o| o.line > 0))
     );
 }
+
+mod even_handed {
+    //! The report names every side's option where sides tie, and reads the same for a
+    //! mirror scenario whichever way its names sort.
+
+    use std::collections::BTreeSet;
+
+    use dealzone::analysis::timeline_report::{ReportOptions, report};
+    use dealzone::model::Timeline;
+    use dealzone::{Limits, Scenario};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use crate::mirror::mirror_pair;
+
+    fn options() -> ReportOptions {
+        ReportOptions {
+            samples: 4,
+            ..ReportOptions::default()
+        }
+    }
+
+    /// The report's text split per snapshot: (date line, body).
+    fn sections(text: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for line in text.lines() {
+            if line.starts_with("== ") {
+                out.push((line.to_string(), String::new()));
+            } else if let Some(last) = out.last_mut() {
+                last.1.push_str(line);
+                last.1.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Logical lines (a line at column 0 and its indented continuations, joined), each
+    /// as the sorted multiset of its words; then the lines sorted. Wrapping, and the order
+    /// of names within a tier of exact ties, drop out; every word stays.
+    fn canonical(text: &str) -> Vec<Vec<String>> {
+        let mut lines: Vec<String> = Vec::new();
+        for line in text.lines() {
+            match lines.last_mut() {
+                Some(last) if line.starts_with(' ') => {
+                    last.push(' ');
+                    last.push_str(line.trim());
+                }
+                _ => lines.push(line.to_string()),
+            }
+        }
+        let mut out: Vec<Vec<String>> = lines
+            .iter()
+            .map(|l| {
+                let mut w: Vec<String> = l
+                    .split(|c: char| c.is_whitespace() || "+;,.:()".contains(c))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                w.sort();
+                w
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Arrays sorted at every depth, except arrays of numbers (per-party figures in file
+    /// order, which the mirror keeps); the single compatibility fields, defined as the
+    /// first of a tie list, are checked against it and then dropped.
+    fn normalise(v: &Value) -> Value {
+        match v {
+            Value::Array(a) if a.iter().all(Value::is_number) => v.clone(),
+            Value::Array(a) => {
+                let mut items: Vec<Value> = a.iter().map(normalise).collect();
+                items.sort_by_key(|x| x.to_string());
+                Value::Array(items)
+            }
+            Value::Object(o) => {
+                let mut o = o.clone();
+                if let Some(first) = o.get("least_relaxations").and_then(|l| l.get(0)) {
+                    assert_eq!(o["cheapest_relaxation"], first["dropped"]);
+                }
+                if let Some(w) = o.get("what_ifs") {
+                    assert_eq!(o["what_if"], w.get(0).cloned().unwrap_or(Value::Null));
+                }
+                if let Some(f) = o.get("softenings") {
+                    assert_eq!(o["softening"], f.get(0).cloned().unwrap_or(Value::Null));
+                }
+                for key in ["cheapest_relaxation", "what_if", "softening"] {
+                    o.remove(key);
+                }
+                Value::Object(o.iter().map(|(k, x)| (k.clone(), normalise(x))).collect())
+            }
+            _ => v.clone(),
+        }
+    }
+
+    /// The parties named alone in a complete tie list (`parties` of each item).
+    fn sole(list: &Value, more: &Value) -> Option<BTreeSet<String>> {
+        if more.as_u64() != Some(0) {
+            return None;
+        }
+        Some(
+            list.as_array()?
+                .iter()
+                .filter_map(|x| match x["parties"].as_array()?.as_slice() {
+                    [one] => Some(one.as_str()?.to_string()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    fn run(toml: &str) -> (String, Value) {
+        // A timeline of one snapshot needs a date.
+        let toml = toml.replacen(
+            "name = \"mirror\"",
+            "name = \"mirror\"\ndate = \"2026-01-01\"",
+            1,
+        );
+        assert!(toml.contains("date = "));
+        let s = Scenario::from_toml_str(&toml, "mirror.toml").unwrap();
+        let t = Timeline::single(s).unwrap();
+        let r = report(&t, &options(), &Limits::default()).unwrap();
+        let text = dealzone::report::timeline::text(&t, &r, &Limits::default()).unwrap();
+        let json = dealzone::report::timeline::json(&t, &r, &Limits::default()).unwrap();
+        (text, json)
+    }
+
+    fn check_mirror(seed: u64) {
+        let (a, b, names) = mirror_pair(seed);
+        let (text_a, json_a) = run(&a);
+        let (text_b, json_b) = run(&b);
+        assert_eq!(
+            canonical(&names.text(&text_a)),
+            canonical(&text_b),
+            "seed {seed}\n{text_a}\n---\n{text_b}"
+        );
+        assert_eq!(
+            normalise(&names.json(&json_a)),
+            normalise(&json_b),
+            "seed {seed}"
+        );
+        let both: BTreeSet<String> = [names.parties.0.clone(), names.parties.1.clone()].into();
+        for snap in json_a["snapshots"].as_array().unwrap() {
+            for (list, more) in [
+                ("least_relaxations", "least_relaxations_more"),
+                ("what_ifs", "what_ifs_more"),
+            ] {
+                if let Some(named) = sole(&snap[list], &snap[more]) {
+                    assert!(
+                        named.is_empty() || named == both,
+                        "seed {seed}: {list} names only {named:?}\n{text_a}"
+                    );
+                }
+            }
+            let soft: BTreeSet<String> = snap["softenings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["party"].as_str().unwrap().to_string())
+                .collect();
+            assert!(
+                soft.is_empty() || soft == both,
+                "seed {seed}: softenings name only {soft:?}\n{text_a}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn the_timeline_report_reads_the_same_for_a_mirror_scenario(seed in 0u64..1_000_000) {
+            check_mirror(seed);
+        }
+    }
+
+    /// A fixed mirror with a clash of the two sides' red lines, whose names sort either
+    /// way: both sides are named, and each gets its what-if.
+    #[test]
+    fn a_clash_of_mirror_red_lines_names_both_sides() {
+        for (p, q) in [("alpha", "zulu"), ("zulu", "alpha")] {
+            let toml = format!(
+                r#"
+name = "mirror"
+[issues]
+x = ["l0", "l1", "l2"]
+[status_quo]
+x = "l1"
+[parties.{p}]
+weights = {{ x = 1 }}
+values = {{ x = [0, 0.5, 1] }}
+red_lines = [{{ id = "high", rule = "x >= l2" }}]
+[parties.{q}]
+weights = {{ x = 1 }}
+values = {{ x = [1, 0.5, 0] }}
+red_lines = [{{ id = "low", rule = "x <= l0" }}]
+"#
+            );
+            let (text, json) = run(&toml);
+            assert!(
+                text.contains(&format!("{p} could drop {p}/high"))
+                    && text.contains(&format!("{q} could drop {q}/low")),
+                "{text}"
+            );
+            assert!(text.contains(&format!("If {p} gave way (dropping {p}/high)")));
+            assert!(text.contains(&format!("If {q} gave way (dropping {q}/low)")));
+            let snap = &json["snapshots"][0];
+            assert_eq!(snap["least_relaxations"].as_array().unwrap().len(), 2);
+            assert_eq!(snap["what_ifs"].as_array().unwrap().len(), 2);
+            assert!(
+                snap["least_order"]
+                    .as_str()
+                    .unwrap()
+                    .contains("names order only")
+            );
+        }
+    }
+
+    /// On the bundled timeline, wherever the two territorial red lines clash, the report
+    /// names each side's option and gives each side's what-if.
+    #[test]
+    fn the_bundled_timeline_names_each_side_where_territory_clashes() {
+        let t = Timeline::load(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap();
+        let r = report(&t, &options(), &Limits::default()).unwrap();
+        let text = dealzone::report::timeline::text(&t, &r, &Limits::default()).unwrap();
+        let sections = sections(&text);
+        let mut clashing = 0;
+        for (snap, (head, body)) in r.snapshots.iter().zip(&sections) {
+            assert!(head.contains(&snap.date.to_string()));
+            let territorial = |n: &String| n.contains("territor");
+            let clash = snap.red_line_conflicts.iter().find(|c| {
+                c.iter().any(|n| n.starts_with("russia/") && territorial(n))
+                    && c.iter()
+                        .any(|n| n.starts_with("ukraine/") && territorial(n))
+            });
+            let Some(clash) = clash else { continue };
+            clashing += 1;
+            let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            for side in ["russia", "ukraine"] {
+                let own = clash
+                    .iter()
+                    .find(|n| n.starts_with(&format!("{side}/")))
+                    .unwrap();
+                // Its what-if: computed, drops its territorial red line, and is in the text.
+                let w = snap
+                    .what_ifs
+                    .iter()
+                    .find(|w| w.parties == [side])
+                    .unwrap_or_else(|| panic!("{}: no what-if for {side}", snap.date));
+                assert!(w.dropped.contains(own), "{}: {:?}", snap.date, w.dropped);
+                let para = format!("If {side} gave way (dropping {})", w.dropped.join(" + "));
+                assert!(
+                    flat.contains(&para),
+                    "{}: no {para:?} in\n{body}",
+                    snap.date
+                );
+                // Its option among what must give: in the least tier or its own what-if.
+                assert!(
+                    flat.contains(&format!("{side} could drop"))
+                        || flat.contains(&format!("If {side} gave way")),
+                    "{}",
+                    snap.date
+                );
+            }
+        }
+        assert!(
+            clashing >= 1,
+            "the bundled timeline has a territorial clash"
+        );
+    }
+
+    #[test]
+    fn the_mirror_property_holds_on_fixed_seeds() {
+        for seed in [0, 1, 2, 3, 5, 8, 13] {
+            check_mirror(seed);
+        }
+    }
+}

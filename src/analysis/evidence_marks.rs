@@ -64,7 +64,12 @@ pub fn findings(r: &SnapshotReport) -> Vec<(&'static str, String)> {
         ("Minimal relaxations", sets(&r.explanation.relaxations)),
         (
             "Least that must give",
-            sets(std::slice::from_ref(&r.cheapest_relaxation)),
+            sets(
+                &r.least_relaxations
+                    .iter()
+                    .map(|x| x.dropped.clone())
+                    .collect::<Vec<_>>(),
+            ),
         ),
     ];
     let mut soft: Vec<String> = r
@@ -98,17 +103,27 @@ pub fn findings(r: &SnapshotReport) -> Vec<(&'static str, String)> {
         ),
     };
     out.push(("Deal", deal(&r.deal)));
-    if let Some(w) = &r.what_if {
-        out.push((
-            "What-if",
+    // Every what-if in one finding: a what-if present on one side only changes it.
+    let what_ifs: Vec<String> = r
+        .what_ifs
+        .iter()
+        .map(|w| {
             format!(
                 "if {} gave way: {} acceptable, deal {}",
                 w.dropped.join(" and "),
                 w.acceptable,
                 deal(&w.deal)
-            ),
-        ));
-    }
+            )
+        })
+        .collect();
+    out.push((
+        "What-ifs",
+        if what_ifs.is_empty() {
+            "none".to_string()
+        } else {
+            what_ifs.join("; or ")
+        },
+    ));
     out
 }
 

@@ -41,10 +41,16 @@ pub struct ReportOptions {
     /// Also run the report on stated evidence alone and mark every finding that differs
     /// ([`SnapshotReport::stated_alone`]); skipped when the timeline has nothing weaker.
     pub compare_stated: bool,
+    /// Most tied least relaxations and softenings listed per snapshot; the count of the
+    /// rest is kept ([`SnapshotReport::least_relaxations_more`]).
+    pub max_listed: usize,
+    /// Most what-if scenarios computed per snapshot (each a zone search, a Nash deal, a
+    /// path and a sweep); the count of the rest is kept ([`SnapshotReport::what_ifs_more`]).
+    pub max_what_ifs: usize,
 }
 
 impl Default for ReportOptions {
-    /// 200 samples, ±0.1, seed 1.
+    /// 200 samples, ±0.1, seed 1, up to 8 listed ties and 6 what-ifs.
     fn default() -> Self {
         ReportOptions {
             samples: 200,
@@ -52,6 +58,8 @@ impl Default for ReportOptions {
             seed: 1,
             explain: ExplainLimits::default(),
             compare_stated: true,
+            max_listed: 8,
+            max_what_ifs: 6,
         }
     }
 }
@@ -65,11 +73,65 @@ pub struct Deal {
     pub path: ZonePath,
 }
 
-/// What the scenario would look like if the cheapest relaxation were granted.
+/// The order of every "least" list in the report, as JSON states it.
+///
+/// Symmetric in the parties: fewest constraints dropped, then fewest reservations among
+/// them (a reservation is judgement, the weakest evidence); a softening by fewest rungs.
+/// Names order only the members of a tier of exact ties, for stable bytes: they never
+/// decide which option is listed or which party is named.
+pub const LEAST_ORDER: &str = "fewest constraints, then fewest reservations (judgement); \
+     softenings by fewest rungs; names order only exact ties";
+
+/// One minimal relaxation with the keys it is ordered by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relaxation {
+    /// The constraints dropped (`party/id`, `party/reservation`), sorted.
+    pub dropped: Vec<String>,
+    /// The parties whose constraints these are, sorted.
+    pub parties: Vec<String>,
+    /// How many of them are reservations (judgement rather than a cited source).
+    pub reservations: usize,
+}
+
+impl Relaxation {
+    /// A relaxation from its constraint names.
+    pub fn new(dropped: &[String]) -> Relaxation {
+        let mut parties: Vec<String> = dropped.iter().map(|n| party_of(n).to_string()).collect();
+        parties.sort();
+        parties.dedup();
+        Relaxation {
+            dropped: dropped.to_vec(),
+            parties,
+            reservations: dropped
+                .iter()
+                .filter(|n| n.ends_with("/reservation"))
+                .count(),
+        }
+    }
+
+    /// The symmetric key of [`LEAST_ORDER`]: size, then reservations.
+    pub fn key(&self) -> (usize, usize) {
+        (self.dropped.len(), self.reservations)
+    }
+
+    /// Whether one party alone gives way.
+    pub fn is_one_party(&self) -> bool {
+        self.parties.len() == 1
+    }
+}
+
+/// The party of a constraint name `party/id` (party ids contain no `/`).
+pub fn party_of(name: &str) -> &str {
+    name.split('/').next().unwrap_or(name)
+}
+
+/// What the scenario would look like if one relaxation were granted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatIf {
     /// The constraints dropped (`party/id`).
     pub dropped: Vec<String>,
+    /// The parties that give way (sorted); one party, or several giving way together.
+    pub parties: Vec<String>,
     /// Acceptable states then.
     pub acceptable: u64,
     /// The Nash deal then, and the path to it.
@@ -97,15 +159,32 @@ pub struct SnapshotReport {
     pub red_line_conflicts: Vec<Vec<String>>,
     /// The explanation (conflicts and relaxations over red lines and reservations).
     pub explanation: Explanation,
-    /// The smallest relaxation: fewest constraints, then fewest reservations, then by name.
+    /// Every tied least relaxation under [`LEAST_ORDER`] (up to
+    /// [`ReportOptions::max_listed`]), in that order.
+    pub least_relaxations: Vec<Relaxation>,
+    /// How many tied least relaxations were left off the list.
+    pub least_relaxations_more: usize,
+    /// Kept for compatibility: the first of [`Self::least_relaxations`] (empty when a deal
+    /// exists). Ties are in `least_relaxations`; do not read this one as *the* answer.
     pub cheapest_relaxation: Vec<String>,
-    /// The cheapest softening, if one red line can open a zone by moving a bound.
+    /// Per party that can open a zone by softening one of its red lines alone: its
+    /// softenings of fewest rungs (all ties), ordered by rungs, then by name. Utility costs
+    /// are shown, never used to choose.
+    pub softenings: Vec<Softening>,
+    /// Kept for compatibility: the first of [`Self::softenings`].
     pub softening: Option<Softening>,
     /// The Nash deal and the path to it, when a deal exists.
     pub deal: Option<Deal>,
     /// How robust the deal findings are to the preferences.
     pub robustness: Robustness,
-    /// With no deal: the outcome if the cheapest relaxation were granted.
+    /// With no deal: the outcome of each party's least own relaxation (every party that
+    /// alone can open a zone, its ties included), and of each tied least relaxation that
+    /// needs several parties; ordered by [`LEAST_ORDER`], up to
+    /// [`ReportOptions::max_what_ifs`].
+    pub what_ifs: Vec<WhatIf>,
+    /// How many what-ifs were left uncomputed by the cap.
+    pub what_ifs_more: usize,
+    /// Kept for compatibility: the first of [`Self::what_ifs`].
     pub what_if: Option<WhatIf>,
     /// One line per change since the previous snapshot.
     pub changes: Vec<String>,
@@ -210,34 +289,33 @@ pub fn snapshot(
         .filter(|set| set.iter().all(|n| !n.ends_with("/reservation")))
         .cloned()
         .collect();
-    let cheapest_relaxation = e
-        .relaxations
-        .iter()
-        .min_by(|a, b| {
-            let res =
-                |set: &Vec<String>| set.iter().filter(|n| n.ends_with("/reservation")).count();
-            a.len()
-                .cmp(&b.len())
-                .then(res(a).cmp(&res(b)))
-                .then(a.cmp(b))
-        })
-        .cloned()
-        .unwrap_or_default();
     let (deal, robustness) = deal_and_robustness(s, &c, options, limits)?;
-    let what_if = if zones.acceptable.is_empty() && !cheapest_relaxation.is_empty() {
-        let names: Vec<&str> = cheapest_relaxation.iter().map(String::as_str).collect();
+    let no_deal = zones.acceptable.is_empty();
+    let all: Vec<Relaxation> = if no_deal {
+        e.relaxations.iter().map(|r| Relaxation::new(r)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut least = least_tier(&all);
+    let least_relaxations_more = least.len().saturating_sub(options.max_listed);
+    least.truncate(options.max_listed);
+    let (options_list, what_ifs_more) = what_if_options(&all, options.max_what_ifs);
+    let mut what_ifs = Vec::with_capacity(options_list.len());
+    for r in options_list {
+        let names: Vec<&str> = r.dropped.iter().map(String::as_str).collect();
         let relaxed = relax(&c, &names)?;
         let z = find_zones_compiled(&relaxed, Engine::Auto, limits)?;
         let (deal, robustness) = deal_and_robustness(s, &relaxed, options, limits)?;
-        Some(WhatIf {
-            dropped: cheapest_relaxation.clone(),
+        what_ifs.push(WhatIf {
+            dropped: r.dropped.clone(),
+            parties: r.parties.clone(),
             acceptable: z.acceptable.len() as u64,
             deal,
             robustness,
-        })
-    } else {
-        None
-    };
+        });
+    }
+    let mut softenings = least_softenings(&e.softenings);
+    softenings.truncate(options.max_listed);
     Ok(SnapshotReport {
         date,
         title: None,
@@ -246,16 +324,99 @@ pub fn snapshot(
         acceptable: zones.acceptable.len() as u64,
         zones: zones.zones.iter().map(DealZone::size).collect(),
         red_line_conflicts,
-        softening: e.softenings.first().cloned(),
+        softening: softenings.first().cloned(),
+        softenings,
         explanation: e,
-        cheapest_relaxation,
+        cheapest_relaxation: least.first().map(|r| r.dropped.clone()).unwrap_or_default(),
+        least_relaxations: least,
+        least_relaxations_more,
         deal,
         robustness,
-        what_if,
+        what_if: what_ifs.first().cloned(),
+        what_ifs,
+        what_ifs_more,
         changes: Vec::new(),
         effect: String::new(),
         stated_alone: Vec::new(),
     })
+}
+
+/// Sort by [`LEAST_ORDER`]: the symmetric key, then (exact ties only) the names.
+fn by_least_order(v: &mut [Relaxation]) {
+    v.sort_by(|a, b| {
+        a.key()
+            .cmp(&b.key())
+            .then_with(|| a.dropped.cmp(&b.dropped))
+    });
+}
+
+/// Every relaxation tied for least under [`LEAST_ORDER`], in that order.
+///
+/// # Example
+/// ```
+/// use dealzone::analysis::timeline_report::{Relaxation, least_tier};
+/// let r = |v: &[&str]| Relaxation::new(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+/// let all = [r(&["zulu/a"]), r(&["alpha/b"]), r(&["alpha/c", "zulu/d"])];
+/// let least = least_tier(&all);
+/// // Both single drops are listed, whichever name sorts first.
+/// assert_eq!(least.len(), 2);
+/// ```
+pub fn least_tier(all: &[Relaxation]) -> Vec<Relaxation> {
+    let Some(best) = all.iter().map(Relaxation::key).min() else {
+        return Vec::new();
+    };
+    let mut tier: Vec<Relaxation> = all.iter().filter(|r| r.key() == best).cloned().collect();
+    by_least_order(&mut tier);
+    tier
+}
+
+/// The relaxations a what-if is computed for: each party's least own relaxations (every
+/// party that alone can open a zone, ties included) and every tied least relaxation that
+/// needs several parties; ordered by [`LEAST_ORDER`], cut at `cap`.
+///
+/// # Returns
+/// The options and how many were cut.
+pub fn what_if_options(all: &[Relaxation], cap: usize) -> (Vec<Relaxation>, usize) {
+    let mut out: Vec<Relaxation> = least_tier(all)
+        .into_iter()
+        .filter(|r| !r.is_one_party())
+        .collect();
+    let mut parties: Vec<&str> = all
+        .iter()
+        .filter(|r| r.is_one_party())
+        .map(|r| r.parties[0].as_str())
+        .collect();
+    parties.sort_unstable();
+    parties.dedup();
+    for p in parties {
+        let own: Vec<Relaxation> = all
+            .iter()
+            .filter(|r| r.is_one_party() && r.parties[0] == p)
+            .cloned()
+            .collect();
+        out.extend(least_tier(&own));
+    }
+    by_least_order(&mut out);
+    let more = out.len().saturating_sub(cap);
+    out.truncate(cap);
+    (out, more)
+}
+
+/// Per party, its softenings of fewest rungs (ties kept), then all ordered by rungs and,
+/// within exact ties, by name. A party's utility cost never decides.
+fn least_softenings(all: &[Softening]) -> Vec<Softening> {
+    let mut out: Vec<Softening> = all
+        .iter()
+        .filter(|f| {
+            let p = party_of(&f.name);
+            all.iter()
+                .filter(|g| party_of(&g.name) == p)
+                .all(|g| g.rungs >= f.rungs)
+        })
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| a.rungs.cmp(&b.rungs).then_with(|| a.name.cmp(&b.name)));
+    out
 }
 
 /// Drop red lines and reservations by name (`party/reservation` drops a reservation).
@@ -370,10 +531,9 @@ fn effect(prev: Option<&SnapshotReport>, now: &SnapshotReport) -> String {
             new.join("; ")
         ));
     }
-    let (a, b) = (
-        prev.cheapest_relaxation.len(),
-        now.cheapest_relaxation.len(),
-    );
+    // The size of the least tier: the same for every tied option, so no pick is compared.
+    let size = |r: &SnapshotReport| r.least_relaxations.first().map_or(0, |x| x.dropped.len());
+    let (a, b) = (size(prev), size(now));
     if now.acceptable == 0 && a != b && a > 0 && b > 0 {
         out.push(format!(
             "The least that must give went from {a} to {b} constraint{}.",

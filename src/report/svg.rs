@@ -23,6 +23,9 @@ const WIDTH: u32 = 800;
 const HEIGHT: u32 = 600;
 /// Height of the title band and width of the plot (the legend takes the rest).
 const TITLE_HEIGHT: u32 = 44;
+/// Height of each what-if line under the title, and the most such lines.
+const WHAT_IF_LINE: u32 = 22;
+const MAX_WHAT_IF_LINES: usize = 3;
 const PLOT_WIDTH: u32 = 572;
 /// The axes run a little past 0 and 1 so that no point sits on the frame.
 const AXIS_MIN: f64 = -0.03;
@@ -34,6 +37,9 @@ const FONT: &str = "sans-serif";
 const TITLE_SIZE: f64 = 24.0;
 const AXIS_SIZE: f64 = 18.0;
 const TEXT_SIZE: f64 = 16.0;
+/// Step numbers along a path: small, in a dark shade of the path's colour.
+const STEP_SIZE: f64 = 15.0;
+const PATH_INK: RGBColor = RGBColor(140, 90, 0);
 /// A generous estimate of a character's advance, in em, for laying out labels.
 const CHAR_EM: f64 = 0.6;
 /// A likely character advance, in em, of a common sans-serif font.
@@ -57,12 +63,63 @@ const PATH: RGBColor = RGBColor(230, 159, 0);
 const RESERVATION: RGBColor = RGBColor(90, 90, 90);
 const GRID: RGBColor = RGBColor(232, 232, 232);
 const INK: RGBColor = RGBColor(30, 30, 30);
+/// The what-if line: dark vermillion, to read as a warning.
+const WHAT_IF_INK: RGBColor = RGBColor(170, 60, 0);
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type DrawResult = std::result::Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
 /// A pixel box `(x0, y0, x1, y1)`, edges included.
 type PixelBox = (i32, i32, i32, i32);
+
+/// What a picture shows besides the scenario itself: a what-if (constraints dropped or
+/// softened) and notes for the foot of the legend.
+///
+/// A picture drawn under a what-if says so in its title (a second line, "What-if, not the
+/// facts: …", naming every dropped and softened constraint) and in its legend.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Caption {
+    /// Constraints dropped for the what-if (`party/id`, `party/reservation`).
+    pub dropped: Vec<String>,
+    /// Constraints softened for the what-if, each as `party/id: from -> to`.
+    pub softened: Vec<String>,
+    /// The parties that give way, for the title ("if russia gave way"); may be empty.
+    pub parties: Vec<String>,
+    /// Lines for the foot of the legend (each kept short: about 26 characters fit).
+    pub notes: Vec<String>,
+}
+
+impl Caption {
+    /// A what-if that drops `dropped` (the `--without` of a command).
+    pub fn without(dropped: &[String]) -> Caption {
+        Caption {
+            dropped: dropped.to_vec(),
+            ..Caption::default()
+        }
+    }
+
+    /// Whether the picture shows a what-if rather than the scenario as it stands.
+    pub fn is_what_if(&self) -> bool {
+        !self.dropped.is_empty() || !self.softened.is_empty()
+    }
+
+    /// The what-if in words: `if russia gave way: without russia/keep_territory`.
+    pub fn what_if_text(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.dropped.is_empty() {
+            parts.push(format!("without {}", self.dropped.join(", ")));
+        }
+        if !self.softened.is_empty() {
+            parts.push(format!("softened {}", self.softened.join("; ")));
+        }
+        let what = parts.join("; ");
+        match self.parties.as_slice() {
+            [] => what,
+            [one] => format!("if {one} gave way: {what}"),
+            many => format!("if {} gave way together: {what}", many.join(" and ")),
+        }
+    }
+}
 
 /// The candidates in the utility space of two parties, as an SVG document of 800 × 600
 /// pixels.
@@ -124,6 +181,45 @@ pub fn utility_plot(
     y: usize,
     path: Option<&ZonePath>,
 ) -> Result<String> {
+    utility_plot_captioned(s, c, b, x, y, path, &Caption::default())
+}
+
+/// [`utility_plot`] with a [`Caption`]: under a what-if, the title's second line and the
+/// legend name the dropped and softened constraints, beside the scenario's name and date.
+///
+/// # Arguments
+/// As [`utility_plot`], and `caption`: the what-if `c` was built under (`c` must already
+/// have it applied) and notes for the legend.
+///
+/// # Returns
+/// The SVG document.
+///
+/// # Errors
+/// As [`utility_plot`].
+///
+/// # Complexity
+/// As [`utility_plot`].
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, analysis::bargain, report::svg, space::CompiledScenario};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?.without(&["union/real_wage_floor"])?;
+/// let b = bargain::bargain_compiled(&c, &Limits::default())?;
+/// let caption = svg::Caption::without(&["union/real_wage_floor".to_string()]);
+/// let picture = svg::utility_plot_captioned(&s, &c, &b, 0, 1, None, &caption)?;
+/// assert!(picture.contains("What-if") && picture.contains("union/real_wage_floor"));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn utility_plot_captioned(
+    s: &Scenario,
+    c: &CompiledScenario,
+    b: &Bargain,
+    x: usize,
+    y: usize,
+    path: Option<&ZonePath>,
+    caption: &Caption,
+) -> Result<String> {
     let parties = c.utilities().len();
     if parties < 2 || x >= parties || y >= parties || x == y || b.candidates.parties() != parties {
         return Err(bad_parties());
@@ -151,6 +247,7 @@ pub fn utility_plot(
         y,
         path_points,
         path_zone: path.map_or(0, |p| p.zone),
+        caption,
     };
     let mut svg = String::new();
     {
@@ -187,12 +284,13 @@ struct Plot<'a> {
     /// The path's states in the two parties' utilities; empty when there is none to draw.
     path_points: Vec<(f64, f64)>,
     path_zone: usize,
+    caption: &'a Caption,
 }
 
 impl Plot<'_> {
     fn draw(&self, root: &Area) -> DrawResult {
         root.fill(&WHITE)?;
-        let (top, rest) = root.split_vertically(TITLE_HEIGHT);
+        let (top, rest) = root.split_vertically(self.title_height());
         let (plot_area, legend_area) = rest.split_horizontally(PLOT_WIDTH);
         self.title(&top)?;
 
@@ -354,6 +452,26 @@ impl Plot<'_> {
             }
         }
         labels.draw(root, "status quo", sq, 7)?;
+        // Number the path's steps where they land (steps on one pixel share a label).
+        let mut stops: Vec<((i32, i32), usize, usize)> = Vec::new();
+        for (k, &u) in self.path_points.iter().enumerate().skip(1) {
+            let p = at(u);
+            match stops.last_mut() {
+                Some((q, _, last)) if *q == p => *last = k,
+                _ => stops.push((p, k, k)),
+            }
+        }
+        for (p, first, last) in stops {
+            if p == sq {
+                continue;
+            }
+            let t = if first == last {
+                first.to_string()
+            } else {
+                format!("{first}–{last}")
+            };
+            labels.draw_small(root, &t, p, 4)?;
+        }
 
         if self.b.candidates.is_empty() {
             let centres = [0.5, 0.75, 0.25, 0.9, 0.1].map(|v| at((0.5, v)));
@@ -361,6 +479,37 @@ impl Plot<'_> {
         }
 
         self.legend(&legend_area, &names)
+    }
+
+    /// The what-if lines under the title, wrapped to the picture's width.
+    fn what_if_lines(&self) -> Vec<String> {
+        if !self.caption.is_what_if() {
+            return Vec::new();
+        }
+        let room = chars_that_fit(WIDTH as i32 - 32, AXIS_SIZE);
+        let text = format!("What-if, not the facts: {}", self.caption.what_if_text());
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in text.split(' ') {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+        if lines.len() > MAX_WHAT_IF_LINES {
+            lines.truncate(MAX_WHAT_IF_LINES);
+            let last = lines.pop().unwrap_or_default();
+            lines.push(truncate(&format!("{last} …"), room));
+        }
+        lines
+    }
+
+    fn title_height(&self) -> u32 {
+        TITLE_HEIGHT + WHAT_IF_LINE * self.what_if_lines().len() as u32
     }
 
     fn title(&self, area: &Area) -> DrawResult {
@@ -374,7 +523,13 @@ impl Plot<'_> {
             None => truncate(self.s.name(), room),
         };
         let style = text_style(TITLE_SIZE, INK, HPos::Left, VPos::Center);
-        area.draw(&Text::new(title, (16, TITLE_HEIGHT as i32 / 2 + 2), style))
+        area.draw(&Text::new(title, (16, TITLE_HEIGHT as i32 / 2 + 2), style))?;
+        for (k, line) in self.what_if_lines().into_iter().enumerate() {
+            let y = TITLE_HEIGHT as i32 + WHAT_IF_LINE as i32 * k as i32 + 4;
+            let style = text_style(AXIS_SIZE, WHAT_IF_INK, HPos::Left, VPos::Center);
+            area.draw(&Text::new(line, (16, y), style))?;
+        }
+        Ok(())
     }
 
     fn legend(&self, area: &Area, names: &[String; 2]) -> DrawResult {
@@ -425,6 +580,16 @@ impl Plot<'_> {
             INK.filled(),
         ))?;
         text(yy, "status quo", INK)?;
+        yy += line;
+        area.draw(&Rectangle::new(
+            [(mx - 7, yy - 7), (mx + 7, yy + 7)],
+            ZONE_TINT.filled(),
+        ))?;
+        area.draw(&Rectangle::new(
+            [(mx - 7, yy - 7), (mx + 7, yy + 7)],
+            ACCEPTABLE.stroke_width(1),
+        ))?;
+        text(yy, "both reservations met", INK)?;
         if self.path_points.len() > 1 {
             yy += line;
             area.draw(&PathElement::new(
@@ -438,7 +603,11 @@ impl Plot<'_> {
             let plural = if steps == 1 { "" } else { "s" };
             text(yy, &format!("path to zone {}", self.path_zone), INK)?;
             yy += line - 4;
-            text(yy, &format!("  {steps} step{plural}"), RESERVATION)?;
+            text(
+                yy,
+                &format!("  {steps} step{plural}, numbered"),
+                RESERVATION,
+            )?;
         }
         yy += line;
         area.draw(&DashedPathElement::new(
@@ -451,23 +620,45 @@ impl Plot<'_> {
         for (k, name) in names.iter().enumerate() {
             yy += line - 4;
             let r = self.reservation(if k == 0 { self.x } else { self.y });
-            text(yy, &format!("  {name}: {r:.2}"), RESERVATION)?;
+            let dropped = self
+                .caption
+                .dropped
+                .contains(&format!("{name}/reservation"));
+            if dropped {
+                text(yy, &format!("  {name}: dropped"), WHAT_IF_INK)?;
+            } else {
+                text(yy, &format!("  {name}: {r:.2}"), RESERVATION)?;
+            }
         }
 
         // What the colours mean.
         yy += line + 8;
-        let mut notes = vec![
-            "Candidates meet every red".to_string(),
-            "line; acceptable ones also".to_string(),
-            "meet every party's".to_string(),
-            "reservation.".to_string(),
-        ];
+        let mut notes = if self.caption.is_what_if() {
+            vec![
+                "What-if: candidates meet".to_string(),
+                "every red line left in".to_string(),
+                "force; acceptable ones".to_string(),
+                "also every reservation".to_string(),
+                "left. See the title.".to_string(),
+            ]
+        } else {
+            vec![
+                "Candidates meet every red".to_string(),
+                "line; acceptable ones also".to_string(),
+                "meet every party's".to_string(),
+                "reservation.".to_string(),
+            ]
+        };
         let parties = self.c.utilities().len();
         if parties > 2 {
             notes.push(String::new());
             notes.push("Frontier, Nash and".to_string());
             notes.push("Kalai–Smorodinsky are".to_string());
             notes.push(format!("over all {parties} parties."));
+        }
+        if !self.caption.notes.is_empty() {
+            notes.push(String::new());
+            notes.extend(self.caption.notes.iter().cloned());
         }
         for n in notes {
             let style = text_style(TEXT_SIZE, RESERVATION, HPos::Left, VPos::Center);
@@ -528,8 +719,20 @@ impl Labels {
     /// three distances: the first spot inside the frame that touches no taken box and hides
     /// the fewest points. A label set further off gets a thin leader line.
     fn draw(&mut self, area: &Area, text: &str, p: (i32, i32), gap: i32) -> DrawResult {
-        let w = text_width(text, TEXT_SIZE);
-        let h = (TEXT_SIZE / 1.24 * 1.25).ceil() as i32;
+        self.draw_sized(area, text, p, gap, TEXT_SIZE, INK)
+    }
+
+    fn draw_sized(
+        &mut self,
+        area: &Area,
+        text: &str,
+        p: (i32, i32),
+        gap: i32,
+        size: f64,
+        colour: RGBColor,
+    ) -> DrawResult {
+        let w = text_width(text, size);
+        let h = (size / 1.24 * 1.25).ceil() as i32;
         let (x, y) = p;
         let mut options: Vec<((i32, i32), HPos, PixelBox, bool)> = Vec::new();
         for (k, far) in [0, 14, 28].into_iter().enumerate() {
@@ -628,10 +831,15 @@ impl Labels {
             [(g0 - 2, b.1), (g1 + 2, b.3)],
             WHITE.mix(0.85).filled(),
         ))?;
-        let style = text_style(TEXT_SIZE, INK, h_pos, VPos::Center);
+        let style = text_style(size, colour, h_pos, VPos::Center);
         area.draw(&Text::new(text.to_string(), pos, style))?;
         self.taken.push(b);
         Ok(())
+    }
+
+    /// A short label (a step number) in the small font, placed as [`Self::draw`] places.
+    fn draw_small(&mut self, area: &Area, text: &str, p: (i32, i32), gap: i32) -> DrawResult {
+        self.draw_sized(area, text, p, gap, STEP_SIZE, PATH_INK)
     }
 
     /// Draw `text` centred on the first of `centres` where it touches no taken box (the

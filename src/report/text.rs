@@ -317,7 +317,7 @@ pub fn paths(
                 .split(", ")
                 .map(str::to_string)
                 .collect();
-            o.push_str(&wrap(&parts, ", ", "  deal: "));
+            o.push_str(&wrap(&parts, ", ", "  deal, changes from the status quo: "));
         }
     }
     o

@@ -5,8 +5,10 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::json::{round, state};
-use crate::analysis::timeline_report::{Deal, SnapshotReport, TimelineReport};
-use crate::model::{ChangeOp, ConstraintKind, Date, Timeline};
+use crate::analysis::timeline_report::{
+    Deal, LEAST_ORDER, SnapshotReport, TimelineReport, WhatIf, party_of,
+};
+use crate::model::{ChangeOp, ConstraintKind, Date, Scenario, Timeline};
 use crate::space::CompiledScenario;
 use crate::{Limits, Result};
 
@@ -33,12 +35,6 @@ fn wrap_into(o: &mut String, first: &str, rest: &str, text: &str) {
     o.push('\n');
 }
 
-/// `n` of `of` samples as a percentage. With no sample (`--samples 0`) no sweep ran, and
-/// callers leave the figure out: 0 of 0 is not 0%.
-fn pct(n: usize, of: usize) -> String {
-    format!("{:.0}%", 100.0 * n as f64 / of.max(1) as f64)
-}
-
 /// A robustness rate for JSON: `null` when no sample was drawn.
 fn rate(x: f64, samples: usize) -> Value {
     if samples == 0 {
@@ -48,16 +44,121 @@ fn rate(x: f64, samples: usize) -> Value {
     }
 }
 
-fn deal_text(t: &Timeline, r: &SnapshotReport, d: &Deal, limits: &Limits) -> Result<String> {
-    let s = t.at(r.date)?;
-    let c = CompiledScenario::new(s, limits)?;
-    let changed = super::text::state(s, &c, d.nash.state, Some(c.status_quo()));
-    Ok(format!(
-        "Nash deal: {changed}; reached in {} step{} (total concession {:.3}).",
-        d.path.steps.len(),
-        if d.path.steps.len() == 1 { "" } else { "s" },
-        d.path.cost.unwrap_or(0.0)
-    ))
+/// `n` of `of` samples as a percentage. With no sample (`--samples 0`) no sweep ran, and
+/// callers leave the figure out: 0 of 0 is not 0%.
+fn pct(n: usize, of: usize) -> String {
+    format!("{:.0}%", 100.0 * n as f64 / of.max(1) as f64)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Who gives way: `russia`, or `russia and ukraine together`.
+fn who(parties: &[String]) -> String {
+    if parties.len() == 1 {
+        parties[0].clone()
+    } else {
+        format!("{} together", and_list(parties))
+    }
+}
+
+/// A Nash deal in words: the changes from the status quo, labelled so, and the path.
+fn deal_words(s: &Scenario, c: &CompiledScenario, d: &Deal) -> String {
+    let changed = super::text::state(s, c, d.nash.state, Some(c.status_quo()));
+    let mut out = format!("Nash deal, changes from the status quo: {changed}; ");
+    if d.path.reachable {
+        let _ = write!(
+            out,
+            "reached in {} step{} (total concession {:.3}).",
+            d.path.steps.len(),
+            if d.path.steps.len() == 1 { "" } else { "s" },
+            d.path.cost.unwrap_or(0.0)
+        );
+    } else {
+        let _ = write!(
+            out,
+            "unreachable from the status quo (walled off by {}).",
+            d.path.blocked_by.join(", ")
+        );
+    }
+    out
+}
+
+/// "Least that must give": every tied option, grouped by who gives way.
+fn least_text(snap: &SnapshotReport) -> String {
+    let mut parts: Vec<String> = snap
+        .least_relaxations
+        .iter()
+        .map(|r| format!("{} could drop {}", who(&r.parties), r.dropped.join(" + ")))
+        .collect();
+    if snap.least_relaxations_more > 0 {
+        parts.push(format!(
+            "{} more tied option{} not listed",
+            snap.least_relaxations_more,
+            if snap.least_relaxations_more == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    format!("{}.", parts.join("; or "))
+}
+
+/// "Smallest softening": each party's least, with its cost shown but never compared.
+fn softening_text(snap: &SnapshotReport) -> String {
+    let parts: Vec<String> = snap
+        .softenings
+        .iter()
+        .map(|sf| {
+            let party = party_of(&sf.name);
+            let cost = sf.cost().map_or(String::new(), |c| {
+                format!("; [prefs] costs {party} {c:.3} of its best")
+            });
+            format!(
+                "{party} could soften {}: {} -> {} ({} rung{}{cost})",
+                sf.name,
+                sf.from,
+                sf.to,
+                sf.rungs,
+                if sf.rungs == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    format!("{}.", parts.join("; or "))
+}
+
+/// One "If … gave way" paragraph.
+fn what_if_text(s: &Scenario, c: &CompiledScenario, w: &WhatIf) -> String {
+    let mut line = format!(
+        "If {} gave way (dropping {}): {} acceptable state{}.",
+        who(&w.parties),
+        w.dropped.join(" + "),
+        w.acceptable,
+        if w.acceptable == 1 { "" } else { "s" }
+    );
+    match &w.deal {
+        Some(d) => {
+            let _ = write!(line, " {}", deal_words(s, c, d));
+        }
+        None => line
+            .push_str(" No Nash deal: no candidate gives every party more than its reservation."),
+    }
+    if w.robustness.samples > 0 {
+        let _ = write!(
+            line,
+            " A zone exists in {} of the perturbed samples; same Nash deal in {}.",
+            pct(w.robustness.zone_exists, w.robustness.samples),
+            pct(w.robustness.nash_same, w.robustness.samples)
+        );
+    }
+    line
 }
 
 /// The report as text for an 80-column terminal.
@@ -81,7 +182,8 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
     } else {
         "Red lines and preconditions come from the cited sources. Weights, values and \
          reservations are judgement: findings marked [prefs] rest on them. No sensitivity \
-         sweep was run (--samples 0), so no robustness figures are given."
+         sweep was run (--samples 0), so no robustness figures are given. Findings that \
+         read differently on stated evidence alone are listed under [evidence]."
             .to_string()
     };
     wrap_into(&mut o, "", "", &intro);
@@ -101,6 +203,8 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
             Some(p) => changes_text(&mut o, t, p, snap.date)?,
         }
         prev = Some(snap.date);
+        let s = t.at(snap.date)?;
+        let c = CompiledScenario::new(s, limits)?;
         wrap_into(&mut o, "Effect: ", "  ", &snap.effect);
         if snap.candidates == 0 {
             wrap_into(
@@ -149,7 +253,7 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
                 ),
             );
             if let Some(d) = &snap.deal {
-                let txt = deal_text(t, snap, d, limits)?;
+                let txt = deal_words(s, &c, d);
                 wrap_into(
                     &mut o,
                     "[prefs] ",
@@ -185,11 +289,7 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
                 },
             );
         }
-        let tag = if snap
-            .cheapest_relaxation
-            .iter()
-            .any(|n| n.ends_with("/reservation"))
-        {
+        let tag = if snap.least_relaxations.iter().any(|r| r.reservations > 0) {
             "[prefs] "
         } else {
             ""
@@ -198,70 +298,28 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
             &mut o,
             &format!("{tag}Least that must give: "),
             "  ",
-            &snap.cheapest_relaxation.join(" + "),
+            &least_text(snap),
         );
-        match &snap.softening {
-            Some(sf) => {
-                let cost = sf.cost().map_or(String::new(), |c| {
-                    format!(
-                        "; [prefs] costs {} {c:.3} of its best",
-                        sf.name.split('/').next().unwrap_or("")
-                    )
-                });
-                wrap_into(
-                    &mut o,
-                    "Smallest softening: ",
-                    "  ",
-                    &format!(
-                        "{}: {} -> {} ({} rung{}{cost}).",
-                        sf.name,
-                        sf.from,
-                        sf.to,
-                        sf.rungs,
-                        if sf.rungs == 1 { "" } else { "s" }
-                    ),
-                );
-            }
-            None => {
-                let _ = writeln!(o, "Smallest softening: no single red line opens a zone.");
-            }
+        if snap.softenings.is_empty() {
+            let _ = writeln!(o, "Smallest softening: no single red line opens a zone.");
+        } else {
+            wrap_into(&mut o, "Smallest softening: ", "  ", &softening_text(snap));
         }
-        if let Some(w) = &snap.what_if {
-            let mut line = format!(
-                "If {} gave way: {} acceptable state{}.",
-                w.dropped.join(" and "),
-                w.acceptable,
-                if w.acceptable == 1 { "" } else { "s" }
+        for w in &snap.what_ifs {
+            wrap_into(&mut o, "[prefs] ", "  ", &what_if_text(s, &c, w));
+        }
+        if snap.what_ifs_more > 0 {
+            wrap_into(
+                &mut o,
+                "",
+                "  ",
+                &format!(
+                    "{} more what-if{} not computed (cap {}).",
+                    snap.what_ifs_more,
+                    if snap.what_ifs_more == 1 { "" } else { "s" },
+                    r.options.max_what_ifs
+                ),
             );
-            if let Some(d) = &w.deal {
-                let s = t.at(snap.date)?;
-                let c = CompiledScenario::new(s, limits)?;
-                let changed = super::text::state(s, &c, d.nash.state, Some(c.status_quo()));
-                if d.path.reachable {
-                    let _ = write!(
-                        line,
-                        " Nash deal: {changed}; reached in {} step{} (total concession {:.3}).",
-                        d.path.steps.len(),
-                        if d.path.steps.len() == 1 { "" } else { "s" },
-                        d.path.cost.unwrap_or(0.0)
-                    );
-                } else {
-                    let _ = write!(
-                        line,
-                        " Nash deal: {changed}; unreachable from the status quo (walled off by {}).",
-                        d.path.blocked_by.join(", ")
-                    );
-                }
-            }
-            if swept {
-                let _ = write!(
-                    line,
-                    " A zone exists in {} of the perturbed samples; same Nash deal in {}.",
-                    pct(w.robustness.zone_exists, w.robustness.samples),
-                    pct(w.robustness.nash_same, w.robustness.samples)
-                );
-            }
-            wrap_into(&mut o, "[prefs] ", "  ", &line);
         }
         evidence_text(&mut o, snap);
     }
@@ -369,19 +427,12 @@ fn changes_text(o: &mut String, t: &Timeline, from: Date, to: Date) -> Result<()
     Ok(())
 }
 
-fn nash_json(
-    t: &Timeline,
-    snap: &SnapshotReport,
-    d: Option<&Deal>,
-    limits: &Limits,
-) -> Result<Value> {
+fn nash_json(s: &Scenario, c: &CompiledScenario, d: Option<&Deal>) -> Value {
     let Some(d) = d else {
-        return Ok(Value::Null);
+        return Value::Null;
     };
-    let s = t.at(snap.date)?;
-    let c = CompiledScenario::new(s, limits)?;
-    Ok(json!({
-        "outcome": state(s, &c, d.nash.state),
+    json!({
+        "outcome": state(s, c, d.nash.state),
         "utilities": d.nash.utilities.iter().map(|&u| round(u)).collect::<Vec<_>>(),
         "product": round(d.nash.value),
         "path": {
@@ -390,27 +441,60 @@ fn nash_json(
             "steps": d.path.steps.len(),
             "blocked_by": d.path.blocked_by,
         },
-    }))
+    })
+}
+
+fn what_if_json(s: &Scenario, c: &CompiledScenario, w: &WhatIf) -> Value {
+    json!({
+        "dropped": w.dropped,
+        "parties": w.parties,
+        "acceptable": w.acceptable,
+        "nash": nash_json(s, c, w.deal.as_ref()),
+        "zone_exists_rate": rate(w.robustness.zone_rate(), w.robustness.samples),
+        "nash_same_rate": rate(w.robustness.nash_rate(), w.robustness.samples),
+    })
+}
+
+fn softening_json(sf: &crate::analysis::explain::Softening) -> Value {
+    json!({
+        "constraint": sf.name, "party": party_of(&sf.name), "from": sf.from, "to": sf.to,
+        "rungs": sf.rungs, "acceptable": sf.acceptable, "cost": sf.cost().map(round),
+    })
 }
 
 /// `dealzone timeline --json`: the contract's keys per snapshot, plus the red-line-only
-/// findings, the softening, the what-if and the robustness figures.
+/// findings, the softenings, the what-ifs and the robustness figures.
+///
+/// Every "least" finding is an array of all tied options, ordered as `least_order` says
+/// (symmetric in the parties; names order only exact ties): `least_relaxations`,
+/// `softenings` (each party's least), `what_ifs` (each party that alone can open a zone,
+/// and the tied joint options), each with a `…_more` count of what a cap left off. The
+/// older single fields stay for compatibility and are defined as the first of the arrays:
+/// `cheapest_relaxation` = `least_relaxations[0].dropped`, `softening` = `softenings[0]`,
+/// `what_if` = `what_ifs[0]`; they are one tied option among several, not a verdict.
 ///
 /// # Errors
 /// As [`text`].
 pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> {
     let mut snaps = Vec::new();
     for snap in &r.snapshots {
-        let what_if = match &snap.what_if {
-            None => Value::Null,
-            Some(w) => json!({
-                "dropped": w.dropped,
-                "acceptable": w.acceptable,
-                "nash": nash_json(t, snap, w.deal.as_ref(), limits)?,
-                "zone_exists_rate": rate(w.robustness.zone_rate(), w.robustness.samples),
-                "nash_same_rate": rate(w.robustness.nash_rate(), w.robustness.samples),
-            }),
-        };
+        let s = t.at(snap.date)?;
+        let c = CompiledScenario::new(s, limits)?;
+        let what_ifs: Vec<Value> = snap
+            .what_ifs
+            .iter()
+            .map(|w| what_if_json(s, &c, w))
+            .collect();
+        let least: Vec<Value> = snap
+            .least_relaxations
+            .iter()
+            .map(|x| {
+                json!({
+                    "dropped": x.dropped, "parties": x.parties,
+                    "size": x.dropped.len(), "reservations": x.reservations,
+                })
+            })
+            .collect();
         snaps.push(json!({
             "date": snap.date.to_string(),
             "title": snap.title,
@@ -422,19 +506,22 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
             "conflicts": snap.explanation.conflicts,
             "red_line_conflicts": snap.red_line_conflicts,
             "relaxations": snap.explanation.relaxations,
+            "least_order": LEAST_ORDER,
+            "least_relaxations": least,
+            "least_relaxations_more": snap.least_relaxations_more,
             "cheapest_relaxation": snap.cheapest_relaxation,
-            "softening": snap.softening.as_ref().map(|sf| json!({
-                "constraint": sf.name, "from": sf.from, "to": sf.to, "rungs": sf.rungs,
-                "acceptable": sf.acceptable, "cost": sf.cost().map(round),
-            })),
-            "nash": nash_json(t, snap, snap.deal.as_ref(), limits)?,
+            "softenings": snap.softenings.iter().map(softening_json).collect::<Vec<_>>(),
+            "softening": snap.softening.as_ref().map(softening_json),
+            "nash": nash_json(s, &c, snap.deal.as_ref()),
             "robustness": {
                 "samples": snap.robustness.samples,
                 "zone_exists_rate": rate(snap.robustness.zone_rate(), snap.robustness.samples),
                 "nash_same_rate": rate(snap.robustness.nash_rate(), snap.robustness.samples),
                 "complete": snap.robustness.complete,
             },
-            "what_if": what_if,
+            "what_ifs": what_ifs,
+            "what_ifs_more": snap.what_ifs_more,
+            "what_if": what_ifs.first().cloned().unwrap_or(Value::Null),
             "changes": snap.changes,
             "effect": snap.effect,
             "grades": super::json::evidence(t.at(snap.date)?, crate::model::Evidence::Inferred)["grades"].clone(),
@@ -448,6 +535,8 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
         "samples": r.options.samples,
         "spread": r.options.spread,
         "seed": r.options.seed,
+        "max_listed": r.options.max_listed,
+        "max_what_ifs": r.options.max_what_ifs,
         "snapshots": snaps,
     }))
 }

@@ -4,7 +4,6 @@ use std::path::Path;
 
 use dealzone::analysis::explain::{self, ExplainLimits};
 use dealzone::analysis::path::{CostModel, PathOptions, paths_with};
-use dealzone::analysis::timeline_report::{ReportOptions, report};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 
 use dealzone::io::{Document, load_document_with};
@@ -109,72 +108,6 @@ pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
         pretty(&graded(json::zones(&s, &c, &z), &s, input.evidence))
     } else {
         text::zones(&s, &c, &z)
-    })
-}
-
-pub fn timeline(
-    file: &Path,
-    as_json: bool,
-    evidence: Option<Evidence>,
-    samples: usize,
-    seed: u64,
-    svg: Option<&Path>,
-    axes: (Option<&str>, Option<&str>),
-    files: &crate::files::FileAccess,
-    limits: &Limits,
-    without: &[String],
-) -> Result<String> {
-    let limits = files.apply(limits.clone());
-    let t = match load_document_with(file, &limits)? {
-        Document::Timeline(t) => t,
-        Document::Scenario(s) => dealzone::Timeline::single(s)?,
-    };
-    let t = match evidence {
-        Some(g) => t.admit(g),
-        None => t,
-    };
-    let t = if without.is_empty() {
-        t
-    } else {
-        let names: Vec<&str> = without.iter().map(String::as_str).collect();
-        t.without(&names)?
-    };
-    let options = ReportOptions {
-        samples,
-        seed,
-        ..ReportOptions::default()
-    };
-    let r = report(&t, &options, &limits)?;
-    if let (Some(file), Some(last)) = (svg, r.snapshots.last()) {
-        let s = t.latest();
-        let mut c = CompiledScenario::new(s, &limits)?;
-        let mut path = last.deal.as_ref().map(|d| d.path.clone());
-        if let Some(w) = &last.what_if {
-            // No deal as things stand: picture the cheapest relaxation granted.
-            let names: Vec<&str> = w.dropped.iter().map(String::as_str).collect();
-            c = dealzone::analysis::timeline_report::relax(&c, &names)?;
-            path = w.deal.as_ref().map(|d| d.path.clone());
-        }
-        let b = dealzone::analysis::bargain::bargain_compiled(&c, &limits)?;
-        let (px, py) = (party_axis(&c, axes.0, 0)?, party_axis(&c, axes.1, 1)?);
-        let picture = dealzone::report::svg::utility_plot(s, &c, &b, px, py, path.as_ref())?;
-        std::fs::write(file, picture).map_err(|source| Error::Write {
-            path: file.to_path_buf(),
-            source,
-        })?;
-    }
-    Ok(if as_json {
-        let mut v = dealzone::report::timeline::json(&t, &r, &limits)?;
-        if let Some(m) = v.as_object_mut() {
-            let admitted = evidence.unwrap_or(Evidence::Inferred);
-            m.insert(
-                "evidence".into(),
-                serde_json::json!({ "admitted": admitted.as_str() }),
-            );
-        }
-        pretty(&v)
-    } else {
-        dealzone::report::timeline::text(&t, &r, &limits)?
     })
 }
 

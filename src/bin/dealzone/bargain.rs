@@ -121,7 +121,10 @@ pub fn run(args: &Args) -> Result<String> {
     if let Some(file) = &args.svg {
         let px = party_axis(&c, args.x.as_deref(), 0)?;
         let py = party_axis(&c, args.y.as_deref(), 1)?;
-        let picture = dealzone::report::svg::utility_plot(&s, &c, &b, px, py, None)?;
+        // Under `--without` the picture is a what-if, and says so.
+        let caption = dealzone::report::svg::Caption::without(&args.without);
+        let picture =
+            dealzone::report::svg::utility_plot_captioned(&s, &c, &b, px, py, None, &caption)?;
         std::fs::write(file, picture).map_err(|source| Error::Write {
             path: file.clone(),
             source,

@@ -7,6 +7,7 @@ mod files;
 mod import;
 mod simulate;
 mod stability;
+mod timeline;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -216,10 +217,18 @@ enum Command {
         /// Seed of the sensitivity sweeps.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Write the latest snapshot in utility space as an SVG picture (if it has no deal:
-        /// with the cheapest relaxation granted, and the path to its Nash deal).
+        /// Draw the snapshot in force on this date (default: the latest) with `--svg`.
+        #[arg(long, value_parser = parse_date)]
+        at: Option<Date>,
+        /// Write one snapshot (`--at`, default the latest) in utility space as an SVG
+        /// picture, as it stands; with no deal, also each what-if of the report, one file
+        /// each, named FILE's stem + `.what-if-K.svg` and titled with what was dropped.
         #[arg(long)]
         svg: Option<PathBuf>,
+        /// Write every snapshot as SVG into this folder (created if missing): `DATE.svg`,
+        /// and with no deal `DATE.what-if-K.svg` for each what-if.
+        #[arg(long, value_name = "DIR")]
+        svg_dir: Option<PathBuf>,
         /// Party on the picture's x axis (default: the first with a utility).
         #[arg(long, value_name = "PARTY")]
         x: Option<String>,
@@ -300,25 +309,29 @@ fn main() -> ExitCode {
             json,
             samples,
             seed,
+            at,
             svg,
+            svg_dir,
             x,
             y,
             evidence,
             files,
             budget,
             without,
-        } => analyse::timeline(
-            &file,
+        } => timeline::run(&timeline::Args {
+            file: &file,
             json,
             evidence,
             samples,
             seed,
-            svg.as_deref(),
-            (x.as_deref(), y.as_deref()),
-            &files,
-            &budget.limits(),
-            &without,
-        ),
+            at,
+            svg: svg.as_deref(),
+            svg_dir: svg_dir.as_deref(),
+            axes: (x.as_deref(), y.as_deref()),
+            files: &files,
+            limits: budget.limits(),
+            without: &without,
+        }),
     };
     use std::io::Write;
     // `eprintln!` panics when stderr cannot be written (`2>/dev/full`); the exit code
