@@ -14,8 +14,8 @@
 //! let e = explain(s, &c, &ExplainLimits::default(), &Limits::default())?;
 //! assert_eq!(e.acceptable, 0);
 //! assert!(e.complete);
-//! // Dropping one of the two territorial red lines is enough in 2025.
-//! assert!(e.relaxations.contains(&vec!["russia/keep_territory".to_string()]));
+//! // In April 2025 dropping Moscow's neutrality demand is enough.
+//! assert!(e.relaxations.contains(&vec!["russia/neutrality".to_string()]));
 //! # Ok::<(), dealzone::Error>(())
 //! ```
 
@@ -102,7 +102,7 @@ pub struct Explanation {
 /// let s = t.latest();
 /// let c = dealzone::space::CompiledScenario::new(s, &Limits::default())?;
 /// let conflict = first_conflict(s, &c, &Limits::default())?;
-/// assert!(conflict.contains(&"russia/keep_territory".to_string()), "{conflict:?}");
+/// assert!(conflict.contains(&"russia/neutrality".to_string()), "{conflict:?}");
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn first_conflict(s: &Scenario, c: &CompiledScenario, limits: &Limits) -> Result<Vec<String>> {
