@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-/// Resource limits for analyses.
+/// Resource limits for analyses, and what files may be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Largest state space to analyse (product of level counts).
@@ -27,12 +27,22 @@ pub struct Limits {
     pub max_conflict_states: u64,
     /// Wall-clock budget for one search, if any.
     pub time_limit: Option<Duration>,
+    /// Largest file (scenario, timeline, base, `.gmcr`, GENIUS XML, GeniusWeb JSON) read,
+    /// in bytes: 8 MiB by default. A larger file is refused before it is read
+    /// ([`crate::error::Refusal::TooLarge`]).
+    pub max_file_bytes: u64,
+    /// Read files that a file names (a timeline's `base`) even when they lie outside the
+    /// naming file's folder (an absolute path, a `..` escape, a symbolic link out of it).
+    /// Off by default; on the command line `--allow-outside-paths`.
+    pub allow_outside_paths: bool,
 }
 
 impl Default for Limits {
     /// `max_states` 2^50 (about 1.1e15), `max_acceptable` 20 million, `max_visited` 50
     /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144), no time
     /// limit.
+    ///
+    /// Files: `max_file_bytes` 8 MiB, `allow_outside_paths` off.
     fn default() -> Self {
         Limits {
             max_states: 1 << 50,
@@ -41,6 +51,9 @@ impl Default for Limits {
             max_labels: 5_000_000,
             max_conflict_states: 1 << 18,
             time_limit: None,
+            // Far above any hand-written scenario (the seeds are under 100 kB).
+            max_file_bytes: 8 << 20,
+            allow_outside_paths: false,
         }
     }
 }

@@ -263,6 +263,80 @@ pub enum ErrorKind {
         /// The party.
         party: String,
     },
+    /// A file named inside another file (a timeline's `base`) that dealzone will not read.
+    #[error("refused to read {what} `{path}`: {reason}")]
+    Refused {
+        /// What the file is to the naming file (`base`).
+        what: String,
+        /// The path as written in the naming file.
+        path: String,
+        /// Why.
+        reason: Refusal,
+    },
+    /// Bytes that are not UTF-8 text; the position is that of the first invalid byte.
+    #[error("not UTF-8 text: byte 0x{byte:02X} is not part of a valid character")]
+    InvalidUtf8 {
+        /// The first invalid byte.
+        byte: u8,
+    },
+    /// A file named inside another file that did not parse as what it should be; none of
+    /// its text is shown, as it may be any file (a password file, say).
+    #[error(
+        "{what} `{path}` is not a {expected} file (not parsed here; none of its text is shown)"
+    )]
+    NotParsed {
+        /// What the file is to the naming file (`base`).
+        what: String,
+        /// The path as written in the naming file.
+        path: String,
+        /// What it should have been (`scenario`).
+        expected: String,
+    },
+}
+
+/// Why dealzone refused to read a file: it lies outside the folder it must stay in, it is
+/// not a regular file, or it is too large. Checked before the file is opened, so nothing of
+/// it is read, let alone shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// An absolute path, where a file may name only files inside its own folder.
+    #[error("it is an absolute path; a file may only name files inside its own folder")]
+    Absolute,
+    /// A path whose `..` climbs out of the naming file's folder.
+    #[error("it climbs out of the folder of the file that names it (`..`)")]
+    Escapes,
+    /// A path that leads out of the naming file's folder through a symbolic link.
+    #[error("it leads out of the folder of the file that names it through a symbolic link")]
+    LinksOut,
+    /// A directory, named pipe, device or socket.
+    #[error("it is {what}, not a regular file")]
+    NotAFile {
+        /// `a directory`, `a named pipe (FIFO)`, `a character device`, …
+        what: &'static str,
+    },
+    /// A file larger than [`crate::Limits::max_file_bytes`].
+    #[error("it is larger than the limit `max_file_bytes` = {limit} bytes")]
+    TooLarge {
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl Refusal {
+    /// How to lift the refusal, where the user may.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Refusal::Absolute | Refusal::Escapes | Refusal::LinksOut => Some(
+                "to read it anyway, pass `--allow-outside-paths` (library: `Limits::allow_outside_paths`)"
+                    .into(),
+            ),
+            Refusal::TooLarge { .. } => Some(
+                "raise the limit with `--max-file-bytes` (library: `Limits::max_file_bytes`)".into(),
+            ),
+            Refusal::NotAFile { .. } => None,
+        }
+    }
 }
 
 /// Where in which file: 1-based line and column (in characters), with the line's text.
@@ -305,29 +379,80 @@ impl Diagnostic {
     }
 }
 
+/// Most characters of a source line an error shows; a longer line is cut to an excerpt
+/// around the caret, marked with `…`, so an error never echoes a huge line (or much of a
+/// file that is one long line).
+pub const MAX_EXCERPT_CHARS: usize = 200;
+
+/// Most characters of a message or hint an error shows (they may quote names from the file).
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// `text` cut to `max` characters, with `…` when cut.
+fn capped(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+    }
+}
+
+/// The part of `line` an error shows: the excerpt, the caret's 1-based column in it and
+/// the caret's width, all in characters.
+fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let n = line.chars().count();
+    // The caret never runs past the line's end (a span may end on the next line).
+    let width = width.min(n.saturating_sub(column.saturating_sub(1))).max(1);
+    if n <= MAX_EXCERPT_CHARS {
+        return (line.to_string(), column, width);
+    }
+    // Show some context before the caret, then as much as fits after it.
+    let at = column.saturating_sub(1).min(n);
+    let start = at.saturating_sub(MAX_EXCERPT_CHARS / 4);
+    let end = (start + MAX_EXCERPT_CHARS).min(n);
+    let mut text: String = line.chars().skip(start).take(end - start).collect();
+    let mut caret = at - start + 1;
+    if start > 0 {
+        text.insert(0, '…');
+        caret += 1;
+    }
+    if end < n {
+        text.push('…');
+    }
+    let width = width.min(end.saturating_sub(at)).max(1);
+    (text, caret, width)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.kind)?;
+        // The one place a source line is rendered: every cap applies here.
+        writeln!(
+            f,
+            "error: {}",
+            capped(&self.kind.to_string(), MAX_MESSAGE_CHARS)
+        )?;
         match &self.location {
             None => writeln!(f, "  --> {}", self.file)?,
             Some(loc) => {
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
                 writeln!(f, "{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
-                writeln!(f, "{pad} |")?;
-                writeln!(f, "{num} | {}", loc.line_text)?;
-                let indent: String = loc
-                    .line_text
-                    .chars()
-                    .take(loc.column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width.max(1)))?;
+                // An empty line text is also how a file whose text must not be shown
+                // comes: the position alone then.
+                if !loc.line_text.is_empty() {
+                    let (text, column, width) = excerpt(&loc.line_text, loc.column, loc.width);
+                    writeln!(f, "{pad} |")?;
+                    writeln!(f, "{num} | {text}")?;
+                    let indent: String = text
+                        .chars()
+                        .take(column.saturating_sub(1))
+                        .map(|c| if c == '\t' { '\t' } else { ' ' })
+                        .collect();
+                    writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
+                }
             }
         }
         if let Some(help) = &self.help {
             let pad = " ".repeat(self.line().map_or(1, |l| l.to_string().len()));
-            writeln!(f, "{pad} = help: {help}")?;
+            writeln!(f, "{pad} = help: {}", capped(help, MAX_MESSAGE_CHARS))?;
         }
         Ok(())
     }
@@ -374,6 +499,24 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file dealzone will not read (not a regular file, or too large).
+    #[error("refused to read `{}`: {reason}{}", path.display(), reason.help().map_or(String::new(), |h| format!("; {h}")))]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: Refusal,
+    },
+    /// A file given where a scenario or timeline TOML is read that is in another format.
+    #[error("`{}` is {format}, not a scenario or timeline TOML file; {help}", path.display())]
+    WrongFormat {
+        /// The file.
+        path: PathBuf,
+        /// What it looks like.
+        format: String,
+        /// Which command reads it.
+        help: String,
+    },
     /// A constraint named on the command line or in an API call does not exist.
     #[error("no red line or precondition `{name}`{}", help.as_ref().map_or(String::new(), |h| format!("; {h}")))]
     UnknownConstraintName {
@@ -416,12 +559,15 @@ pub enum Error {
     #[error("{0}")]
     Invalid(Diagnostics),
     /// The state space has more states than a `u64` or the configured limit.
-    #[error("state space of {states} states exceeds the limit `max_states` = {limit}")]
+    #[error("state space of {} states exceeds the limit `max_states` = {limit}", count_text(*states, *states_log10))]
     TooManyStates {
-        /// The number of states (saturating at `u128::MAX`).
+        /// The number of states (saturating at `u128::MAX`: see `states_log10`).
         states: u128,
         /// The limit that was broken.
         limit: u64,
+        /// The decimal logarithm of the true number of states (exact up to rounding, at
+        /// any size: a space of 2^10000 states has 3010.2999…).
+        states_log10: f64,
     },
     /// A search broke one of its [`crate::Limits`].
     #[error(
@@ -460,6 +606,29 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// A number of states for people: exact in decimal when it fits a `u128` (`exact` below
+/// `u128::MAX`), else `about 1.995e3010` from its decimal logarithm. Four significant
+/// digits, as a `f64` sum of logarithms is good to about twelve.
+///
+/// ```
+/// assert_eq!(dealzone::error::count_text(6, 6f64.log10()), "6");
+/// let log10 = 10_000.0 * 2f64.log10();
+/// assert_eq!(dealzone::error::count_text(u128::MAX, log10), "about 1.995e3010");
+/// ```
+pub fn count_text(exact: u128, log10: f64) -> String {
+    if exact < u128::MAX || !log10.is_finite() {
+        return exact.to_string();
+    }
+    let mut e = log10.floor();
+    let mut m = 10f64.powf(log10 - e);
+    // Rounding to four digits may carry into the next power of ten.
+    if (m * 1000.0).round() / 1000.0 >= 10.0 {
+        m /= 10.0;
+        e += 1.0;
+    }
+    format!("about {m:.3}e{e}")
 }
 
 /// Shorthand for results in this crate.

@@ -139,3 +139,163 @@ fn a_timeline_on_stated_evidence_keeps_its_dates_and_drops_weaker_changes() {
         assert_eq!(s1, s2);
     }
 }
+
+fn graded() -> Timeline {
+    Timeline::load(crate::root("tests/fixtures/valid/graded_timeline.toml")).unwrap()
+}
+
+/// The grades `--json` lists, by `party/id`.
+fn grades(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["evidence"]["grades"]
+        .as_object()
+        .expect("an `evidence.grades` object")
+        .iter()
+        .map(|(k, g)| (k.clone(), g["evidence"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_command_takes_evidence_and_lists_the_grades_it_admits() {
+    let file = "tests/fixtures/valid/graded_timeline.toml";
+    let t = graded();
+    for (weakest, g) in [
+        ("stated", Evidence::Stated),
+        ("inferred", Evidence::Inferred),
+    ] {
+        let expect: Vec<(String, String)> = {
+            let admitted = t.admit(g);
+            let s = admitted.latest();
+            let mut v: Vec<(String, String)> = s
+                .red_lines()
+                .chain(s.preconditions())
+                .map(|c| (c.name(), c.evidence().to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for cmd in [
+            "check",
+            "zones",
+            "path",
+            "explain",
+            "bargain",
+            "stability",
+            "simulate",
+        ] {
+            let mut args = vec![cmd, file, "--json", "--evidence", weakest];
+            if cmd == "simulate" {
+                args.extend(["--runs", "3", "--seed", "1"]);
+            }
+            let (code, out, err) = crate::dealzone(&args);
+            assert_eq!(code, 0, "{cmd} --evidence {weakest}: {err}");
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["evidence"]["admitted"], weakest, "{cmd}");
+            assert_eq!(grades(&v), expect, "{cmd} --evidence {weakest}");
+        }
+        let (code, out, err) = crate::dealzone(&[
+            "timeline",
+            file,
+            "--json",
+            "--samples",
+            "2",
+            "--evidence",
+            weakest,
+        ]);
+        assert_eq!(code, 0, "timeline: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["evidence"]["admitted"], weakest);
+    }
+    let (code, _, err) = crate::dealzone(&["zones", file, "--evidence", "reportd"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `reported`?"), "{err}");
+}
+
+#[test]
+fn evidence_stated_drops_exactly_the_weaker_constraints_rules_events_and_changes() {
+    let t = graded();
+    let stated = t.admit(Evidence::Stated);
+    assert_eq!(
+        stated.changes().len(),
+        1,
+        "only the stated reservation change stays"
+    );
+    for ((_, full), (_, alone)) in t.snapshots().zip(stated.snapshots()) {
+        let weak: Vec<String> = full
+            .red_lines()
+            .chain(full.preconditions())
+            .filter(|c| c.evidence() != Evidence::Stated)
+            .map(|c| c.name())
+            .collect();
+        for c in full.red_lines().chain(full.preconditions()) {
+            let kept = alone.constraint(&c.name());
+            if weak.contains(&c.name()) {
+                // A weaker change that replaced a stated constraint leaves the stated one.
+                assert!(
+                    kept.is_none_or(|k| k.evidence() == Evidence::Stated && k.rule() != c.rule())
+                );
+            } else {
+                assert_eq!(kept, Some(c));
+            }
+        }
+    }
+}
+
+/// The report's `[evidence]` marks against a brute-force comparison: the two runs'
+/// JSON documents compared field by field.
+#[test]
+fn report_marks_agree_with_comparing_the_two_runs() {
+    use dealzone::Limits;
+    use dealzone::analysis::timeline_report::{ReportOptions, report};
+    let t = graded();
+    let o = ReportOptions {
+        samples: 0,
+        ..ReportOptions::default()
+    };
+    let limits = Limits::default();
+    let full = report(&t, &o, &limits).unwrap();
+    let alone_t = t.admit(Evidence::Stated);
+    let alone = report(
+        &alone_t,
+        &ReportOptions {
+            compare_stated: false,
+            ..o.clone()
+        },
+        &limits,
+    )
+    .unwrap();
+    let a = dealzone::report::timeline::json(&t, &full, &limits).unwrap();
+    let b = dealzone::report::timeline::json(&alone_t, &alone, &limits).unwrap();
+    let fields = [
+        ("Red lines alone", "candidates"),
+        ("Clashing red lines", "red_line_conflicts"),
+        ("Minimal relaxations", "relaxations"),
+        ("Least that must give", "cheapest_relaxation"),
+    ];
+    let mut any = false;
+    for (k, snap) in full.snapshots.iter().enumerate() {
+        let (x, y) = (&a["snapshots"][k], &b["snapshots"][k]);
+        for (finding, key) in fields {
+            let differs = x[key] != y[key];
+            let marked = snap.stated_alone.iter().any(|m| m.finding == finding);
+            assert_eq!(
+                marked, differs,
+                "{} {finding}: {} vs {}",
+                snap.date, x[key], y[key]
+            );
+            any |= differs;
+        }
+        let deal_differs = x["nash"] != y["nash"];
+        let marked = snap.stated_alone.iter().any(|m| m.finding == "Deal");
+        assert_eq!(marked, deal_differs, "{} deal", snap.date);
+        // The marks say what the finding is on stated evidence alone.
+        for m in &snap.stated_alone {
+            assert_ne!(m.full, m.stated);
+        }
+    }
+    assert!(any, "the fixture's reported clash must change some finding");
+    let text = dealzone::report::timeline::text(&t, &full, &limits).unwrap();
+    assert!(
+        text.contains("[evidence] On stated evidence alone"),
+        "{text}"
+    );
+}

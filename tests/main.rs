@@ -3,6 +3,7 @@
 mod bargain;
 mod broken;
 mod cli;
+mod confine;
 mod evidence;
 mod explain;
 mod genius;

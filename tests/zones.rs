@@ -660,8 +660,13 @@ fn a_space_beyond_u64_is_too_many_states() {
         ..Limits::default()
     };
     match CompiledScenario::new(&s, &limits) {
-        Err(Error::TooManyStates { states, limit }) => {
+        Err(Error::TooManyStates {
+            states,
+            limit,
+            states_log10,
+        }) => {
             assert_eq!(states, 1u128 << 66);
+            assert!((states_log10 - 66.0 * 2f64.log10()).abs() < 1e-9);
             assert_eq!(limit, u64::MAX);
         }
         other => panic!("expected TooManyStates, got {other:?}"),
@@ -685,7 +690,8 @@ fn a_space_beyond_u64_is_too_many_states() {
         CompiledScenario::new(&two, &small),
         Err(Error::TooManyStates {
             states: 3,
-            limit: 2
+            limit: 2,
+            ..
         })
     ));
 }

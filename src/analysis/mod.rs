@@ -1,6 +1,7 @@
 //! Analyses over a compiled scenario: deal zones and concession paths.
 
 pub mod bargain;
+pub mod evidence_marks;
 pub mod explain;
 pub mod path;
 pub mod sensitivity;

@@ -18,11 +18,12 @@
 //! ```
 
 use super::bargain::{Candidates, Solution, nash};
+use super::evidence_marks::{EvidenceMark, marks};
 use super::explain::{ExplainLimits, Explanation, Softening, explain};
 use super::path::{CostModel, ZonePath, path_to_zone};
 use super::sensitivity::{Robustness, sweep};
 use super::zone::{DealZone, Engine, find_zones_compiled};
-use crate::model::{Date, Scenario, Timeline};
+use crate::model::{Date, Evidence, Scenario, Timeline};
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Limits, Result};
 
@@ -37,6 +38,9 @@ pub struct ReportOptions {
     pub seed: u64,
     /// Budget of the explanations.
     pub explain: ExplainLimits,
+    /// Also run the report on stated evidence alone and mark every finding that differs
+    /// ([`SnapshotReport::stated_alone`]); skipped when the timeline has nothing weaker.
+    pub compare_stated: bool,
 }
 
 impl Default for ReportOptions {
@@ -47,6 +51,7 @@ impl Default for ReportOptions {
             spread: 0.1,
             seed: 1,
             explain: ExplainLimits::default(),
+            compare_stated: true,
         }
     }
 }
@@ -106,6 +111,9 @@ pub struct SnapshotReport {
     pub changes: Vec<String>,
     /// What the changes did, in a sentence or two.
     pub effect: String,
+    /// The findings that read differently on stated evidence alone, with what they say
+    /// then; empty when every finding holds on stated evidence (or it was not compared).
+    pub stated_alone: Vec<EvidenceMark>,
 }
 
 /// The whole report.
@@ -149,6 +157,23 @@ pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<
         r.effect = effect(snapshots.last(), &r);
         snapshots.push(r);
         previous = Some(date);
+    }
+    if options.compare_stated {
+        let stated = t.admit(Evidence::Stated);
+        let weaker = stated
+            .snapshots()
+            .zip(t.snapshots())
+            .any(|((_, a), (_, b))| a != b);
+        if weaker {
+            let o = ReportOptions {
+                compare_stated: false,
+                ..options.clone()
+            };
+            let alone = report(&stated, &o, limits)?;
+            for (r, s) in snapshots.iter_mut().zip(&alone.snapshots) {
+                r.stated_alone = marks(r, s);
+            }
+        }
     }
     Ok(TimelineReport {
         name: t.name().to_string(),
@@ -220,6 +245,7 @@ pub fn snapshot(
         what_if,
         changes: Vec::new(),
         effect: String::new(),
+        stated_alone: Vec::new(),
     })
 }
 

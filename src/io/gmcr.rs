@@ -171,7 +171,9 @@ type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::Result<(usize, boo
 /// Read a `.gmcr` file.
 ///
 /// # Errors
-/// [`crate::Error::Io`] if it cannot be read; as [`parse_gmcr`] otherwise.
+/// [`crate::Error::Io`] if it cannot be read; [`crate::Error::Refused`] if it is not a
+/// regular file or is larger than `limits.max_file_bytes`; [`crate::Error::Invalid`] at
+/// the first byte that is not UTF-8; as [`parse_gmcr`] otherwise.
 ///
 /// # Example
 /// ```
@@ -184,11 +186,9 @@ type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::Result<(usize, boo
 /// ```
 pub fn load_gmcr(path: impl AsRef<Path>, limits: &crate::Limits) -> crate::Result<GmcrFile> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_gmcr(&text, &path.display().to_string(), limits)
+    let name = path.display().to_string();
+    let text = super::source::decode(&name, super::source::read_file(path, limits)?)?;
+    parse_gmcr(&text, &name, limits)
 }
 
 /// serde_json's message without its trailing position (the error prints `file:line:col`)

@@ -32,6 +32,50 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     }
 }
 
+/// A date's text. TOML has a date type, and `date = 2025-02-06` (unquoted) is one: serde
+/// would call it "invalid type: map"; this says to quote it.
+struct DateText(String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis;
+        impl<'de> Visitor<'de> for Vis {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date as a quoted string, \"YYYY-MM-DD\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<DateText, A::Error> {
+                // toml hands a date value over as a one-entry map holding its text.
+                let text = m
+                    .next_entry::<String, String>()
+                    .ok()
+                    .flatten()
+                    .map(|(_, v)| v);
+                Err(serde::de::Error::custom(match text {
+                    Some(t) => format!(
+                        "a date is a quoted string: write \"{t}\" (with the quotes), not {t}"
+                    ),
+                    None => "a date is a quoted string, \"YYYY-MM-DD\"".to_string(),
+                }))
+            }
+        }
+        d.deserialize_str(Vis)
+    }
+}
+
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Spanned<String>, D::Error> {
+    let s = Spanned::<DateText>::deserialize(d)?;
+    let span = s.span();
+    Ok(Spanned::new(span, s.into_inner().0))
+}
+
+fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Spanned<String>>, D::Error> {
+    date(d).map(Some)
+}
+
 /// Raw weights: issue name to weight.
 pub(crate) type RawWeights = Spanned<OrderedMap<Spanned<f64>>>;
 /// Raw values: issue name to per-level values.
@@ -42,6 +86,7 @@ pub(crate) type RawValues = Spanned<OrderedMap<Spanned<Vec<Spanned<f64>>>>>;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawScenario {
     pub name: Spanned<String>,
+    #[serde(default, deserialize_with = "optional_date")]
     pub date: Option<Spanned<String>>,
     #[serde(default)]
     pub sources: Vec<Spanned<String>>,
@@ -190,6 +235,7 @@ pub(crate) struct RawTimeline {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSnapshot {
+    #[serde(deserialize_with = "date")]
     pub date: Spanned<String>,
     pub title: Option<String>,
     pub source: Option<String>,
@@ -201,6 +247,7 @@ pub(crate) struct RawSnapshot {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawChange {
+    #[serde(deserialize_with = "date")]
     pub date: Spanned<String>,
     pub source: Spanned<String>,
     pub note: Option<String>,

@@ -5,20 +5,21 @@ use std::path::Path;
 use super::build::{Builder, toml_diagnostic};
 use super::raw::RawScenario;
 use super::source::SourceFile;
-use crate::error::{Diagnostics, Error, Result};
+use crate::Limits;
+use crate::error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Result};
 use crate::model::Scenario;
 
-/// Read a file to a string, as a typed error.
-pub(crate) fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+/// Read a file as text through [`super::source::read_file`]: a regular file within
+/// `limits.max_file_bytes`, valid UTF-8 (else a positioned error).
+pub(crate) fn read(path: &Path, limits: &Limits) -> Result<String> {
+    let bytes = super::source::read_file(path, limits)?;
+    super::sniff_other_format(path, &bytes)?;
+    super::source::decode(&path.display().to_string(), bytes)
 }
 
 /// Load a scenario file.
-pub(crate) fn load(path: &Path) -> Result<Scenario> {
-    let text = read(path)?;
+pub(crate) fn load(path: &Path, limits: &Limits) -> Result<Scenario> {
+    let text = read(path, limits)?;
     from_str(&text, &path.display().to_string())
 }
 
@@ -31,6 +32,46 @@ pub(crate) fn from_str(text: &str, file: &str) -> Result<Scenario> {
 pub(crate) fn parse_source(src: &SourceFile) -> Result<Scenario> {
     let raw: RawScenario = toml::from_str(src.text())
         .map_err(|e| Error::Invalid(Diagnostics(vec![toml_diagnostic(src, &e)])))?;
+    build(src, raw)
+}
+
+/// Parse a scenario named inside another file (`what` = `base`, written as `written`):
+/// as [`parse_source`], but when the text does not even parse as a scenario file, the
+/// error gives the position and nothing of the text: the name may point at any file.
+pub(crate) fn parse_named(src: &SourceFile, what: &str, written: &str) -> Result<Scenario> {
+    let raw: RawScenario = toml::from_str(src.text()).map_err(|e| {
+        Error::Invalid(Diagnostics(vec![redacted(
+            toml_diagnostic(src, &e),
+            what,
+            written,
+        )]))
+    })?;
+    build(src, raw)
+}
+
+/// A diagnostic about a file that did not parse as a scenario, with its text, message and
+/// hint replaced: only the file name and position are kept.
+pub(crate) fn redacted(d: Diagnostic, what: &str, written: &str) -> Diagnostic {
+    Diagnostic {
+        kind: ErrorKind::NotParsed {
+            what: what.to_string(),
+            path: written.to_string(),
+            expected: "scenario".to_string(),
+        },
+        location: d.location.map(|l| Location {
+            line_text: String::new(),
+            width: 1,
+            ..l
+        }),
+        help: Some(format!(
+            "if it is meant to be a scenario, `dealzone check {}` shows what is wrong",
+            d.file
+        )),
+        file: d.file,
+    }
+}
+
+fn build(src: &SourceFile, raw: RawScenario) -> Result<Scenario> {
     let mut b = Builder::new(src);
     match b.scenario(raw) {
         Some(s) if b.diags.is_empty() => Ok(s),

@@ -1,8 +1,184 @@
-//! A loaded text file and the mapping from byte offsets to lines and columns.
+//! Reading input files, and a loaded text file with the mapping from byte offsets to
+//! lines and columns.
+//!
+//! [`read_file`] is the one function through which dealzone reads an input file (scenario,
+//! timeline, its base, `.gmcr`, GENIUS XML, GeniusWeb JSON): only regular files, at most
+//! [`Limits::max_file_bytes`]. [`resolve_named`] keeps a path written inside a file (a
+//! timeline's `base`) inside that file's folder.
 
+use std::io::Read;
 use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
 
-use crate::error::{Diagnostic, ErrorKind, Location};
+use crate::Limits;
+use crate::error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Refusal, Result};
+
+/// Read a whole input file: a regular file of at most `limits.max_file_bytes` bytes.
+///
+/// The file's kind and size are checked on its metadata before it is opened (opening a
+/// named pipe blocks; a device such as `/dev/zero` never ends), and the read itself stops
+/// one byte past the limit, so a file that grows, or a size that lies (`/proc`), cannot
+/// get past it.
+///
+/// # Errors
+/// [`Error::Refused`] for a directory, named pipe, device or socket, or a file over the
+/// limit; [`Error::Io`] when it cannot be read.
+///
+/// # Example
+/// ```
+/// use dealzone::{Error, Limits, error::Refusal, io::source::read_file};
+/// let bytes = read_file("seeds/wage_round.toml".as_ref(), &Limits::default())?;
+/// assert!(bytes.starts_with(b"#") || bytes.starts_with(b"name"));
+/// let err = read_file("seeds".as_ref(), &Limits::default()).unwrap_err();
+/// assert!(matches!(err, Error::Refused { reason: Refusal::NotAFile { .. }, .. }));
+/// # Ok::<(), Error>(())
+/// ```
+pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let refused = |reason| Error::Refused {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let limit = limits.max_file_bytes;
+    let meta = std::fs::metadata(path).map_err(io)?;
+    regular(&meta).map_err(refused)?;
+    if meta.len() > limit {
+        return Err(refused(Refusal::TooLarge { limit }));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Checked again on the open file, in case the path changed in between.
+    regular(&file.metadata().map_err(io)?).map_err(refused)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(refused(Refusal::TooLarge { limit }));
+    }
+    Ok(bytes)
+}
+
+/// Refuse anything but a regular file, naming what it is.
+fn regular(meta: &std::fs::Metadata) -> std::result::Result<(), Refusal> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    let what = if t.is_dir() {
+        "a directory"
+    } else {
+        special(&t)
+    };
+    Err(Refusal::NotAFile { what })
+}
+
+#[cfg(unix)]
+fn special(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Bytes read from `name` as text; invalid UTF-8 is a diagnostic at the line and column of
+/// the first invalid byte.
+///
+/// # Errors
+/// [`Error::Invalid`] with one [`ErrorKind::InvalidUtf8`] diagnostic.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+            let before = valid[line_start..].trim_start_matches('\u{feff}');
+            let location = Location {
+                file: name.to_string(),
+                line: valid.matches('\n').count() + 1,
+                column: before.chars().count() + 1,
+                // Only the valid text before the bad byte: what follows may be anything.
+                line_text: before.trim_end_matches('\r').to_string(),
+                width: 1,
+            };
+            Err(Error::Invalid(Diagnostics(vec![Diagnostic {
+                kind: ErrorKind::InvalidUtf8 { byte: bytes[at] },
+                file: name.to_string(),
+                location: Some(location),
+                help: None,
+            }])))
+        }
+    }
+}
+
+/// Where `named`, a path written inside the file `naming`, points: resolved against the
+/// folder of `naming`, and refused unless it stays inside that folder (no absolute path,
+/// no `..` that climbs out, no symbolic link that leads out) or
+/// `limits.allow_outside_paths` is set.
+///
+/// A path to a file that does not exist is returned as is: reading it reports that.
+///
+/// # Errors
+/// [`Refusal::Absolute`], [`Refusal::Escapes`] or [`Refusal::LinksOut`].
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, error::Refusal, io::source::resolve_named};
+/// let t = std::path::Path::new("seeds/russia_ukraine/timeline.toml");
+/// let limits = Limits::default();
+/// assert!(resolve_named(t, "base.toml", &limits).is_ok());
+/// assert_eq!(resolve_named(t, "../wage_round.toml", &limits), Err(Refusal::Escapes));
+/// assert_eq!(resolve_named(t, "/etc/passwd", &limits), Err(Refusal::Absolute));
+/// let open = Limits { allow_outside_paths: true, ..Limits::default() };
+/// assert!(resolve_named(t, "../wage_round.toml", &open).is_ok());
+/// ```
+pub fn resolve_named(
+    naming: &Path,
+    named: &str,
+    limits: &Limits,
+) -> std::result::Result<PathBuf, Refusal> {
+    let dir = match naming.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let rel = Path::new(named);
+    if limits.allow_outside_paths {
+        return Ok(dir.join(rel));
+    }
+    let mut depth = 0usize;
+    for c in rel.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => return Err(Refusal::Absolute),
+            Component::CurDir => {}
+            Component::ParentDir => depth = depth.checked_sub(1).ok_or(Refusal::Escapes)?,
+            Component::Normal(_) => depth += 1,
+        }
+    }
+    let target = dir.join(rel);
+    // Symbolic links: the real file must lie in the real folder. (A link swapped between
+    // this check and the read is not caught: the folder itself must be trusted.)
+    match (dir.canonicalize(), target.canonicalize()) {
+        (Ok(d), Ok(t)) if !t.starts_with(&d) => Err(Refusal::LinksOut),
+        _ => Ok(target),
+    }
+}
 
 /// A file's name (as the caller gave it) and text, for positioning errors.
 #[derive(Debug, Clone)]

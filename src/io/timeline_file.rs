@@ -8,7 +8,9 @@ use super::build::{Builder, toml_diagnostic};
 use super::raw::{RawBehaviour, RawChange, RawConstraint, RawTimeline};
 use super::scenario_file::{self, read};
 use super::source::SourceFile;
-use crate::error::{Diagnostics, Error, ErrorKind, Result};
+use super::source::{decode, read_file, resolve_named};
+use crate::Limits;
+use crate::error::{Diagnostics, Error, ErrorKind, Refusal, Result};
 use crate::model::behaviour::Action;
 use crate::model::timeline::SnapshotNote;
 use crate::model::{Change, ChangeOp, ConstraintKind, Date, Party, Scenario, Timeline};
@@ -44,57 +46,73 @@ const OPS: &[(&str, &[&str], &[&str])] = &[
     ("remove_rule", &["party", "id"], &[]),
 ];
 
-pub(crate) fn load(path: &Path) -> Result<Timeline> {
-    let text = read(path)?;
+pub(crate) fn load(path: &Path, limits: &Limits) -> Result<Timeline> {
+    let text = read(path, limits)?;
     let src = SourceFile::new(path.display().to_string(), text);
-    parse_source(&src, path)
+    parse_source(&src, path, limits)
 }
 
 fn invalid(d: Vec<crate::error::Diagnostic>) -> Error {
     Error::Invalid(Diagnostics::sorted(d))
 }
 
-pub(crate) fn parse_source(src: &SourceFile, path: &Path) -> Result<Timeline> {
+/// An error at the `base` value.
+fn at_base(src: &SourceFile, raw: &RawTimeline, kind: ErrorKind, help: Option<String>) -> Error {
+    let mut b = Builder::new(src);
+    b.error(raw.base.span(), kind, help);
+    invalid(b.diags)
+}
+
+pub(crate) fn parse_source(src: &SourceFile, path: &Path, limits: &Limits) -> Result<Timeline> {
     let raw: RawTimeline =
         toml::from_str(src.text()).map_err(|e| invalid(vec![toml_diagnostic(src, &e)]))?;
-    let base_path = path
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join(raw.base.get_ref());
-    let base_text = match read(&base_path) {
+    let written = raw.base.get_ref().as_str();
+    let refused = |reason: Refusal| {
+        let help = reason.help();
+        let kind = ErrorKind::Refused {
+            what: "base".into(),
+            path: written.to_string(),
+            reason,
+        };
+        at_base(src, &raw, kind, help)
+    };
+    // The base must stay in the timeline's folder, be a regular file and not be too large;
+    // all checked before a byte of it is read.
+    let base_path = resolve_named(path, written, limits).map_err(refused)?;
+    let base_bytes = match read_file(&base_path, limits) {
         Ok(t) => t,
+        Err(Error::Refused { reason, .. }) => return Err(refused(reason)),
         Err(Error::Io { source, .. }) => {
-            let mut b = Builder::new(src);
-            b.error(
-                raw.base.span(),
-                ErrorKind::Toml {
-                    message: format!(
-                        "cannot read base scenario `{}`: {source}",
-                        base_path.display()
-                    ),
-                },
-                None,
-            );
-            return Err(invalid(b.diags));
+            let kind = ErrorKind::Toml {
+                message: format!(
+                    "cannot read base scenario `{}`: {source}",
+                    base_path.display()
+                ),
+            };
+            return Err(at_base(src, &raw, kind, None));
         }
         Err(e) => return Err(e),
     };
+    let base_name = base_path.display().to_string();
+    // Text that is not UTF-8 is no scenario: say where, show nothing.
+    let base_text = decode(&base_name, base_bytes).map_err(|e| match e {
+        Error::Invalid(d) => Error::Invalid(Diagnostics(
+            d.0.into_iter()
+                .map(|d| scenario_file::redacted(d, "base", written))
+                .collect(),
+        )),
+        e => e,
+    })?;
     if super::is_timeline(&base_text) {
-        let mut b = Builder::new(src);
-        b.error(
-            raw.base.span(),
-            ErrorKind::Toml {
-                message: format!(
-                    "base `{}` is a timeline; a timeline's base must be a scenario",
-                    raw.base.get_ref()
-                ),
-            },
-            None,
-        );
-        return Err(invalid(b.diags));
+        let kind = ErrorKind::Toml {
+            message: format!(
+                "base `{written}` is a timeline; a timeline's base must be a scenario"
+            ),
+        };
+        return Err(at_base(src, &raw, kind, None));
     }
-    let base_src = SourceFile::new(base_path.display().to_string(), base_text);
-    let base = scenario_file::parse_source(&base_src)?;
+    let base_src = SourceFile::new(base_name, base_text);
+    let base = scenario_file::parse_named(&base_src, "base", written)?;
 
     let mut b = Builder::new(src);
     let Some(base_date) = base.date() else {

@@ -45,7 +45,17 @@ impl Scenario {
     /// [`crate::Error::Io`] when the file cannot be read, [`crate::Error::Invalid`] with
     /// positioned diagnostics when it is not a valid scenario.
     pub fn load(path: impl AsRef<Path>) -> Result<Scenario> {
-        crate::io::scenario_file::load(path.as_ref())
+        Self::load_with(path, &crate::Limits::default())
+    }
+
+    /// Load a scenario TOML file under `limits`: a regular file of at most
+    /// `limits.max_file_bytes` bytes.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`]; [`crate::Error::Refused`] for a file that is not regular or
+    /// too large.
+    pub fn load_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Scenario> {
+        crate::io::scenario_file::load(path.as_ref(), limits)
     }
 
     /// Parse a scenario from TOML text; `file` names it in errors.
@@ -178,6 +188,24 @@ impl Scenario {
     pub fn constraint(&self, name: &str) -> Option<&Constraint> {
         let (party, id) = name.split_once('/')?;
         self.party(party)?.constraint(id)
+    }
+
+    /// The decimal logarithm of the number of states, at any size (a `f64` sum, good to
+    /// about twelve digits): `None` from [`Scenario::state_count`] still has a size.
+    pub fn state_count_log10(&self) -> f64 {
+        self.issues
+            .iter()
+            .map(|i| (i.levels().len() as f64).log10())
+            .sum()
+    }
+
+    /// The number of states for people: exact in decimal up to `u128`, else `about
+    /// 1.995e3010` (see [`crate::error::count_text`]).
+    pub fn state_count_text(&self) -> String {
+        crate::error::count_text(
+            self.state_count().unwrap_or(u128::MAX),
+            self.state_count_log10(),
+        )
     }
 
     /// Number of states: the product of the issues' level counts; `None` beyond `u128`.

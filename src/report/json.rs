@@ -30,6 +30,36 @@ fn level_box(s: &Scenario, b: &LevelBox) -> Value {
     Value::Object(m)
 }
 
+/// The `evidence` key of every `--json` document: the weakest grade admitted, and the
+/// grade and source of every red line and precondition in force, by `party/id`.
+///
+/// # Example
+/// ```
+/// use dealzone::{Scenario, model::Evidence};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let v = dealzone::report::json::evidence(&s, Evidence::Inferred);
+/// assert_eq!(v["admitted"], "inferred");
+/// assert!(v["grades"].as_object().unwrap().values().all(|g| g["evidence"].is_string()));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn evidence(s: &Scenario, admitted: crate::model::Evidence) -> Value {
+    let grades: Map<String, Value> = s
+        .red_lines()
+        .chain(s.preconditions())
+        .map(|c| {
+            (
+                c.name(),
+                json!({
+                    "kind": c.kind().describe(),
+                    "evidence": c.evidence().as_str(),
+                    "source": c.source(),
+                }),
+            )
+        })
+        .collect();
+    json!({ "admitted": admitted.as_str(), "grades": grades })
+}
+
 /// `dealzone zones --json`.
 pub fn zones(s: &Scenario, c: &CompiledScenario, z: &Zones) -> Value {
     let zones: Vec<Value> = z

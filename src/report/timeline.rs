@@ -33,8 +33,19 @@ fn wrap_into(o: &mut String, first: &str, rest: &str, text: &str) {
     o.push('\n');
 }
 
+/// `n` of `of` samples as a percentage. With no sample (`--samples 0`) no sweep ran, and
+/// callers leave the figure out: 0 of 0 is not 0%.
 fn pct(n: usize, of: usize) -> String {
     format!("{:.0}%", 100.0 * n as f64 / of.max(1) as f64)
+}
+
+/// A robustness rate for JSON: `null` when no sample was drawn.
+fn rate(x: f64, samples: usize) -> Value {
+    if samples == 0 {
+        Value::Null
+    } else {
+        json!(round(x))
+    }
 }
 
 fn deal_text(t: &Timeline, r: &SnapshotReport, d: &Deal, limits: &Limits) -> Result<String> {
@@ -56,18 +67,24 @@ fn deal_text(t: &Timeline, r: &SnapshotReport, d: &Deal, limits: &Limits) -> Res
 pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String> {
     let mut o = String::new();
     let _ = writeln!(o, "{}", r.name);
-    wrap_into(
-        &mut o,
-        "",
-        "",
-        &format!(
+    let swept = r.options.samples > 0;
+    let intro = if swept {
+        format!(
             "Red lines and preconditions come from the cited sources. Weights, values and \
              reservations are judgement: findings marked [prefs] rest on them and say how \
              often they hold across {} perturbed preference sets (each number moved by up to \
-             ±{}, seed {}).",
+             ±{}, seed {}). Findings that read differently on stated evidence alone \
+             (leaving out what rests on reports or the modeller's inference) are listed \
+             under [evidence].",
             r.options.samples, r.options.spread, r.options.seed
-        ),
-    );
+        )
+    } else {
+        "Red lines and preconditions come from the cited sources. Weights, values and \
+         reservations are judgement: findings marked [prefs] rest on them. No sensitivity \
+         sweep was run (--samples 0), so no robustness figures are given."
+            .to_string()
+    };
+    wrap_into(&mut o, "", "", &intro);
     let mut prev = None;
     for snap in &r.snapshots {
         let _ = writeln!(o);
@@ -116,13 +133,19 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
                 "[prefs] ",
                 "  ",
                 &format!(
-                    "{} acceptable states in {} zone{} (sizes {}); a zone exists in {} of the \
-                     perturbed samples.",
+                    "{} acceptable states in {} zone{} (sizes {}){}",
                     snap.acceptable,
                     snap.zones.len(),
                     if snap.zones.len() == 1 { "" } else { "s" },
                     sizes.join(", "),
-                    pct(snap.robustness.zone_exists, snap.robustness.samples)
+                    if swept {
+                        format!(
+                            "; a zone exists in {} of the perturbed samples.",
+                            pct(snap.robustness.zone_exists, snap.robustness.samples)
+                        )
+                    } else {
+                        ".".into()
+                    }
                 ),
             );
             if let Some(d) = &snap.deal {
@@ -131,12 +154,17 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
                     &mut o,
                     "[prefs] ",
                     "  ",
-                    &format!(
-                        "{txt} Same Nash deal in {} of samples.",
-                        pct(snap.robustness.nash_same, snap.robustness.samples)
-                    ),
+                    &if swept {
+                        format!(
+                            "{txt} Same Nash deal in {} of samples.",
+                            pct(snap.robustness.nash_same, snap.robustness.samples)
+                        )
+                    } else {
+                        txt
+                    },
                 );
             }
+            evidence_text(&mut o, snap);
             continue;
         }
         if snap.candidates > 0 {
@@ -144,11 +172,17 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
                 &mut o,
                 "[prefs] ",
                 "  ",
-                &format!(
+                &if swept {
+                    format!(
+                        "No acceptable state: every candidate leaves some party below its \
+                         reservation (a zone exists in {} of the perturbed samples).",
+                        pct(snap.robustness.zone_exists, snap.robustness.samples)
+                    )
+                } else {
                     "No acceptable state: every candidate leaves some party below its \
-                     reservation (a zone exists in {} of the perturbed samples).",
-                    pct(snap.robustness.zone_exists, snap.robustness.samples)
-                ),
+                     reservation."
+                        .to_string()
+                },
             );
         }
         let tag = if snap
@@ -219,16 +253,33 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
                     );
                 }
             }
-            let _ = write!(
-                line,
-                " A zone exists in {} of the perturbed samples; same Nash deal in {}.",
-                pct(w.robustness.zone_exists, w.robustness.samples),
-                pct(w.robustness.nash_same, w.robustness.samples)
-            );
+            if swept {
+                let _ = write!(
+                    line,
+                    " A zone exists in {} of the perturbed samples; same Nash deal in {}.",
+                    pct(w.robustness.zone_exists, w.robustness.samples),
+                    pct(w.robustness.nash_same, w.robustness.samples)
+                );
+            }
             wrap_into(&mut o, "[prefs] ", "  ", &line);
         }
+        evidence_text(&mut o, snap);
     }
     Ok(o)
+}
+
+/// The `[evidence]` block: each finding that reads differently on stated evidence alone.
+fn evidence_text(o: &mut String, snap: &SnapshotReport) {
+    if snap.stated_alone.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "[evidence] On stated evidence alone (reported and inferred left out):"
+    );
+    for m in &snap.stated_alone {
+        wrap_into(o, &format!("  {}: ", m.finding), "      ", &m.stated);
+    }
 }
 
 /// The changes between two dates, grouped by source: constraints (facts from the source),
@@ -356,8 +407,8 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
                 "dropped": w.dropped,
                 "acceptable": w.acceptable,
                 "nash": nash_json(t, snap, w.deal.as_ref(), limits)?,
-                "zone_exists_rate": round(w.robustness.zone_rate()),
-                "nash_same_rate": round(w.robustness.nash_rate()),
+                "zone_exists_rate": rate(w.robustness.zone_rate(), w.robustness.samples),
+                "nash_same_rate": rate(w.robustness.nash_rate(), w.robustness.samples),
             }),
         };
         snaps.push(json!({
@@ -379,12 +430,16 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
             "nash": nash_json(t, snap, snap.deal.as_ref(), limits)?,
             "robustness": {
                 "samples": snap.robustness.samples,
-                "zone_exists_rate": round(snap.robustness.zone_rate()),
-                "nash_same_rate": round(snap.robustness.nash_rate()),
+                "zone_exists_rate": rate(snap.robustness.zone_rate(), snap.robustness.samples),
+                "nash_same_rate": rate(snap.robustness.nash_rate(), snap.robustness.samples),
             },
             "what_if": what_if,
             "changes": snap.changes,
             "effect": snap.effect,
+            "grades": super::json::evidence(t.at(snap.date)?, crate::model::Evidence::Inferred)["grades"].clone(),
+            "stated_alone": snap.stated_alone.iter().map(|m| json!({
+                "finding": m.finding, "full": m.full, "stated": m.stated,
+            })).collect::<Vec<_>>(),
         }));
     }
     Ok(json!({

@@ -51,6 +51,7 @@ impl StateSpace {
             return Err(Error::TooManyStates {
                 states: 0,
                 limit: max_states,
+                states_log10: f64::NEG_INFINITY,
             });
         }
         for &r in radices {
@@ -64,6 +65,8 @@ impl StateSpace {
             return Err(Error::TooManyStates {
                 states: exact,
                 limit: max_states,
+                // The true size, however large: `exact` saturates at 2^128 - 1.
+                states_log10: radices.iter().map(|&r| (r as f64).log10()).sum(),
             });
         }
         let mut strides = vec![0u64; radices.len()];

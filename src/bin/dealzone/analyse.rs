@@ -6,7 +6,9 @@ use dealzone::analysis::explain::{self, ExplainLimits};
 use dealzone::analysis::path::{CostModel, paths};
 use dealzone::analysis::timeline_report::{ReportOptions, report};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
-use dealzone::io::{Document, load_document};
+
+use dealzone::io::{Document, load_document_with};
+use dealzone::model::Evidence;
 use dealzone::report::{json, text};
 use dealzone::space::CompiledScenario;
 use dealzone::{Error, Limits, Result, Scenario};
@@ -15,23 +17,55 @@ use crate::{CostArg, EngineArg, Input};
 
 /// The scenario a command analyses: the file itself, or a timeline's snapshot.
 pub fn scenario(input: &Input) -> Result<Scenario> {
-    match load_document(&input.file)? {
+    match load_document_with(&input.file, &limits(input))? {
         Document::Scenario(_) if input.at.is_some() => Err(Error::NotATimeline {
             path: input.file.clone(),
         }),
-        Document::Scenario(s) => Ok(s),
-        Document::Timeline(t) => match input.at {
-            Some(d) => t.at(d).cloned(),
-            None => Ok(t.latest().clone()),
-        },
+        Document::Scenario(s) => Ok(admit(s, input.evidence)),
+        Document::Timeline(t) => {
+            // Grade the changes, not only the snapshot: a reported change that replaced a
+            // stated red line leaves the stated one in force.
+            let t = match input.evidence {
+                Some(g) => t.admit(g),
+                None => t,
+            };
+            match input.at {
+                Some(d) => t.at(d).cloned(),
+                None => Ok(t.latest().clone()),
+            }
+        }
     }
+}
+
+/// The scenario on the evidence admitted (`None`: everything).
+pub fn admit(s: Scenario, weakest: Option<Evidence>) -> Scenario {
+    match weakest {
+        Some(g) => s.admit(g),
+        None => s,
+    }
+}
+
+/// A JSON document with the `evidence` key: the weakest grade admitted and the grade of
+/// every red line and precondition the analysed scenario holds.
+pub fn graded(
+    mut v: serde_json::Value,
+    s: &Scenario,
+    weakest: Option<Evidence>,
+) -> serde_json::Value {
+    if let Some(m) = v.as_object_mut() {
+        m.insert(
+            "evidence".into(),
+            json::evidence(s, weakest.unwrap_or(Evidence::Inferred)),
+        );
+    }
+    v
 }
 
 pub fn limits(input: &Input) -> Limits {
     Limits {
         max_states: input.max_states,
         max_acceptable: input.max_acceptable,
-        ..Limits::default()
+        ..input.files.apply(Limits::default())
     }
 }
 
@@ -64,7 +98,7 @@ pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
     let c = compile(&s, input, &limits)?;
     let z = find_zones_compiled(&c, engine(e), &limits)?;
     Ok(if input.json {
-        pretty(&json::zones(&s, &c, &z))
+        pretty(&graded(json::zones(&s, &c, &z), &s, input.evidence))
     } else {
         text::zones(&s, &c, &z)
     })
@@ -73,16 +107,22 @@ pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
 pub fn timeline(
     file: &Path,
     as_json: bool,
+    evidence: Option<Evidence>,
     samples: usize,
     seed: u64,
     svg: Option<&Path>,
     axes: (Option<&str>, Option<&str>),
+    files: &crate::files::FileAccess,
 ) -> Result<String> {
-    let t = match load_document(file)? {
+    let limits = files.apply(Limits::default());
+    let t = match load_document_with(file, &limits)? {
         Document::Timeline(t) => t,
         Document::Scenario(s) => dealzone::Timeline::single(s)?,
     };
-    let limits = Limits::default();
+    let t = match evidence {
+        Some(g) => t.admit(g),
+        None => t,
+    };
     let options = ReportOptions {
         samples,
         seed,
@@ -108,7 +148,15 @@ pub fn timeline(
         })?;
     }
     Ok(if as_json {
-        pretty(&dealzone::report::timeline::json(&t, &r, &limits)?)
+        let mut v = dealzone::report::timeline::json(&t, &r, &limits)?;
+        if let Some(m) = v.as_object_mut() {
+            let admitted = evidence.unwrap_or(Evidence::Inferred);
+            m.insert(
+                "evidence".into(),
+                serde_json::json!({ "admitted": admitted.as_str() }),
+            );
+        }
+        pretty(&v)
     } else {
         dealzone::report::timeline::text(&t, &r, &limits)?
     })
@@ -140,7 +188,11 @@ pub fn explain(input: &Input, max_checks: u64) -> Result<String> {
     };
     let e = explain::explain(&s, &c, &budget, &limits)?;
     Ok(if input.json {
-        pretty(&dealzone::report::explain::json(&e))
+        pretty(&graded(
+            dealzone::report::explain::json(&e),
+            &s,
+            input.evidence,
+        ))
     } else {
         dealzone::report::explain::text(&s, &e)
     })
@@ -165,7 +217,7 @@ pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>) -> Result<String> 
         })?;
     }
     Ok(if input.json {
-        pretty(&json::paths(&s, &c, &p))
+        pretty(&graded(json::paths(&s, &c, &p), &s, input.evidence))
     } else {
         text::paths(&s, &c, &z, &p, model)
     })

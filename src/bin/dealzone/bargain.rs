@@ -31,6 +31,9 @@ pub struct Args {
     /// Most candidates (outcomes of a domain) bargaining may hold.
     #[arg(long, default_value_t = dealzone::Limits::default().max_acceptable)]
     max_acceptable: u64,
+    /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
+    #[arg(long, value_name = "GRADE", value_parser = crate::parse_evidence, conflicts_with = "domain")]
+    evidence: Option<dealzone::model::Evidence>,
     /// A GENIUS domain XML or GeniusWeb domain JSON (with one `--profile` per party).
     #[arg(long, requires = "profile")]
     domain: Option<PathBuf>,
@@ -58,6 +61,8 @@ pub struct Args {
     /// Party on the picture's y axis (default: the second with a utility).
     #[arg(long, value_name = "PARTY")]
     y: Option<String>,
+    #[command(flatten)]
+    files: crate::files::FileAccess,
 }
 
 fn parse_time(s: &str) -> std::result::Result<f64, String> {
@@ -72,12 +77,12 @@ pub fn run(args: &Args) -> Result<String> {
     let limits = Limits {
         max_states: args.max_states,
         max_acceptable: args.max_acceptable,
-        ..Limits::default()
+        ..args.files.apply(Limits::default())
     };
     let (s, c, b, extra) = match (&args.domain, &args.file) {
         (Some(domain), _) => {
             let options: ImportOptions = import_options(&args.step)?;
-            let imported = genius::load(domain, &args.profile, &options)?;
+            let imported = genius::load_with(domain, &args.profile, &options, &limits)?;
             let bo = BargainOptions {
                 time: args.time,
                 no_deal: args.no_deal.into(),
@@ -94,6 +99,8 @@ pub fn run(args: &Args) -> Result<String> {
                 without: args.without.clone(),
                 max_states: args.max_states,
                 max_acceptable: args.max_acceptable,
+                evidence: args.evidence,
+                files: args.files.clone(),
             };
             let s = scenario(&input)?;
             let limits = crate::analyse::limits(&input);
@@ -118,7 +125,11 @@ pub fn run(args: &Args) -> Result<String> {
         })?;
     }
     Ok(match (args.json, extra) {
-        (true, None) => pretty(&dealzone::report::bargain_json::bargain(&s, &c, &b)),
+        (true, None) => pretty(&crate::analyse::graded(
+            dealzone::report::bargain_json::bargain(&s, &c, &b),
+            &s,
+            args.evidence,
+        )),
         (true, Some(extra)) => {
             let mut v = dealzone::report::bargain_json::bargain(&s, &c, &b);
             if let (Some(m), serde_json::Value::Object(e)) = (v.as_object_mut(), extra) {

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use dealzone::io::{Document, load_document};
-use dealzone::model::Date;
+use dealzone::io::{Document, load_document_with};
+use dealzone::model::{Date, Evidence};
 use dealzone::{Result, Scenario};
 use serde::Serialize;
 
@@ -13,12 +13,16 @@ use serde::Serialize;
 struct Counts {
     issues: usize,
     parties: usize,
-    /// `null` when the count exceeds 2^128.
+    /// `null` when the count exceeds 2^128 - 1 (`states_log10` then tells the size).
     states: Option<u128>,
+    /// The decimal logarithm of the number of states, at any size.
+    states_log10: f64,
     red_lines: usize,
     preconditions: usize,
     name: String,
     date: Option<String>,
+    /// Red lines and preconditions by evidence grade.
+    graded: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Counts {
@@ -27,22 +31,40 @@ impl Counts {
             issues: s.issues().len(),
             parties: s.parties().len(),
             states: s.state_count(),
+            states_log10: s.state_count_log10(),
             red_lines: s.red_lines().count(),
             preconditions: s.preconditions().count(),
             name: s.name().to_string(),
             date: s.date().map(|d| d.to_string()),
+            graded: Evidence::ALL
+                .iter()
+                .map(|g| {
+                    let n = s
+                        .red_lines()
+                        .chain(s.preconditions())
+                        .filter(|c| c.evidence() == *g)
+                        .count();
+                    (g.as_str(), n)
+                })
+                .collect(),
         }
     }
 
     fn line(&self) -> String {
+        let states =
+            dealzone::error::count_text(self.states.unwrap_or(u128::MAX), self.states_log10);
         format!(
-            "{} issues, {} parties, {} states, {} red lines, {} preconditions",
+            "{} issues, {} parties, {} states, {} red lines, {} preconditions ({})",
             self.issues,
             self.parties,
-            self.states
-                .map_or("more than 3.4e38".to_string(), |n| n.to_string()),
+            states,
             self.red_lines,
-            self.preconditions
+            self.preconditions,
+            self.graded
+                .iter()
+                .map(|(g, n)| format!("{n} {g}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }
 }
@@ -55,34 +77,47 @@ struct TimelineJson {
     changes: usize,
 }
 
-pub fn run(path: &Path, at: Option<Date>, json: bool) -> Result<String> {
+pub fn run(
+    path: &Path,
+    at: Option<Date>,
+    json: bool,
+    evidence: Option<Evidence>,
+    files: &crate::files::FileAccess,
+) -> Result<String> {
+    let weakest = evidence.unwrap_or(Evidence::Inferred);
     let mut out = String::new();
-    match load_document(path)? {
+    match load_document_with(path, &files.apply(dealzone::Limits::default()))? {
         Document::Scenario(_) if at.is_some() => {
             return Err(dealzone::Error::NotATimeline {
                 path: path.to_path_buf(),
             });
         }
         Document::Scenario(s) => {
+            let s = s.admit(weakest);
             let c = Counts::of(&s);
             if json {
-                out = to_json(&c);
+                out = to_json(&c, &s, weakest);
             } else {
                 let _ = writeln!(out, "ok: {} — {}", path.display(), describe(&s));
                 let _ = writeln!(out, "  {}", c.line());
             }
         }
         Document::Timeline(t) => {
+            let t = t.admit(weakest);
             let chosen = match at {
                 Some(d) => t.at(d)?,
                 None => t.latest(),
             };
             if json {
-                out = to_json(&TimelineJson {
-                    at: Counts::of(chosen),
-                    snapshots: t.snapshots().map(|(_, s)| Counts::of(s)).collect(),
-                    changes: t.changes().len(),
-                });
+                out = to_json(
+                    &TimelineJson {
+                        at: Counts::of(chosen),
+                        snapshots: t.snapshots().map(|(_, s)| Counts::of(s)).collect(),
+                        changes: t.changes().len(),
+                    },
+                    chosen,
+                    weakest,
+                );
             } else {
                 let _ = writeln!(
                     out,
@@ -120,9 +155,16 @@ fn describe(s: &Scenario) -> String {
     }
 }
 
-fn to_json<T: Serialize>(v: &T) -> String {
+fn to_json<T: Serialize>(v: &T, s: &Scenario, weakest: Evidence) -> String {
     // Plain structs of numbers and strings always serialise.
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    let mut v = serde_json::to_value(v).unwrap_or_default();
+    if let Some(m) = v.as_object_mut() {
+        m.insert(
+            "evidence".into(),
+            dealzone::report::json::evidence(s, weakest),
+        );
+    }
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -56,12 +56,15 @@ pub struct Args {
     /// Write the scenario TOML here instead of to standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    files: crate::files::FileAccess,
 }
 
 /// Run `dealzone import`.
 pub fn run(args: &Args) -> Result<String> {
     let options = import_options(&args.step)?;
-    let imported = genius::load(&args.domain, &args.profile, &options)?;
+    let limits = args.files.apply(dealzone::Limits::default());
+    let imported = genius::load_with(&args.domain, &args.profile, &options, &limits)?;
     let toml = genius::export::to_toml(&imported);
     match &args.output {
         None => Ok(toml),

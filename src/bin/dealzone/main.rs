@@ -3,6 +3,7 @@
 mod analyse;
 mod bargain;
 mod check;
+mod files;
 mod import;
 mod simulate;
 mod stability;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use dealzone::model::Date;
+use dealzone::model::{Date, Evidence};
 
 /// Rule-based negotiation analysis: deal zones, concession paths, bargaining, stability.
 #[derive(Debug, Parser)]
@@ -41,6 +42,11 @@ pub struct Input {
     /// Most acceptable states (and candidates, for bargaining) a search may hold.
     #[arg(long, default_value_t = dealzone::Limits::default().max_acceptable)]
     pub max_acceptable: u64,
+    /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
+    #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
+    pub evidence: Option<Evidence>,
+    #[command(flatten)]
+    pub files: files::FileAccess,
 }
 
 /// Which zone search to run.
@@ -77,6 +83,11 @@ enum Command {
         /// Print JSON instead of a readable summary.
         #[arg(long)]
         json: bool,
+        /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
+        #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
+        evidence: Option<Evidence>,
+        #[command(flatten)]
+        files: files::FileAccess,
     },
     /// Find the deal zones: connected regions of states every party accepts.
     Zones {
@@ -121,6 +132,12 @@ enum Command {
         /// Party on the picture's y axis (default: the second with a utility).
         #[arg(long, value_name = "PARTY")]
         y: Option<String>,
+        /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all;
+        /// findings that differ on stated evidence alone are marked `[evidence]`).
+        #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
+        evidence: Option<Evidence>,
+        #[command(flatten)]
+        files: files::FileAccess,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -146,10 +163,25 @@ fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>().map_err(|e| e.to_string())
 }
 
+fn parse_evidence(s: &str) -> Result<Evidence, String> {
+    s.parse::<Evidence>().map_err(|e| {
+        match dealzone::nearest(s, Evidence::ALL.iter().map(|g| g.as_str())) {
+            Some(m) => format!("{e}; did you mean `{m}`?"),
+            None => e.to_string(),
+        }
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { file, at, json } => check::run(&file, at, json),
+        Command::Check {
+            file,
+            at,
+            json,
+            evidence,
+            files,
+        } => check::run(&file, at, json, evidence, &files),
         Command::Zones { input, engine } => analyse::zones(&input, engine),
         Command::Path { input, cost, dot } => analyse::path(&input, cost, dot.as_deref()),
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
@@ -165,31 +197,40 @@ fn main() -> ExitCode {
             svg,
             x,
             y,
+            evidence,
+            files,
         } => analyse::timeline(
             &file,
             json,
+            evidence,
             samples,
             seed,
             svg.as_deref(),
             (x.as_deref(), y.as_deref()),
+            &files,
         ),
+    };
+    use std::io::Write;
+    // `eprintln!` panics when stderr cannot be written (`2>/dev/full`); the exit code
+    // still tells what happened, so a lost message is not worth a panic.
+    let complain = |message: std::fmt::Arguments<'_>| {
+        let _ = writeln!(std::io::stderr().lock(), "{message}");
     };
     match result {
         Ok(out) => {
-            use std::io::Write;
             // `print!` panics when stdout is closed or full; a reader that stops early
             // (`| head`) is normal, a full disk is an error.
             match std::io::stdout().lock().write_all(out.as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("cannot write the output: {e}");
+                    complain(format_args!("cannot write the output: {e}"));
                     ExitCode::from(1)
                 }
             }
         }
         Err(e) => {
-            eprintln!("{e}");
+            complain(format_args!("{e}"));
             ExitCode::from(1)
         }
     }

@@ -58,6 +58,12 @@ pub struct Args {
     /// Refuse state spaces larger than this.
     #[arg(long, default_value_t = Limits::default().max_states)]
     max_states: u64,
+    /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all):
+    /// rules and events graded weaker are left out too.
+    #[arg(long, value_name = "GRADE", value_parser = crate::parse_evidence)]
+    evidence: Option<dealzone::model::Evidence>,
+    #[command(flatten)]
+    files: crate::files::FileAccess,
 }
 
 /// Run `dealzone simulate`.
@@ -69,6 +75,8 @@ pub fn run(args: &Args) -> Result<String> {
         without: Vec::new(),
         max_states: args.max_states,
         max_acceptable: dealzone::Limits::default().max_acceptable,
+        evidence: args.evidence,
+        files: args.files.clone(),
     };
     let scenario = crate::analyse::scenario(&input)?;
     let config = SimConfig {
@@ -149,7 +157,11 @@ pub fn run(args: &Args) -> Result<String> {
         })?;
     }
     Ok(if args.json {
-        pretty(&dealzone::report::simulate::json(&world, &summary))
+        pretty(&crate::analyse::graded(
+            dealzone::report::simulate::json(&world, &summary),
+            &scenario,
+            args.evidence,
+        ))
     } else {
         dealzone::report::simulate::text(&world, &summary)
     })

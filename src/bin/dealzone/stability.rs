@@ -108,6 +108,9 @@ fn gmcr(args: &Args) -> Result<String> {
     if !input.without.is_empty() {
         return Err(usage("`--without`"));
     }
+    if input.evidence.is_some() {
+        return Err(usage("`--evidence`"));
+    }
     if matches!(args.states, StatesArg::Zone) {
         return Err(usage("`--states zone`"));
     }
@@ -417,7 +420,11 @@ fn scenario_file(args: &Args) -> Result<String> {
     let st = scenario_stability(&s, &c, feasibility, &listed)
         .map_err(|e| at_element(&file, "controls", e))?;
     Ok(if input.json {
-        pretty(&report::scenario_json(&s, &c, &st, listing, zones.as_ref()))
+        pretty(&crate::analyse::graded(
+            report::scenario_json(&s, &c, &st, listing, zones.as_ref()),
+            &s,
+            input.evidence,
+        ))
     } else {
         report::scenario_text(&s, &c, &st, listing, zones.as_ref())
     })

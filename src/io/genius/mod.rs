@@ -115,29 +115,26 @@ impl Input {
         }
     }
 
-    /// Read a file.
+    /// Read a file, with the default [`crate::Limits`].
     ///
     /// # Errors
-    /// [`crate::Error::Io`] when it cannot be read; a [`GeniusError`] when it is not UTF-8.
+    /// As [`Input::read_with`].
     pub fn read(path: &Path) -> crate::Result<Input> {
-        let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        Self::read_with(path, &crate::Limits::default())
+    }
+
+    /// Read a file through [`crate::io::source::read_file`]: a regular file of at most
+    /// `limits.max_file_bytes` bytes.
+    ///
+    /// # Errors
+    /// [`crate::Error::Io`] when it cannot be read; [`crate::Error::Refused`] when it is
+    /// not a regular file or too large; [`crate::Error::Invalid`] at the line and column of
+    /// the first byte that is not UTF-8.
+    pub fn read_with(path: &Path, limits: &crate::Limits) -> crate::Result<Input> {
+        let bytes = crate::io::source::read_file(path, limits)?;
         let name = path.display().to_string();
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Input { name, text }),
-            Err(e) => Err(GeniusError::new(
-                &name,
-                GeniusErrorKind::Format {
-                    message: format!(
-                        "not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                },
-            )
-            .into()),
-        }
+        let text = crate::io::source::decode(&name, bytes)?;
+        Ok(Input { name, text })
     }
 }
 
@@ -260,19 +257,32 @@ pub fn import(
     })
 }
 
-/// [`import`] from files.
+/// [`import`] from files, with the default [`crate::Limits`].
 ///
 /// # Errors
-/// [`crate::Error::Io`] when a file cannot be read; [`crate::Error::Genius`] otherwise.
+/// As [`load_with`].
 pub fn load(
     domain: &Path,
     profiles: &[PathBuf],
     options: &ImportOptions,
 ) -> crate::Result<Imported> {
-    let d = Input::read(domain)?;
+    load_with(domain, profiles, options, &crate::Limits::default())
+}
+
+/// [`import`] from files, each read as [`Input::read_with`] does under `limits`.
+///
+/// # Errors
+/// As [`Input::read_with`]; [`crate::Error::Genius`] otherwise.
+pub fn load_with(
+    domain: &Path,
+    profiles: &[PathBuf],
+    options: &ImportOptions,
+    limits: &crate::Limits,
+) -> crate::Result<Imported> {
+    let d = Input::read_with(domain, limits)?;
     let ps = profiles
         .iter()
-        .map(|p| Input::read(p))
+        .map(|p| Input::read_with(p, limits))
         .collect::<crate::Result<Vec<_>>>()?;
     Ok(import(&d, &ps, options)?)
 }
