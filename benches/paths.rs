@@ -5,8 +5,8 @@
 //! Benchmarks:
 //! - `paths_seeds/NAME`: `paths` (every zone) on `seeds/wage_round.toml`,
 //!   `seeds/supplier_contract.toml`, and the Russia–Ukraine snapshot of 2025-04-22 with the
-//!   red line `russia/keep_territory` removed (`CompiledScenario::with_constraints`), which
-//!   leaves a reachable zone of 214 states.
+//!   red line `russia/neutrality` removed (`CompiledScenario::with_constraints`), which
+//!   leaves a reachable zone of 1,512 states.
 //! - `paths_synthetic/1e8/reservations`: 8 issues × 10 levels, 3 parties, 30 red lines, 10
 //!   preconditions (two-issue formulas holding at the status quo and at the planted deal),
 //!   the status quo 40 random one-rung moves from the planted deal
@@ -48,12 +48,12 @@ fn seeds(c: &mut Criterion) {
     let keep: Vec<bool> = full
         .red_line_names()
         .iter()
-        .map(|n| n != "russia/keep_territory")
+        .map(|n| n != "russia/neutrality")
         .collect();
-    assert!(keep.contains(&false), "russia/keep_territory is a red line");
+    assert!(keep.contains(&false), "russia/neutrality is a red line");
     let all_preconditions = vec![true; full.preconditions().len()];
     cases.push((
-        "russia_ukraine_2025-04-22_without_keep_territory".into(),
+        "russia_ukraine_2025-04-22_without_neutrality".into(),
         full.with_constraints(&keep, &all_preconditions),
     ));
     let mut g = c.benchmark_group("paths_seeds");

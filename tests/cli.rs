@@ -158,6 +158,7 @@ fn path_json_has_the_contract_shape_and_dot_is_written() {
 fn every_russia_ukraine_snapshot_reads_plainly() {
     for date in [
         "2022-04-15",
+        "2022-11-15",
         "2023-12-26",
         "2024-02-08",
         "2024-09-12",
@@ -178,28 +179,31 @@ fn every_russia_ukraine_snapshot_reads_plainly() {
         assert!(out.contains("status quo:"), "{out}");
         assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     }
-    // What if Russia dropped its territorial red line? In February 2025 its own arms
-    // precondition walls the zone off; by April 2025 it is gone and the zone is reachable.
-    let (_, feb, _) = dealzone(&[
+    // What if Russia dropped its two land red lines in September 2024? Its own
+    // precondition (no truce before the land is settled) walls the zone off. What if it dropped neutrality in April 2025? The
+    // zone is reachable (the arms precondition's removal that day is graded inferred).
+    let (_, sep, _) = dealzone(&[
         "path",
         "seeds/russia_ukraine/timeline.toml",
         "--at",
-        "2025-02-06",
+        "2024-09-12",
         "--without",
         "russia/keep_territory",
+        "--without",
+        "russia/keep_crimea",
     ]);
     assert!(
-        feb.contains("unreachable") && feb.contains("russia/arms_stop_before_talks"),
-        "{feb}"
+        sep.contains("unreachable") && sep.contains("russia/terms_before_truce"),
+        "{sep}"
     );
     let (_, apr, _) = dealzone(&[
         "path",
         "seeds/russia_ukraine/timeline.toml",
         "--without",
-        "russia/keep_territory",
+        "russia/neutrality",
     ]);
     assert!(
-        apr.contains("Zone 0 (214 states):") && apr.contains("deal, changes from the status quo:"),
+        apr.contains("Zone 0 (1512 states):") && apr.contains("deal, changes from the status quo:"),
         "{apr}"
     );
     let (code, _, err) = dealzone(&[

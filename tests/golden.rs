@@ -75,7 +75,7 @@ fn timeline_json_is_deterministic_and_has_the_contract_keys() {
     assert_eq!(a, b);
     let v: serde_json::Value = serde_json::from_str(&a).unwrap();
     let snaps = v["snapshots"].as_array().unwrap();
-    assert_eq!(snaps.len(), 6);
+    assert_eq!(snaps.len(), 7);
     for s in snaps {
         for key in [
             "date",
@@ -93,12 +93,12 @@ fn timeline_json_is_deterministic_and_has_the_contract_keys() {
         assert!(s["nash"].is_null());
     }
     assert_eq!(
-        snaps[5]["cheapest_relaxation"],
-        serde_json::json!(["russia/keep_territory"])
+        snaps[6]["cheapest_relaxation"],
+        serde_json::json!(["russia/neutrality"])
     );
-    assert_eq!(snaps[5]["what_if"]["nash"]["path"]["reachable"], true);
+    assert_eq!(snaps[6]["what_if"]["nash"]["path"]["reachable"], true);
     assert_eq!(
-        snaps[4]["what_if"]["nash"]["path"]["blocked_by"],
+        snaps[5]["what_if"]["nash"]["path"]["blocked_by"],
         serde_json::json!(["russia/arms_stop_before_talks"])
     );
 }

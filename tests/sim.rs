@@ -107,7 +107,11 @@ fn dated_events_wait_for_their_date() {
     assert!(ids("2022-04-15").is_empty());
     assert!(ids("2023-12-26").is_empty());
     assert_eq!(ids("2024-02-08"), ["western_aid_pause"]);
-    assert_eq!(ids("2024-09-12"), ["western_aid_pause", "frontline_shift"]);
+    assert_eq!(ids("2024-09-12"), ["western_aid_pause"]);
+    assert_eq!(
+        ids("2025-02-06"),
+        ["western_aid_pause", "donbas_defences_give_way"]
+    );
     // Written with their dates, they are the base scenario's events.
     let written: Vec<&str> = t
         .latest()
@@ -116,7 +120,7 @@ fn dated_events_wait_for_their_date() {
         .iter()
         .map(|e| e.id.as_str())
         .collect();
-    assert_eq!(written, ["western_aid_pause", "frontline_shift"]);
+    assert_eq!(written, ["western_aid_pause", "donbas_defences_give_way"]);
     // No firing before the date, in a whole batch.
     let s = t.at("2023-12-26".parse().unwrap()).unwrap();
     let w = World::new(s, Default::default(), &Default::default()).unwrap();

@@ -1181,7 +1181,7 @@ fn scenario_matches_whole_space_brute_force() {
 
 #[test]
 fn seed_zone_verdicts_match_brute_force_per_fibre() {
-    // Russia–Ukraine, 2025-04-22, what if Ukraine dropped territorial integrity: a deal zone
+    // Russia–Ukraine, 2025-04-22, what if Russia dropped its neutrality demand: a deal zone
     // opens. Each zone state's verdicts against the matrix twin over its fibre (all states
     // that agree with it on the issues nobody controls).
     let t = dealzone::Timeline::load(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap();
@@ -1189,7 +1189,7 @@ fn seed_zone_verdicts_match_brute_force_per_fibre() {
     let limits = Limits::default();
     let c = dealzone::space::CompiledScenario::new(s, &limits)
         .unwrap()
-        .without(&["ukraine/territorial_integrity"])
+        .without(&["russia/neutrality"])
         .unwrap();
     let z = dealzone::analysis::zone::find_zones_compiled(
         &c,
@@ -1213,7 +1213,7 @@ fn seed_zone_verdicts_match_brute_force_per_fibre() {
             .map(|i| space.level(x, i))
             .collect()
     };
-    // Every fibre holding a zone state (12 here), each gathered by brute force in one pass
+    // Every fibre holding a zone state, each gathered by brute force in one pass
     // over the whole space: the states with the same uncontrolled levels.
     let mut fibres: std::collections::BTreeMap<Vec<usize>, Vec<u64>> = st
         .states

@@ -728,10 +728,10 @@ fn counts(c: &CompiledScenario) -> (u64, u64, usize, usize) {
 }
 
 #[test]
-fn russia_ukraine_2025_04_22_without_keep_territory() {
-    let (_, c) = timeline_without("2025-04-22", "russia/keep_territory");
+fn russia_ukraine_2025_04_22_without_neutrality() {
+    let (_, c) = timeline_without("2025-04-22", "russia/neutrality");
     let (_, candidates, acceptable, zones) = counts(&c);
-    assert_eq!((candidates, acceptable, zones), (972, 214, 1));
+    assert_eq!((candidates, acceptable, zones), (3888, 1512, 1));
     let limits = Limits::default();
     let z = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
     let p = dealzone::analysis::path::paths(
@@ -747,22 +747,42 @@ fn russia_ukraine_2025_04_22_without_keep_territory() {
 }
 
 #[test]
-fn russia_ukraine_2025_02_06_without_keep_territory_is_walled_off() {
-    let (_, c) = timeline_without("2025-02-06", "russia/keep_territory");
+fn russia_ukraine_2024_09_12_without_the_land_lines_is_walled_off() {
+    // Dropping both of Russia's land red lines (territory and Crimea) opens zones that
+    // Moscow's own precondition walls off: no truce before the land is settled.
+    let t = Timeline::load(crate::root("seeds/russia_ukraine/timeline.toml")).unwrap();
+    let s = t.at("2024-09-12".parse().unwrap()).unwrap().clone();
+    let c = compile(&s);
+    let drop = ["russia/keep_territory", "russia/keep_crimea"];
+    let keep: Vec<bool> = c
+        .red_line_names()
+        .iter()
+        .map(|n| !drop.contains(&n.as_str()))
+        .collect();
+    assert_eq!(keep.iter().filter(|k| !**k).count(), 2);
+    let c = c.with_constraints(&keep, &vec![true; c.preconditions().len()]);
     let limits = Limits::default();
     let z = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
-    assert_eq!(z.zones.len(), 1);
+    assert!(!z.zones.is_empty());
     for model in [
         dealzone::analysis::path::CostModel::TotalConcession,
         dealzone::analysis::path::CostModel::FewestSteps,
         dealzone::analysis::path::CostModel::Fairest,
     ] {
         let p = dealzone::analysis::path::paths(&c, &z, model, &limits).unwrap();
-        assert_eq!(p.len(), 1);
-        assert!(!p[0].reachable, "{model:?}");
-        assert_eq!(p[0].cost, None);
-        assert!(p[0].states.is_empty());
-        assert_eq!(p[0].blocked_by, ["russia/arms_stop_before_talks"]);
+        assert_eq!(p.len(), z.zones.len());
+        for zp in &p {
+            assert!(!zp.reachable, "{model:?}");
+            assert_eq!(zp.cost, None);
+            assert!(zp.states.is_empty());
+            assert!(
+                zp.blocked_by
+                    .iter()
+                    .any(|b| b == "russia/terms_before_truce"),
+                "{:?}",
+                zp.blocked_by
+            );
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 //! let t = Timeline::load("seeds/russia_ukraine/timeline.toml")?;
 //! let r = report(&t, &ReportOptions { samples: 20, ..ReportOptions::default() }, &Limits::default())?;
 //! assert_eq!(r.snapshots.len(), t.dates().len());
-//! // No date has a deal: the territorial red lines never overlap.
+//! // No date has a deal: some red lines clash at every date.
 //! assert!(r.snapshots.iter().all(|s| s.candidates == 0));
 //! # Ok::<(), dealzone::Error>(())
 //! ```
