@@ -265,6 +265,122 @@ pub fn path_to_zone_with(
     })
 }
 
+/// The path into one zone, or, when the preconditions wall it off, only the *least* tier
+/// of blocking sets: every smallest set of preconditions whose removal opens the zone,
+/// found by testing the subsets of each size in turn with one reachability search each
+/// (the first size with any opening set is the least; every set of that size that opens
+/// the zone is listed, each with a fewest-steps witness path). Cheaper than
+/// [`blocking_sets`] when a caller routes to many single deals and names only the least
+/// options, as the timeline report does.
+///
+/// # Arguments
+/// As [`path_to_zone`], plus `cap`: most sets listed (the rest counted in `more`).
+///
+/// # Returns
+/// A [`ZonePath`]; when unreachable, `blocking` holds the least tier and `blocked_by` its
+/// first set (names order sets only within the tier).
+///
+/// # Errors
+/// As [`paths`].
+///
+/// # Complexity
+/// One path search, then at most Σ_{j ≤ k} C(m, j) reachability searches for m
+/// preconditions and a least set of size k.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, space::CompiledScenario};
+/// use dealzone::analysis::{path::{CostModel, least_blocking_path, path_to_zone}, zone::{Engine, find_zones_compiled}};
+/// let t = dealzone::Timeline::load("seeds/russia_ukraine/timeline.toml")?;
+/// let c = CompiledScenario::new(t.latest(), &Limits::default())?;
+/// let c = c.without(&["russia/neutrality"])?;
+/// let z = find_zones_compiled(&c, Engine::Auto, &Limits::default())?;
+/// let quick = least_blocking_path(&c, 0, &z.zones[0], CostModel::TotalConcession, 16, &Limits::default())?;
+/// let full = path_to_zone(&c, 0, &z.zones[0], CostModel::TotalConcession, &Limits::default())?;
+/// assert_eq!(quick.reachable, full.reachable);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn least_blocking_path(
+    c: &CompiledScenario,
+    index: usize,
+    zone: &DealZone,
+    model: CostModel,
+    cap: usize,
+    limits: &Limits,
+) -> Result<ZonePath> {
+    if let Some(p) = route(c, index, zone, model, limits)? {
+        return Ok(p);
+    }
+    let m = c.preconditions().len();
+    let all_red = vec![true; c.red_lines().len()];
+    let mut least: Vec<Vec<usize>> = Vec::new();
+    for k in 1..=m {
+        let mut pick: Vec<usize> = (0..k).collect();
+        loop {
+            let keep: Vec<bool> = (0..m).map(|i| !pick.contains(&i)).collect();
+            if reachable(&c.with_constraints(&all_red, &keep), zone, limits)? {
+                least.push(pick.clone());
+            }
+            // Next k-combination in lexicographic order.
+            let Some(i) = (0..k).rev().find(|&i| pick[i] < m - k + i) else {
+                break;
+            };
+            pick[i] += 1;
+            for j in i + 1..k {
+                pick[j] = pick[j - 1] + 1;
+            }
+        }
+        if !least.is_empty() {
+            break;
+        }
+    }
+    let mut named: Vec<(Vec<usize>, Vec<String>)> = least
+        .into_iter()
+        .map(|members| {
+            let mut names: Vec<String> = members
+                .iter()
+                .map(|&k| c.precondition_names()[k].clone())
+                .collect();
+            names.sort();
+            (members, names)
+        })
+        .collect();
+    // One tier of exact ties: names only fix the listing order.
+    named.sort_by(|a, b| a.1.cmp(&b.1));
+    let more = named.len().saturating_sub(cap);
+    named.truncate(cap);
+    let mut sets = Vec::with_capacity(named.len());
+    for (members, names) in named {
+        let keep: Vec<bool> = (0..m).map(|k| !members.contains(&k)).collect();
+        let opened = c.with_constraints(&all_red, &keep);
+        let states = shortest_route(&opened, zone, limits)?.ok_or(Error::LimitExceeded {
+            limit: "blocking_witness",
+            value: 0,
+        })?;
+        let witness = along(&opened, index, states, CostModel::TotalConcession);
+        sets.push(BlockingSet {
+            preconditions: members,
+            names,
+            tier: 0,
+            witness,
+        });
+    }
+    Ok(ZonePath {
+        zone: index,
+        reachable: false,
+        cost: None,
+        states: Vec::new(),
+        steps: Vec::new(),
+        concessions: vec![0.0; c.utilities().len()],
+        blocked_by: sets.first().map(|b| b.names.clone()).unwrap_or_default(),
+        blocking: BlockingSets {
+            zone: index,
+            sets,
+            more,
+        },
+    })
+}
+
 /// The path into `zone` under `model`, or `None` when the preconditions wall it off.
 fn route(
     c: &CompiledScenario,

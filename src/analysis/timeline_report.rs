@@ -17,10 +17,12 @@
 //! # Ok::<(), dealzone::Error>(())
 //! ```
 
+use rayon::prelude::*;
+
 use super::bargain::{Candidates, Solution, nash};
 use super::evidence_marks::{EvidenceMark, marks};
 use super::explain::{ExplainLimits, Explanation, Softening, explain};
-use super::path::{CostModel, ZonePath, path_to_zone};
+use super::path::{CostModel, ZonePath, least_blocking_path};
 use super::sensitivity::{Robustness, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
 use crate::model::{Date, Evidence, Scenario, Timeline};
@@ -224,16 +226,40 @@ pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<
     crate::analysis::sensitivity::check_samples(options.samples, limits)?;
     // One budget for the whole report: each snapshot gets what is left of it.
     let started = std::time::Instant::now();
-    let mut snapshots: Vec<SnapshotReport> = Vec::new();
+    let left = || Limits {
+        time_limit: limits
+            .time_limit
+            .map(|d| d.saturating_sub(started.elapsed())),
+        ..limits.clone()
+    };
+    // On stated evidence alone too, when the timeline holds anything weaker.
+    let stated = if options.compare_stated {
+        let stated = t.admit(Evidence::Stated);
+        let weaker = stated
+            .snapshots()
+            .zip(t.snapshots())
+            .any(|((_, a), (_, b))| a != b);
+        weaker.then_some(stated)
+    } else {
+        None
+    };
+    // Every snapshot (of both runs) is independent: analyse them in parallel, then put
+    // the results back in date order, so the bytes do not depend on the thread count.
+    let jobs: Vec<(Date, &Scenario)> = t
+        .snapshots()
+        .chain(stated.iter().flat_map(|st| st.snapshots()))
+        .collect();
+    let mut done = jobs
+        .par_iter()
+        .map(|(date, s)| snapshot(s, *date, options, &left()))
+        .collect::<Vec<Result<SnapshotReport>>>()
+        .into_iter()
+        .collect::<Result<Vec<SnapshotReport>>>()?;
+    let alone = done.split_off(t.dates().len());
+    let mut snapshots: Vec<SnapshotReport> = Vec::with_capacity(done.len());
     let mut previous: Option<Date> = None;
-    for (date, s) in t.snapshots() {
-        let left = Limits {
-            time_limit: limits
-                .time_limit
-                .map(|d| d.saturating_sub(started.elapsed())),
-            ..limits.clone()
-        };
-        let mut r = snapshot(s, date, options, &left)?;
+    for mut r in done {
+        let date = r.date;
         r.title = t
             .notes()
             .iter()
@@ -246,22 +272,8 @@ pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<
         snapshots.push(r);
         previous = Some(date);
     }
-    if options.compare_stated {
-        let stated = t.admit(Evidence::Stated);
-        let weaker = stated
-            .snapshots()
-            .zip(t.snapshots())
-            .any(|((_, a), (_, b))| a != b);
-        if weaker {
-            let o = ReportOptions {
-                compare_stated: false,
-                ..options.clone()
-            };
-            let alone = report(&stated, &o, limits)?;
-            for (r, s) in snapshots.iter_mut().zip(&alone.snapshots) {
-                r.stated_alone = marks(r, s);
-            }
-        }
+    for (r, s) in snapshots.iter_mut().zip(&alone) {
+        r.stated_alone = marks(r, s);
     }
     Ok(TimelineReport {
         name: t.name().to_string(),
@@ -371,16 +383,17 @@ pub fn least_tier(all: &[Relaxation]) -> Vec<Relaxation> {
 }
 
 /// The relaxations a what-if is computed for: each party's least own relaxations (every
-/// party that alone can open a zone, ties included) and every tied least relaxation that
-/// needs several parties; ordered by [`LEAST_ORDER`], cut at `cap`.
+/// party that alone can open a zone, ties included), or, when no party alone can, every
+/// tied least relaxation (they all need several parties); ordered by [`LEAST_ORDER`], cut
+/// at `cap`.
 ///
 /// # Returns
 /// The options and how many were cut.
 pub fn what_if_options(all: &[Relaxation], cap: usize) -> (Vec<Relaxation>, usize) {
-    let mut out: Vec<Relaxation> = least_tier(all)
-        .into_iter()
-        .filter(|r| !r.is_one_party())
-        .collect();
+    let mut out: Vec<Relaxation> = Vec::new();
+    if !all.iter().any(Relaxation::is_one_party) {
+        out = least_tier(all);
+    }
     let mut parties: Vec<&str> = all
         .iter()
         .filter(|r| r.is_one_party())
@@ -454,11 +467,14 @@ fn deal_and_robustness(
     let Some(n) = nash(&cands) else {
         return Ok((None, robustness));
     };
-    let path = path_to_zone(
+    // The report names the least blocking options only: the least tier is found by
+    // reachability tests, far cheaper than every minimal set (`dealzone path` lists those).
+    let path = least_blocking_path(
         c,
         0,
         &single_state_zone(c, n.state),
         CostModel::TotalConcession,
+        options.max_listed,
         limits,
     )?;
     Ok((Some(Deal { nash: n, path }), robustness))
