@@ -134,6 +134,41 @@ fn softening_text(snap: &SnapshotReport) -> String {
     format!("{}.", parts.join("; or "))
 }
 
+/// With no single red line able to open a zone: every least joint softening (fewest
+/// rungs in all, over red lines of one or several parties), grouped by who moves.
+fn joint_text(snap: &SnapshotReport) -> String {
+    let j = &snap.explanation.joint_softenings;
+    let parts: Vec<String> = j
+        .options()
+        .map(|js| {
+            let moves: Vec<String> = js
+                .moves
+                .iter()
+                .map(|m| format!("{}: {} -> {}", m.name, m.from, m.to))
+                .collect();
+            format!(
+                "{} could soften {} ({} rung{} in all)",
+                who(&js.parties),
+                moves.join(" and "),
+                js.rungs,
+                if js.rungs == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        return "no single red line opens a zone, and no joint softening was found.".into();
+    }
+    let more = if j.omitted > 0 {
+        format!("; or {} more tied option(s) not listed", j.omitted)
+    } else {
+        String::new()
+    };
+    format!(
+        "no single red line opens a zone; jointly, {}{more}.",
+        parts.join("; or ")
+    )
+}
+
 /// One "If … gave way" paragraph.
 fn what_if_text(s: &Scenario, c: &CompiledScenario, w: &WhatIf) -> String {
     let mut line = format!(
@@ -301,7 +336,7 @@ pub fn text(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<String>
             &least_text(snap),
         );
         if snap.softenings.is_empty() {
-            let _ = writeln!(o, "Smallest softening: no single red line opens a zone.");
+            wrap_into(&mut o, "Smallest softening: ", "  ", &joint_text(snap));
         } else {
             wrap_into(&mut o, "Smallest softening: ", "  ", &softening_text(snap));
         }
