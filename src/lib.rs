@@ -93,7 +93,7 @@ pub mod space;
 mod suggest;
 pub mod synthetic;
 
-pub use config::Limits;
+pub use config::{DEFAULT_TIME_LIMIT, Limits};
 pub use error::{Error, Result};
 pub use model::{Scenario, Timeline};
 pub use suggest::nearest;

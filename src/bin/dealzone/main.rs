@@ -55,10 +55,11 @@ pub struct Input {
 /// The time and memory budgets every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct Budget {
-    /// Wall-time budget in seconds (`none`: no limit); past it the command stops with an
+    /// Wall-time budget in seconds (`none`: no limit; default 60, and 600 for `timeline`,
+    /// which runs every analysis on every date twice); past it the command stops with an
     /// error naming the limit (`explain` reports what it found with `complete: false`).
-    #[arg(long, value_name = "SECONDS|none", default_value = "60", value_parser = parse_time_limit)]
-    pub time_limit: TimeLimit,
+    #[arg(long, value_name = "SECONDS|none", value_parser = parse_time_limit)]
+    pub time_limit: Option<TimeLimit>,
     /// Memory budget in bytes (suffixes K, M, G) for the large tables an analysis builds.
     #[arg(long, value_name = "BYTES", default_value = "4G", value_parser = parse_bytes)]
     pub memory_limit: u64,
@@ -66,6 +67,10 @@ pub struct Budget {
     #[arg(long, default_value_t = dealzone::Limits::default().max_visited)]
     pub max_visited: u64,
 }
+
+/// The default wall-time budget of `timeline` (the report analyses every date, its what-ifs
+/// and the same on stated evidence alone).
+pub const TIMELINE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// A parsed `--time-limit`.
 #[derive(Debug, Clone, Copy)]
@@ -75,10 +80,20 @@ impl Budget {
     /// `limits` with this budget's time, memory and visit limits.
     pub fn apply(&self, limits: dealzone::Limits) -> dealzone::Limits {
         dealzone::Limits {
-            time_limit: self.time_limit.0,
+            time_limit: self
+                .time_limit
+                .map_or(Some(dealzone::DEFAULT_TIME_LIMIT), |t| t.0),
             max_memory_bytes: self.memory_limit,
             max_visited: self.max_visited,
             ..limits
+        }
+    }
+
+    /// The default limits with this budget, `default_time` when no `--time-limit` is given.
+    pub fn limits_with_time(&self, default_time: std::time::Duration) -> dealzone::Limits {
+        dealzone::Limits {
+            time_limit: self.time_limit.map_or(Some(default_time), |t| t.0),
+            ..self.limits()
         }
     }
 
@@ -329,7 +344,7 @@ fn main() -> ExitCode {
             svg_dir: svg_dir.as_deref(),
             axes: (x.as_deref(), y.as_deref()),
             files: &files,
-            limits: budget.limits(),
+            limits: budget.limits_with_time(TIMELINE_TIME_LIMIT),
             without: &without,
         }),
     };
