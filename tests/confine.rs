@@ -460,7 +460,8 @@ fn invalid_utf8_is_positioned_at_its_first_bad_byte() {
 
 #[test]
 fn no_sample_is_not_zero_percent() {
-    let t = "seeds/russia_ukraine/timeline.toml";
+    // A small timeline: the kill guard of `run` is 30 s.
+    let t = "tests/fixtures/valid/wage_timeline.toml";
     let (code, with, err) = run(&["timeline", t, "--samples", "3"]);
     assert_eq!(code, 0, "{err}");
     assert!(with.contains("of the perturbed samples"), "{with}");

@@ -15,8 +15,9 @@ use crate::dealzone;
 /// The budget every case here runs under.
 const BUDGET: Duration = Duration::from_secs(2);
 
-/// Slack beyond `BUDGET · 1.1`: thread wake-up and the last check interval in-process.
-const SLACK: Duration = Duration::from_millis(300);
+/// Slack beyond `BUDGET · 1.1`: thread wake-up, the last check interval, and the other tests
+/// of the suite sharing the machine's cores.
+const SLACK: Duration = Duration::from_millis(1500);
 
 fn limits() -> Limits {
     Limits {
@@ -161,6 +162,7 @@ fn load(text: &str) -> Scenario {
 
 #[test]
 fn default_limits_have_a_time_and_a_memory_budget() {
+    let _serial = crate::serial();
     let l = Limits::default();
     assert_eq!(l.time_limit, Some(Duration::from_secs(60)));
     assert_eq!(l.max_memory_bytes, 4 << 30);
@@ -169,6 +171,7 @@ fn default_limits_have_a_time_and_a_memory_budget() {
 /// 23 yes/no issues and one conjunction red line: the default engine took 155–223 s.
 #[test]
 fn a_conjunction_over_23_issues_is_pruned() {
+    let _serial = crate::serial();
     let s = load(&yes_no_scenario(23, &conjunction(23)));
     let z = within("zones, conjunction", SLACK, || {
         find_zones(&s, Engine::Auto, &limits())
@@ -183,6 +186,7 @@ fn a_conjunction_over_23_issues_is_pruned() {
 /// Its negation leaves all but one state acceptable: a huge zone, answered or stopped.
 #[test]
 fn the_negated_conjunction_ends_inside_the_budget() {
+    let _serial = crate::serial();
     let s = load(&yes_no_scenario(23, &format!("not ({})", conjunction(23))));
     let r = within("zones, negated conjunction", SLACK, || {
         find_zones(&s, Engine::Auto, &limits())
@@ -196,6 +200,7 @@ fn the_negated_conjunction_ends_inside_the_budget() {
 /// bound cannot prune; `zones`, `explain` and `bargain` ran past 120 s.
 #[test]
 fn a_parity_red_line_ends_inside_the_budget() {
+    let _serial = crate::serial();
     let s = load(&yes_no_scenario(24, &parity(24)));
     let r = within("zones, parity", SLACK, || {
         find_zones(&s, Engine::Auto, &limits())
@@ -219,6 +224,7 @@ fn a_parity_red_line_ends_inside_the_budget() {
 /// 65 parties each with a red line: 130 constraints, past the 128-bit table, took 146 s.
 #[test]
 fn explain_with_65_red_lines_ends_inside_the_budget() {
+    let _serial = crate::serial();
     let s = load(&one_level_each(65));
     let c = CompiledScenario::new(&s, &limits()).unwrap();
     let r = within("explain, 65 parties", SLACK, || {
@@ -234,6 +240,7 @@ fn explain_with_65_red_lines_ends_inside_the_budget() {
 /// growing at 1,000 parties).
 #[test]
 fn explain_with_300_parties_ends_inside_the_budget() {
+    let _serial = crate::serial();
     let s = load(&one_level_each(300));
     let c = CompiledScenario::new(&s, &limits()).unwrap();
     let r = within("explain, 300 parties", SLACK, || {
@@ -249,6 +256,7 @@ fn explain_with_300_parties_ends_inside_the_budget() {
 /// time (minimising a million violation sets pairwise).
 #[test]
 fn twenty_independent_clashes_end_inside_the_budget() {
+    let _serial = crate::serial();
     let s = load(&independent_clashes(20));
     let c = CompiledScenario::new(&s, &limits()).unwrap();
     let budget = ExplainLimits {
@@ -280,6 +288,7 @@ fn twenty_independent_clashes_end_inside_the_budget() {
 /// found so far, never an error or a silently shorter list.
 #[test]
 fn explain_cut_by_the_clock_says_incomplete() {
+    let _serial = crate::serial();
     let s = load(&one_level_each(65));
     let c = CompiledScenario::new(&s, &limits()).unwrap();
     let budget = ExplainLimits {
@@ -297,6 +306,7 @@ fn explain_cut_by_the_clock_says_incomplete() {
 /// The memory budget is checked before the acceptable states outgrow it.
 #[test]
 fn a_memory_budget_is_a_typed_error_naming_it() {
+    let _serial = crate::serial();
     let s = load(&yes_no_scenario(16, "i0 == yes or i0 == no"));
     let small = Limits {
         max_memory_bytes: 64 << 10,
@@ -325,6 +335,7 @@ fn a_memory_budget_is_a_typed_error_naming_it() {
 /// exact when few issues are free.
 #[test]
 fn the_forward_check_is_sound() {
+    let _serial = crate::serial();
     let n = 12;
     let issues: Vec<Issue> = (0..n)
         .map(|k| Issue::new(format!("i{k}"), ["no", "yes"]).unwrap())
@@ -363,6 +374,7 @@ fn the_forward_check_is_sound() {
 
 #[test]
 fn the_cli_names_the_flag_that_raises_a_hit_limit() {
+    let _serial = crate::serial();
     let dir = std::env::temp_dir().join(format!("dealzone-hard-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("parity.toml");
@@ -374,7 +386,7 @@ fn the_cli_names_the_flag_that_raises_a_hit_limit() {
         let took = start.elapsed();
         // Process start and the scenario's parsing come on top of the analysis budget.
         assert!(
-            took <= BUDGET.mul_f64(1.1) + Duration::from_millis(700),
+            took <= BUDGET.mul_f64(1.1) + Duration::from_millis(2500),
             "{cmd}: took {took:?}"
         );
         if code != 0 {

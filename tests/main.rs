@@ -23,6 +23,15 @@ mod svg;
 mod timeline;
 mod zones;
 
+/// The budget tests (`hard`, `hard_families`) take this lock so they do not share the
+/// cores with each other: each measures its own wall time.
+pub fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Paths relative to the crate root.
 pub fn root(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)

@@ -1140,7 +1140,7 @@ q = { kind = "hardliner", noise = 0 }
 }
 
 #[test]
-fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
+fn the_us_leaves_a_stalled_mediation_only_after_a_side_turned_the_text_down() {
     let s = ru_latest();
     let w = World::new(&s, Default::default(), &Default::default()).unwrap();
     let us = w
@@ -1150,10 +1150,17 @@ fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
         .unwrap();
     let results = monte_carlo::run_many(&w, 400, 1, &|| {});
     let sum = summarise(&w, &results, 1, &Default::default()).unwrap();
+    // On the re-encoded seeds (2025-04-22) no run reaches a deal before round 93, so the
+    // rule fires in every run (seeds/russia_ukraine/README.md).
     let left = sum.walk_outs[us];
-    assert!(left > 0 && left < 400, "the US left in {left} of 400 runs");
-    assert!(sum.agreements > 0);
-    // It leaves only after a round in which both sides rejected the text.
+    assert!(left > 0, "the US left in {left} of 400 runs");
+    assert_eq!(
+        left + sum.agreements,
+        400,
+        "every run ends by a deal or the US leaving"
+    );
+    // It leaves only after a round in which either side rejected the text (the rule reads
+    // `last(russia) == reject or last(ukraine) == reject`).
     let (_, trace) = monte_carlo::replay(
         &w,
         1,
@@ -1180,12 +1187,14 @@ fn the_us_leaves_a_stalled_mediation_in_some_runs_only() {
         })
         .unwrap();
     assert!(at >= 93);
-    for side in ["russia", "ukraine"] {
-        let q = w.parties.iter().position(|p| p.name == side).unwrap();
-        assert!(trace.steps.iter().any(
-            |st| matches!(st, Step::Reject { round, party } if *round == at - 1 && *party == q)
-        ));
-    }
+    let sides: Vec<usize> = ["russia", "ukraine"]
+        .iter()
+        .map(|side| w.parties.iter().position(|p| p.name == *side).unwrap())
+        .collect();
+    assert!(trace.steps.iter().any(|st| matches!(
+        st,
+        Step::Reject { round, party } if *round == at - 1 && sides.contains(party)
+    )));
 }
 
 #[test]
