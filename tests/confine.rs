@@ -464,7 +464,8 @@ fn no_sample_is_not_zero_percent() {
     let t = "tests/fixtures/valid/wage_timeline.toml";
     let (code, with, err) = run(&["timeline", t, "--samples", "3"]);
     assert_eq!(code, 0, "{err}");
-    assert!(with.contains("of the perturbed samples"), "{with}");
+    let flat = with.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("of the perturbed samples"), "{with}");
     let (code, without, err) = run(&["timeline", t, "--samples", "0"]);
     assert_eq!(code, 0, "{err}");
     assert!(!without.contains("perturbed samples"), "{without}");

@@ -334,7 +334,16 @@ pub fn explain(
             .iter()
             .filter_map(|n| items.iter().position(|i| &i.name == n))
             .collect();
-        witnesses.push(relaxation_witness(s, c, &oracle, &set, limits)?);
+        // Past the time budget the witness is left out (the explanation says incomplete).
+        witnesses.push(
+            match relaxation_witness(s, c, &oracle, &set, &oracle.time_left(limits)) {
+                Err(crate::Error::LimitExceeded {
+                    limit: "time_limit",
+                    ..
+                }) => None,
+                w => w?,
+            },
+        );
     }
     let least = relaxations.iter().map(Vec::len).min().unwrap_or(0);
     let mut least_relaxations = tiered(
@@ -387,7 +396,17 @@ pub fn explain(
         SOFTENING_ORDER,
     );
     let (joint_softenings, per_party_softenings) =
-        joint::joint_softenings(s, &mut oracle, budget, least_rungs, limits)?;
+        match joint::joint_softenings(s, &mut oracle, budget, least_rungs, limits) {
+            Err(crate::Error::LimitExceeded {
+                limit: "time_limit",
+                ..
+            }) => {
+                let mut none = Tiered::empty(JOINT_ORDER);
+                none.complete = false;
+                (none, Vec::new())
+            }
+            j => j?,
+        };
     let issue_ids: Vec<String> = s.issues().iter().map(|i| i.id().to_string()).collect();
     let level_ids: Vec<Vec<String>> = s
         .issues()
