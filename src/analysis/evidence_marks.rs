@@ -10,8 +10,8 @@
 //! use dealzone::{Limits, Timeline, model::Evidence};
 //! use dealzone::analysis::timeline_report::{ReportOptions, report};
 //! use dealzone::analysis::evidence_marks::marks;
-//! let t = Timeline::load("seeds/russia_ukraine/timeline.toml")?;
-//! let o = ReportOptions { samples: 0, ..ReportOptions::default() };
+//! let t = Timeline::load("tests/fixtures/valid/graded_timeline.toml")?;
+//! let o = ReportOptions { samples: 0, compare_stated: false, ..ReportOptions::default() };
 //! let full = report(&t, &o, &Limits::default())?;
 //! let stated = report(&t.admit(Evidence::Stated), &o, &Limits::default())?;
 //! for (a, b) in full.snapshots.iter().zip(&stated.snapshots) {

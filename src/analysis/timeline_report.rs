@@ -10,7 +10,9 @@
 //! ```
 //! use dealzone::{Limits, Timeline, analysis::timeline_report::{ReportOptions, report}};
 //! let t = Timeline::load("seeds/russia_ukraine/timeline.toml")?;
-//! let r = report(&t, &ReportOptions { samples: 20, ..ReportOptions::default() }, &Limits::default())?;
+//! // The whole report on 1.4 million states, twice (all evidence, stated alone): no wall-time budget.
+//! let limits = Limits { time_limit: None, ..Limits::default() };
+//! let r = report(&t, &ReportOptions { samples: 20, ..ReportOptions::default() }, &limits)?;
 //! assert_eq!(r.snapshots.len(), t.dates().len());
 //! // No date has a deal: some red lines clash at every date.
 //! assert!(r.snapshots.iter().all(|s| s.candidates == 0));
