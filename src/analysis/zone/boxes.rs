@@ -38,11 +38,8 @@ pub type LevelBox = Vec<(usize, usize)>;
 /// ```
 pub fn boxes(states: &[StateIndex], space: &StateSpace) -> Vec<LevelBox> {
     let never = Deadline::new(None);
-    match boxes_within(states, space, &never, &crate::Limits::default()) {
-        Ok(b) => b,
-        // No deadline: nothing can stop the cover.
-        Err(_) => Vec::new(),
-    }
+    // No deadline: nothing can stop it.
+    boxes_within(states, space, &never, &crate::Limits::default()).unwrap_or_default()
 }
 
 /// [`boxes`], stopping with [`crate::Error::LimitExceeded`] (`time_limit`) once

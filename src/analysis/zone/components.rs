@@ -32,11 +32,8 @@ use crate::space::{StateIndex, StateSpace};
 /// ```
 pub fn components(states: &[StateIndex], space: &StateSpace) -> Vec<Vec<StateIndex>> {
     let never = Deadline::new(None);
-    match components_within(states, space, &never, &crate::Limits::default()) {
-        Ok(c) => c,
-        // No deadline: nothing can stop the walk.
-        Err(_) => Vec::new(),
-    }
+    // No deadline: nothing can stop it.
+    components_within(states, space, &never, &crate::Limits::default()).unwrap_or_default()
 }
 
 /// [`components`], stopping with [`crate::Error::LimitExceeded`] (`time_limit`) once
