@@ -25,7 +25,7 @@ use proptest::prelude::*;
 /// The short budget of these tests.
 const BUDGET: Duration = Duration::from_secs(2);
 /// Work outside the limited loops (parsing, compiling, reporting) in a test build.
-const SLACK: Duration = Duration::from_secs(10);
+const SLACK: Duration = Duration::from_secs(1);
 
 /// The default budget of a command (60 s), for the loaders no time limit reaches (a
 /// timeline file, GENIUS imports): they are linear now, so they must finish well inside
@@ -638,6 +638,15 @@ fn the_timeline_report_with_many_samples_finishes_within_its_budget() {
     within("timeline report, 10^6 samples", t0.elapsed(), BUDGET);
     answer_or_limit("timeline report", &r, "time_limit");
     if let Ok(rep) = r {
-        assert!(rep.snapshots.iter().any(|s| !s.robustness.complete));
+        // A fast machine may draw every sample inside the budget; otherwise the sweep says
+        // it is incomplete and how many it drew. Never a silently shorter sweep.
+        for s in &rep.snapshots {
+            let r = &s.robustness;
+            assert!(
+                (r.complete && r.samples == options.samples)
+                    || (!r.complete && r.samples < options.samples),
+                "{r:?}"
+            );
+        }
     }
 }

@@ -36,6 +36,7 @@ use super::{ExplainLimits, Witness, evidence_key, witness};
 use crate::analysis::zone::{
     AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force, first_acceptable,
 };
+use crate::config::Deadline;
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
 use crate::model::{Evidence, Scenario};
 use crate::space::{CompiledRule, CompiledScenario, StateIndex};
@@ -414,10 +415,29 @@ fn scan(c: &CompiledScenario, m: &Model) -> (Best, Vec<Best>) {
 type Vector = Vec<(usize, u32)>;
 
 /// Every optimal vector among `states` (all of which cost the optimum).
-fn vectors(c: &CompiledScenario, m: &Model, states: &[StateIndex]) -> BTreeSet<Vector> {
+///
+/// # Errors
+/// `time_limit` when `deadline` passes, `max_acceptable` when the vectors outnumber it: a
+/// partial set would favour the states first in index order, so none is returned.
+fn vectors(
+    c: &CompiledScenario,
+    m: &Model,
+    states: &[StateIndex],
+    deadline: &Deadline,
+    limits: &Limits,
+) -> Result<BTreeSet<Vector>> {
     let mut out = BTreeSet::new();
     let mut levels = vec![0; c.space().issues()];
-    for &st in states {
+    for (i, &st) in states.iter().enumerate() {
+        if i % 256 == 0 {
+            deadline.check(limits)?;
+        }
+        if out.len() as u64 > limits.max_acceptable {
+            return Err(Error::LimitExceeded {
+                limit: "max_acceptable",
+                value: limits.max_acceptable,
+            });
+        }
         c.space().decode_into(st, &mut levels);
         let mut acc: Vec<Vector> = vec![Vec::new()];
         for node in &m.nodes {
@@ -435,10 +455,18 @@ fn vectors(c: &CompiledScenario, m: &Model, states: &[StateIndex]) -> BTreeSet<V
                 }
             }
             acc = next;
+            // One state's product of choices can itself be large.
+            deadline.check(limits)?;
+            if acc.len() as u64 > limits.max_acceptable {
+                return Err(Error::LimitExceeded {
+                    limit: "max_acceptable",
+                    value: limits.max_acceptable,
+                });
+            }
         }
         out.extend(acc);
     }
-    out
+    Ok(out)
 }
 
 /// The joint softenings and each party's lone ones.
@@ -482,16 +510,19 @@ pub(crate) fn joint_softenings(
                 value: limits.max_acceptable,
             });
         }
-        let j = finish_by_states(s, &base, &m, &joint, budget);
+        let deadline = oracle.deadline();
+        let j = finish_by_states(s, &base, &m, &joint, budget, &deadline, limits)?;
         let per = alone
             .iter()
             .enumerate()
-            .map(|(p, b)| PartySoftenings {
-                party: m.parties[p].clone(),
-                rungs: (b.cost != INF).then_some(b.cost as usize),
-                options: finish_by_states(s, &base, &m, b, budget),
+            .map(|(p, b)| {
+                Ok(PartySoftenings {
+                    party: m.parties[p].clone(),
+                    rungs: (b.cost != INF).then_some(b.cost as usize),
+                    options: finish_by_states(s, &base, &m, b, budget, &deadline, limits)?,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         return Ok((j, per));
     }
     let scope_all: Vec<usize> = (0..m.nodes.len()).collect();
@@ -524,12 +555,18 @@ fn rank(
     m: &Model,
     found: BTreeSet<Vector>,
     budget: &ExplainLimits,
-) -> Tiered<(Vector, JointSoftening)> {
+    deadline: &Deadline,
+    limits: &Limits,
+) -> Result<Tiered<(Vector, JointSoftening)>> {
     let issues = s.issues();
     let red: Vec<_> = s.red_lines().collect();
     let options = found
         .into_iter()
-        .map(|v| {
+        .enumerate()
+        .map(|(i, v)| {
+            if i % 256 == 0 {
+                deadline.check(limits)?;
+            }
             let mut moves: Vec<Move> = Vec::new();
             let mut touched: Vec<usize> = v.iter().map(|&(b, _)| m.red_line_of(b)).collect();
             touched.dedup();
@@ -562,7 +599,7 @@ fn rank(
                 .map(|x| format!("{}{:?}", x.name, x.shifts))
                 .collect::<Vec<_>>()
                 .join("+");
-            Ranked {
+            Ok(Ranked {
                 key: (rungs, moves.len(), evidence_key(s, &names)),
                 parties: parties.clone(),
                 name,
@@ -576,10 +613,10 @@ fn rank(
                         witness: None,
                     },
                 ),
-            }
+            })
         })
-        .collect();
-    tiered(options, budget.max_tied, JOINT_ORDER)
+        .collect::<Result<_>>()?;
+    Ok(tiered(options, budget.max_tied, JOINT_ORDER))
 }
 
 fn dense(m: &Model, v: &Vector) -> Vec<u32> {
@@ -596,12 +633,14 @@ fn finish_by_states(
     m: &Model,
     best: &Best,
     budget: &ExplainLimits,
-) -> Tiered<JointSoftening> {
+    deadline: &Deadline,
+    limits: &Limits,
+) -> Result<Tiered<JointSoftening>> {
     if best.cost == INF {
-        return Tiered::empty(JOINT_ORDER);
+        return Ok(Tiered::empty(JOINT_ORDER));
     }
-    let found = vectors(c, m, &best.states);
-    let ranked = rank(s, m, found, budget);
+    let found = vectors(c, m, &best.states, deadline, limits)?;
+    let ranked = rank(s, m, found, budget, deadline, limits)?;
     let mut levels = vec![0; c.space().issues()];
     let tiers = ranked
         .tiers
@@ -626,12 +665,12 @@ fn finish_by_states(
                 .collect()
         })
         .collect();
-    Tiered {
+    Ok(Tiered {
         tiers,
         omitted: ranked.omitted,
         order: JOINT_ORDER,
         complete: true,
-    }
+    })
 }
 
 /// The scenario with the red lines softened by `k` (dense, by bound id).
@@ -667,6 +706,8 @@ fn by_search(
     budget: &ExplainLimits,
     limits: &Limits,
 ) -> Result<Tiered<JointSoftening>> {
+    // Every search below shares the oracle's clock, never a fresh budget of its own.
+    let deadline = oracle.deadline();
     let bounds: Vec<usize> = scope
         .iter()
         .flat_map(|&r| m.offset[r]..m.offset[r + 1])
@@ -697,7 +738,7 @@ fn by_search(
     }
     let mut checks = 0u64;
     checks += 1;
-    if first_acceptable(&softened(s, base, m, &top), limits)?.is_none() {
+    if first_acceptable(&softened(s, base, m, &top), &deadline.limits_left(limits))?.is_none() {
         return Ok(Tiered::empty(JOINT_ORDER));
     }
     let max_total: usize = bounds.iter().map(|&b| m.caps[b]).sum();
@@ -733,7 +774,8 @@ fn by_search(
                 break 'depth;
             }
             checks += 1;
-            if let Some(st) = first_acceptable(&softened(s, base, m, &kd), limits)? {
+            let left = deadline.limits_left(limits);
+            if let Some(st) = first_acceptable(&softened(s, base, m, &kd), &left)? {
                 found.insert(v.clone());
                 hits.push((v, st));
             }
@@ -742,16 +784,17 @@ fn by_search(
             break;
         }
     }
-    let ranked = rank(s, m, found, budget);
+    let ranked = rank(s, m, found, budget, &deadline, limits)?;
     let mut tiers = Vec::new();
     for tier in ranked.tiers {
         let mut out = Vec::new();
         for (v, mut j) in tier {
             let trial = softened(s, base, m, &dense(m, &v));
+            let left = deadline.limits_left(limits);
             j.acceptable = if trial.space().size() <= AUTO_BRUTE_FORCE_MAX {
-                brute_force(&trial, limits)?.acceptable.len() as u64
+                brute_force(&trial, &left)?.acceptable.len() as u64
             } else {
-                branch_and_bound(&trial, limits)?.len() as u64
+                branch_and_bound(&trial, &left)?.len() as u64
             };
             if let Some((_, st)) = hits.iter().find(|(h, _)| *h == v) {
                 j.witness = Some(witness(s, *st, &c_levels(base, *st)));

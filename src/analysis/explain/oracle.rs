@@ -138,6 +138,11 @@ impl<'c> Oracle<'c> {
         self.deadline.passed()
     }
 
+    /// The oracle's clock, for work outside its checks that must stop with it.
+    pub(crate) fn deadline(&self) -> Deadline {
+        self.deadline
+    }
+
     /// `limits` with `time_limit` cut to what is left of the oracle's budget.
     pub fn time_left(&self, limits: &Limits) -> Limits {
         self.deadline.limits_left(limits)
