@@ -25,7 +25,7 @@ use proptest::prelude::*;
 /// The short budget of these tests.
 const BUDGET: Duration = Duration::from_secs(2);
 /// Work outside the limited loops (parsing, compiling, reporting) in a test build.
-const SLACK: Duration = Duration::from_secs(1);
+const SLACK: Duration = Duration::from_secs(2);
 
 /// The default budget of a command (60 s), for the loaders no time limit reaches (a
 /// timeline file, GENIUS imports): they are linear now, so they must finish well inside
