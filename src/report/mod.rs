@@ -8,6 +8,7 @@ pub mod genius;
 pub mod json;
 pub mod simulate;
 pub mod stability;
+#[cfg(feature = "svg")]
 pub mod svg;
 pub mod text;
 pub mod timeline;

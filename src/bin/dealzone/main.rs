@@ -46,9 +46,12 @@ pub struct Input {
     /// The weakest evidence admitted: `stated`, `reported` or `inferred` (default: all).
     #[arg(long, value_name = "GRADE", value_parser = parse_evidence)]
     pub evidence: Option<Evidence>,
+    // Plain comments: clap would take doc comments on flattened groups as help text.
     #[command(flatten)]
+    #[allow(missing_docs)]
     pub files: files::FileAccess,
     #[command(flatten)]
+    #[allow(missing_docs)]
     pub budget: Budget,
 }
 
