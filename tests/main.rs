@@ -4,6 +4,7 @@ mod bargain;
 mod broken;
 mod cli;
 mod confine;
+mod deep;
 mod evidence;
 mod explain;
 mod fuzz_regressions;

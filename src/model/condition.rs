@@ -363,6 +363,22 @@ impl CondParser<'_> {
         Ok(())
     }
 
+    /// A chain `a op b op …` builds a left-deep tree as deep as it is long, and every
+    /// later pass over the tree recurses that deep: bound it as the rule parser does.
+    fn chain(&self, terms: usize) -> Result<(), RuleError> {
+        if terms > rule::MAX_DEPTH {
+            let start = self.tokens.get(self.pos).map_or(0, |t| t.span.start);
+            return Err(RuleError::syntax(
+                start..start + 1,
+                format!(
+                    "condition too long (more than {} terms joined by one operator); for long lists of alternatives write `issue in {{a, b, …}}`",
+                    rule::MAX_DEPTH
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn binary(op: BinOp, lhs: CondExpr, rhs: CondExpr) -> CondExpr {
         CondExpr::Binary {
             op,
@@ -374,7 +390,10 @@ impl CondParser<'_> {
     fn iff(&mut self, nest: usize) -> Parsed {
         self.nest(nest)?;
         let mut lhs = self.implies(nest)?;
+        let mut terms = 1;
         while self.at(&Tok::Iff) {
+            terms += 1;
+            self.chain(terms)?;
             self.pos += 1;
             let rhs = self.implies(nest)?;
             lhs = Self::binary(BinOp::Iff, lhs, rhs);
@@ -395,7 +414,10 @@ impl CondParser<'_> {
 
     fn or(&mut self, nest: usize) -> Parsed {
         let mut lhs = self.and(nest)?;
+        let mut terms = 1;
         while self.at(&Tok::Or) {
+            terms += 1;
+            self.chain(terms)?;
             self.pos += 1;
             let rhs = self.and(nest)?;
             lhs = Self::binary(BinOp::Or, lhs, rhs);
@@ -405,7 +427,10 @@ impl CondParser<'_> {
 
     fn and(&mut self, nest: usize) -> Parsed {
         let mut lhs = self.unary(nest)?;
+        let mut terms = 1;
         while self.at(&Tok::And) {
+            terms += 1;
+            self.chain(terms)?;
             self.pos += 1;
             let rhs = self.unary(nest)?;
             lhs = Self::binary(BinOp::And, lhs, rhs);
