@@ -3,8 +3,6 @@
 
 use dealzone::{Error, Limits, Scenario};
 
-use crate::dealzone;
-
 const TERMS: usize = 20_000;
 
 fn wage_round() -> String {
@@ -93,9 +91,9 @@ fn a_20000_term_gmcr_statement_is_an_answer_or_a_positioned_error() {
         r#"{"compound": true, "members": ["#.repeat(TERMS),
         "]}".repeat(TERMS)
     );
-    let e = dealzone::io::gmcr::parse_gmcr(&gmcr_with(&nested), "deep.gmcr", &limits)
-        .err()
-        .expect("20,000 nested compounds are refused");
+    let Err(e) = dealzone::io::gmcr::parse_gmcr(&gmcr_with(&nested), "deep.gmcr", &limits) else {
+        panic!("20,000 nested compounds are refused");
+    };
     let (msg, pos) = positioned(&e, "deep.gmcr");
     assert!(pos, "{msg}");
     // 20,000 literals in one conjunction and 20,000 members in one compound: flat, so
