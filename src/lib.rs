@@ -93,9 +93,11 @@ pub mod space;
 mod suggest;
 pub mod synthetic;
 
+pub use analysis::session::{Analysis, Finding, Outcome};
 pub use config::{DEFAULT_TIME_LIMIT, Limits};
 pub use error::{Error, Result};
 pub use model::{Scenario, Timeline};
+pub use report::Report;
 pub use suggest::nearest;
 
 /// The README's Rust examples, compiled and run as doctests.

@@ -18,6 +18,7 @@ mod paths;
 mod rules;
 mod scenarios;
 mod seeds;
+mod session;
 mod sim;
 mod stability;
 mod svg;

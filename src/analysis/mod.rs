@@ -5,6 +5,7 @@ pub mod evidence_marks;
 pub mod explain;
 pub mod path;
 pub mod sensitivity;
+pub mod session;
 pub mod stability;
 pub mod timeline_report;
 pub mod zone;

@@ -6,9 +6,12 @@ pub mod dot;
 pub mod explain;
 pub mod genius;
 pub mod json;
+pub mod render;
 pub mod simulate;
 pub mod stability;
 #[cfg(feature = "svg")]
 pub mod svg;
 pub mod text;
 pub mod timeline;
+
+pub use render::Report;
