@@ -6,6 +6,7 @@ mod cli;
 mod confine;
 mod evidence;
 mod explain;
+mod formats;
 mod fuzz_regressions;
 mod genius;
 mod golden;
