@@ -102,7 +102,11 @@ fn geniusweb_python_port_spellings() {
 #[test]
 fn what_genius_rejects_still_gets_a_positioned_error() {
     // Attribute names are case-sensitive in GENIUS: `Value` is not `value`.
-    let e = imp("lenient/carrier-domain.xml", &["lenient/broken_attribute_case.xml"]).unwrap_err();
+    let e = imp(
+        "lenient/carrier-domain.xml",
+        &["lenient/broken_attribute_case.xml"],
+    )
+    .unwrap_err();
     assert!(matches!(e.kind, GeniusErrorKind::Missing { .. }), "{e}");
     let text = e.to_string();
     assert!(text.contains("broken_attribute_case.xml"), "{text}");
@@ -117,7 +121,7 @@ fn what_genius_rejects_still_gets_a_positioned_error() {
         "bad.xml",
         "<utility_space>\n<objective index=\"0\">\n</issue>\n</utility_space>",
     );
-    let e = import(&bad, &[bad.clone()], &ImportOptions::default()).unwrap_err();
+    let e = import(&bad, std::slice::from_ref(&bad), &ImportOptions::default()).unwrap_err();
     assert!(matches!(e.kind, GeniusErrorKind::XmlSyntax { .. }), "{e}");
     assert!(e.to_string().contains("bad.xml:3:"), "{e}");
 }
