@@ -17,6 +17,7 @@ mod mirror_explain;
 mod paths;
 mod rules;
 mod scenarios;
+mod schema;
 mod seeds;
 mod sim;
 mod stability;
