@@ -555,6 +555,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A scenario cannot be written in the format asked for.
+    #[error("cannot export: {message}")]
+    Export {
+        /// Why.
+        message: String,
+    },
     /// An input file (scenario, timeline) has problems; each is positioned.
     #[error("{0}")]
     Invalid(Diagnostics),

@@ -5,6 +5,7 @@ pub mod genius;
 pub mod gmcr;
 mod raw;
 pub(crate) mod scenario_file;
+pub mod schema;
 pub mod source;
 pub(crate) mod timeline_file;
 

@@ -8,9 +8,28 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use std::borrow::Cow;
+
 /// A TOML table read in file order (issue order is table order).
 #[derive(Debug, Clone)]
 pub(crate) struct OrderedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+// A table in the schema: any key, each value of `V`'s schema.
+impl<V: JsonSchema> JsonSchema for OrderedMap<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("Table_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -82,55 +101,78 @@ pub(crate) type RawWeights = Spanned<OrderedMap<Spanned<f64>>>;
 pub(crate) type RawValues = Spanned<OrderedMap<Spanned<Vec<Spanned<f64>>>>>;
 
 /// A scenario file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawScenario {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     #[serde(default, deserialize_with = "optional_date")]
+    #[schemars(with = "Option<String>")]
     pub date: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub sources: Vec<Spanned<String>>,
+    #[schemars(with = "OrderedMap<RawIssue>")]
     pub issues: Spanned<OrderedMap<Spanned<RawIssue>>>,
+    #[schemars(with = "Option<OrderedMap<String>>")]
     pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
+    #[schemars(with = "Option<OrderedMap<RawParty>>")]
     pub parties: Option<Spanned<OrderedMap<Spanned<RawParty>>>>,
+    #[schemars(with = "Option<RawSimulation>")]
     pub simulation: Option<Spanned<RawSimulation>>,
 }
 
 /// `[simulation]`: protocol, mediator, deadline, tactics and random events.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSimulation {
+    #[schemars(with = "Option<String>")]
     pub protocol: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub mediator: Option<Spanned<String>>,
+    #[schemars(with = "Option<i64>")]
     pub deadline: Option<Spanned<i64>>,
+    #[schemars(with = "Option<OrderedMap<RawTactic>>")]
     pub tactics: Option<Spanned<OrderedMap<Spanned<RawTactic>>>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawEvent>")]
     pub events: Vec<Spanned<RawEvent>>,
 }
 
 /// `[simulation.tactics] PARTY = { kind = …, e = …, k = …, noise = … }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTactic {
+    #[schemars(with = "String")]
     pub kind: Spanned<String>,
+    #[schemars(with = "Option<f64>")]
     pub e: Option<Spanned<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub k: Option<Spanned<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub noise: Option<Spanned<f64>>,
 }
 
 /// `[[simulation.events]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawEvent {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    #[schemars(with = "f64")]
     pub probability: Spanned<f64>,
     pub once: Option<bool>,
+    #[schemars(with = "Option<OrderedMap<String>>")]
     pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
+    #[schemars(with = "Option<String>")]
     pub party: Option<Spanned<String>>,
+    #[schemars(with = "Option<f64>")]
     pub reservation: Option<Spanned<f64>>,
+    #[schemars(with = "Option<String>")]
     pub from: Option<Spanned<String>>,
     pub source: Option<String>,
     pub note: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Spanned<String>>,
 }
 
@@ -142,12 +184,30 @@ pub(crate) enum RawIssue {
 }
 
 /// `[issues.NAME]` with `levels`, optional `labels` and `description`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawIssueLong {
+    #[schemars(with = "Vec<String>")]
     pub levels: Vec<Spanned<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub labels: Option<Spanned<Vec<String>>>,
     pub description: Option<String>,
+}
+
+// In the schema: a list of level names, or the long form.
+impl JsonSchema for RawIssue {
+    fn schema_name() -> Cow<'static, str> {
+        "Issue".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An issue: its levels in order, or a table with `levels`, `labels`, `description`.",
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}},
+                generator.subschema_for::<RawIssueLong>(),
+            ],
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawIssue {
@@ -177,65 +237,86 @@ impl<'de> Deserialize<'de> for RawIssue {
 }
 
 /// `[parties.NAME]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawParty {
+    #[schemars(with = "Option<String>")]
     pub role: Option<Spanned<String>>,
+    #[schemars(with = "Option<f64>")]
     pub reservation: Option<Spanned<f64>>,
+    #[schemars(with = "Option<OrderedMap<f64>>")]
     pub weights: Option<RawWeights>,
+    #[schemars(with = "Option<OrderedMap<Vec<f64>>>")]
     pub values: Option<RawValues>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawConstraint>")]
     pub red_lines: Vec<Spanned<RawConstraint>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawConstraint>")]
     pub preconditions: Vec<Spanned<RawConstraint>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub controls: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawBehaviour>")]
     pub rules: Vec<Spanned<RawBehaviour>>,
 }
 
 /// A red line or precondition entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConstraint {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    #[schemars(with = "String")]
     pub rule: Spanned<String>,
     pub source: Option<String>,
     pub note: Option<String>,
     pub priority: Option<i64>,
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Spanned<String>>,
 }
 
 /// A behaviour rule entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawBehaviour {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    #[schemars(with = "String")]
     pub when: Spanned<String>,
+    #[schemars(with = "String")]
     pub then: Spanned<String>,
+    #[schemars(with = "Option<i64>")]
     pub after_round: Option<Spanned<i64>>,
     pub source: Option<String>,
     pub note: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Spanned<String>>,
 }
 
 /// A timeline file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTimeline {
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    #[schemars(with = "String")]
     pub base: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawSnapshot>")]
     pub snapshot: Vec<Spanned<RawSnapshot>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawChange>")]
     pub change: Vec<Spanned<RawChange>>,
 }
 
 /// `[[snapshot]]`: notes on a date.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSnapshot {
     #[serde(deserialize_with = "date")]
+    #[schemars(with = "String")]
     pub date: Spanned<String>,
     pub title: Option<String>,
     pub source: Option<String>,
@@ -244,26 +325,42 @@ pub(crate) struct RawSnapshot {
 
 /// `[[change]]`: one dated stance change. One flat table for every op (internally tagged
 /// enums lose spans); [`super::timeline_file`] checks which fields each op takes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawChange {
     #[serde(deserialize_with = "date")]
+    #[schemars(with = "String")]
     pub date: Spanned<String>,
+    #[schemars(with = "String")]
     pub source: Spanned<String>,
     pub note: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Spanned<String>>,
+    #[schemars(with = "String")]
     pub op: Spanned<String>,
+    #[schemars(with = "Option<String>")]
     pub party: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub rule: Option<Spanned<String>>,
+    #[schemars(with = "Option<i64>")]
     pub priority: Option<Spanned<i64>>,
+    #[schemars(with = "Option<String>")]
     pub role: Option<Spanned<String>>,
+    #[schemars(with = "Option<OrderedMap<f64>>")]
     pub weights: Option<RawWeights>,
+    #[schemars(with = "Option<OrderedMap<Vec<f64>>>")]
     pub values: Option<RawValues>,
+    #[schemars(with = "Option<f64>")]
     pub reservation: Option<Spanned<f64>>,
+    #[schemars(with = "Option<OrderedMap<String>>")]
     pub status_quo: Option<Spanned<OrderedMap<Spanned<String>>>>,
+    #[schemars(with = "Option<String>")]
     pub when: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub then: Option<Spanned<String>>,
+    #[schemars(with = "Option<i64>")]
     pub after_round: Option<Spanned<i64>>,
 }
 

@@ -3,6 +3,7 @@
 mod analyse;
 mod bargain;
 mod check;
+mod export;
 mod files;
 mod import;
 mod simulate;
@@ -280,6 +281,8 @@ enum Command {
     },
     /// Write a GENIUS or GeniusWeb domain and its profiles out as a scenario TOML.
     Import(import::Args),
+    /// Write a scenario out as a GENIUS or GeniusWeb domain and one profile per party.
+    Export(export::Args),
     /// Stability (GMCR): which states no decision maker will leave.
     Stability(stability::Args),
     /// Play the parties' rules and tactics through the concession graph, many seeded runs.
@@ -320,6 +323,7 @@ fn main() -> ExitCode {
         Command::Explain { input, max_checks } => analyse::explain(&input, max_checks),
         Command::Bargain(args) => bargain::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Stability(args) => stability::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Timeline {

@@ -216,9 +216,39 @@ fn number_utils(at: &At, issue: &DomainIssue) -> Result<ValueFunction, GeniusErr
     })
 }
 
+/// Java GeniusWeb writes `discreteutils` and `numberutils`; the Python port used in ANL
+/// 2022–2023 writes the class names `DiscreteValueSetUtilities` and
+/// `NumberValueSetUtilities`. Both spellings are read; one issue may have only one.
+const DISCRETE_KEYS: [&str; 2] = ["discreteutils", "DiscreteValueSetUtilities"];
+const NUMBER_KEYS: [&str; 2] = ["numberutils", "NumberValueSetUtilities"];
+
+/// The one key of `keys` that `at` has, if any (two of them is an error at the second).
+fn one_of<'a>(at: &At<'a>, keys: &[&str]) -> Result<Option<At<'a>>, GeniusError> {
+    let mut found: Option<At<'a>> = None;
+    for k in keys {
+        if let Some(v) = at.opt_key(k)? {
+            if found.is_some() {
+                return Err(v.error(GeniusErrorKind::Duplicate {
+                    what: "value-utility table".into(),
+                    id: k.to_string(),
+                }));
+            }
+            found = Some(v);
+        }
+    }
+    Ok(found)
+}
+
 fn utilities(at: &At, issue: &DomainIssue) -> Result<ValueFunction, GeniusError> {
-    at.only_keys(&["discreteutils", "numberutils"])?;
-    if let Some(d) = at.opt_key("discreteutils")? {
+    let keys: Vec<&str> = DISCRETE_KEYS.iter().chain(&NUMBER_KEYS).copied().collect();
+    at.only_keys(&keys)?;
+    if at.entries()?.len() > 1 {
+        return Err(at.error(GeniusErrorKind::Duplicate {
+            what: "value-utility table".into(),
+            id: format!("`{}`", at.path),
+        }));
+    }
+    if let Some(d) = one_of(at, &DISCRETE_KEYS)? {
         if issue.kind != IssueKind::Discrete {
             return Err(d.error(GeniusErrorKind::DomainMismatch {
                 message: format!(
@@ -229,7 +259,7 @@ fn utilities(at: &At, issue: &DomainIssue) -> Result<ValueFunction, GeniusError>
         }
         return discrete_utils(&d, issue);
     }
-    match at.opt_key("numberutils")? {
+    match one_of(at, &NUMBER_KEYS)? {
         Some(n) => number_utils(&n, issue),
         None => Err(at.error(GeniusErrorKind::Missing {
             what: "key `discreteutils` or `numberutils`".into(),

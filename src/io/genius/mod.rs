@@ -61,6 +61,7 @@ pub mod export;
 mod geniusweb;
 mod json_tree;
 mod scenario;
+pub mod write;
 mod xml_domain;
 mod xml_profile;
 mod xml_tree;

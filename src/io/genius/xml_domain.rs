@@ -9,15 +9,18 @@ use super::domain::{Domain, DomainIssue, Format, IssueKind};
 use super::error::{GeniusError, GeniusErrorKind};
 use super::xml_tree::{Element, XmlFile};
 
-/// The `type` of an issue element: `type`, else `etype`, else discrete (as GENIUS reads it).
-pub(crate) fn issue_type(e: &Element) -> &str {
+/// The `type` of an issue element: `type`, else `etype`, else discrete (as GENIUS reads it),
+/// in lower case (GENIUS's `ISSUETYPE.convertToType` ignores case).
+pub(crate) fn issue_type(e: &Element) -> String {
     e.attr("type")
         .or_else(|| e.attr("etype"))
         .unwrap_or("discrete")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// The `utility_space` element of a domain file (the root's child, or the root itself),
-/// and the root `objective` under it.
+/// and the root `objective` under it (`utility_space` itself when there is none).
 pub(crate) fn objective<'a>(
     xml: &'a XmlFile,
     root_names: &[&str],
@@ -48,7 +51,10 @@ pub(crate) fn objective<'a>(
             )
         })?
     };
-    if space.attr("type") == Some("nonlinear") {
+    if space
+        .attr("type")
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("nonlinear"))
+    {
         return Err(xml.error(
             space,
             GeniusErrorKind::Unsupported {
@@ -58,14 +64,9 @@ pub(crate) fn objective<'a>(
             },
         ));
     }
-    space.children_named("objective").next().ok_or_else(|| {
-        xml.error(
-            space,
-            GeniusErrorKind::Missing {
-                what: "element `<objective>`".into(),
-            },
-        )
-    })
+    // GENIUS walks the tree under `utility_space` for issues and weights, so a file without
+    // the `<objective>` wrapper reads as if `utility_space` were the root objective.
+    Ok(space.children_named("objective").next().unwrap_or(space))
 }
 
 /// The issue elements of an objective tree in preorder, and the indices of objective nodes.
@@ -173,7 +174,7 @@ fn issue(xml: &XmlFile, e: &Element, options: &ImportOptions) -> Result<DomainIs
     check_name(xml, e, "issue", &name)?;
     let index = Some(index(xml, e)?);
     let limit = options.max_levels;
-    let (kind, levels, numbers) = match issue_type(e) {
+    let (kind, levels, numbers) = match issue_type(e).as_str() {
         "discrete" => (IssueKind::Discrete, discrete(xml, e, &name)?, Vec::new()),
         "integer" => {
             let b = bounds(xml, e)?;

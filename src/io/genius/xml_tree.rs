@@ -1,5 +1,19 @@
 //! A small element tree read with quick-xml: names, attributes, children and where each
 //! element starts, which is all GENIUS files use (their text content carries nothing).
+//!
+//! Why quick-xml and not a hand reader: quick-xml's tokenizer accepts everything GENIUS's own
+//! `SimpleDOMParser` accepts once two of its checks are relaxed, and it keeps the positions
+//! errors need. What it would reject is handled here, as GENIUS 10.4 reads it:
+//! - a bare `&` (`value="AT & T"`): GENIUS decodes no entities at all; attribute values are
+//!   taken raw and decoded here leniently ([`unescape`]): the five XML entities and
+//!   character references are decoded, any other `&` stays as written;
+//!   A bare `&` in text content is let through too (quick-xml's `allow_dangling_amp`);
+//! - unquoted attribute values (`index=1`) and repeated attributes (the last wins, as in
+//!   GENIUS's hash map): HTML-style attribute parsing without the duplicate check.
+//!
+//! Well-formed XML that GENIUS's reader would choke on (spaces around `=`, comments inside
+//! elements) is accepted as any XML reader does. Mismatched or missing end tags are
+//! rejected, as GENIUS rejects them.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -83,12 +97,21 @@ impl XmlFile {
     /// A required attribute.
     pub fn attr<'a>(&self, e: &'a Element, key: &str) -> Result<&'a str, GeniusError> {
         e.attr(key).ok_or_else(|| {
+            // GENIUS matches attribute names exactly; a near miss gets a did-you-mean.
+            let near = e
+                .attrs
+                .iter()
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+                .map(|(k, _)| {
+                    format!("the element has `{k}`: attribute names are case-sensitive (`{key}`)")
+                });
             self.error(
                 e,
                 GeniusErrorKind::Missing {
                     what: format!("attribute `{key}`"),
                 },
             )
+            .help(near)
         })
     }
 
@@ -150,13 +173,10 @@ fn element(src: &SourceFile, e: &BytesStart, end: usize) -> Result<Element, Geni
         .unwrap_or(0);
     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
     let mut attrs = Vec::new();
-    for a in e.attributes() {
+    for a in e.html_attributes().with_checks(false) {
         let a = a.map_err(|err| syntax(src, start, err.to_string()))?;
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        let value = a
-            .unescape_value()
-            .map_err(|err| syntax(src, start, err.to_string()))?
-            .into_owned();
+        let value = unescape(&String::from_utf8_lossy(&a.value));
         attrs.push((key, value));
     }
     Ok(Element {
@@ -167,11 +187,70 @@ fn element(src: &SourceFile, e: &BytesStart, end: usize) -> Result<Element, Geni
     })
 }
 
+/// An attribute value with XML's references decoded where they are well formed
+/// (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#N;` `&#xH;`) and every other `&` kept as
+/// written: GENIUS decodes nothing, so a file GENIUS reads may hold a bare `&`.
+pub(crate) fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(k) = rest.find('&') {
+        out.push_str(&rest[..k]);
+        rest = &rest[k..];
+        match reference(rest) {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The character a well-formed reference at the start of `s` stands for, and its length.
+pub(crate) fn reference(s: &str) -> Option<(char, usize)> {
+    // A reference is `&`, a name or number with no `&`, space or `;`, then `;`.
+    let end = s[1..].find(|c: char| c == ';' || c == '&' || c.is_whitespace())? + 1;
+    if !s[end..].starts_with(';') {
+        return None;
+    }
+    let body = &s[1..end];
+    let c = match body {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let code = if let Some(hex) = body.strip_prefix("#x") {
+                if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                u32::from_str_radix(hex, 16).ok()?
+            } else {
+                let dec = body.strip_prefix('#')?;
+                if dec.is_empty() || !dec.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                dec.parse().ok()?
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((c, end + 1))
+}
+
 /// Parse `text` (a leading byte-order mark and blank lines are fine) into its root element.
 pub(crate) fn parse(file: &str, text: &str) -> Result<XmlFile, GeniusError> {
     let src = SourceFile::new(file, text);
     let mut reader = Reader::from_str(src.text());
     reader.config_mut().trim_text(true);
+    // GENIUS takes text as written, so a bare `&` in text (ignored here) is no error.
+    reader.config_mut().allow_dangling_amp = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     loop {
