@@ -19,6 +19,7 @@ mod scenarios;
 mod seeds;
 mod sim;
 mod stability;
+mod stated_alone;
 mod svg;
 mod timeline;
 mod zones;
