@@ -17,6 +17,7 @@ mod paths;
 mod rules;
 mod scenarios;
 mod seeds;
+mod shared_order;
 mod sim;
 mod stability;
 mod stated_alone;
