@@ -415,3 +415,49 @@ fn a_dropped_reservation_is_marked_in_the_legend() {
         "wage".as_ref(),
     );
 }
+
+/// `timeline --without X --svg-dir`: every picture is drawn under the what-if, so each says
+/// so and names X and its date; a what-if file names X beside its own drops.
+#[test]
+fn timeline_without_marks_every_picture() {
+    let dir = scratch("timeline-without");
+    let (code, out, err) = crate::dealzone(&[
+        "timeline",
+        "tests/fixtures/valid/wage_timeline.toml",
+        "--json",
+        "--samples",
+        "2",
+        "--without",
+        "employer/budget",
+        "--svg-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut drawn = 0;
+    for snap in v["snapshots"].as_array().unwrap() {
+        let date = snap["date"].as_str().unwrap();
+        let file = dir.join(format!("{date}.svg"));
+        let svg = std::fs::read_to_string(&file).unwrap();
+        assert_marked(&svg, &["employer/budget".to_string()], date, &file);
+        for (k, w) in snap["what_ifs"].as_array().unwrap().iter().enumerate() {
+            let file = dir.join(format!("{date}.what-if-{}.svg", k + 1));
+            let mut dropped: Vec<String> = w["dropped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap().to_string())
+                .collect();
+            dropped.push("employer/budget".to_string());
+            assert_marked(
+                &std::fs::read_to_string(&file).unwrap(),
+                &dropped,
+                date,
+                &file,
+            );
+        }
+        drawn += 1;
+    }
+    assert!(drawn >= 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -336,35 +336,13 @@ pub fn least_blocking_path(
     }
     let mut named: Vec<(Vec<usize>, Vec<String>)> = least
         .into_iter()
-        .map(|members| {
-            let mut names: Vec<String> = members
-                .iter()
-                .map(|&k| c.precondition_names()[k].clone())
-                .collect();
-            names.sort();
-            (members, names)
-        })
+        .map(|members| named_set(c, members))
         .collect();
     // One tier of exact ties: names only fix the listing order.
     named.sort_by(|a, b| a.1.cmp(&b.1));
     let more = named.len().saturating_sub(cap);
     named.truncate(cap);
-    let mut sets = Vec::with_capacity(named.len());
-    for (members, names) in named {
-        let keep: Vec<bool> = (0..m).map(|k| !members.contains(&k)).collect();
-        let opened = c.with_constraints(&all_red, &keep);
-        let states = shortest_route(&opened, zone, limits)?.ok_or(Error::LimitExceeded {
-            limit: "blocking_witness",
-            value: 0,
-        })?;
-        let witness = along(&opened, index, states, CostModel::TotalConcession);
-        sets.push(BlockingSet {
-            preconditions: members,
-            names,
-            tier: 0,
-            witness,
-        });
-    }
+    let sets = with_witnesses(c, index, zone, named, |_| 0, limits)?;
     Ok(ZonePath {
         zone: index,
         reachable: false,
@@ -734,15 +712,10 @@ pub fn blocking_sets(
         .iter()
         .filter(|&&m| m != 0)
         .map(|&m| {
-            let members: Vec<usize> = (0..c.preconditions().len())
+            let members = (0..c.preconditions().len())
                 .filter(|&k| m >> k & 1 == 1)
                 .collect();
-            let mut names: Vec<String> = members
-                .iter()
-                .map(|&k| c.precondition_names()[k].clone())
-                .collect();
-            names.sort();
-            (members, names)
+            named_set(c, members)
         })
         .collect();
     found.sort_by(|a, b| {
@@ -752,16 +725,42 @@ pub fn blocking_sets(
     });
     let more = found.len().saturating_sub(cap);
     found.truncate(cap);
+    // Sorted by key: a set's tier is the number of distinct keys before it.
+    let keys: Vec<TierKey> = found.iter().map(|(m, _)| tier_key(c, m)).collect();
+    let tier_of = |k: usize| keys[..=k].windows(2).filter(|w| w[0] != w[1]).count();
+    let sets = with_witnesses(c, index, zone, found, tier_of, limits)?;
+    Ok(BlockingSets {
+        zone: index,
+        sets,
+        more,
+    })
+}
+
+/// A blocking set's members (positions, ascending) with its `party/id` names, sorted.
+fn named_set(c: &CompiledScenario, members: Vec<usize>) -> (Vec<usize>, Vec<String>) {
+    let mut names: Vec<String> = members
+        .iter()
+        .map(|&k| c.precondition_names()[k].clone())
+        .collect();
+    names.sort();
+    (members, names)
+}
+
+/// Each listed set (in order; the `k`-th in tier `tier_of(k)`) with the zone it walls off,
+/// proved: a fewest-steps path into `zone` once the set is dropped.
+fn with_witnesses(
+    c: &CompiledScenario,
+    index: usize,
+    zone: &DealZone,
+    listed: Vec<(Vec<usize>, Vec<String>)>,
+    tier_of: impl Fn(usize) -> usize,
+    limits: &Limits,
+) -> Result<Vec<BlockingSet>> {
     let all_red = vec![true; c.red_lines().len()];
-    let mut tiers: Vec<TierKey> = Vec::new();
-    let mut sets = Vec::with_capacity(found.len());
-    for (members, names) in found {
-        let key = tier_key(c, &members);
-        if tiers.last() != Some(&key) {
-            tiers.push(key);
-        }
+    let mut sets = Vec::with_capacity(listed.len());
+    for (k, (members, names)) in listed.into_iter().enumerate() {
         let keep: Vec<bool> = (0..c.preconditions().len())
-            .map(|k| !members.contains(&k))
+            .map(|p| !members.contains(&p))
             .collect();
         let opened = c.with_constraints(&all_red, &keep);
         let states = shortest_route(&opened, zone, limits)?.ok_or(Error::LimitExceeded {
@@ -769,19 +768,14 @@ pub fn blocking_sets(
             limit: "blocking_witness",
             value: 0,
         })?;
-        let witness = along(&opened, index, states, CostModel::TotalConcession);
         sets.push(BlockingSet {
             preconditions: members,
             names,
-            tier: tiers.len() - 1,
-            witness,
+            tier: tier_of(k),
+            witness: along(&opened, index, states, CostModel::TotalConcession),
         });
     }
-    Ok(BlockingSets {
-        zone: index,
-        sets,
-        more,
-    })
+    Ok(sets)
 }
 
 /// The symmetric key that orders blocking sets into tiers: the set's size. Names never

@@ -23,7 +23,9 @@ use rayon::prelude::*;
 
 use super::bargain::{Candidates, Solution, nash};
 use super::evidence_marks::{EvidenceMark, marks};
-use super::explain::{ExplainLimits, Explanation, Softening, explain};
+use super::explain::{
+    ExplainLimits, Explanation, Ranked, Softening, Tiered, evidence_key, explain, tiered,
+};
 use super::path::{CostModel, ZonePath, least_blocking_path};
 use super::sensitivity::{Robustness, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
@@ -77,14 +79,19 @@ pub struct Deal {
     pub path: ZonePath,
 }
 
-/// The order of every "least" list in the report, as JSON states it.
+/// The order of every "least" list in the report, as JSON states it: the one `explain`
+/// uses ([`super::explain::RELAXATION_ORDER`], [`super::explain::SOFTENING_ORDER`]).
 ///
-/// Symmetric in the parties: fewest constraints dropped, then fewest reservations among
-/// them (a reservation is judgement, the weakest evidence); a softening by fewest rungs.
-/// Names order only the members of a tier of exact ties, for stable bytes: they never
-/// decide which option is listed or which party is named.
-pub const LEAST_ORDER: &str = "fewest constraints, then fewest reservations (judgement); \
-     softenings by fewest rungs; names order only exact ties";
+/// Symmetric in the parties: relaxations of the fewest constraints (all listed are tied on
+/// it), then weaker evidence first ([`super::explain::evidence_of`]: fewer stated, then
+/// fewer reported constraints; a reservation counts as stated, as in `explain`, and is
+/// marked `[prefs]`); softenings by fewest rungs, then weaker evidence first. Options with
+/// equal keys form a tier; inside a tier they are grouped by party and the groups
+/// interleaved ([`Tiered`]), names ordering groups and members only for stable bytes: they
+/// never decide which option is listed or which party is named.
+pub const LEAST_ORDER: &str = "fewest constraints (all listed are tied on it), then weakest \
+     evidence first (reservations count as stated); softenings by fewest rungs, then weakest \
+     evidence first; exact ties grouped by party, names order only within a tier";
 
 /// One minimal relaxation with the keys it is ordered by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +102,9 @@ pub struct Relaxation {
     pub parties: Vec<String>,
     /// How many of them are reservations (judgement rather than a cited source).
     pub reservations: usize,
+    /// Its tier (0 = best) in the list it is in: options of one tier are exact ties under
+    /// [`LEAST_ORDER`]. 0 until ranked.
+    pub tier: usize,
 }
 
 impl Relaxation {
@@ -110,12 +120,8 @@ impl Relaxation {
                 .iter()
                 .filter(|n| n.ends_with("/reservation"))
                 .count(),
+            tier: 0,
         }
-    }
-
-    /// The symmetric key of [`LEAST_ORDER`]: size, then reservations.
-    pub fn key(&self) -> (usize, usize) {
-        (self.dropped.len(), self.reservations)
     }
 
     /// Whether one party alone gives way.
@@ -163,8 +169,9 @@ pub struct SnapshotReport {
     pub red_line_conflicts: Vec<Vec<String>>,
     /// The explanation (conflicts and relaxations over red lines and reservations).
     pub explanation: Explanation,
-    /// Every tied least relaxation under [`LEAST_ORDER`] (up to
-    /// [`ReportOptions::max_listed`]), in that order.
+    /// Every relaxation of the fewest constraints, in tiers under [`LEAST_ORDER`] (up to
+    /// [`ReportOptions::max_listed`]), in that order: the same options, in the same order,
+    /// as the explanation's `least_relaxations`.
     pub least_relaxations: Vec<Relaxation>,
     /// How many tied least relaxations were left off the list.
     pub least_relaxations_more: usize,
@@ -172,8 +179,9 @@ pub struct SnapshotReport {
     /// exists). Ties are in `least_relaxations`; do not read this one as *the* answer.
     pub cheapest_relaxation: Vec<String>,
     /// Per party that can open a zone by softening one of its red lines alone: its
-    /// softenings of fewest rungs (all ties), ordered by rungs, then by name. Utility costs
-    /// are shown, never used to choose.
+    /// softenings of fewest rungs (all ties), under [`LEAST_ORDER`] (rungs, then weaker
+    /// evidence; exact ties grouped by party), up to [`ReportOptions::max_listed`]. Utility
+    /// costs are shown, never used to choose.
     pub softenings: Vec<Softening>,
     /// Kept for compatibility: the first of [`Self::softenings`].
     pub softening: Option<Softening>,
@@ -310,10 +318,10 @@ pub fn snapshot(
     } else {
         Vec::new()
     };
-    let mut least = least_tier(&all);
-    let least_relaxations_more = least.len().saturating_sub(options.max_listed);
-    least.truncate(options.max_listed);
-    let (options_list, what_ifs_more) = what_if_options(&all, options.max_what_ifs);
+    let least = least_tier(s, &all, options.max_listed);
+    let least_relaxations_more = least.omitted;
+    let least: Vec<Relaxation> = least.tiers.into_iter().flatten().collect();
+    let (options_list, what_ifs_more) = what_if_options(s, &all, options.max_what_ifs);
     let mut what_ifs = Vec::with_capacity(options_list.len());
     for r in options_list {
         let names: Vec<&str> = r.dropped.iter().map(String::as_str).collect();
@@ -328,8 +336,7 @@ pub fn snapshot(
             robustness,
         });
     }
-    let mut softenings = least_softenings(&e.softenings);
-    softenings.truncate(options.max_listed);
+    let softenings = least_softenings(s, &e.softenings, options.max_listed);
     Ok(SnapshotReport {
         date,
         title: None,
@@ -355,46 +362,93 @@ pub fn snapshot(
     })
 }
 
-/// Sort by [`LEAST_ORDER`]: the symmetric key, then (exact ties only) the names.
-fn by_least_order(v: &mut [Relaxation]) {
-    v.sort_by(|a, b| {
-        a.key()
-            .cmp(&b.key())
-            .then_with(|| a.dropped.cmp(&b.dropped))
-    });
+/// Rank relaxations into tiers under [`LEAST_ORDER`], keeping at most `cap`: the shared
+/// [`tiered`] order of `explain` (the same key, the same grouping by party).
+fn ranked<'a>(
+    s: &Scenario,
+    options: impl Iterator<Item = &'a Relaxation>,
+    cap: usize,
+) -> Tiered<Relaxation> {
+    let mut t = tiered(
+        options
+            .map(|r| Ranked {
+                key: (r.dropped.len(), evidence_key(s, &r.dropped)),
+                parties: r.parties.clone(),
+                name: r.dropped.join("+"),
+                value: r.clone(),
+            })
+            .collect(),
+        cap,
+        LEAST_ORDER,
+    );
+    for (k, tier) in t.tiers.iter_mut().enumerate() {
+        for r in tier {
+            r.tier = k;
+        }
+    }
+    t
 }
 
-/// Every relaxation tied for least under [`LEAST_ORDER`], in that order.
+/// Every relaxation of the fewest constraints, in tiers under [`LEAST_ORDER`], at most
+/// `cap` (the rest counted in [`Tiered::omitted`]).
+///
+/// # Arguments
+/// `s`, the scenario the names belong to (for their evidence grades); `all`, the minimal
+/// relaxations; `cap`.
+///
+/// # Complexity
+/// O(n log n) for n relaxations.
 ///
 /// # Example
 /// ```
+/// use dealzone::Scenario;
 /// use dealzone::analysis::timeline_report::{Relaxation, least_tier};
+/// let s = Scenario::from_toml_str(r#"
+/// name = "two sides"
+/// [issues]
+/// x = ["x0", "x1"]
+/// [status_quo]
+/// x = "x0"
+/// [parties.zulu]
+/// red_lines = [{ id = "a", rule = "x == x0", evidence = "reported" }]
+/// [parties.alpha]
+/// red_lines = [{ id = "b", rule = "x == x1" }]
+/// "#, "two.toml")?;
 /// let r = |v: &[&str]| Relaxation::new(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
 /// let all = [r(&["zulu/a"]), r(&["alpha/b"]), r(&["alpha/c", "zulu/d"])];
-/// let least = least_tier(&all);
-/// // Both single drops are listed, whichever name sorts first.
+/// let least = least_tier(&s, &all, 20);
+/// // Both single drops are listed, whichever name sorts first; the reported one ranks
+/// // first (weaker evidence), in a tier of its own.
 /// assert_eq!(least.len(), 2);
+/// assert_eq!(least.tiers[0][0].dropped, ["zulu/a"]);
+/// assert_eq!(least.tiers[1][0].dropped, ["alpha/b"]);
+/// # Ok::<(), dealzone::Error>(())
 /// ```
-pub fn least_tier(all: &[Relaxation]) -> Vec<Relaxation> {
-    let Some(best) = all.iter().map(Relaxation::key).min() else {
-        return Vec::new();
+pub fn least_tier(s: &Scenario, all: &[Relaxation], cap: usize) -> Tiered<Relaxation> {
+    let Some(least) = all.iter().map(|r| r.dropped.len()).min() else {
+        return Tiered::empty(LEAST_ORDER);
     };
-    let mut tier: Vec<Relaxation> = all.iter().filter(|r| r.key() == best).cloned().collect();
-    by_least_order(&mut tier);
-    tier
+    ranked(s, all.iter().filter(|r| r.dropped.len() == least), cap)
 }
 
-/// The relaxations a what-if is computed for: each party's least own relaxations (every
-/// party that alone can open a zone, ties included), or, when no party alone can, every
-/// tied least relaxation (they all need several parties); ordered by [`LEAST_ORDER`], cut
-/// at `cap`.
+/// The relaxations a what-if is computed for: each party's relaxations of its fewest own
+/// constraints (every party that alone can open a zone, ties included), or, when no party
+/// alone can, every relaxation of the fewest constraints (they all need several parties);
+/// in tiers under [`LEAST_ORDER`], at most `cap`, the cap cutting every party's share alike.
 ///
 /// # Returns
-/// The options and how many were cut.
-pub fn what_if_options(all: &[Relaxation], cap: usize) -> (Vec<Relaxation>, usize) {
-    let mut out: Vec<Relaxation> = Vec::new();
+/// The options, in order, and how many were cut.
+pub fn what_if_options(s: &Scenario, all: &[Relaxation], cap: usize) -> (Vec<Relaxation>, usize) {
+    let mut pool: Vec<&Relaxation> = Vec::new();
+    fn least<'a>(rs: &[&'a Relaxation]) -> Vec<&'a Relaxation> {
+        let min = rs.iter().map(|r| r.dropped.len()).min();
+        rs.iter()
+            .copied()
+            .filter(|r| Some(r.dropped.len()) == min)
+            .collect()
+    }
     if !all.iter().any(Relaxation::is_one_party) {
-        out = least_tier(all);
+        pool = least(&all.iter().collect::<Vec<_>>());
     }
     let mut parties: Vec<&str> = all
         .iter()
@@ -404,23 +458,22 @@ pub fn what_if_options(all: &[Relaxation], cap: usize) -> (Vec<Relaxation>, usiz
     parties.sort_unstable();
     parties.dedup();
     for p in parties {
-        let own: Vec<Relaxation> = all
+        let own: Vec<&Relaxation> = all
             .iter()
             .filter(|r| r.is_one_party() && r.parties[0] == p)
-            .cloned()
             .collect();
-        out.extend(least_tier(&own));
+        pool.extend(least(&own));
     }
-    by_least_order(&mut out);
-    let more = out.len().saturating_sub(cap);
-    out.truncate(cap);
-    (out, more)
+    let t = ranked(s, pool.into_iter(), cap);
+    let more = t.omitted;
+    (t.tiers.into_iter().flatten().collect(), more)
 }
 
-/// Per party, its softenings of fewest rungs (ties kept), then all ordered by rungs and,
-/// within exact ties, by name. A party's utility cost never decides.
-fn least_softenings(all: &[Softening]) -> Vec<Softening> {
-    let mut out: Vec<Softening> = all
+/// Per party, its softenings of fewest rungs (ties kept), then all in tiers under
+/// [`LEAST_ORDER`] (rungs, then weaker evidence; exact ties grouped by party), at most
+/// `cap`. A party's utility cost never decides.
+fn least_softenings(s: &Scenario, all: &[Softening], cap: usize) -> Vec<Softening> {
+    let options = all
         .iter()
         .filter(|f| {
             let p = party_of(&f.name);
@@ -428,10 +481,18 @@ fn least_softenings(all: &[Softening]) -> Vec<Softening> {
                 .filter(|g| party_of(&g.name) == p)
                 .all(|g| g.rungs >= f.rungs)
         })
-        .cloned()
+        .map(|f| Ranked {
+            key: (f.rungs, evidence_key(s, std::slice::from_ref(&f.name))),
+            parties: vec![party_of(&f.name).to_string()],
+            name: f.name.clone(),
+            value: f.clone(),
+        })
         .collect();
-    out.sort_by(|a, b| a.rungs.cmp(&b.rungs).then_with(|| a.name.cmp(&b.name)));
-    out
+    tiered(options, cap, LEAST_ORDER)
+        .tiers
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Drop red lines and reservations by name (`party/reservation` drops a reservation).

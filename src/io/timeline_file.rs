@@ -309,9 +309,10 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
 
     if op_name == "set_status_quo" {
         let sq = c.status_quo.as_ref()?;
+        let named = named_issues(sq.get_ref().0.iter().map(|(n, _)| n), &current.issues);
         return b
             .status_quo(sq, &current.issues, Some(&current.status_quo))
-            .map(ChangeOp::SetStatusQuo);
+            .map(|full| ChangeOp::SetStatusQuo(keep_named(full, &named)));
     }
     let party_name = c.party.as_ref()?;
     if op_name == "add_party" {
@@ -506,13 +507,14 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
                     })
                 }
                 "set_values" => {
-                    let values = b.values(
-                        &pid,
-                        c.values.as_ref()?,
-                        &current.issues,
-                        Some(&prefs.values),
-                    )?;
-                    Some(ChangeOp::SetValues { party: pid, values })
+                    let raw = c.values.as_ref()?;
+                    let named =
+                        named_issues(raw.get_ref().0.iter().map(|(n, _)| n), &current.issues);
+                    let values = b.values(&pid, raw, &current.issues, Some(&prefs.values))?;
+                    Some(ChangeOp::SetValues {
+                        party: pid,
+                        values: keep_named(values, &named),
+                    })
                 }
                 _ => b
                     .reservation(&pid, c.reservation.as_ref()?)
@@ -523,6 +525,30 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
             }
         }
     }
+}
+
+/// Which issues (by index) a partial update names. Only these are stored in the change:
+/// the rest would be the values in force at loading, on all evidence, and would leak a
+/// change left out by `Timeline::admit` into this one.
+fn named_issues<'a>(
+    names: impl Iterator<Item = &'a Spanned<String>>,
+    issues: &[crate::model::Issue],
+) -> Vec<bool> {
+    let mut named = vec![false; issues.len()];
+    for n in names {
+        if let Some(i) = issues.iter().position(|i| i.id() == n.get_ref()) {
+            named[i] = true;
+        }
+    }
+    named
+}
+
+/// `full` with the entries of issues not `named` left out.
+fn keep_named<T>(full: Vec<T>, named: &[bool]) -> Vec<Option<T>> {
+    full.into_iter()
+        .zip(named)
+        .map(|(v, &n)| n.then_some(v))
+        .collect()
 }
 
 fn find_party<'s>(

@@ -44,12 +44,15 @@ pub enum ChangeOp {
         /// The new weights, in issue order.
         weights: Vec<f64>,
     },
-    /// Replace a party's values (the full table after the change).
+    /// Replace a party's values on the issues the change names.
     SetValues {
         /// The party.
         party: String,
-        /// Per-issue values after the change.
-        values: Vec<Vec<f64>>,
+        /// Per issue (in issue order): the new values, or `None` for an issue the change
+        /// does not name, which keeps the values in force when the change applies. Only
+        /// the named issues are stored: on weaker evidence left out
+        /// ([`Timeline::admit`]), the values in force may differ from those at loading.
+        values: Vec<Option<Vec<f64>>>,
     },
     /// Change a party's reservation.
     SetReservation {
@@ -58,8 +61,10 @@ pub enum ChangeOp {
         /// The new reservation.
         reservation: f64,
     },
-    /// Move the status quo (the full state after the change).
-    SetStatusQuo(Vec<usize>),
+    /// Move the status quo on the issues the change names: per issue (in issue order) its
+    /// new level, or `None` where the status quo stays as it is when the change applies
+    /// (so a change left out by [`Timeline::admit`] does not leak into a later one).
+    SetStatusQuo(Vec<Option<usize>>),
     /// Change a party's role.
     SetRole {
         /// The party.
@@ -167,7 +172,11 @@ impl ChangeOp {
             }
             ChangeOp::SetValues { party, values } => {
                 if let Some(prefs) = prefs_mut(s, party) {
-                    prefs.values = values.clone();
+                    for (old, new) in prefs.values.iter_mut().zip(values) {
+                        if let Some(new) = new {
+                            old.clone_from(new);
+                        }
+                    }
                 }
             }
             ChangeOp::SetReservation { party, reservation } => {
@@ -175,7 +184,13 @@ impl ChangeOp {
                     prefs.reservation = *reservation;
                 }
             }
-            ChangeOp::SetStatusQuo(sq) => s.status_quo = sq.clone(),
+            ChangeOp::SetStatusQuo(sq) => {
+                for (old, new) in s.status_quo.iter_mut().zip(sq) {
+                    if let Some(new) = new {
+                        *old = *new;
+                    }
+                }
+            }
             ChangeOp::SetRole { party, role } => {
                 if let Some(p) = s.parties.iter_mut().find(|p| &p.id == party) {
                     p.role = Some(*role);

@@ -527,6 +527,7 @@ pub fn json(t: &Timeline, r: &TimelineReport, limits: &Limits) -> Result<Value> 
                 json!({
                     "dropped": x.dropped, "parties": x.parties,
                     "size": x.dropped.len(), "reservations": x.reservations,
+                    "tier": x.tier,
                 })
             })
             .collect();

@@ -69,7 +69,7 @@ use crate::analysis::zone::first_acceptable;
 use crate::model::{Evidence, Scenario};
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Limits, Result};
-use tiers::{Ranked, parties_of, tiered};
+pub(crate) use tiers::{Ranked, parties_of, ranked, tiered};
 
 /// The order least relaxations are listed in.
 pub const RELAXATION_ORDER: &str =
@@ -123,7 +123,9 @@ pub struct Explanation {
     /// False when a budget cut the enumeration.
     pub complete: bool,
     /// For each red line that can open a zone by moving one bound, its least such
-    /// softening: fewest rungs first, then by name (see [`softenings`]).
+    /// softening: fewest rungs first, then weaker evidence first; exact ties are grouped
+    /// by party as in [`Tiered`], names ordering them only for stable bytes (see
+    /// [`softenings`]).
     pub softenings: Vec<Softening>,
     /// One witness per relaxation (same order as `relaxations`): an acceptable state once
     /// it is dropped; `None` only if the search for one was cut.
@@ -374,12 +376,18 @@ pub fn explain(
             softenings.push(sf.clone());
         }
     }
-    softenings.sort_by(|a, b| {
-        a.rungs
-            .cmp(&b.rungs)
-            .then(b.evidence.cmp(&a.evidence))
-            .then(a.name.cmp(&b.name))
-    });
+    // Rungs, then evidence (weaker first): ties grouped by party, names for stable bytes only.
+    let softenings = ranked(
+        softenings
+            .into_iter()
+            .map(|f| Ranked {
+                key: (f.rungs, evidence_key(s, std::slice::from_ref(&f.name))),
+                parties: vec![f.party.clone()],
+                name: f.name.clone(),
+                value: f,
+            })
+            .collect(),
+    );
     let least_rungs = single.iter().map(|f| f.rungs).min();
     let least_softenings = tiered(
         single

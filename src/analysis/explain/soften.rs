@@ -52,7 +52,8 @@ impl Softening {
 ///
 /// # Returns
 /// At most one softening per red line (its first least bound), the fewest rungs first,
-/// then weakest evidence first, then by name (names order only equal rung counts, for stable bytes; the utility cost,
+/// then weakest evidence first; exact ties are grouped by party and interleaved as in
+/// [`super::Tiered`], names ordering them only for stable bytes (the utility cost,
 /// judgement, orders nothing). Every tied optimum across red lines and bounds is in
 /// [`super::Explanation::least_softenings`].
 ///
@@ -100,13 +101,20 @@ pub fn softenings(
             out.push(sf);
         }
     }
-    out.sort_by(|a, b| {
-        a.rungs
-            .cmp(&b.rungs)
-            .then(b.evidence.cmp(&a.evidence))
-            .then(a.name.cmp(&b.name))
-    });
-    Ok(out)
+    // Rungs, then evidence (weaker first): ties grouped by party, names for stable bytes only.
+    Ok(super::ranked(
+        out.into_iter()
+            .map(|f| super::Ranked {
+                key: (
+                    f.rungs,
+                    super::evidence_key(s, std::slice::from_ref(&f.name)),
+                ),
+                parties: vec![f.party.clone()],
+                name: f.name.clone(),
+                value: f,
+            })
+            .collect(),
+    ))
 }
 
 /// Every single-bound softening that is least for its red line: for each red line, each

@@ -141,6 +141,17 @@ pub(crate) fn tiered<K: Ord, T>(
     }
 }
 
+/// Every option in the order of [`tiered`], uncapped and flattened: for listings of all
+/// options (not only the least) that must order exact ties the same way, never by a name
+/// alone.
+pub(crate) fn ranked<K: Ord, T>(options: Vec<Ranked<K, T>>) -> Vec<T> {
+    tiered(options, usize::MAX, "")
+        .tiers
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// The parties named in constraint names `party/id`, sorted and deduplicated.
 pub(crate) fn parties_of<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
     let mut p: Vec<String> = names

@@ -63,7 +63,7 @@ pub fn run(a: &Args<'_>) -> Result<String> {
             .find(|s| Some(s.date) == at)
             .or(r.snapshots.last());
         if let Some(snap) = snap {
-            draw(&t, snap, file, a.axes, &limits)?;
+            draw(&t, snap, file, a.axes, a.without, &limits)?;
         }
     }
     if let Some(dir) = a.svg_dir {
@@ -77,6 +77,7 @@ pub fn run(a: &Args<'_>) -> Result<String> {
                 snap,
                 &dir.join(format!("{}.svg", snap.date)),
                 a.axes,
+                a.without,
                 &limits,
             )?;
         }
@@ -105,17 +106,19 @@ fn what_if_file(file: &Path, k: usize) -> PathBuf {
 }
 
 /// One snapshot as it stands into `file`; with no deal, each what-if into its own file.
+/// Under `--without` (`without`), every picture is a what-if and names those constraints.
 fn draw(
     t: &Timeline,
     snap: &SnapshotReport,
     file: &Path,
     axes: (Option<&str>, Option<&str>),
+    without: &[String],
     limits: &Limits,
 ) -> Result<()> {
     let s = t.at(snap.date)?;
     let c = CompiledScenario::new(s, limits)?;
     let (px, py) = (party_axis(&c, axes.0, 0)?, party_axis(&c, axes.1, 1)?);
-    let mut caption = Caption::default();
+    let mut caption = Caption::without(without);
     if snap.acceptable == 0 {
         caption.notes = vec![
             format!("No deal on {}.", snap.date),
@@ -142,7 +145,7 @@ fn draw(
             notes.extend(d.path.blocked_by.iter().map(|n| format!("  {n}")));
         }
         let caption = Caption {
-            dropped: w.dropped.clone(),
+            dropped: without.iter().chain(&w.dropped).cloned().collect(),
             parties: w.parties.clone(),
             notes,
             ..Caption::default()
