@@ -1,11 +1,14 @@
 //! Concession paths: from the status quo into each deal zone, every state on the way
 //! meeting every precondition.
 //!
-//! Three cost models ([`CostModel`]): the contract's total concession (A* with an
-//! admissible bound, on petgraph's `astar`), fewest steps (A* with the rung distance to
-//! the zone's bounding box), and the fairest path, which minimises the largest single
-//! party's total concession. That last cost does not add up step by step, so it is found by
-//! an exact label-setting search over per-party concession vectors.
+//! Three cost models ([`CostModel`]): the contract's total concession and fewest steps
+//! (one A* each from the status quo over packed states, with a consistent bound: the
+//! cheapest one-issue walks into the nearest of the zone's boxes, issue by issue; see the
+//! `search` submodule), and the fairest path, which minimises the largest single party's
+//! total concession. That last cost does not add up step by step, so it is found by an
+//! exact label-setting search over per-party concession vectors, after a fewest-steps A*
+//! has shown the zone reachable. A hit limit (`max_visited`, `max_labels`,
+//! `max_memory_bytes`, `time_limit`) is always an error, never a partial or costlier path.
 //!
 //! ```
 //! use dealzone::{Limits, Scenario, analysis::{path, zone}, space::CompiledScenario};
@@ -167,8 +170,11 @@ impl BlockingSets {
 /// [`Error::LimitExceeded`] when a search outgrows its limit.
 ///
 /// # Complexity
-/// Per zone, one search: O(V · I · (R + P) · log V) for V states visited; an unreachable
-/// zone adds one reachability search per precondition.
+/// Per zone, one A*: O(V · I · (R + P · I + B · I) + V log V) for V states visited, I
+/// issues, R preconditions, P parties and B ≤ 256 boxes in the bound. V is small when the
+/// preconditions leave the way open (the bound is then the exact remaining cost); an
+/// unreachable zone costs its status quo's whole component of the precondition region,
+/// then the blocking-set search.
 ///
 /// # Example
 /// ```

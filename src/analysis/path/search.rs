@@ -127,7 +127,8 @@ impl Bound {
         let n = space.issues();
         // A party whose summed utility may pass the cap of 1 can lose less than its
         // tabulated drop on a step: it is left out of the per-issue tables (it still
-        // counts in the per-party term below, which reads capped utilities).
+        // counts in the per-party term below, which reads capped utilities). Normalised
+        // weights and values top out at 1 up to rounding, which the shave below absorbs.
         let uncapped: Vec<bool> = c
             .utilities()
             .iter()
@@ -139,7 +140,7 @@ impl Bound {
                             .fold(f64::NEG_INFINITY, f64::max)
                     })
                     .sum();
-                top <= 1.0 - 1e-9
+                top <= 1.0 + 1e-13
             })
             .collect();
         let rung = |i: usize, from: usize, to: usize| -> f64 {
@@ -199,6 +200,10 @@ impl Bound {
                     d += self.up[i][a] - self.up[i][l];
                 } else if l > z {
                     d += self.down[i][l] - self.down[i][z];
+                }
+                // Terms are never negative: this box cannot beat the best one so far.
+                if d >= sep {
+                    break;
                 }
             }
             sep = sep.min(d);
