@@ -14,9 +14,12 @@
 //!   holding the planted deal. Worst of seeds 0–9: one criterion iteration runs every seed
 //!   and contributes the slowest seed's time. A line per seed goes to stderr first.
 //!
-//! With a uniformly random status quo instead (about 25 rungs away on average), a single
-//! path search on these spaces takes from under a second to well over a minute, and some
-//! seeds exhaust `max_visited`; that case is left out of the bench so it finishes.
+//! - `paths_random_status_quo/1e8` and `/1e10`: the same generator (8 or 10 issues × 10
+//!   levels) with a uniformly random status quo (about 25 rungs away on average); one
+//!   `path_to_zone` per seed 0–9 into the planted deal's zone, worst seed per iteration.
+//!   Run alone with `cargo bench --bench paths -- paths_random_status_quo`; seeds whose
+//!   zone is walled off spend their time listing blocking sets, and their line on stderr
+//!   shows the limit they hit.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -157,5 +160,76 @@ fn synthetic(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, seeds, synthetic);
+/// One path search into the planted deal's zone from a uniformly random status quo
+/// (issue #14's acceptance case): `issues` issues × 10 levels, reservations regime, 10
+/// preconditions, seeds 0–9. A seed whose search fails (a hit limit) is printed and
+/// timed like the others: the worst seed's time is the figure.
+fn random_cases(issues: usize, limits: &Limits) -> Vec<Case> {
+    (0..10)
+        .map(|seed| {
+            let generator =
+                Synthetic::new(issues, 10, Regime::Reservations, seed).with_preconditions(10);
+            let compiled = compile(&generator.scenario().expect("a valid scenario"));
+            let zones = find_zones_compiled(&compiled, Engine::Auto, limits).expect("zones");
+            let planted = compiled.space().encode(&generator.planted_deal());
+            let zone = zones
+                .zones
+                .iter()
+                .position(|z| z.contains(planted))
+                .expect("the planted deal is acceptable");
+            let target = zones.zones[zone].clone();
+            let start = Instant::now();
+            let p = path_to_zone(&compiled, zone, &target, CostModel::TotalConcession, limits);
+            eprintln!(
+                "random status quo, {issues} issues, seed {seed}: zone of {} states, {} boxes: {:?} in {:?}",
+                target.size(),
+                target.boxes.len(),
+                p.map(|p| (p.reachable, p.steps.len(), p.cost)),
+                start.elapsed()
+            );
+            Case {
+                compiled,
+                zone,
+                target,
+            }
+        })
+        .collect()
+}
+
+fn synthetic_random(c: &mut Criterion) {
+    let limits = Limits::default();
+    let mut g = c.benchmark_group("paths_random_status_quo");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(300));
+    g.measurement_time(Duration::from_secs(2));
+    g.sampling_mode(SamplingMode::Flat);
+    for (name, issues) in [("1e8", 8), ("1e10", 10)] {
+        let cases = random_cases(issues, &limits);
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let mut worst = Duration::ZERO;
+                    for case in &cases {
+                        let start = Instant::now();
+                        // A hit limit is timed too: it is the answer the user waits for.
+                        let _ = black_box(path_to_zone(
+                            &case.compiled,
+                            case.zone,
+                            &case.target,
+                            CostModel::TotalConcession,
+                            &limits,
+                        ));
+                        worst = worst.max(start.elapsed());
+                    }
+                    total += worst;
+                }
+                total
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, seeds, synthetic, synthetic_random);
 criterion_main!(benches);

@@ -15,6 +15,7 @@ mod hard;
 mod hard_families;
 mod mirror;
 mod mirror_explain;
+mod path_limits;
 mod paths;
 mod rules;
 mod scenarios;

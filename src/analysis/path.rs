@@ -1,11 +1,14 @@
 //! Concession paths: from the status quo into each deal zone, every state on the way
 //! meeting every precondition.
 //!
-//! Three cost models ([`CostModel`]): the contract's total concession (A* with an
-//! admissible bound, on petgraph's `astar`), fewest steps (A* with the rung distance to
-//! the zone's bounding box), and the fairest path, which minimises the largest single
-//! party's total concession. That last cost does not add up step by step, so it is found by
-//! an exact label-setting search over per-party concession vectors.
+//! Three cost models ([`CostModel`]): the contract's total concession and fewest steps
+//! (one A* each from the status quo over packed states, with a consistent bound: the
+//! cheapest one-issue walks into the nearest of the zone's boxes, issue by issue; see the
+//! `search` submodule), and the fairest path, which minimises the largest single party's
+//! total concession. That last cost does not add up step by step, so it is found by an
+//! exact label-setting search over per-party concession vectors, after a fewest-steps A*
+//! has shown the zone reachable. A hit limit (`max_visited`, `max_labels`,
+//! `max_memory_bytes`, `time_limit`) is always an error, never a partial or costlier path.
 //!
 //! ```
 //! use dealzone::{Limits, Scenario, analysis::{path, zone}, space::CompiledScenario};
@@ -21,9 +24,11 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
-use petgraph::visit::EdgeRef;
+mod search;
+
+use search::{EdgeCost, search};
 
 use super::zone::{DealZone, Zones};
 use crate::config::Deadline;
@@ -165,8 +170,11 @@ impl BlockingSets {
 /// [`Error::LimitExceeded`] when a search outgrows its limit.
 ///
 /// # Complexity
-/// Per zone, one search: O(V · I · (R + P) · log V) for V states visited; an unreachable
-/// zone adds one reachability search per precondition.
+/// Per zone, one A*: O(V · I · (R + P · I + B · I) + V log V) for V states visited, I
+/// issues, R preconditions, P parties and B ≤ 256 boxes in the bound. V is small when the
+/// preconditions leave the way open (the bound is then the exact remaining cost); an
+/// unreachable zone costs its status quo's whole component of the precondition region,
+/// then the blocking-set search.
 ///
 /// # Example
 /// ```
@@ -360,6 +368,12 @@ pub fn least_blocking_path(
 }
 
 /// The path into `zone` under `model`, or `None` when the preconditions wall it off.
+///
+/// Total concession and fewest steps are one A* each from the status quo (see
+/// [`search`]); it needs no reachability pass first, since it stops on the zone or when
+/// the status quo's component of the precondition region is used up. The fairest path's
+/// label search would comb every reachable state of an unreachable zone, so a
+/// fewest-steps search asks first.
 fn route(
     c: &CompiledScenario,
     index: usize,
@@ -367,14 +381,16 @@ fn route(
     model: CostModel,
     limits: &Limits,
 ) -> Result<Option<ZonePath>> {
-    // A search for an unreachable zone would comb every reachable state: ask first.
-    let found = if !reachable(c, zone, limits)? {
-        None
-    } else {
-        match model {
-            CostModel::TotalConcession => cheapest(c, zone, limits)?,
-            CostModel::FewestSteps => fewest_steps(c, zone, limits)?,
-            CostModel::Fairest => fairest(c, zone, limits)?,
+    let deadline = Deadline::new(limits.time_limit);
+    let found = match model {
+        CostModel::TotalConcession => search(c, zone, EdgeCost::Concession, limits)?.path,
+        CostModel::FewestSteps => search(c, zone, EdgeCost::Step, limits)?.path,
+        CostModel::Fairest => {
+            if search(c, zone, EdgeCost::Step, limits)?.path.is_some() {
+                fairest(c, zone, &deadline.limits_left(limits))?
+            } else {
+                None
+            }
         }
     };
     let Some(states) = found else {
@@ -428,94 +444,6 @@ fn along(
             ..BlockingSets::default()
         },
     }
-}
-
-/// The concession graph respecting the preconditions, if the status quo meets them.
-fn graph_from_status_quo<'c>(
-    c: &'c CompiledScenario,
-    limits: &Limits,
-) -> Option<ConcessionGraph<'c>> {
-    let g = ConcessionGraph::respecting_preconditions(c)
-        .with_expansion_limit(limits.max_visited)
-        .with_time_limit(limits.time_limit);
-    g.contains(c.status_quo()).then_some(g)
-}
-
-/// Cheapest path under total concession: A* with `h(s) = Σ_p max(0, u_p(s) − max_zone u_p)`,
-/// which is consistent (every party must at least come down to its best in the zone).
-fn cheapest(
-    c: &CompiledScenario,
-    zone: &DealZone,
-    limits: &Limits,
-) -> Result<Option<Vec<StateIndex>>> {
-    let Some(g) = graph_from_status_quo(c, limits) else {
-        return Ok(None);
-    };
-    let best: Vec<f64> = zone.utility.iter().map(|r| r.1).collect();
-    let mut levels = vec![0; c.space().issues()];
-    let found = petgraph::algo::astar(
-        &g,
-        c.status_quo(),
-        |s| zone.contains(s),
-        |e| *e.weight(),
-        |s| {
-            c.space().decode_into(s, &mut levels);
-            c.utilities()
-                .iter()
-                .zip(&best)
-                .map(|(u, m)| (u.utility(&levels) - m).max(0.0))
-                .sum::<f64>()
-        },
-    );
-    finish(&g, found.map(|(_, p)| p), limits)
-}
-
-/// Fewest moves: A* with the rung distance to the zone's bounding box.
-fn fewest_steps(
-    c: &CompiledScenario,
-    zone: &DealZone,
-    limits: &Limits,
-) -> Result<Option<Vec<StateIndex>>> {
-    let Some(g) = graph_from_status_quo(c, limits) else {
-        return Ok(None);
-    };
-    let n = c.space().issues();
-    let mut lo = vec![usize::MAX; n];
-    let mut hi = vec![0; n];
-    for b in &zone.boxes {
-        for (i, &(a, z)) in b.iter().enumerate() {
-            lo[i] = lo[i].min(a);
-            hi[i] = hi[i].max(z);
-        }
-    }
-    let space = c.space();
-    let found = petgraph::algo::astar(
-        &g,
-        c.status_quo(),
-        |s| zone.contains(s),
-        |_| 1u64,
-        |s| {
-            (0..n)
-                .map(|i| {
-                    let l = space.level(s, i);
-                    (lo[i].saturating_sub(l) + l.saturating_sub(hi[i])) as u64
-                })
-                .sum()
-        },
-    );
-    finish(&g, found.map(|(_, p)| p), limits)
-}
-
-/// The search's answer, unless a limit cut it short. A cut graph hides edges, so petgraph's
-/// `astar` (no closed set) can still reach the zone by a costlier route: whatever it
-/// found is then no answer, and the limit is the error.
-fn finish(
-    g: &ConcessionGraph<'_>,
-    found: Option<Vec<StateIndex>>,
-    limits: &Limits,
-) -> Result<Option<Vec<StateIndex>>> {
-    g.check_limits(limits)?;
-    Ok(found)
 }
 
 /// A label of the fairest-path search: per-party concession totals at a state.
@@ -871,47 +799,10 @@ fn minimal_opening_masks(
 }
 
 /// Whether any state of `zone` can be reached from the status quo through states meeting
-/// every precondition: breadth-first over packed states, with rules evaluated on the packed
-/// index (no decoding, no allocation per edge) and a visited set of the states seen.
+/// every precondition: the fewest-steps A* of [`search`], which heads for the zone and
+/// stops on it.
 fn reachable(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<bool> {
-    let space = c.space();
-    let ok = |s: StateIndex| c.preconditions().iter().all(|r| r.eval(s));
-    let start = c.status_quo();
-    if !ok(start) {
-        return Ok(false);
-    }
-    let mut seen = Seen::new(space.size());
-    seen.insert(start);
-    let mut queue = VecDeque::from([start]);
-    let deadline = Deadline::new(limits.time_limit);
-    let mut popped = 0u64;
-    while let Some(s) = queue.pop_front() {
-        popped += 1;
-        if popped.is_multiple_of(1 << 12) {
-            deadline.check(limits)?;
-        }
-        if zone.contains(s) {
-            return Ok(true);
-        }
-        for i in 0..space.issues() {
-            let (stride, level) = (space.strides()[i], space.level(s, i) as u64);
-            let down = (level > 0).then(|| s - stride);
-            let up = (level + 1 < space.radices()[i]).then(|| s + stride);
-            for t in [down, up].into_iter().flatten() {
-                if !seen.contains(t) && ok(t) {
-                    if seen.len >= limits.max_visited {
-                        return Err(Error::LimitExceeded {
-                            limit: "max_visited",
-                            value: limits.max_visited,
-                        });
-                    }
-                    seen.insert(t);
-                    queue.push_back(t);
-                }
-            }
-        }
-    }
-    Ok(false)
+    Ok(search(c, zone, EdgeCost::Step, limits)?.path.is_some())
 }
 
 /// A path with the fewest steps from the status quo into `zone` through states meeting
@@ -966,47 +857,4 @@ fn shortest_route(
         }
     }
     Ok(None)
-}
-
-/// The states a breadth-first search has seen: a bit per state when the whole space fits
-/// in [`DENSE_SEEN_MAX`] bits (16 MiB), a hash set of the states seen otherwise.
-enum SeenSet {
-    Dense(Vec<u64>),
-    Sparse(HashSet<StateIndex>),
-}
-
-/// Largest space whose visited set is a dense bitset.
-const DENSE_SEEN_MAX: u64 = 1 << 27;
-
-struct Seen {
-    set: SeenSet,
-    len: u64,
-}
-
-impl Seen {
-    fn new(size: u64) -> Seen {
-        let set = if size <= DENSE_SEEN_MAX {
-            SeenSet::Dense(vec![0; size.div_ceil(64) as usize])
-        } else {
-            SeenSet::Sparse(HashSet::new())
-        };
-        Seen { set, len: 0 }
-    }
-
-    fn contains(&self, s: StateIndex) -> bool {
-        match &self.set {
-            SeenSet::Dense(bits) => bits[(s / 64) as usize] >> (s % 64) & 1 == 1,
-            SeenSet::Sparse(h) => h.contains(&s),
-        }
-    }
-
-    fn insert(&mut self, s: StateIndex) {
-        self.len += 1;
-        match &mut self.set {
-            SeenSet::Dense(bits) => bits[(s / 64) as usize] |= 1 << (s % 64),
-            SeenSet::Sparse(h) => {
-                h.insert(s);
-            }
-        }
-    }
 }

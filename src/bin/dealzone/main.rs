@@ -70,6 +70,9 @@ pub struct Budget {
     /// Most states a path search may visit.
     #[arg(long, default_value_t = dealzone::Limits::default().max_visited)]
     pub max_visited: u64,
+    /// Most labels the fairest-path and blocking-set searches may hold.
+    #[arg(long, default_value_t = dealzone::Limits::default().max_labels)]
+    pub max_labels: u64,
 }
 
 /// The default wall-time budget of `timeline` (the report analyses every date, its what-ifs
@@ -89,6 +92,7 @@ impl Budget {
                 .map_or(Some(dealzone::DEFAULT_TIME_LIMIT), |t| t.0),
             max_memory_bytes: self.memory_limit,
             max_visited: self.max_visited,
+            max_labels: self.max_labels,
             ..limits
         }
     }
@@ -149,6 +153,7 @@ fn raising_flag(e: &dealzone::Error) -> Option<&'static str> {
             "time_limit" => Some("--time-limit (`none` lifts it)"),
             "max_memory_bytes" => Some("--memory-limit"),
             "max_visited" => Some("--max-visited"),
+            "max_labels" => Some("--max-labels"),
             "max_acceptable" => Some("--max-acceptable"),
             "max_states" => Some("--max-states"),
             "max_conflict_states" => Some("--max-conflict-states"),
