@@ -17,6 +17,7 @@ mod paths;
 mod rules;
 mod scenarios;
 mod seeds;
+mod sensitivity;
 mod sim;
 mod stability;
 mod svg;
