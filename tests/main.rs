@@ -14,6 +14,7 @@ mod hard_families;
 mod mirror;
 mod mirror_explain;
 mod paths;
+mod report_reuse;
 mod rules;
 mod scenarios;
 mod seeds;
