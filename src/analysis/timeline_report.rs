@@ -21,7 +21,7 @@
 
 use rayon::prelude::*;
 
-use super::bargain::{Candidates, Solution, nash};
+use super::bargain::{Candidates, Solution, is_acceptable, nash};
 use super::evidence_marks::{EvidenceMark, marks};
 use super::explain::{
     ExplainLimits, Explanation, Ranked, Softening, Tiered, evidence_key, explain, tiered,
@@ -230,8 +230,11 @@ pub struct TimelineReport {
 /// [`crate::Error::LimitExceeded`] or [`crate::Error::TooManyStates`] from a search.
 ///
 /// # Complexity
-/// Per snapshot: one explanation, two candidate enumerations, two path searches and two
-/// sweeps of `options.samples` re-scorings.
+/// Per distinct snapshot: one zone search and one explanation; per deal (the snapshot's
+/// and each what-if's): one candidate enumeration, one path search and one sweep of
+/// `options.samples` re-scorings. Snapshots are analysed in parallel; a scenario equal to
+/// one met before (apart from its date, sources and simulator settings, which no analysis
+/// here reads), as the stated-evidence run often repeats, is analysed once.
 pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<TimelineReport> {
     crate::analysis::sensitivity::check_samples(options.samples, limits)?;
     // One budget for the whole report: each snapshot gets what is left of it.
@@ -259,12 +262,31 @@ pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<
         .snapshots()
         .chain(stated.iter().flat_map(|st| st.snapshots()))
         .collect();
-    let mut done = jobs
+    // A scenario met before (the stated run repeats a date where no stated change applies,
+    // and may repeat a date of the full run) is analysed once and its report copied.
+    let keys: Vec<Scenario> = jobs.iter().map(|(_, s)| analysis_key(s)).collect();
+    let first: Vec<usize> = (0..jobs.len())
+        .map(|k| keys[..k].iter().position(|x| *x == keys[k]).unwrap_or(k))
+        .collect();
+    let unique: Vec<usize> = (0..jobs.len()).filter(|&k| first[k] == k).collect();
+    let analysed = unique
         .par_iter()
-        .map(|(date, s)| snapshot(s, *date, options, &left()))
+        .map(|&k| snapshot(jobs[k].1, jobs[k].0, options, &left()))
         .collect::<Vec<Result<SnapshotReport>>>()
         .into_iter()
         .collect::<Result<Vec<SnapshotReport>>>()?;
+    let mut done: Vec<SnapshotReport> = jobs
+        .iter()
+        .zip(&first)
+        .map(|((date, _), f)| {
+            // `unique` is sorted and holds every first occurrence.
+            let at = unique.partition_point(|u| u < f);
+            SnapshotReport {
+                date: *date,
+                ..analysed[at].clone()
+            }
+        })
+        .collect();
     let alone = done.split_off(t.dates().len());
     let mut snapshots: Vec<SnapshotReport> = Vec::with_capacity(done.len());
     let mut previous: Option<Date> = None;
@@ -292,6 +314,18 @@ pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<
     })
 }
 
+/// What [`snapshot`] reads of a scenario: all of it but its date and its list of sources
+/// (the date is passed on its own; the sources are cited per constraint) and its simulator
+/// settings (no analysis of the report runs the simulator).
+fn analysis_key(s: &Scenario) -> Scenario {
+    Scenario {
+        date: None,
+        sources: Vec::new(),
+        simulation: Default::default(),
+        ..s.clone()
+    }
+}
+
 /// Analyse one scenario as a snapshot (without changes).
 ///
 /// # Errors
@@ -311,7 +345,7 @@ pub fn snapshot(
         .filter(|set| set.iter().all(|n| !n.ends_with("/reservation")))
         .cloned()
         .collect();
-    let (deal, robustness) = deal_and_robustness(s, &c, options, limits)?;
+    let (deal, robustness, _) = deal_and_robustness(s, &c, options, limits)?;
     let no_deal = zones.acceptable.is_empty();
     let all: Vec<Relaxation> = if no_deal {
         e.relaxations.iter().map(|r| Relaxation::new(r)).collect()
@@ -322,20 +356,23 @@ pub fn snapshot(
     let least_relaxations_more = least.omitted;
     let least: Vec<Relaxation> = least.tiers.into_iter().flatten().collect();
     let (options_list, what_ifs_more) = what_if_options(s, &all, options.max_what_ifs);
-    let mut what_ifs = Vec::with_capacity(options_list.len());
-    for r in options_list {
-        let names: Vec<&str> = r.dropped.iter().map(String::as_str).collect();
-        let relaxed = relax(&c, &names)?;
-        let z = find_zones_compiled(&relaxed, Engine::Auto, limits)?;
-        let (deal, robustness) = deal_and_robustness(s, &relaxed, options, limits)?;
-        what_ifs.push(WhatIf {
-            dropped: r.dropped.clone(),
-            parties: r.parties.clone(),
-            acceptable: z.acceptable.len() as u64,
-            deal,
-            robustness,
-        });
-    }
+    // Each what-if is independent (its own candidates, path and sweep): in parallel too,
+    // collected in the order of the list.
+    let what_ifs = options_list
+        .par_iter()
+        .map(|r| {
+            let names: Vec<&str> = r.dropped.iter().map(String::as_str).collect();
+            let relaxed = relax(&c, &names)?;
+            let (deal, robustness, acceptable) = deal_and_robustness(s, &relaxed, options, limits)?;
+            Ok(WhatIf {
+                dropped: r.dropped.clone(),
+                parties: r.parties.clone(),
+                acceptable,
+                deal,
+                robustness,
+            })
+        })
+        .collect::<Result<Vec<WhatIf>>>()?;
     let softenings = least_softenings(s, &e.softenings, options.max_listed);
     Ok(SnapshotReport {
         date,
@@ -510,14 +547,21 @@ pub fn relax(c: &CompiledScenario, names: &[&str]) -> Result<CompiledScenario> {
     Ok(c.without(&red)?.with_reservations(&keep_res))
 }
 
-/// The Nash deal with its path, and the sweep over the candidates.
+/// The Nash deal with its path, the sweep over the candidates, and the number of
+/// acceptable states.
 fn deal_and_robustness(
     s: &Scenario,
     c: &CompiledScenario,
     options: &ReportOptions,
     limits: &Limits,
-) -> Result<(Option<Deal>, Robustness)> {
+) -> Result<(Option<Deal>, Robustness, u64)> {
     let cands = Candidates::from_compiled(c, limits)?;
+    // The acceptable states are the candidates every party accepts (the zone search's own
+    // test, on the same utilities): counted here rather than by a second search.
+    let acceptable = cands
+        .rows()
+        .filter(|u| is_acceptable(u, cands.reservations()))
+        .count() as u64;
     let robustness = sweep_within(
         s,
         c,
@@ -528,7 +572,7 @@ fn deal_and_robustness(
         limits,
     )?;
     let Some(n) = nash(&cands) else {
-        return Ok((None, robustness));
+        return Ok((None, robustness, acceptable));
     };
     // The report names the least blocking options only: the least tier is found by
     // reachability tests, far cheaper than every minimal set (`dealzone path` lists those).
@@ -540,7 +584,7 @@ fn deal_and_robustness(
         options.max_listed,
         limits,
     )?;
-    Ok((Some(Deal { nash: n, path }), robustness))
+    Ok((Some(Deal { nash: n, path }), robustness, acceptable))
 }
 
 /// A one-state "zone", to route a path to a single deal.

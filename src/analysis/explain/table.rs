@@ -173,6 +173,12 @@ fn scan(
         .iter()
         .map(|r| r.issues().last().copied().unwrap_or(0))
         .collect();
+    // Per party, how many of its own red lines the current state breaks: kept up to date
+    // as red lines flip, so "meets all its own red lines" is one comparison, not a pass.
+    let owners: Vec<Vec<usize>> = (0..rules.len())
+        .map(|r| (0..own.len()).filter(|&p| own[p][r]).collect())
+        .collect();
+    let mut broken_own = vec![0usize; own.len()];
     let mut levels = space.decode(start);
     let stride = n + 1;
     let mut psum = vec![0.0f64; utils.len() * stride];
@@ -189,7 +195,17 @@ fn scan(
         }
         for (r, rule) in rules.iter().enumerate() {
             if s == start || last[r] >= changed {
-                broken[r] = !rule.eval_levels(&levels);
+                let now = !rule.eval_levels(&levels);
+                if now != broken[r] {
+                    for &p in &owners[r] {
+                        if now {
+                            broken_own[p] += 1;
+                        } else {
+                            broken_own[p] -= 1;
+                        }
+                    }
+                }
+                broken[r] = now;
                 if broken[r] {
                     red_mask |= red_bit[r];
                 } else {
@@ -204,7 +220,7 @@ fn scan(
             if !u.accepts(x) {
                 mask |= res_bit[p];
             }
-            if own[p].iter().zip(&broken).all(|(mine, b)| !(*mine && *b)) {
+            if broken_own[p] == 0 {
                 part.ideal[p] = Some(part.ideal[p].map_or(x, |b: f64| b.max(x)));
             }
         }
