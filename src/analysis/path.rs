@@ -24,7 +24,7 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 mod search;
 
@@ -799,10 +799,49 @@ fn minimal_opening_masks(
 }
 
 /// Whether any state of `zone` can be reached from the status quo through states meeting
-/// every precondition: the fewest-steps A* of [`search`], which heads for the zone and
-/// stops on it.
+/// every precondition, by breadth-first search over a dense bitset. Asked many times per
+/// zone by the blocking-set searches, mostly of walled-off zones: combing a component
+/// costs a few ns per state here, several times less than the A* of [`search`] with its
+/// heap and map, which pays off only when a path is wanted.
 fn reachable(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<bool> {
-    Ok(search(c, zone, EdgeCost::Step, limits)?.path.is_some())
+    let space = c.space();
+    let ok = |s: StateIndex| c.preconditions().iter().all(|r| r.eval(s));
+    let start = c.status_quo();
+    if !ok(start) {
+        return Ok(false);
+    }
+    let mut seen = Seen::new(space.size());
+    seen.insert(start);
+    let mut queue = VecDeque::from([start]);
+    let deadline = Deadline::new(limits.time_limit);
+    let mut popped = 0u64;
+    while let Some(s) = queue.pop_front() {
+        popped += 1;
+        if popped.is_multiple_of(1 << 12) {
+            deadline.check(limits)?;
+        }
+        if zone.contains(s) {
+            return Ok(true);
+        }
+        for i in 0..space.issues() {
+            let (stride, level) = (space.strides()[i], space.level(s, i) as u64);
+            let down = (level > 0).then(|| s - stride);
+            let up = (level + 1 < space.radices()[i]).then(|| s + stride);
+            for t in [down, up].into_iter().flatten() {
+                if !seen.contains(t) && ok(t) {
+                    if seen.len >= limits.max_visited {
+                        return Err(Error::LimitExceeded {
+                            limit: "max_visited",
+                            value: limits.max_visited,
+                        });
+                    }
+                    seen.insert(t);
+                    queue.push_back(t);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// A path with the fewest steps from the status quo into `zone` through states meeting
@@ -857,4 +896,47 @@ fn shortest_route(
         }
     }
     Ok(None)
+}
+
+/// The states a breadth-first search has seen: a bit per state when the whole space fits
+/// in [`DENSE_SEEN_MAX`] bits (16 MiB), a hash set of the states seen otherwise.
+enum SeenSet {
+    Dense(Vec<u64>),
+    Sparse(HashSet<StateIndex>),
+}
+
+/// Largest space whose visited set is a dense bitset.
+const DENSE_SEEN_MAX: u64 = 1 << 27;
+
+struct Seen {
+    set: SeenSet,
+    len: u64,
+}
+
+impl Seen {
+    fn new(size: u64) -> Seen {
+        let set = if size <= DENSE_SEEN_MAX {
+            SeenSet::Dense(vec![0; size.div_ceil(64) as usize])
+        } else {
+            SeenSet::Sparse(HashSet::new())
+        };
+        Seen { set, len: 0 }
+    }
+
+    fn contains(&self, s: StateIndex) -> bool {
+        match &self.set {
+            SeenSet::Dense(bits) => bits[(s / 64) as usize] >> (s % 64) & 1 == 1,
+            SeenSet::Sparse(h) => h.contains(&s),
+        }
+    }
+
+    fn insert(&mut self, s: StateIndex) {
+        self.len += 1;
+        match &mut self.set {
+            SeenSet::Dense(bits) => bits[(s / 64) as usize] |= 1 << (s % 64),
+            SeenSet::Sparse(h) => {
+                h.insert(s);
+            }
+        }
+    }
 }
