@@ -447,8 +447,12 @@ fn ranked<'a>(
 /// [status_quo]
 /// x = "x0"
 /// [parties.zulu]
+/// weights = { x = 1 }
+/// values = { x = [1, 0] }
 /// red_lines = [{ id = "a", rule = "x == x0", evidence = "reported" }]
 /// [parties.alpha]
+/// weights = { x = 1 }
+/// values = { x = [0, 1] }
 /// red_lines = [{ id = "b", rule = "x == x1" }]
 /// "#, "two.toml")?;
 /// let r = |v: &[&str]| Relaxation::new(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
