@@ -691,11 +691,14 @@ fn with_witnesses(
             .map(|p| !members.contains(&p))
             .collect();
         let opened = c.with_constraints(&all_red, &keep);
-        let states = shortest_route(&opened, zone, limits)?.ok_or(Error::LimitExceeded {
-            // Reachable by construction; say which search disagreed rather than panic.
-            limit: "blocking_witness",
-            value: 0,
-        })?;
+        let states =
+            search(&opened, zone, EdgeCost::Step, limits)?
+                .path
+                .ok_or(Error::LimitExceeded {
+                    // Reachable by construction; say which search disagreed rather than panic.
+                    limit: "blocking_witness",
+                    value: 0,
+                })?;
         sets.push(BlockingSet {
             preconditions: members,
             names,
@@ -842,60 +845,6 @@ fn reachable(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<b
         }
     }
     Ok(false)
-}
-
-/// A path with the fewest steps from the status quo into `zone` through states meeting
-/// every precondition (first found in issue order, down before up), by breadth-first
-/// search with parent links; `None` when there is none.
-fn shortest_route(
-    c: &CompiledScenario,
-    zone: &DealZone,
-    limits: &Limits,
-) -> Result<Option<Vec<StateIndex>>> {
-    let space = c.space();
-    let ok = |s: StateIndex| c.preconditions().iter().all(|r| r.eval(s));
-    let start = c.status_quo();
-    if !ok(start) {
-        return Ok(None);
-    }
-    let mut parent: HashMap<StateIndex, StateIndex> = HashMap::from([(start, start)]);
-    let mut queue = VecDeque::from([start]);
-    let deadline = Deadline::new(limits.time_limit);
-    let mut popped = 0u64;
-    while let Some(s) = queue.pop_front() {
-        popped += 1;
-        if popped.is_multiple_of(1 << 12) {
-            deadline.check(limits)?;
-        }
-        if zone.contains(s) {
-            let mut path = vec![s];
-            let mut cur = s;
-            while cur != start {
-                cur = parent[&cur];
-                path.push(cur);
-            }
-            path.reverse();
-            return Ok(Some(path));
-        }
-        for i in 0..space.issues() {
-            let (stride, level) = (space.strides()[i], space.level(s, i) as u64);
-            let down = (level > 0).then(|| s - stride);
-            let up = (level + 1 < space.radices()[i]).then(|| s + stride);
-            for t in [down, up].into_iter().flatten() {
-                if !parent.contains_key(&t) && ok(t) {
-                    if parent.len() as u64 >= limits.max_visited {
-                        return Err(Error::LimitExceeded {
-                            limit: "max_visited",
-                            value: limits.max_visited,
-                        });
-                    }
-                    parent.insert(t, s);
-                    queue.push_back(t);
-                }
-            }
-        }
-    }
-    Ok(None)
 }
 
 /// The states a breadth-first search has seen: a bit per state when the whole space fits
