@@ -30,7 +30,7 @@ use std::fmt::Write as _;
 
 use super::decimal::Decimal;
 use crate::io::WEIGHT_SUM_TOLERANCE;
-use crate::model::{Party, Scenario};
+use crate::model::{Party, Preferences, Scenario};
 
 /// Which format to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,8 +189,12 @@ fn json_string(s: &str) -> String {
 }
 
 /// One party's values after `--red-lines as-zero`, and the notes on its constraints.
-fn party_values(s: &Scenario, party: &Party, red_lines: RedLines) -> (Vec<Vec<f64>>, Vec<String>) {
-    let prefs = party.preferences().expect("parties with a utility only");
+fn party_values(
+    s: &Scenario,
+    party: &Party,
+    prefs: &Preferences,
+    red_lines: RedLines,
+) -> (Vec<Vec<f64>>, Vec<String>) {
     let mut values: Vec<Vec<f64>> = s
         .issues()
         .iter()
@@ -297,10 +301,11 @@ fn party_values(s: &Scenario, party: &Party, red_lines: RedLines) -> (Vec<Vec<f6
 /// ```
 pub fn export_scenario(s: &Scenario, options: &ExportOptions) -> Result<Exported, ExportError> {
     let mut notes = Vec::new();
-    let parties: Vec<&Party> = s
+    // Parties with a utility, each with it: only they get a profile.
+    let parties: Vec<(&Party, &Preferences)> = s
         .parties()
         .iter()
-        .filter(|p| p.preferences().is_some())
+        .filter_map(|p| Some((p, p.preferences()?)))
         .collect();
     for p in s.parties().iter().filter(|p| p.preferences().is_none()) {
         notes.push(format!(
@@ -342,17 +347,16 @@ pub fn export_scenario(s: &Scenario, options: &ExportOptions) -> Result<Exported
             });
         }
     }
-    for (k, party) in parties.iter().enumerate() {
-        let (values, party_notes) = party_values(s, party, options.red_lines);
+    for (k, &(party, prefs)) in parties.iter().enumerate() {
+        let (values, party_notes) = party_values(s, party, prefs, options.red_lines);
         let stem = slug(party.id(), &format!("party{}", k + 1));
-        let prefs = party.preferences().expect("filtered");
         let (name, text) = match options.format {
             ExportFormat::Genius => (
                 unique(&mut used, &stem, "xml"),
-                genius_profile(s, party, prefs.weights(), &values, &party_notes)?,
+                genius_profile(s, party, prefs, &values, &party_notes)?,
             ),
             ExportFormat::GeniusWeb => {
-                let (text, more) = geniusweb_profile(s, party, k, prefs.weights(), &values);
+                let (text, more) = geniusweb_profile(s, party, prefs, k, &values);
                 notes.extend(more);
                 (unique(&mut used, &stem, "json"), text)
             }
@@ -414,11 +418,11 @@ fn genius_domain(s: &Scenario) -> String {
 fn genius_profile(
     s: &Scenario,
     party: &Party,
-    weights: &[f64],
+    prefs: &Preferences,
     values: &[Vec<f64>],
     notes: &[String],
 ) -> Result<String, ExportError> {
-    let prefs = party.preferences().expect("filtered");
+    let weights = prefs.weights();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
     let mut head = vec![format!(
         "Party `{}` of `{}`, exported by dealzone.",
@@ -555,11 +559,11 @@ fn exact_weights(s: &Scenario, party: &Party, weights: &[f64]) -> (Vec<String>, 
 fn geniusweb_profile(
     s: &Scenario,
     party: &Party,
+    prefs: &Preferences,
     k: usize,
-    weights: &[f64],
     values: &[Vec<f64>],
 ) -> (String, Vec<String>) {
-    let prefs = party.preferences().expect("filtered");
+    let weights = prefs.weights();
     let name = alnum(party.id(), &format!("party{}", k + 1));
     let mut out = String::from("{\"LinearAdditiveUtilitySpace\": {\n");
     let _ = writeln!(out, "  \"name\": {},", json_string(&name));
