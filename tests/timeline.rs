@@ -222,6 +222,11 @@ mod even_handed {
                 if let Some(f) = o.get("softenings") {
                     assert_eq!(o["softening"], f.get(0).cloned().unwrap_or(Value::Null));
                 }
+                if let Some(sets) = o.get("blocking_sets") {
+                    let first = sets.get(0).cloned().unwrap_or(Value::Array(Vec::new()));
+                    assert_eq!(o["blocked_by"], first);
+                    o.remove("blocked_by");
+                }
                 for key in ["cheapest_relaxation", "what_if", "softening"] {
                     o.remove(key);
                 }
@@ -301,6 +306,13 @@ mod even_handed {
                 "seed {seed}: softenings name only {soft:?}\n{text_a}"
             );
         }
+    }
+
+    /// A seed where the deal is walled off by either side's precondition: the report once
+    /// named only the first by name.
+    #[test]
+    fn a_deal_walled_off_by_either_side_names_both() {
+        check_mirror(966181);
     }
 
     proptest! {
