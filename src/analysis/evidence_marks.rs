@@ -97,7 +97,7 @@ pub fn findings(r: &SnapshotReport) -> Vec<(&'static str, String)> {
             } else {
                 format!(
                     "unreachable, walled off by {}",
-                    d.path.blocked_by.join(", ")
+                    d.path.least_blocking_words()
                 )
             }
         ),

@@ -98,6 +98,43 @@ pub struct ZonePath {
     pub blocking: BlockingSets,
 }
 
+impl ZonePath {
+    /// For an unreachable zone, every least blocking set listed (the first tier: exact
+    /// ties), as `party/id` names; `[blocked_by]` when no set list was kept; empty when
+    /// reachable. A finding that says what walls a zone off names all of these.
+    pub fn least_blocking(&self) -> Vec<&[String]> {
+        let sets: Vec<&[String]> = self
+            .blocking
+            .sets
+            .iter()
+            .filter(|b| b.tier == 0)
+            .map(|b| b.names.as_slice())
+            .collect();
+        if sets.is_empty() && !self.blocked_by.is_empty() {
+            return vec![self.blocked_by.as_slice()];
+        }
+        sets
+    }
+
+    /// [`Self::least_blocking`] in words: `a, b, or by c` (each set's members joined by
+    /// `, `, sets by `, or by `), with the count of further sets as small.
+    pub fn least_blocking_words(&self) -> String {
+        let sets: Vec<String> = self
+            .least_blocking()
+            .iter()
+            .map(|names| names.join(", "))
+            .collect();
+        let mut out = sets.join(", or by ");
+        if self.blocking.more > 0 {
+            out.push_str(&format!(
+                ", or by one of {} more sets as small",
+                self.blocking.more
+            ));
+        }
+        out
+    }
+}
+
 /// The default cap on the blocking sets listed per zone ([`PathOptions::blocking_cap`]).
 pub const DEFAULT_BLOCKING_CAP: usize = 16;
 

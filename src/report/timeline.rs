@@ -82,25 +82,10 @@ fn deal_words(s: &Scenario, c: &CompiledScenario, d: &Deal) -> String {
         );
     } else {
         // Every least blocking set (one tier of exact ties), never only the first by name.
-        let mut sets: Vec<String> = d
-            .path
-            .blocking
-            .sets
-            .iter()
-            .filter(|b| b.tier == 0)
-            .map(|b| b.names.join(", "))
-            .collect();
-        if sets.is_empty() {
-            sets.push(d.path.blocked_by.join(", "));
-        }
-        let more = match d.path.blocking.more {
-            0 => String::new(),
-            n => format!(", or by one of {n} more sets as small"),
-        };
         let _ = write!(
             out,
-            "unreachable from the status quo (walled off by {}{more}).",
-            sets.join(", or by ")
+            "unreachable from the status quo (walled off by {}).",
+            d.path.least_blocking_words()
         );
     }
     out
@@ -492,10 +477,7 @@ fn nash_json(s: &Scenario, c: &CompiledScenario, d: Option<&Deal>) -> Value {
             "steps": d.path.steps.len(),
             "blocked_by": d.path.blocked_by,
             // Every least blocking set (one tier of exact ties; `blocked_by` is the first).
-            "blocking_sets": d.path.blocking.sets.iter()
-                .filter(|b| b.tier == 0)
-                .map(|b| b.names.clone())
-                .collect::<Vec<_>>(),
+            "blocking_sets": d.path.least_blocking(),
             "blocking_more": d.path.blocking.more,
         },
     })

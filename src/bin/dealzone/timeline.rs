@@ -142,7 +142,13 @@ fn draw(
             notes.push("Nash deal unreachable from".to_string());
             notes.push("the status quo; walled".to_string());
             notes.push("off by:".to_string());
-            notes.extend(d.path.blocked_by.iter().map(|n| format!("  {n}")));
+            // Every least blocking set: a tier of ties, each set on its own lines.
+            for (k, set) in d.path.least_blocking().iter().enumerate() {
+                if k > 0 {
+                    notes.push("or by:".to_string());
+                }
+                notes.extend(set.iter().map(|n| format!("  {n}")));
+            }
         }
         let caption = Caption {
             dropped: without.iter().chain(&w.dropped).cloned().collect(),
