@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use dealzone::analysis::explain::{self, ExplainLimits};
-use dealzone::analysis::path::{CostModel, PathOptions, paths_with};
+use dealzone::analysis::path::{CostModel, PathOptions};
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 
 use dealzone::io::{Document, load_document_with};
@@ -150,14 +150,6 @@ pub fn explain(input: &Input, max_checks: u64) -> Result<String> {
 pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>, cap: usize) -> Result<String> {
     let s = scenario(input)?;
     let limits = limits(input);
-    let c = compile(&s, input, &limits)?;
-    let start = std::time::Instant::now();
-    let z = find_zones_compiled(&c, Engine::Auto, &limits)?;
-    // One budget for the command: the path search gets what the zone search left.
-    let left = Limits {
-        time_limit: limits.time_limit.map(|t| t.saturating_sub(start.elapsed())),
-        ..limits.clone()
-    };
     let model = match cost {
         CostArg::Total => CostModel::TotalConcession,
         CostArg::Steps => CostModel::FewestSteps,
@@ -167,26 +159,21 @@ pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>, cap: usize) -> Res
         model,
         blocking_cap: cap,
     };
-    let p = paths_with(&c, &z, &options, &left).map_err(|e| match e {
-        Error::LimitExceeded {
-            limit: "time_limit",
-            ..
-        } => Error::LimitExceeded {
-            limit: "time_limit",
-            value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
-        },
-        e => e,
-    })?;
+    // The library's one way in: zones then paths under one budget.
+    let analysis = dealzone::Analysis::new(s, limits)?;
+    let found = analysis.paths(&options)?;
+    let (s, c) = (analysis.scenario(), analysis.compiled());
+    let (z, p) = (&found.value().zones, &found.value().paths);
     if let Some(file) = dot {
-        let graph = dealzone::report::dot::neighbourhood(&s, &c, &p);
+        let graph = dealzone::report::dot::neighbourhood(s, c, p);
         std::fs::write(file, graph).map_err(|source| Error::Write {
             path: file.to_path_buf(),
             source,
         })?;
     }
     Ok(if input.json {
-        pretty(&graded(json::paths(&s, &c, &p), &s, input.evidence))
+        pretty(&graded(json::paths(s, c, p), s, input.evidence))
     } else {
-        text::paths(&s, &c, &z, &p, model)
+        text::paths(s, c, z, p, model)
     })
 }
