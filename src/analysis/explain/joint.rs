@@ -357,11 +357,21 @@ const CHUNK: u64 = 1 << 15;
 
 /// One pass: the least joint cost and each party's least lone cost, with the states
 /// reaching them.
-fn scan(c: &CompiledScenario, m: &Model) -> (Best, Vec<Best>) {
+///
+/// # Errors
+/// `time_limit` when `deadline` passes (checked before each chunk of [`CHUNK`] states, a
+/// few milliseconds of work, so the pass ends close to the deadline).
+fn scan(
+    c: &CompiledScenario,
+    m: &Model,
+    deadline: &Deadline,
+    limits: &Limits,
+) -> Result<(Best, Vec<Best>)> {
     let size = c.space().size();
     let parts: Vec<(Best, Vec<Best>)> = (0..size.div_ceil(CHUNK))
         .into_par_iter()
         .map(|chunk| {
+            deadline.check(limits)?;
             let mut joint = Best::new();
             let mut alone = vec![Best::new(); m.parties.len()];
             let mut levels = vec![0; c.space().issues()];
@@ -396,9 +406,9 @@ fn scan(c: &CompiledScenario, m: &Model) -> (Best, Vec<Best>) {
                     alone[p].offer(total, st);
                 }
             }
-            (joint, alone)
+            Ok((joint, alone))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut joint = Best::new();
     let mut alone = vec![Best::new(); m.parties.len()];
     // Chunks in state order: the merged lists stay ascending.
@@ -408,7 +418,7 @@ fn scan(c: &CompiledScenario, m: &Model) -> (Best, Vec<Best>) {
             x.merge(y);
         }
     }
-    (joint, alone)
+    Ok((joint, alone))
 }
 
 /// A shift vector, sparse: (bound id, shift), ascending by bound.
@@ -498,7 +508,8 @@ pub(crate) fn joint_softenings(
     let all = vec![true; oracle.items().len()];
     let base = oracle.restricted(&all);
     if oracle.table().is_some() {
-        let (joint, alone) = scan(&base, &m);
+        let deadline = oracle.deadline();
+        let (joint, alone) = scan(&base, &m, &deadline, limits)?;
         let kept: u64 = alone
             .iter()
             .chain([&joint])
@@ -510,7 +521,6 @@ pub(crate) fn joint_softenings(
                 value: limits.max_acceptable,
             });
         }
-        let deadline = oracle.deadline();
         let j = finish_by_states(s, &base, &m, &joint, budget, &deadline, limits)?;
         let per = alone
             .iter()
