@@ -211,6 +211,27 @@ impl Analysis {
         Ok(self.finding(outcome))
     }
 
+    /// The deal zones alone, found by `engine`: what `dealzone zones` prints. Unlike
+    /// [`Analysis::zones`] nothing more is computed when there is no deal.
+    ///
+    /// # Errors
+    /// A limit of [`Analysis::limits`] broken by the search.
+    ///
+    /// # Complexity
+    /// That of [`find_zones_compiled`] with `engine`.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::{Analysis, Limits, Scenario, analysis::zone::Engine};
+    /// let a = Analysis::new(Scenario::load("seeds/wage_round.toml")?, Limits::default())?;
+    /// let brute = a.zone_search(Engine::BruteForce)?;
+    /// assert_eq!(brute.value(), a.zone_search(Engine::BranchAndBound)?.value());
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn zone_search(&self, engine: Engine) -> Result<Finding<Zones>> {
+        Ok(self.finding(find_zones_compiled(self.compiled(), engine, self.limits())?))
+    }
+
     fn explain_value(&self, budget: &ExplainLimits) -> Result<Explanation> {
         explain(self.scenario(), self.compiled(), budget, self.limits())
     }

@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::analysis::bargain::Bargain;
 use crate::analysis::explain::Explanation;
 use crate::analysis::session::{Analysis, Finding, Outcome, Paths};
+use crate::analysis::zone::Zones;
 
 /// Renders a result as the command line's text or `--json` document.
 pub trait Report {
@@ -57,6 +58,22 @@ impl Report for Finding<Outcome> {
             m.insert("explanation".into(), super::explain::json(proof));
         }
         graded(v, a)
+    }
+}
+
+/// `dealzone zones`: the zone search alone ([`Analysis::zone_search`]).
+impl Report for Finding<Zones> {
+    fn text(&self) -> String {
+        let a = self.analysis();
+        super::text::zones(a.scenario(), a.compiled(), self.value())
+    }
+
+    fn json(&self) -> Value {
+        let a = self.analysis();
+        graded(
+            super::json::zones(a.scenario(), a.compiled(), self.value()),
+            a,
+        )
     }
 }
 

@@ -2,15 +2,15 @@
 
 use std::path::Path;
 
-use dealzone::analysis::explain::{self, ExplainLimits};
+use dealzone::analysis::explain::ExplainLimits;
 use dealzone::analysis::path::{CostModel, PathOptions};
-use dealzone::analysis::zone::{Engine, find_zones_compiled};
+use dealzone::analysis::zone::Engine;
 
 use dealzone::io::{Document, load_document_with};
 use dealzone::model::Evidence;
-use dealzone::report::{json, text};
+use dealzone::report::json;
 use dealzone::space::CompiledScenario;
-use dealzone::{Error, Limits, Result, Scenario};
+use dealzone::{Analysis, Error, Limits, Report, Result, Scenario};
 
 use crate::{CostArg, EngineArg, Input};
 
@@ -99,16 +99,29 @@ pub fn pretty(v: &serde_json::Value) -> String {
     s
 }
 
-pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
+/// The library's one way in on the scenario [`scenario`] returned, marked with the
+/// evidence admitted (its JSON documents say which).
+pub fn analysis(input: &Input) -> Result<Analysis> {
     let s = scenario(input)?;
     let limits = limits(input);
-    let c = compile(&s, input, &limits)?;
-    let z = find_zones_compiled(&c, engine(e), &limits)?;
-    Ok(if input.json {
-        pretty(&graded(json::zones(&s, &c, &z), &s, input.evidence))
+    match input.evidence {
+        // Already admitted (a timeline grades its changes); admitting again only marks it.
+        Some(g) => Analysis::admitting(s, g, limits),
+        None => Analysis::new(s, limits),
+    }
+}
+
+/// The report's text, or its JSON document pretty-printed.
+pub fn render(input: &Input, finding: &impl Report) -> String {
+    if input.json {
+        pretty(&finding.json())
     } else {
-        text::zones(&s, &c, &z)
-    })
+        finding.text()
+    }
+}
+
+pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
+    Ok(render(input, &analysis(input)?.zone_search(engine(e))?))
 }
 
 /// The position (among parties with a utility) of the party named for an axis.
@@ -128,28 +141,14 @@ pub fn party_axis(c: &CompiledScenario, name: Option<&str>, default: usize) -> R
 }
 
 pub fn explain(input: &Input, max_checks: u64) -> Result<String> {
-    let s = scenario(input)?;
-    let limits = limits(input);
-    let c = compile(&s, input, &limits)?;
     let budget = ExplainLimits {
         max_checks,
         ..ExplainLimits::default()
     };
-    let e = explain::explain(&s, &c, &budget, &limits)?;
-    Ok(if input.json {
-        pretty(&graded(
-            dealzone::report::explain::json(&e),
-            &s,
-            input.evidence,
-        ))
-    } else {
-        dealzone::report::explain::text(&s, &e)
-    })
+    Ok(render(input, &analysis(input)?.explain(&budget)?))
 }
 
 pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>, cap: usize) -> Result<String> {
-    let s = scenario(input)?;
-    let limits = limits(input);
     let model = match cost {
         CostArg::Total => CostModel::TotalConcession,
         CostArg::Steps => CostModel::FewestSteps,
@@ -160,20 +159,15 @@ pub fn path(input: &Input, cost: CostArg, dot: Option<&Path>, cap: usize) -> Res
         blocking_cap: cap,
     };
     // The library's one way in: zones then paths under one budget.
-    let analysis = dealzone::Analysis::new(s, limits)?;
-    let found = analysis.paths(&options)?;
-    let (s, c) = (analysis.scenario(), analysis.compiled());
-    let (z, p) = (&found.value().zones, &found.value().paths);
+    let found = analysis(input)?.paths(&options)?;
     if let Some(file) = dot {
-        let graph = dealzone::report::dot::neighbourhood(s, c, p);
+        let a = found.analysis();
+        let graph =
+            dealzone::report::dot::neighbourhood(a.scenario(), a.compiled(), &found.value().paths);
         std::fs::write(file, graph).map_err(|source| Error::Write {
             path: file.to_path_buf(),
             source,
         })?;
     }
-    Ok(if input.json {
-        pretty(&graded(json::paths(s, c, p), s, input.evidence))
-    } else {
-        text::paths(s, c, z, p, model)
-    })
+    Ok(render(input, &found))
 }
