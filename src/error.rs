@@ -592,6 +592,12 @@ pub enum Error {
     /// A simulation cannot run as configured.
     #[error(transparent)]
     Simulation(#[from] crate::sim::SimError),
+    /// A tournament's results table that cannot be resumed.
+    #[error("tournament: {message}")]
+    Tournament {
+        /// What is wrong.
+        message: String,
+    },
     /// A timeline has no snapshot on or before the requested date.
     #[error("no snapshot on or before {date}; the timeline starts on {first}")]
     DateBeforeTimeline {

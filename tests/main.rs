@@ -30,6 +30,7 @@ mod stability;
 mod stated_alone;
 mod svg;
 mod timeline;
+mod tournament;
 mod zones;
 
 /// The budget tests (`hard`, `hard_families`) take this lock so they do not share the

@@ -1047,7 +1047,7 @@ impl Builder<'_> {
         })
     }
 
-    fn tactic(&mut self, raw: &RawTactic) -> Option<crate::model::simulation::Tactic> {
+    pub(crate) fn tactic(&mut self, raw: &RawTactic) -> Option<crate::model::simulation::Tactic> {
         use crate::model::simulation::{DEFAULT_NOISE, TACTIC_NAMES, Tactic, TacticKind};
         let before = self.diags.len();
         let name = raw.kind.get_ref().as_str();

@@ -8,6 +8,9 @@ pub(crate) mod scenario_file;
 pub mod schema;
 pub mod source;
 pub(crate) mod timeline_file;
+mod tournament_file;
+
+pub use tournament_file::load_tournament;
 
 pub use build::WEIGHT_SUM_TOLERANCE;
 pub use source::SourceFile;

@@ -12,6 +12,7 @@ pub mod rule;
 mod scenario;
 pub mod simulation;
 pub mod timeline;
+pub mod tournament;
 
 pub use date::Date;
 pub use evidence::{Evidence, UnknownEvidence};

@@ -13,5 +13,6 @@ pub mod stability;
 pub mod svg;
 pub mod text;
 pub mod timeline;
+pub mod tournament;
 
 pub use render::Report;

@@ -24,6 +24,7 @@ pub mod monte_carlo;
 pub mod protocol;
 pub mod summary;
 pub mod tactic;
+pub mod tournament;
 pub mod trace;
 pub mod world;
 

@@ -9,6 +9,7 @@ mod import;
 mod simulate;
 mod stability;
 mod timeline;
+mod tournament;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -292,6 +293,9 @@ enum Command {
     Stability(stability::Args),
     /// Play the parties' rules and tactics through the concession graph, many seeded runs.
     Simulate(simulate::Args),
+    /// Play every line-up of tactics on every scenario of a spec, repeated: a results
+    /// table (one CSV row per match, resumable) and the standard scores.
+    Tournament(tournament::Args),
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -331,6 +335,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Stability(args) => stability::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Tournament(args) => tournament::run(&args),
         Command::Timeline {
             file,
             json,

@@ -1,0 +1,58 @@
+//! A tournament's specification: which tactics play which scenarios, how often, under
+//! which per-match budgets ([`crate::sim::tournament`] plays it).
+//!
+//! Read from a small TOML file by [`crate::io::load_tournament`]:
+//!
+//! ```toml
+//! seed = 1                  # master seed: each match's seed comes from it and the match's place
+//! repetitions = 20          # matches per line-up
+//! max_rounds = 100          # optional: a match still running after this many rounds fails
+//! match_time_limit_ms = 2000  # optional: a match taking longer (wall time) fails
+//!
+//! [[scenarios]]
+//! file = "wage_round.toml"  # inside the spec's folder (see `--allow-outside-paths`)
+//! [[scenarios]]
+//! file = "russia_ukraine/timeline.toml"
+//! at = "2025-04-22"         # a timeline's snapshot (default: the latest)
+//!
+//! [[tactics]]
+//! name = "boulware"
+//! kind = "boulware"         # the `[simulation.tactics]` kinds, with `e`, `k`, `noise`
+//! [[tactics]]
+//! name = "tit_for_tat"
+//! kind = "tit_for_tat"
+//! ```
+
+use std::time::Duration;
+
+use super::Scenario;
+use super::simulation::Tactic;
+
+/// Most matches one tournament may hold (line-ups × repetitions, over every scenario).
+pub const MAX_MATCHES: u64 = 10_000_000;
+
+/// One scenario of a tournament.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// How rows and scores name it: the file as written, with `@DATE` for a snapshot.
+    pub label: String,
+    /// The scenario (a timeline's snapshot).
+    pub scenario: Scenario,
+}
+
+/// A tournament's specification.
+#[derive(Debug, Clone)]
+pub struct TournamentSpec {
+    /// Master seed.
+    pub seed: u64,
+    /// Matches per line-up (each line-up: one tactic per negotiating party).
+    pub repetitions: u64,
+    /// A match not over after this many rounds fails (`None`: the scenario's deadline).
+    pub max_rounds: Option<u32>,
+    /// A match taking longer than this (wall time) fails (`None`: no per-match limit).
+    pub match_time_limit: Option<Duration>,
+    /// The scenarios, in file order.
+    pub scenarios: Vec<Entry>,
+    /// The tactics, named, in file order.
+    pub tactics: Vec<(String, Tactic)>,
+}
