@@ -14,8 +14,7 @@ use dealzone::{Limits, sim::World};
 use proptest::prelude::*;
 
 use crate::dealzone;
-
-const TERMS: usize = 20_000;
+use crate::deep::{TERMS, gmcr_with, shapes, wage_round};
 
 /// A scratch file for one test, removed when dropped.
 struct Scratch(PathBuf);
@@ -40,7 +39,7 @@ impl Drop for Scratch {
 }
 
 /// Whether `text` names `file` at `LINE:COLUMN`.
-fn points_into(text: &str, file: &str) -> bool {
+pub(crate) fn points_into(text: &str, file: &str) -> bool {
     text.match_indices(&format!("{file}:")).any(|(k, m)| {
         let rest = &text[k + m.len()..];
         let line: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -49,24 +48,6 @@ fn points_into(text: &str, file: &str) -> bool {
             && after.starts_with(':')
             && after[1..].starts_with(|c: char| c.is_ascii_digit())
     })
-}
-
-fn shapes(atom: &str) -> Vec<(&'static str, String)> {
-    vec![
-        (
-            "parentheses",
-            format!("{}{atom}{}", "(".repeat(TERMS), ")".repeat(TERMS)),
-        ),
-        ("not", format!("{}{atom}", "not ".repeat(TERMS))),
-        ("and", vec![atom; TERMS].join(" and ")),
-        ("or", vec![atom; TERMS].join(" or ")),
-        ("implies", vec![atom; TERMS].join(" -> ")),
-        ("iff", vec![atom; TERMS].join(" <-> ")),
-    ]
-}
-
-fn wage_round() -> String {
-    std::fs::read_to_string(crate::root("seeds/wage_round.toml")).unwrap()
 }
 
 /// Run `dealzone check` on `text` and require a positioned depth error (exit 1, not an
@@ -101,23 +82,6 @@ fn a_20000_term_rule_condition_or_action_is_a_positioned_error_through_the_cli()
         let text = base.replace(then, &action);
         check_refuses("action.toml", &text, &format!("action, {shape}"));
     }
-}
-
-fn gmcr_with(statement: &str) -> String {
-    format!(
-        r#"{{
-  "options": [
-    {{"name": "a", "permittedDirection": "both"}},
-    {{"name": "b", "permittedDirection": "both"}}
-  ],
-  "decisionMakers": [
-    {{"name": "One", "options": [0], "preferences": [{statement}]}},
-    {{"name": "Two", "options": [1], "preferences": [[[1, "Y"]]]}}
-  ],
-  "infeasibles": [],
-  "useManualPreferenceRanking": false
-}}"#
-    )
 }
 
 #[test]
@@ -239,40 +203,6 @@ fn condition_syntax_errors_read_as_the_rule_languages() {
 // Every compiled form against the reference evaluator.
 // ---------------------------------------------------------------------------------------
 
-const RADICES: [usize; 3] = [3, 2, 4];
-
-fn rule_tree() -> impl Strategy<Value = ResolvedExpr> {
-    let op = prop::sample::select(CmpOp::ALL.to_vec());
-    let leaf = prop_oneof![
-        any::<bool>().prop_map(Expr::Const),
-        (0..RADICES.len(), op, 0..4usize).prop_map(|(issue, op, l)| Expr::Compare {
-            issue,
-            op,
-            level: l % RADICES[issue],
-        }),
-        (0..RADICES.len(), prop::collection::vec(0..4usize, 1..3)).prop_map(|(issue, ls)| {
-            Expr::In {
-                issue,
-                levels: ls.into_iter().map(|l| l % RADICES[issue]).collect(),
-            }
-        }),
-    ];
-    leaf.prop_recursive(5, 32, 2, |inner| {
-        let bin = prop::sample::select(vec![BinOp::And, BinOp::Or, BinOp::Implies, BinOp::Iff]);
-        prop_oneof![
-            inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
-            (bin, inner.clone(), inner).prop_map(|(op, l, r)| Expr::binary(op, l, r)),
-        ]
-    })
-}
-
-fn issues_of(e: &ResolvedExpr) -> Vec<usize> {
-    let mut v: Vec<usize> = e.issues().into_iter().copied().collect();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
 /// A condition's text over the scenario of [`condition_scenario`], with its atoms drawn
 /// from every kind a condition has.
 fn condition_text() -> impl Strategy<Value = String> {
@@ -356,23 +286,9 @@ fn statement_text(options: usize) -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// A rule's truth table, its packed tree walk, and both on unpacked levels, against
-    /// the reference evaluator, on every state.
-    #[test]
-    fn compiled_rules_agree_with_the_reference(e in rule_tree()) {
-        let space = StateSpace::from_radices(&RADICES, u64::MAX).unwrap();
-        let used = issues_of(&e);
-        let table = CompiledRule::new(&e, &used, &space);
-        let walk = CompiledRule::with_table_limit(&e, &used, &space, 0);
-        for s in 0..space.size() {
-            let levels = space.decode(s);
-            let reference = eval(&e, &mut |a: &ResolvedExpr| a.atom_holds(|i| levels[i]));
-            prop_assert_eq!(table.eval(s), reference);
-            prop_assert_eq!(walk.eval(s), reference);
-            prop_assert_eq!(table.eval_levels(&levels), reference);
-            prop_assert_eq!(walk.eval_levels(&levels), reference);
-        }
-    }
+    // Rules: a rule's truth table and its packed tree walk, on packed and unpacked
+    // states, against the reference: tests/rules.rs (`compiled_rule_agrees_with_the_tree`);
+    // print → parse round trip: `resolved_rule_prints_back_to_the_same_meaning`.
 
     /// The simulator's compiled condition (truth tables, constraint and party positions)
     /// against the parsed condition's reference evaluation, for every proposal.
@@ -412,25 +328,6 @@ proptest! {
         for code in 0u64..16 {
             let reference = eval(&tree, &mut |l: &Literal| (code >> l.option & 1 == 1) == l.taken);
             prop_assert_eq!(flat.eval(code), reference, "{} at {}", text, code);
-        }
-    }
-
-    /// Printing a rule and parsing it back gives a tree with the same meaning and the
-    /// same print.
-    #[test]
-    fn rules_print_and_parse_back(e in rule_tree()) {
-        let issues: Vec<Issue> = RADICES
-            .iter()
-            .enumerate()
-            .map(|(i, &r)| Issue::new(format!("i{i}"), (0..r).map(|l| format!("l{l}"))).unwrap())
-            .collect();
-        let text = dealzone::model::rule::resolved_to_text(&e, &issues);
-        let back = dealzone::model::rule::Rule::new(&text, &issues).unwrap();
-        prop_assert_eq!(back.to_text(&issues), text.clone());
-        let space = StateSpace::from_radices(&RADICES, u64::MAX).unwrap();
-        for s in 0..space.size() {
-            let levels = space.decode(s);
-            prop_assert_eq!(back.eval(&levels), e.eval(&levels), "{}", text);
         }
     }
 }
