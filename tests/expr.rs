@@ -7,9 +7,7 @@ use std::path::PathBuf;
 use dealzone::analysis::stability::Statement;
 use dealzone::model::condition::Move;
 use dealzone::model::expr::{Literal, Tree, eval, parse_statement};
-use dealzone::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
 use dealzone::model::{Issue, Scenario};
-use dealzone::space::{CompiledRule, StateSpace};
 use dealzone::{Limits, sim::World};
 use proptest::prelude::*;
 
@@ -145,6 +143,8 @@ fn nested_chains_are_measured_as_one_tree() {
     let msg = e.to_string();
     assert!(msg.contains("condition nested too deeply"), "{msg:.300}");
     assert!(points_into(&msg, "chains.toml"), "{msg:.300}");
+    // The command line before this change aborted here (exit 134, stack overflow).
+    check_refuses("chains.toml", &text, "nested chains");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use dealzone::Scenario;
 use dealzone::io::{Document, load_document};
-use dealzone::model::condition::{Condition, ConditionNames, Move};
+use dealzone::model::condition::{Condition, ConditionNames};
 use dealzone::model::rule::Rule;
 use dealzone::sim::tactic::{concession, time_dependent_target, tit_for_tat_target};
 use dealzone::sim::trace::{End, Step};
