@@ -1,10 +1,11 @@
 //! The one expression language behind red lines, preconditions, behaviour conditions,
 //! actions and GMCR option statements.
 //!
-//! Every context reads its text with the same lexer ([`lex`]), and every boolean context
-//! parses it with the same parser ([`parse`]): the connectives (`not`, `and`, `or`, `->`,
-//! `<->`, parentheses, `true`, `false`), their precedence and the depth guard are written
-//! once; a context only says what an atom is ([`Grammar`]). Trees are read through the
+//! Every context reads its text with the same lexer (`lex`), and every boolean context
+//! parses it with the same parser (`parse`, an operator-precedence parser): the connectives
+//! (`not`, `and`, `or`, `->`, `<->`, parentheses, `true`, `false`), their precedence and the
+//! depth guard are written once; a context only says what an atom is (a crate-internal
+//! `Grammar`). Trees are read through the
 //! [`Logic`] trait, so one reference evaluator ([`eval`]) gives every tree its meaning and
 //! every compiled form (a rule's truth table, the simulator's compiled conditions, a GMCR
 //! statement's flat form) is tested against it.
