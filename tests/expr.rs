@@ -331,3 +331,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The shared parser in its condition and statement dialects answers or errors on any
+    /// token soup, never panics, and its error spans lie inside the text.
+    #[test]
+    fn conditions_and_statements_never_panic_on_noise(
+        parts in prop::collection::vec(prop::sample::select(vec![
+            "a", "x", "round", "last", "in_force", "(", ")", "{", "}", ",", "==", "!=", "<", ">=",
+            "not", "and", "or", "->", "<->", "true", "false", "in", "1", "-", "-1", "3", "&", "|",
+            "IF", "IFF", "\"", "é", "99999999999999999999999",
+        ]), 0..24),
+        spaced in any::<bool>(),
+    ) {
+        let text = if spaced { parts.join(" ") } else { parts.concat() };
+        let issues = vec![Issue::new("a", ["x", "y"]).unwrap()];
+        let names = dealzone::model::condition::ConditionNames {
+            party: "p",
+            parties: &["p"],
+            constraints: &[("p", "r")],
+        };
+        if let Err(e) = dealzone::model::condition::Condition::parse(&text, &issues, &names) {
+            prop_assert!(e.span.end <= text.len() && e.span.start <= e.span.end, "{}: {}", text, e);
+        }
+        if let Err(e) = parse_statement(&text, 2) {
+            prop_assert!(e.span.end <= text.len() && e.span.start <= e.span.end, "{}: {}", text, e);
+        }
+        let _ = Statement::parse(&text, 2);
+    }
+}
