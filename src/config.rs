@@ -44,12 +44,18 @@ pub struct Limits {
     /// Memory does not grow with the samples (each is scored and dropped); the limit
     /// bounds the time a mistyped count asks for.
     pub max_samples: u64,
+    /// Deepest tree a red line, precondition, behaviour condition or `soften … to` rule
+    /// may build (see [`crate::model::expr`]): a chain of n terms under one connective is
+    /// n deep, and `not` and open parentheses count one each. Past it a positioned error
+    /// ([`crate::error::ErrorKind::ExprTooDeep`]) naming `max_expr_depth`. Default 1,000.
+    pub max_expr_depth: usize,
 }
 
 impl Default for Limits {
     /// `max_states` 2^50 (about 1.1e15), `max_acceptable` 20 million, `max_visited` 50
     /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144),
-    /// `time_limit` 60 s, `max_memory_bytes` 4 GiB, `max_samples` 1 million.
+    /// `time_limit` 60 s, `max_memory_bytes` 4 GiB, `max_samples` 1 million,
+    /// `max_expr_depth` 1,000.
     ///
     /// Files: `max_file_bytes` 8 MiB, `allow_outside_paths` off.
     fn default() -> Self {
@@ -65,6 +71,7 @@ impl Default for Limits {
             time_limit: Some(DEFAULT_TIME_LIMIT),
             max_memory_bytes: 4 << 30,
             max_samples: 1_000_000,
+            max_expr_depth: crate::model::expr::MAX_DEPTH,
         }
     }
 }

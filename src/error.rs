@@ -29,6 +29,15 @@ pub enum ErrorKind {
         /// What the parser expected.
         message: String,
     },
+    /// An expression (rule, condition, statement) nests deeper than the limit
+    /// `max_expr_depth` of [`crate::Limits`].
+    #[error("{what} nested too deeply (more than {limit} levels; limit `max_expr_depth`)")]
+    ExprTooDeep {
+        /// What kind of expression: `rule`, `condition` or `statement`.
+        what: String,
+        /// The limit's value.
+        limit: usize,
+    },
     /// An action of a behaviour rule does not parse.
     #[error("action syntax: {message}")]
     ActionSyntax {

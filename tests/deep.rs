@@ -3,27 +3,20 @@
 
 use dealzone::{Error, Limits, Scenario};
 
-const TERMS: usize = 20_000;
+pub(crate) const TERMS: usize = 20_000;
 
-fn wage_round() -> String {
+pub(crate) fn wage_round() -> String {
     std::fs::read_to_string(crate::root("seeds/wage_round.toml")).unwrap()
 }
 
 /// The error's message, and whether it points at `file:LINE:COLUMN`.
 fn positioned(e: &Error, file: &str) -> (String, bool) {
     let text = e.to_string();
-    let at = text.match_indices(&format!("{file}:")).any(|(k, m)| {
-        let rest = &text[k + m.len()..];
-        let line: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        let after = &rest[line.len()..];
-        !line.is_empty()
-            && after.starts_with(':')
-            && after[1..].starts_with(|c: char| c.is_ascii_digit())
-    });
+    let at = crate::expr::points_into(&text, file);
     (text, at)
 }
 
-fn shapes(atom: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn shapes(atom: &str) -> Vec<(&'static str, String)> {
     vec![
         (
             "parentheses",
@@ -65,7 +58,7 @@ fn a_20000_term_red_line_is_a_positioned_error() {
     }
 }
 
-fn gmcr_with(statement: &str) -> String {
+pub(crate) fn gmcr_with(statement: &str) -> String {
     format!(
         r#"{{
   "options": [

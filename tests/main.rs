@@ -7,6 +7,7 @@ mod confine;
 mod deep;
 mod evidence;
 mod explain;
+mod expr;
 mod formats;
 mod fuzz_regressions;
 mod genius;

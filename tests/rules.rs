@@ -273,8 +273,11 @@ proptest! {
         prop_assert_eq!(space.decode(packed), state.clone());
         let table = CompiledRule::new(&expr, &used, &space);
         let tree = CompiledRule::with_table_limit(&expr, &used, &space, 0);
+        // `expr.eval` is the reference evaluator (`dealzone::model::expr::eval`).
         prop_assert_eq!(table.eval(packed), expr.eval(&state));
         prop_assert_eq!(tree.eval(packed), expr.eval(&state));
+        prop_assert_eq!(table.eval_levels(&state), expr.eval(&state));
+        prop_assert_eq!(tree.eval_levels(&state), expr.eval(&state));
     }
 
     #[test]
@@ -289,7 +292,8 @@ proptest! {
         let printed = to_parsed(&expr, &issues).to_string();
         let back = Rule::new(&printed, &issues).map_err(|e| TestCaseError::fail(format!("{printed}: {e}")))?;
         prop_assert_eq!(back.expr(), &expr);
-        prop_assert_eq!(back.to_text(&issues), printed);
+        prop_assert_eq!(back.to_text(&issues), printed.clone());
+        prop_assert_eq!(dealzone::model::rule::resolved_to_text(&expr, &issues), printed);
     }
 }
 

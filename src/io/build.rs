@@ -30,6 +30,8 @@ pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-3;
 pub(crate) struct Builder<'a> {
     pub src: &'a SourceFile,
     pub diags: Vec<Diagnostic>,
+    /// `Limits::max_expr_depth` for the rules and conditions read.
+    pub max_expr_depth: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -37,6 +39,15 @@ impl<'a> Builder<'a> {
         Builder {
             src,
             diags: Vec::new(),
+            max_expr_depth: crate::model::expr::MAX_DEPTH,
+        }
+    }
+
+    /// A builder whose expressions are no deeper than `max_expr_depth`.
+    pub fn with_max_expr_depth(src: &'a SourceFile, max_expr_depth: usize) -> Self {
+        Builder {
+            max_expr_depth,
+            ..Self::new(src)
         }
     }
 
@@ -497,7 +508,7 @@ impl<'a> Builder<'a> {
     }
 
     pub fn rule(&mut self, raw: &Spanned<String>, issues: &[Issue]) -> Option<Rule> {
-        match Rule::new(raw.get_ref(), issues) {
+        match Rule::with_max_depth(raw.get_ref(), issues, self.max_expr_depth) {
             Ok(r) => Some(r),
             Err(e) => {
                 self.rule_error(raw.span(), e);
@@ -515,14 +526,15 @@ impl<'a> Builder<'a> {
     ) -> Option<BehaviourRule> {
         let b = raw.get_ref();
         let ok = self.id("behaviour rule id", &b.id);
-        let when = match Condition::parse(b.when.get_ref(), issues, names) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                self.rule_error(b.when.span(), e);
-                None
-            }
-        };
-        let then = match Action::parse(b.then.get_ref(), issues, own) {
+        let when =
+            match Condition::parse_limited(b.when.get_ref(), issues, names, self.max_expr_depth) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    self.rule_error(b.when.span(), e);
+                    None
+                }
+            };
+        let then = match Action::parse_limited(b.then.get_ref(), issues, own, self.max_expr_depth) {
             Ok(a) => match repeated_issue(&a, b.then.get_ref(), issues) {
                 // `propose a = x, a = y` would silently keep the last level: refuse it.
                 Some(e) => {

@@ -68,7 +68,10 @@ pub fn load_document_with(path: impl AsRef<Path>, limits: &Limits) -> Result<Doc
             &src, path, limits,
         )?))
     } else {
-        Ok(Document::Scenario(scenario_file::parse_source(&src)?))
+        Ok(Document::Scenario(scenario_file::parse_source(
+            &src,
+            limits.max_expr_depth,
+        )?))
     }
 }
 

@@ -20,25 +20,32 @@ pub(crate) fn read(path: &Path, limits: &Limits) -> Result<String> {
 /// Load a scenario file.
 pub(crate) fn load(path: &Path, limits: &Limits) -> Result<Scenario> {
     let text = read(path, limits)?;
-    from_str(&text, &path.display().to_string())
+    let src = SourceFile::new(path.display().to_string(), text);
+    parse_source(&src, limits.max_expr_depth)
 }
 
 /// Parse and validate scenario TOML text.
 pub(crate) fn from_str(text: &str, file: &str) -> Result<Scenario> {
     let src = SourceFile::new(file, text);
-    parse_source(&src)
+    parse_source(&src, crate::model::expr::MAX_DEPTH)
 }
 
-pub(crate) fn parse_source(src: &SourceFile) -> Result<Scenario> {
+/// Parse and validate a scenario, its expressions no deeper than `max_expr_depth`.
+pub(crate) fn parse_source(src: &SourceFile, max_expr_depth: usize) -> Result<Scenario> {
     let raw: RawScenario = toml::from_str(src.text())
         .map_err(|e| Error::Invalid(Diagnostics(vec![toml_diagnostic(src, &e)])))?;
-    build(src, raw)
+    build(src, raw, max_expr_depth)
 }
 
 /// Parse a scenario named inside another file (`what` = `base`, written as `written`):
 /// as [`parse_source`], but when the text does not even parse as a scenario file, the
 /// error gives the position and nothing of the text: the name may point at any file.
-pub(crate) fn parse_named(src: &SourceFile, what: &str, written: &str) -> Result<Scenario> {
+pub(crate) fn parse_named(
+    src: &SourceFile,
+    what: &str,
+    written: &str,
+    max_expr_depth: usize,
+) -> Result<Scenario> {
     let raw: RawScenario = toml::from_str(src.text()).map_err(|e| {
         Error::Invalid(Diagnostics(vec![redacted(
             toml_diagnostic(src, &e),
@@ -46,7 +53,7 @@ pub(crate) fn parse_named(src: &SourceFile, what: &str, written: &str) -> Result
             written,
         )]))
     })?;
-    build(src, raw)
+    build(src, raw, max_expr_depth)
 }
 
 /// A diagnostic about a file that did not parse as a scenario, with its text, message and
@@ -71,8 +78,8 @@ pub(crate) fn redacted(d: Diagnostic, what: &str, written: &str) -> Diagnostic {
     }
 }
 
-fn build(src: &SourceFile, raw: RawScenario) -> Result<Scenario> {
-    let mut b = Builder::new(src);
+fn build(src: &SourceFile, raw: RawScenario, max_expr_depth: usize) -> Result<Scenario> {
+    let mut b = Builder::with_max_expr_depth(src, max_expr_depth);
     match b.scenario(raw) {
         Some(s) if b.diags.is_empty() => Ok(s),
         _ => Err(Error::Invalid(Diagnostics::sorted(b.diags))),

@@ -112,9 +112,9 @@ pub(crate) fn parse_source(src: &SourceFile, path: &Path, limits: &Limits) -> Re
         return Err(at_base(src, &raw, kind, None));
     }
     let base_src = SourceFile::new(base_name, base_text);
-    let base = scenario_file::parse_named(&base_src, "base", written)?;
+    let base = scenario_file::parse_named(&base_src, "base", written, limits.max_expr_depth)?;
 
-    let mut b = Builder::new(src);
+    let mut b = Builder::with_max_expr_depth(src, limits.max_expr_depth);
     let Some(base_date) = base.date() else {
         b.error(raw.base.span(), ErrorKind::BaseWithoutDate, None);
         return Err(invalid(b.diags));

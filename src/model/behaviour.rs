@@ -18,7 +18,8 @@ use super::issue::Issue;
 use super::party::Origin;
 use super::rule::{self, Rule, RuleError};
 use crate::error::ErrorKind;
-use crate::model::rule::lex::{Tok, Token, tokenize};
+use crate::model::expr::MAX_DEPTH;
+use crate::model::expr::lex::{Tok, Token, tokenize};
 use crate::suggest::did_you_mean;
 
 /// What an agent does when a behaviour rule fires.
@@ -76,6 +77,29 @@ impl Action {
         text: &str,
         issues: &[Issue],
         own_constraints: &[&str],
+    ) -> Result<Action, RuleError> {
+        Self::parse_limited(text, issues, own_constraints, MAX_DEPTH)
+    }
+
+    /// As [`Action::parse`], a `soften … to RULE` rule no deeper than `max_depth`
+    /// (`Limits::max_expr_depth`).
+    ///
+    /// # Errors
+    /// As [`Action::parse`]; [`ErrorKind::ExprTooDeep`] past `max_depth`.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::model::{Issue, behaviour::Action};
+    /// let issues = vec![Issue::new("talks", ["none", "direct"]).unwrap()];
+    /// let deep = "soften r to not not talks == direct";
+    /// assert!(Action::parse_limited(deep, &issues, &["r"], 3).is_ok());
+    /// assert!(Action::parse_limited(deep, &issues, &["r"], 2).is_err());
+    /// ```
+    pub fn parse_limited(
+        text: &str,
+        issues: &[Issue],
+        own_constraints: &[&str],
+        max_depth: usize,
     ) -> Result<Action, RuleError> {
         let tokens = tokenize(text)?;
         let Some(first) = tokens.first() else {
@@ -209,10 +233,12 @@ impl Action {
                         span: to_span,
                     }) if to == "to" && verb == "soften" => {
                         let from = to_span.end;
-                        let rule = Rule::new(&text[from..], issues).map_err(|mut e| {
-                            e.span = e.span.start + from..e.span.end + from;
-                            e
-                        })?;
+                        let rule = Rule::with_max_depth(&text[from..], issues, max_depth).map_err(
+                            |mut e| {
+                                e.span = e.span.start + from..e.span.end + from;
+                                e
+                            },
+                        )?;
                         Ok(Action::Soften { id, to: Some(rule) })
                     }
                     Some(t) => Err(action_error(

@@ -15,8 +15,10 @@
 
 use std::ops::Range;
 
+use super::expr::lex::{Dialect, Tok};
+use super::expr::parse::{Cursor, Grammar, Syntax, parse_text};
+use super::expr::{Logic, MAX_DEPTH, Node, eval};
 use super::issue::Issue;
-use super::rule::lex::{Tok, Token, tokenize};
 use super::rule::{self, BinOp, CmpOp, Expr, Name, ResolvedExpr, RuleError};
 use crate::error::ErrorKind;
 use crate::suggest::did_you_mean;
@@ -120,18 +122,14 @@ impl CondExpr {
         last: &dyn Fn(&str) -> Move,
         in_force: &dyn Fn(&str, &str) -> bool,
     ) -> bool {
-        match self {
-            CondExpr::Const(b) => *b,
+        eval(self, &mut |a: &CondExpr| match a {
             CondExpr::Levels(e) => e.eval(levels),
             CondExpr::Round(op, n) => op.holds(round as usize, *n as usize),
             CondExpr::Last { party, moves } => last(party).bit() & moves != 0,
             CondExpr::InForce { party, id } => in_force(party, id),
-            CondExpr::Not(e) => !e.eval(levels, round, last, in_force),
-            CondExpr::Binary { op, lhs, rhs } => op.apply(
-                lhs.eval(levels, round, last, in_force),
-                rhs.eval(levels, round, last, in_force),
-            ),
-        }
+            // Only atoms reach here (see `Logic::node`).
+            _ => false,
+        })
     }
 
     /// Whether the condition reads the round, moves or constraints (not only levels).
@@ -141,6 +139,32 @@ impl CondExpr {
             CondExpr::Round(..) | CondExpr::Last { .. } | CondExpr::InForce { .. } => true,
             CondExpr::Not(e) => e.is_dynamic(),
             CondExpr::Binary { lhs, rhs, .. } => lhs.is_dynamic() || rhs.is_dynamic(),
+        }
+    }
+}
+
+impl Logic for CondExpr {
+    /// A condition's atoms are its `Levels`, `Round`, `Last` and `InForce` nodes.
+    type Atom = Self;
+    fn constant(value: bool) -> Self {
+        CondExpr::Const(value)
+    }
+    fn not(inner: Self) -> Self {
+        CondExpr::Not(Box::new(inner))
+    }
+    fn binary(op: BinOp, lhs: Self, rhs: Self) -> Self {
+        CondExpr::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        }
+    }
+    fn node(&self) -> Node<'_, Self, Self> {
+        match self {
+            CondExpr::Const(b) => Node::Const(*b),
+            CondExpr::Not(x) => Node::Not(x),
+            CondExpr::Binary { op, lhs, rhs } => Node::Binary(*op, lhs, rhs),
+            _ => Node::Atom(self),
         }
     }
 }
@@ -186,27 +210,32 @@ impl Condition {
         issues: &[Issue],
         names: &ConditionNames,
     ) -> Result<Condition, RuleError> {
-        let tokens = lex(text)?;
-        if tokens.is_empty() {
-            return Err(RuleError::syntax(0..text.len(), "empty condition"));
-        }
-        let mut p = CondParser {
-            tokens,
-            pos: 0,
-            end: text.len(),
-            issues,
-            names,
-        };
-        let expr = p.iff(0)?;
-        if let Some(t) = p.tokens.get(p.pos) {
-            return Err(RuleError::syntax(
-                t.span.clone(),
-                format!(
-                    "expected `and`, `or`, `->` or `<->` before {}",
-                    t.describe()
-                ),
-            ));
-        }
+        Self::parse_limited(text, issues, names, MAX_DEPTH)
+    }
+
+    /// As [`Condition::parse`], the tree no deeper than `max_depth`
+    /// (`Limits::max_expr_depth`).
+    ///
+    /// # Errors
+    /// As [`Condition::parse`]; [`ErrorKind::ExprTooDeep`] past `max_depth`.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::model::{Issue, condition::{Condition, ConditionNames}};
+    /// let issues = vec![Issue::new("talks", ["none", "direct"]).unwrap()];
+    /// let names = ConditionNames { party: "a", parties: &["a"], constraints: &[] };
+    /// let long = vec!["round >= 1"; 5].join(" or ");
+    /// assert!(Condition::parse_limited(&long, &issues, &names, 5).is_ok());
+    /// assert!(Condition::parse_limited(&long, &issues, &names, 4).is_err());
+    /// ```
+    pub fn parse_limited(
+        text: &str,
+        issues: &[Issue],
+        names: &ConditionNames,
+        max_depth: usize,
+    ) -> Result<Condition, RuleError> {
+        let mut grammar = Conditions { issues, names };
+        let expr = parse_text(text, CONDITION_SYNTAX, &mut grammar, max_depth)?;
         Ok(Condition {
             text: text.to_string(),
             expr: merge_levels(expr),
@@ -232,284 +261,52 @@ impl Condition {
     }
 }
 
-/// Most nesting a condition may use (as the rule language).
-const MAX_NESTING: usize = rule::MAX_NESTING;
+/// How conditions are read: the rule language with numbers.
+const CONDITION_SYNTAX: Syntax = Syntax {
+    dialect: Dialect::Condition,
+    noun: "condition",
+    depth_hint: "; for long lists of alternatives write `issue in {a, b, …}`",
+    grouping: true,
+};
 
-/// A token of a condition: a rule token, or a number.
-#[derive(Debug, Clone)]
-struct CTok {
-    kind: Option<Tok>,
-    number: u64,
-    span: Range<usize>,
-}
-
-impl CTok {
-    fn describe(&self) -> String {
-        match &self.kind {
-            Some(k) => k.describe(),
-            None => format!("number `{}`", self.number),
-        }
-    }
-}
-
-/// Split a condition into tokens: digit runs outside quotes and names are numbers, the
-/// rest goes to the rule language's tokenizer.
-fn lex(text: &str) -> Result<Vec<CTok>, RuleError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut seg_start = 0;
-    let mut i = 0;
-    let mut in_quote = false;
-    let flush = |from: usize, to: usize, out: &mut Vec<CTok>| -> Result<(), RuleError> {
-        let toks = tokenize(&text[from..to]).map_err(|mut e| {
-            e.span = e.span.start + from..e.span.end + from;
-            e
-        })?;
-        out.extend(toks.into_iter().map(|Token { kind, span }| CTok {
-            kind: Some(kind),
-            number: 0,
-            span: span.start + from..span.end + from,
-        }));
-        Ok(())
-    };
-    while i < bytes.len() {
-        let c = bytes[i];
-        if in_quote {
-            match c {
-                b'\\' => i += 2,
-                b'"' => {
-                    in_quote = false;
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-            continue;
-        }
-        if c == b'"' {
-            in_quote = true;
-            i += 1;
-            continue;
-        }
-        let after_word = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
-        if c.is_ascii_digit() && !after_word {
-            let mut j = i;
-            while j < bytes.len() && bytes[j].is_ascii_digit() {
-                j += 1;
-            }
-            if j < bytes.len() && (bytes[j].is_ascii_alphabetic() || bytes[j] == b'_') {
-                // `10k`: not a number; let the tokenizer report it.
-                i = j;
-                continue;
-            }
-            flush(seg_start, i, &mut out)?;
-            let number = text[i..j].parse::<u64>().map_err(|_| {
-                RuleError::syntax(i..j, format!("number `{}` is too large", &text[i..j]))
-            })?;
-            out.push(CTok {
-                kind: None,
-                number,
-                span: i..j,
-            });
-            seg_start = j;
-            i = j;
-            continue;
-        }
-        i += 1;
-    }
-    flush(seg_start, bytes.len(), &mut out)?;
-    Ok(out)
-}
-
-struct CondParser<'a> {
-    tokens: Vec<CTok>,
-    pos: usize,
-    end: usize,
+/// A condition's atoms, resolved as they are read.
+struct Conditions<'a> {
     issues: &'a [Issue],
     names: &'a ConditionNames<'a>,
 }
 
 type Parsed = Result<CondExpr, RuleError>;
 
-impl CondParser<'_> {
-    fn kind(&self, k: usize) -> Option<&Tok> {
-        self.tokens.get(self.pos + k).and_then(|t| t.kind.as_ref())
-    }
+impl Grammar for Conditions<'_> {
+    type Tree = CondExpr;
 
-    fn at(&self, kind: &Tok) -> bool {
-        self.kind(0) == Some(kind)
-    }
-
-    fn error_here(&self, expected: &str) -> RuleError {
-        match self.tokens.get(self.pos) {
-            Some(t) => RuleError::syntax(
-                t.span.clone(),
-                format!("expected {expected}, found {}", t.describe()),
-            ),
-            None => RuleError::syntax(
-                self.end..self.end,
-                format!("expected {expected}, found the end of the condition"),
-            ),
-        }
-    }
-
-    fn nest(&self, nest: usize) -> Result<(), RuleError> {
-        if nest > MAX_NESTING {
-            let start = self.tokens.get(self.pos).map_or(0, |t| t.span.start);
-            return Err(RuleError::syntax(
-                start..start + 1,
-                format!("condition nested too deeply (more than {MAX_NESTING} levels)"),
-            ));
-        }
-        Ok(())
-    }
-
-    /// A chain `a op b op …` builds a left-deep tree as deep as it is long, and every
-    /// later pass over the tree recurses that deep: bound it as the rule parser does.
-    fn chain(&self, terms: usize) -> Result<(), RuleError> {
-        if terms > rule::MAX_DEPTH {
-            let start = self.tokens.get(self.pos).map_or(0, |t| t.span.start);
-            return Err(RuleError::syntax(
-                start..start + 1,
-                format!(
-                    "condition too long (more than {} terms joined by one operator); for long lists of alternatives write `issue in {{a, b, …}}`",
-                    rule::MAX_DEPTH
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    fn binary(op: BinOp, lhs: CondExpr, rhs: CondExpr) -> CondExpr {
-        CondExpr::Binary {
-            op,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        }
-    }
-
-    fn iff(&mut self, nest: usize) -> Parsed {
-        self.nest(nest)?;
-        let mut lhs = self.implies(nest)?;
-        let mut terms = 1;
-        while self.at(&Tok::Iff) {
-            terms += 1;
-            self.chain(terms)?;
-            self.pos += 1;
-            let rhs = self.implies(nest)?;
-            lhs = Self::binary(BinOp::Iff, lhs, rhs);
-        }
-        Ok(lhs)
-    }
-
-    fn implies(&mut self, nest: usize) -> Parsed {
-        self.nest(nest)?;
-        let lhs = self.or(nest)?;
-        if self.at(&Tok::Implies) {
-            self.pos += 1;
-            let rhs = self.implies(nest + 1)?;
-            return Ok(Self::binary(BinOp::Implies, lhs, rhs));
-        }
-        Ok(lhs)
-    }
-
-    fn or(&mut self, nest: usize) -> Parsed {
-        let mut lhs = self.and(nest)?;
-        let mut terms = 1;
-        while self.at(&Tok::Or) {
-            terms += 1;
-            self.chain(terms)?;
-            self.pos += 1;
-            let rhs = self.and(nest)?;
-            lhs = Self::binary(BinOp::Or, lhs, rhs);
-        }
-        Ok(lhs)
-    }
-
-    fn and(&mut self, nest: usize) -> Parsed {
-        let mut lhs = self.unary(nest)?;
-        let mut terms = 1;
-        while self.at(&Tok::And) {
-            terms += 1;
-            self.chain(terms)?;
-            self.pos += 1;
-            let rhs = self.unary(nest)?;
-            lhs = Self::binary(BinOp::And, lhs, rhs);
-        }
-        Ok(lhs)
-    }
-
-    fn unary(&mut self, nest: usize) -> Parsed {
-        if self.at(&Tok::Not) {
-            self.nest(nest + 1)?;
-            self.pos += 1;
-            return Ok(CondExpr::Not(Box::new(self.unary(nest + 1)?)));
-        }
-        self.atom(nest)
-    }
-
-    fn name(&mut self, expected: &str) -> Result<(String, Range<usize>), RuleError> {
-        match self.tokens.get(self.pos) {
-            Some(CTok {
-                kind: Some(Tok::Name { text, .. }),
-                span,
-                ..
-            }) => {
-                let out = (text.clone(), span.clone());
-                self.pos += 1;
-                Ok(out)
-            }
-            _ => Err(self.error_here(expected)),
-        }
-    }
-
-    fn expect(&mut self, kind: &Tok, expected: &str) -> Result<(), RuleError> {
-        if self.at(kind) {
-            self.pos += 1;
-            Ok(())
-        } else {
-            Err(self.error_here(expected))
-        }
-    }
-
-    fn atom(&mut self, nest: usize) -> Parsed {
-        match self.kind(0) {
-            Some(Tok::True) => {
-                self.pos += 1;
-                return Ok(CondExpr::Const(true));
-            }
-            Some(Tok::False) => {
-                self.pos += 1;
-                return Ok(CondExpr::Const(false));
-            }
-            Some(Tok::LParen) => {
-                self.pos += 1;
-                let e = self.iff(nest + 1)?;
-                self.expect(&Tok::RParen, "`)`")?;
-                return Ok(e);
-            }
-            _ => {}
-        }
-        let (word, span) = self.name("an issue, `round`, `last(…)` or `in_force(…)`")?;
-        let next_is_number = self
-            .tokens
-            .get(self.pos + 1)
-            .is_some_and(|t| t.kind.is_none());
-        match (word.as_str(), self.kind(0)) {
-            ("round", Some(Tok::Cmp(op))) if next_is_number => {
+    fn atom(&mut self, at: &mut Cursor) -> Parsed {
+        let (word, span) = at.name("an issue, `round`, `last(…)` or `in_force(…)`")?;
+        let number = match at.kind(1) {
+            Some(Tok::Number(n)) => Some(*n),
+            _ => None,
+        };
+        match (word.as_str(), at.kind(0)) {
+            ("round", Some(Tok::Cmp(op))) if number.is_some() => {
                 let op = *op;
-                let n = self.tokens[self.pos + 1].number;
-                let nspan = self.tokens[self.pos + 1].span.clone();
-                self.pos += 2;
-                let n = u32::try_from(n)
+                at.bump();
+                let nspan = at.bump().map(|t| t.span).unwrap_or_default();
+                let n = u32::try_from(number.unwrap_or(0))
                     .map_err(|_| RuleError::syntax(nspan, "round number is too large"))?;
                 Ok(CondExpr::Round(op, n))
             }
-            ("last", Some(Tok::LParen)) => self.last(),
-            ("in_force", Some(Tok::LParen)) => self.in_force(),
-            _ => self.level_atom(word, span),
+            ("last", Some(Tok::LParen)) => self.last(at),
+            ("in_force", Some(Tok::LParen)) => self.in_force(at),
+            _ => {
+                // `NAME OP NAME` or `NAME in {…}`, read and resolved as a rule.
+                let parsed = rule::parse::comparison(at, Name { text: word, span })?;
+                Ok(CondExpr::Levels(rule::resolve(&parsed, self.issues)?))
+            }
         }
     }
+}
 
+impl Conditions<'_> {
     fn party(&self, name: &str, span: Range<usize>) -> Result<String, RuleError> {
         if self.names.parties.contains(&name) {
             return Ok(name.to_string());
@@ -523,65 +320,67 @@ impl CondParser<'_> {
         })
     }
 
-    fn last(&mut self) -> Parsed {
-        self.pos += 1;
-        let (p, pspan) = self.name("a party")?;
+    fn last(&mut self, at: &mut Cursor) -> Parsed {
+        at.bump();
+        let (p, pspan) = at.name("a party")?;
         let party = self.party(&p, pspan)?;
-        self.expect(&Tok::RParen, "`)`")?;
-        let (negate, list) = match self.kind(0) {
+        at.expect(&Tok::RParen, "`)`")?;
+        let (negate, list) = match at.kind(0) {
             Some(Tok::Cmp(CmpOp::Eq)) => (false, false),
             Some(Tok::Cmp(CmpOp::Ne)) => (true, false),
             Some(Tok::In) => (false, true),
-            _ => return Err(self.error_here("`==`, `!=` or `in` after `last(…)`")),
+            _ => return Err(at.error_here("`==`, `!=` or `in` after `last(…)`")),
         };
-        self.pos += 1;
+        at.bump();
         let mut moves = 0u8;
         if list {
-            self.expect(&Tok::LBrace, "`{`")?;
+            at.expect(&Tok::LBrace, "`{`")?;
             loop {
-                moves |= self.one_move()?;
-                if self.at(&Tok::Comma) {
-                    self.pos += 1;
+                moves |= one_move(at)?;
+                if at.at(&Tok::Comma) {
+                    at.bump();
                 }
-                if self.at(&Tok::RBrace) {
-                    self.pos += 1;
+                if at.at(&Tok::RBrace) {
+                    at.bump();
                     break;
                 }
             }
         } else {
-            moves = self.one_move()?;
+            moves = one_move(at)?;
         }
         if negate {
             moves = !moves & Move::ALL.iter().fold(0, |a, m| a | m.bit());
         }
         Ok(CondExpr::Last { party, moves })
     }
+}
 
-    fn one_move(&mut self) -> Result<u8, RuleError> {
-        let words: Vec<&str> = Move::ALL.iter().map(|m| m.as_str()).collect();
-        let (m, span) = self.name(&format!("a move ({})", words.join(", ")))?;
-        Move::parse(&m).map(Move::bit).ok_or_else(|| RuleError {
-            span,
-            kind: ErrorKind::RuleSyntax {
-                message: format!("unknown move `{m}`"),
-            },
-            help: did_you_mean(&m, words.iter().copied())
-                .or_else(|| Some(format!("moves: {}", words.join(", ")))),
-        })
-    }
+fn one_move(at: &mut Cursor) -> Result<u8, RuleError> {
+    let words: Vec<&str> = Move::ALL.iter().map(|m| m.as_str()).collect();
+    let (m, span) = at.name(&format!("a move ({})", words.join(", ")))?;
+    Move::parse(&m).map(Move::bit).ok_or_else(|| RuleError {
+        span,
+        kind: ErrorKind::RuleSyntax {
+            message: format!("unknown move `{m}`"),
+        },
+        help: did_you_mean(&m, words.iter().copied())
+            .or_else(|| Some(format!("moves: {}", words.join(", ")))),
+    })
+}
 
-    fn in_force(&mut self) -> Parsed {
-        self.pos += 1;
-        let (first, fspan) = self.name("a red line or precondition id")?;
-        let (party, id, ispan) = if self.at(&Tok::Comma) {
-            self.pos += 1;
+impl Conditions<'_> {
+    fn in_force(&mut self, at: &mut Cursor) -> Parsed {
+        at.bump();
+        let (first, fspan) = at.name("a red line or precondition id")?;
+        let (party, id, ispan) = if at.at(&Tok::Comma) {
+            at.bump();
             let party = self.party(&first, fspan)?;
-            let (id, ispan) = self.name("a red line or precondition id")?;
+            let (id, ispan) = at.name("a red line or precondition id")?;
             (party, id, ispan)
         } else {
             (self.names.party.to_string(), first, fspan)
         };
-        self.expect(&Tok::RParen, "`)`")?;
+        at.expect(&Tok::RParen, "`)`")?;
         let known = self
             .names
             .constraints
@@ -606,55 +405,6 @@ impl CondParser<'_> {
             });
         }
         Ok(CondExpr::InForce { party, id })
-    }
-
-    /// `NAME OP NAME` or `NAME in {…}`, resolved as a rule.
-    fn level_atom(&mut self, issue: String, ispan: Range<usize>) -> Parsed {
-        let issue = Name {
-            text: issue,
-            span: ispan,
-        };
-        let parsed = match self.kind(0) {
-            Some(Tok::Cmp(op)) => {
-                let op = *op;
-                self.pos += 1;
-                let (l, lspan) = self.name("a level")?;
-                Expr::Compare {
-                    issue,
-                    op,
-                    level: Name {
-                        text: l,
-                        span: lspan,
-                    },
-                }
-            }
-            Some(Tok::In) => {
-                self.pos += 1;
-                self.expect(&Tok::LBrace, "`{`")?;
-                let mut levels = Vec::new();
-                loop {
-                    let (l, lspan) = self.name("a level")?;
-                    levels.push(Name {
-                        text: l,
-                        span: lspan,
-                    });
-                    if self.at(&Tok::Comma) {
-                        self.pos += 1;
-                    }
-                    if self.at(&Tok::RBrace) {
-                        self.pos += 1;
-                        break;
-                    }
-                }
-                Expr::In { issue, levels }
-            }
-            _ => {
-                return Err(
-                    self.error_here("a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`) or `in`")
-                );
-            }
-        };
-        Ok(CondExpr::Levels(rule::resolve(&parsed, self.issues)?))
     }
 }
 

@@ -180,17 +180,17 @@ impl RunState {
         }
     }
 
-    /// Evaluate a condition on the proposal `s`.
+    /// Evaluate a condition on the proposal `s`: the shared connectives
+    /// ([`crate::model::expr::eval`]) over the compiled atoms.
     pub fn eval(&self, c: &CondModel, s: StateIndex) -> bool {
-        match c {
-            CondModel::Const(b) => *b,
+        crate::model::expr::eval(c, &mut |a: &CondModel| match a {
             CondModel::Levels(r) => r.eval(s),
             CondModel::Round(op, n) => op.holds(self.round as usize, *n as usize),
             CondModel::Last { party, moves } => self.agents[*party].last.bit() & moves != 0,
             CondModel::InForce(k) => k.is_some_and(|k| self.variants[k] == 0),
-            CondModel::Not(x) => !self.eval(x, s),
-            CondModel::Bin(op, a, b) => op.apply(self.eval(a, s), self.eval(b, s)),
-        }
+            // Only atoms reach here (see `Logic::node`).
+            _ => false,
+        })
     }
 
     /// Fire `p`'s rules on the proposal `s`, in file order. `work` is the state its moves

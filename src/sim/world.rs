@@ -68,6 +68,29 @@ pub enum CondModel {
     Bin(BinOp, Box<CondModel>, Box<CondModel>),
 }
 
+impl crate::model::expr::Logic for CondModel {
+    /// The compiled atoms (`Levels`, `Round`, `Last`, `InForce`).
+    type Atom = Self;
+    fn constant(value: bool) -> Self {
+        CondModel::Const(value)
+    }
+    fn not(inner: Self) -> Self {
+        CondModel::Not(Box::new(inner))
+    }
+    fn binary(op: BinOp, lhs: Self, rhs: Self) -> Self {
+        CondModel::Bin(op, Box::new(lhs), Box::new(rhs))
+    }
+    fn node(&self) -> crate::model::expr::Node<'_, Self, Self> {
+        use crate::model::expr::Node;
+        match self {
+            CondModel::Const(b) => Node::Const(*b),
+            CondModel::Not(x) => Node::Not(x),
+            CondModel::Bin(op, a, b) => Node::Binary(*op, a, b),
+            _ => Node::Atom(self),
+        }
+    }
+}
+
 /// A compiled action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionModel {

@@ -229,20 +229,6 @@ fn kleene(e: &ResolvedExpr, levels: &[usize], free: &[usize]) -> Option<bool> {
 }
 
 fn eval_packed(e: &ResolvedExpr, s: StateIndex, strides: &[u64], radices: &[u64]) -> bool {
-    use crate::model::rule::Expr;
     let level = |i: usize| ((s / strides[i]) % radices[i]) as usize;
-    match e {
-        Expr::Const(b) => *b,
-        Expr::Compare {
-            issue,
-            op,
-            level: l,
-        } => op.holds(level(*issue), *l),
-        Expr::In { issue, levels } => levels.contains(&level(*issue)),
-        Expr::Not(x) => !eval_packed(x, s, strides, radices),
-        Expr::Binary { op, lhs, rhs } => op.apply(
-            eval_packed(lhs, s, strides, radices),
-            eval_packed(rhs, s, strides, radices),
-        ),
-    }
+    crate::model::expr::eval(e, &mut |a: &ResolvedExpr| a.atom_holds(level))
 }

@@ -2,7 +2,7 @@
 
 use super::oracle::{ItemKind, Oracle};
 use crate::analysis::zone::{Engine, find_zones_compiled};
-use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr, Rule, print};
+use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr, Rule, resolved_to_text};
 use crate::model::{Evidence, Issue, Scenario};
 use crate::space::{CompiledRule, CompiledScenario, StateIndex};
 use crate::{Limits, Result};
@@ -300,14 +300,7 @@ fn max_utility(c: &CompiledScenario, p: usize, states: &[StateIndex]) -> Option<
 }
 
 fn text(e: &ResolvedExpr, issues: &[Issue]) -> String {
-    let mut s = String::new();
-    let _ = print::write_expr(
-        &mut s,
-        e,
-        &|i: &usize| issues[*i].id(),
-        &|i: &usize, l: &usize| issues[*i].levels()[*l].id(),
-    );
-    s
+    resolved_to_text(e, issues)
 }
 
 /// Paths (child indices: 0 = lhs or the `not` operand, 1 = rhs) to the comparisons the

@@ -5,6 +5,7 @@
 //! equally preferred, so it is a complete preorder. Ranks are dense (`0..classes`).
 
 use crate::io::gmcr::GmcrError;
+use crate::model::expr::{BinOp, Literal, Tree, parse_statement};
 
 /// Utilities closer than this are equally preferred (CONTRACT.md's 1e-12 tolerance).
 pub const UTILITY_TIE: f64 = 1e-12;
@@ -191,65 +192,79 @@ impl Statement {
     /// # Ok::<(), dealzone::Error>(())
     /// ```
     pub fn parse(text: &str, options: usize) -> crate::Result<Statement> {
-        let fail = |message: String| -> crate::Result<Statement> {
-            Err(GmcrError::Model {
-                message: format!("preference statement `{text}`: {message}"),
+        let tree = parse_statement(text, options).map_err(|e| {
+            // Long statements are shown by their start; the column says where.
+            let shown: String = if text.chars().count() > 60 {
+                text.chars().take(57).chain("…".chars()).collect()
+            } else {
+                text.to_string()
+            };
+            let column = text[..e.span.start.min(text.len())].chars().count() + 1;
+            let message = match e.kind {
+                crate::error::ErrorKind::RuleSyntax { message } => message,
+                other => other.to_string(),
+            };
+            GmcrError::Model {
+                message: format!("preference statement `{shown}`: column {column}: {message}"),
             }
-            .into())
-        };
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let joined = words.join(" ");
-        for (kw, iff) in [(" IFF ", true), (" IF ", false)] {
-            if let Some(pos) = joined.find(kw) {
-                let (q, p) = (&joined[..pos], &joined[pos + kw.len()..]);
-                let q = Box::new(Self::parse_or(q, options).or_else(&fail)?);
-                let p = Box::new(Self::parse_or(p, options).or_else(&fail)?);
-                return Ok(if iff {
-                    Statement::Iff(q, p)
-                } else {
-                    Statement::If(q, p)
-                });
-            }
-        }
-        Self::parse_or(&joined, options).or_else(fail)
+        })?;
+        Ok(Statement::from_tree(&tree))
     }
 
-    fn parse_or(text: &str, options: usize) -> Result<Statement, String> {
-        let alts: Result<Vec<Statement>, String> = text
-            .split('|')
-            .map(|alt| {
-                let lits: Result<Vec<Statement>, String> = alt
-                    .split('&')
-                    .map(|lit| {
-                        let lit = lit.trim();
-                        let (neg, num) = match lit.strip_prefix('-') {
-                            Some(n) => (true, n.trim()),
-                            None => (false, lit),
-                        };
-                        match num.parse::<usize>() {
-                            Ok(k) if (1..=options).contains(&k) => {
-                                Ok(Statement::Literal(k - 1, !neg))
-                            }
-                            _ => Err(format!("`{lit}` is not an option 1..{options}")),
+    /// The flat form of a parsed statement: chains of `&` and `|` become one `And` or
+    /// `Or`, `p -> q` becomes `If(q, p)`. (Constants and `not` of a compound, which GMCR's
+    /// notation cannot write, become an empty `And`/`Or` and an `Iff` with false.)
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::analysis::stability::Statement;
+    /// use dealzone::model::expr::parse_statement;
+    /// let flat = Statement::from_tree(&parse_statement("1 & 2 & -3 | 4", 4).unwrap());
+    /// assert_eq!(flat, Statement::Or(vec![
+    ///     Statement::And(vec![Statement::Literal(0, true), Statement::Literal(1, true), Statement::Literal(2, false)]),
+    ///     Statement::Literal(3, true),
+    /// ]));
+    /// ```
+    pub fn from_tree(tree: &Tree<Literal>) -> Statement {
+        match tree {
+            Tree::Const(true) => Statement::And(Vec::new()),
+            Tree::Const(false) => Statement::Or(Vec::new()),
+            Tree::Atom(l) => Statement::Literal(l.option, l.taken),
+            Tree::Not(x) => match &**x {
+                Tree::Atom(l) => Statement::Literal(l.option, !l.taken),
+                other => Statement::Iff(
+                    Box::new(Statement::from_tree(other)),
+                    Box::new(Statement::Or(Vec::new())),
+                ),
+            },
+            Tree::Binary(BinOp::Implies, p, q) => Statement::If(
+                Box::new(Statement::from_tree(q)),
+                Box::new(Statement::from_tree(p)),
+            ),
+            Tree::Binary(BinOp::Iff, q, p) => Statement::Iff(
+                Box::new(Statement::from_tree(q)),
+                Box::new(Statement::from_tree(p)),
+            ),
+            Tree::Binary(op, _, _) => {
+                // A chain `a & b & …` is a left-deep tree: gather its operands in order.
+                let mut operands = Vec::new();
+                let mut stack = vec![tree];
+                while let Some(t) = stack.pop() {
+                    match t {
+                        Tree::Binary(o, l, r) if o == op => {
+                            stack.push(r);
+                            stack.push(l);
                         }
-                    })
-                    .collect();
-                lits.map(|mut l| {
-                    if l.len() == 1 {
-                        l.remove(0)
-                    } else {
-                        Statement::And(l)
+                        other => operands.push(Statement::from_tree(other)),
                     }
-                })
-            })
-            .collect();
-        alts.map(|mut a| {
-            if a.len() == 1 {
-                a.remove(0)
-            } else {
-                Statement::Or(a)
+                }
+                if *op == BinOp::And {
+                    Statement::And(operands)
+                } else {
+                    Statement::Or(operands)
+                }
             }
-        })
+        }
     }
 }
 

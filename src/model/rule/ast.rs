@@ -1,135 +1,9 @@
 //! The rule syntax tree, generic over how issues and levels are named.
 
-use std::fmt;
-use std::ops::Range;
+use std::fmt::{self, Write};
 
-/// A name as written in a rule, with its byte span in the rule text.
-///
-/// Two names are equal when their text is equal: the span is where the name was found, not
-/// what it means, so a rule printed and parsed back compares equal to the original.
-#[derive(Debug, Clone, Eq)]
-pub struct Name {
-    /// The name, unquoted and unescaped.
-    pub text: String,
-    /// Byte range of the name (with its quotes, if any) in the rule text.
-    pub span: Range<usize>,
-}
-
-impl Name {
-    /// A name with an empty span, for building rules in code.
-    pub fn new(text: impl Into<String>) -> Self {
-        Name {
-            text: text.into(),
-            span: 0..0,
-        }
-    }
-}
-
-impl PartialEq for Name {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
-/// Comparison operator between an issue and one of its levels (order = the issue's level order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CmpOp {
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-}
-
-impl CmpOp {
-    /// All operators, for generators and tables.
-    pub const ALL: [CmpOp; 6] = [
-        CmpOp::Eq,
-        CmpOp::Ne,
-        CmpOp::Lt,
-        CmpOp::Le,
-        CmpOp::Gt,
-        CmpOp::Ge,
-    ];
-
-    /// The operator as written in a rule.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        }
-    }
-
-    /// Whether `lhs OP rhs` holds for two level positions.
-    #[inline]
-    pub fn holds(self, lhs: usize, rhs: usize) -> bool {
-        match self {
-            CmpOp::Eq => lhs == rhs,
-            CmpOp::Ne => lhs != rhs,
-            CmpOp::Lt => lhs < rhs,
-            CmpOp::Le => lhs <= rhs,
-            CmpOp::Gt => lhs > rhs,
-            CmpOp::Ge => lhs >= rhs,
-        }
-    }
-}
-
-/// Binary logical connective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BinOp {
-    /// `and`
-    And,
-    /// `or`
-    Or,
-    /// `->` (implies, right-associative)
-    Implies,
-    /// `<->` (if and only if)
-    Iff,
-}
-
-impl BinOp {
-    /// The connective as written in a rule.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::And => "and",
-            BinOp::Or => "or",
-            BinOp::Implies => "->",
-            BinOp::Iff => "<->",
-        }
-    }
-
-    /// Binding strength: higher binds tighter (`<->` 1, `->` 2, `or` 3, `and` 4).
-    pub fn precedence(self) -> u8 {
-        match self {
-            BinOp::Iff => 1,
-            BinOp::Implies => 2,
-            BinOp::Or => 3,
-            BinOp::And => 4,
-        }
-    }
-
-    /// Apply the connective.
-    #[inline]
-    pub fn apply(self, a: bool, b: bool) -> bool {
-        match self {
-            BinOp::And => a && b,
-            BinOp::Or => a || b,
-            BinOp::Implies => !a || b,
-            BinOp::Iff => a == b,
-        }
-    }
-}
+use crate::model::expr::print::{write_name, write_tree};
+use crate::model::expr::{BinOp, CmpOp, Logic, Name, Node, eval};
 
 /// A rule expression. `I` names an issue and `L` a level: [`Name`]s after parsing,
 /// indices after resolution against a scenario.
@@ -202,27 +76,101 @@ impl<I, L> Expr<I, L> {
     }
 }
 
+impl<I, L> Logic for Expr<I, L> {
+    /// A rule's atoms are its `Compare` and `In` nodes.
+    type Atom = Self;
+    fn constant(value: bool) -> Self {
+        Expr::Const(value)
+    }
+    fn not(inner: Self) -> Self {
+        Expr::Not(Box::new(inner))
+    }
+    fn binary(op: BinOp, lhs: Self, rhs: Self) -> Self {
+        Expr::binary(op, lhs, rhs)
+    }
+    fn node(&self) -> Node<'_, Self, Self> {
+        match self {
+            Expr::Const(b) => Node::Const(*b),
+            Expr::Compare { .. } | Expr::In { .. } => Node::Atom(self),
+            Expr::Not(x) => Node::Not(x),
+            Expr::Binary { op, lhs, rhs } => Node::Binary(*op, lhs, rhs),
+        }
+    }
+}
+
 impl ResolvedExpr {
     /// Evaluate on an unpacked state: `levels[i]` is the level position of issue `i`.
     ///
-    /// This is the reference semantics; compiled rules ([`crate::space::CompiledRule`]) must
-    /// agree with it.
+    /// The reference semantics ([`crate::model::expr::eval`] with [`ResolvedExpr::atom_holds`]);
+    /// compiled rules ([`crate::space::CompiledRule`]) must agree with it.
     pub fn eval(&self, levels: &[usize]) -> bool {
+        eval(self, &mut |a: &ResolvedExpr| a.atom_holds(|i| levels[i]))
+    }
+
+    /// Whether this atom (a `Compare` or `In` node) holds when issue `i` is at level
+    /// `level(i)`; `false` for any other node (only atoms are asked).
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::model::rule::{CmpOp, Expr};
+    /// let atom = Expr::Compare { issue: 0, op: CmpOp::Ge, level: 1 };
+    /// assert!(atom.atom_holds(|_| 2));
+    /// ```
+    #[inline]
+    pub fn atom_holds(&self, level: impl Fn(usize) -> usize) -> bool {
         match self {
-            Expr::Const(b) => *b,
-            Expr::Compare { issue, op, level } => op.holds(levels[*issue], *level),
-            Expr::In { issue, levels: set } => set.contains(&levels[*issue]),
-            Expr::Not(e) => !e.eval(levels),
-            Expr::Binary { op, lhs, rhs } => op.apply(lhs.eval(levels), rhs.eval(levels)),
+            Expr::Compare {
+                issue,
+                op,
+                level: l,
+            } => op.holds(level(*issue), *l),
+            Expr::In { issue, levels } => levels.contains(&level(*issue)),
+            _ => false,
         }
     }
+}
+
+/// Write `expr`, naming issues with `issue` and levels with `level(issue, level)`.
+pub(crate) fn write_rule<W: Write, I, L>(
+    out: &mut W,
+    expr: &Expr<I, L>,
+    issue: &dyn Fn(&I) -> String,
+    level: &dyn Fn(&I, &L) -> String,
+) -> fmt::Result {
+    let atom = |out: &mut W, a: &Expr<I, L>| -> fmt::Result {
+        match a {
+            Expr::Compare {
+                issue: i,
+                op,
+                level: l,
+            } => {
+                write_name(out, &issue(i))?;
+                write!(out, " {} ", op.symbol())?;
+                write_name(out, &level(i, l))
+            }
+            Expr::In { issue: i, levels } => {
+                write_name(out, &issue(i))?;
+                out.write_str(" in {")?;
+                for (k, l) in levels.iter().enumerate() {
+                    if k > 0 {
+                        out.write_str(", ")?;
+                    }
+                    write_name(out, &level(i, l))?;
+                }
+                out.write_char('}')
+            }
+            // Only atoms reach the atom writer.
+            _ => Ok(()),
+        }
+    };
+    write_tree(out, expr, &atom)
 }
 
 impl fmt::Display for ParsedExpr {
     /// Writes the rule back as text that parses to the same tree.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::print::write_expr(f, self, &|n: &Name| n.text.as_str(), &|_, n: &Name| {
-            n.text.as_str()
+        write_rule(f, self, &|n: &Name| n.text.clone(), &|_, n: &Name| {
+            n.text.clone()
         })
     }
 }

@@ -31,58 +31,15 @@
 //! ```
 
 mod ast;
-pub(crate) mod lex;
-mod parse;
-pub(crate) mod print;
+pub(crate) mod parse;
 
-use std::ops::Range;
-
-pub use ast::{BinOp, CmpOp, Expr, Name, ParsedExpr, ResolvedExpr};
-pub use lex::{KEYWORDS, is_bare_name};
-pub use parse::{MAX_DEPTH, MAX_NESTING, parse};
+pub use crate::model::expr::{BinOp, CmpOp, KEYWORDS, Name, RuleError, is_bare_name};
+pub use ast::{Expr, ParsedExpr, ResolvedExpr};
+pub use parse::{MAX_DEPTH, MAX_NESTING, parse, parse_limited};
 
 use crate::error::ErrorKind;
 use crate::model::Issue;
 use crate::suggest::did_you_mean;
-
-/// An error inside a rule: what is wrong and where, as a byte span of the rule text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleError {
-    /// Byte range in the rule text.
-    pub span: Range<usize>,
-    /// What is wrong.
-    pub kind: ErrorKind,
-    /// A suggestion, such as a near name.
-    pub help: Option<String>,
-}
-
-impl RuleError {
-    pub(crate) fn syntax(span: Range<usize>, message: impl Into<String>) -> Self {
-        RuleError {
-            span,
-            kind: ErrorKind::RuleSyntax {
-                message: message.into(),
-            },
-            help: None,
-        }
-    }
-}
-
-impl std::fmt::Display for RuleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} (at bytes {}..{})",
-            self.kind, self.span.start, self.span.end
-        )?;
-        if let Some(help) = &self.help {
-            write!(f, "; {help}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for RuleError {}
 
 /// A rule resolved against a scenario's issues.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,7 +69,27 @@ impl Rule {
     /// assert_eq!(err.help.as_deref(), Some("did you mean `plus2`?"));
     /// ```
     pub fn new(text: &str, issues: &[Issue]) -> Result<Rule, RuleError> {
-        let parsed = parse(text)?;
+        Self::with_max_depth(text, issues, MAX_DEPTH)
+    }
+
+    /// As [`Rule::new`], the tree no deeper than `max_depth` (`Limits::max_expr_depth`).
+    ///
+    /// # Errors
+    /// As [`Rule::new`]; [`ErrorKind::ExprTooDeep`] past `max_depth`.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::model::{Issue, rule::Rule};
+    /// let issues = vec![Issue::new("wage", ["freeze", "plus2"]).unwrap()];
+    /// assert!(Rule::with_max_depth("not not wage == freeze", &issues, 3).is_ok());
+    /// assert!(Rule::with_max_depth("not not not wage == freeze", &issues, 3).is_err());
+    /// ```
+    pub fn with_max_depth(
+        text: &str,
+        issues: &[Issue],
+        max_depth: usize,
+    ) -> Result<Rule, RuleError> {
+        let parsed = parse_limited(text, max_depth)?;
         let expr = resolve(&parsed, issues)?;
         let mut used: Vec<usize> = expr.issues().into_iter().copied().collect();
         used.sort_unstable();
@@ -152,16 +129,30 @@ impl Rule {
 
     /// Write the resolved rule back as canonical text using the issues' names.
     pub fn to_text(&self, issues: &[Issue]) -> String {
-        let mut s = String::new();
-        // Writing to a String cannot fail.
-        let _ = print::write_expr(
-            &mut s,
-            &self.expr,
-            &|i: &usize| issues[*i].id(),
-            &|i: &usize, l: &usize| issues[*i].levels()[*l].id(),
-        );
-        s
+        resolved_to_text(&self.expr, issues)
     }
+}
+
+/// Write a resolved rule as canonical text using the issues' names (what [`Rule::to_text`]
+/// writes), for trees built or changed in code.
+///
+/// # Example
+/// ```
+/// use dealzone::model::{Issue, rule::{CmpOp, Expr, resolved_to_text}};
+/// let issues = vec![Issue::new("wage", ["freeze", "plus2"]).unwrap()];
+/// let e = Expr::Not(Box::new(Expr::Compare { issue: 0, op: CmpOp::Ge, level: 1 }));
+/// assert_eq!(resolved_to_text(&e, &issues), "not wage >= plus2");
+/// ```
+pub fn resolved_to_text(expr: &ResolvedExpr, issues: &[Issue]) -> String {
+    let mut s = String::new();
+    // Writing to a String cannot fail.
+    let _ = ast::write_rule(
+        &mut s,
+        expr,
+        &|i: &usize| issues[*i].id().to_string(),
+        &|i: &usize, l: &usize| issues[*i].levels()[*l].id().to_string(),
+    );
+    s
 }
 
 /// Resolve a parsed rule's names against `issues`.

@@ -1,8 +1,24 @@
-//! Tokens of the rule language.
+//! The one lexer of the expression language: tokens with byte spans.
+//!
+//! A [`Dialect`] says what the context reads: rules read names and operators; behaviour
+//! conditions also numbers (`round >= 3`); GMCR option statements read numbers, `-`, `&`,
+//! `|`, `IF` and `IFF` (GMCR II's notation) and no rule keywords.
 
 use std::ops::Range;
 
 use super::RuleError;
+
+/// What a context's text may contain beyond names and the rule operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// Red lines, preconditions and actions: no numbers.
+    Rule,
+    /// Behaviour conditions: digit runs are numbers.
+    Condition,
+    /// GMCR II option statements: numbers, `-`, `&`, `|`, `IF`, `IFF`; every other word
+    /// is a name (so the statement's atom can say it is not an option).
+    Statement,
+}
 
 /// One token with its byte span in the rule text.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +51,12 @@ pub(crate) enum Tok {
     LBrace,
     RBrace,
     Comma,
+    /// A run of digits (conditions and statements).
+    Number(u64),
+    /// `-` before an option number (statements).
+    Minus,
+    /// GMCR's `q IF p`: `p -> q` (statements).
+    If,
 }
 
 impl Tok {
@@ -61,6 +83,9 @@ impl Tok {
             Tok::LBrace => "`{`".into(),
             Tok::RBrace => "`}`".into(),
             Tok::Comma => "`,`".into(),
+            Tok::Number(n) => format!("number `{n}`"),
+            Tok::Minus => "`-`".into(),
+            Tok::If => "`IF`".into(),
         }
     }
 }
@@ -78,9 +103,15 @@ pub fn is_bare_name(s: &str) -> bool {
     chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && !KEYWORDS.contains(&s)
 }
 
-/// Split a rule into tokens.
+/// Split a rule or an action into tokens.
 pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, RuleError> {
+    tokenize_as(src, Dialect::Rule)
+}
+
+/// Split `src` into tokens of `dialect`.
+pub(crate) fn tokenize_as(src: &str, dialect: Dialect) -> Result<Vec<Token>, RuleError> {
     use super::CmpOp::*;
+    let statement = dialect == Dialect::Statement;
     let bytes = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -110,6 +141,28 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, RuleError> {
             b'>' if bytes.get(i + 1) == Some(&b'=') => out.push(single(Tok::Cmp(Ge), 2)),
             b'>' => out.push(single(Tok::Cmp(Gt), 1)),
             b'-' if bytes.get(i + 1) == Some(&b'>') => out.push(single(Tok::Implies, 2)),
+            b'-' if statement => out.push(single(Tok::Minus, 1)),
+            b'&' if statement => out.push(single(Tok::And, 1)),
+            b'|' if statement => out.push(single(Tok::Or, 1)),
+            c if c.is_ascii_digit() && dialect != Dialect::Rule => {
+                let mut j = i;
+                while j < bytes.len() && bytes[j].is_ascii_digit() {
+                    j += 1;
+                }
+                // `10k` is neither a number nor a name: the error below says so.
+                if !(j < bytes.len() && (bytes[j].is_ascii_alphabetic() || bytes[j] == b'_')) {
+                    let n = src[i..j].parse::<u64>().map_err(|_| {
+                        RuleError::syntax(i..j, format!("number `{}` is too large", &src[i..j]))
+                    })?;
+                    out.push(Token {
+                        kind: Tok::Number(n),
+                        span: i..j,
+                    });
+                    i = j;
+                    continue;
+                }
+                return Err(unexpected(src, i));
+            }
             b'"' => {
                 let (text, end) = quoted(src, i)?;
                 out.push(Token {
@@ -126,6 +179,12 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, RuleError> {
                 }
                 let word = &src[i..j];
                 let kind = match word {
+                    "IF" if statement => Tok::If,
+                    "IFF" if statement => Tok::Iff,
+                    _ if statement => Tok::Name {
+                        text: word.to_string(),
+                        quoted: false,
+                    },
                     "true" => Tok::True,
                     "false" => Tok::False,
                     "not" => Tok::Not,
@@ -141,28 +200,28 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, RuleError> {
                 i = j;
                 continue;
             }
-            _ => {
-                let ch = src[i..].chars().next().unwrap_or('?');
-                let width = ch.len_utf8();
-                let hint = match ch {
-                    '!' => " (did you mean `!=` or `not`?)",
-                    '&' => " (write `and`)",
-                    '|' => " (write `or`)",
-                    '\'' => " (quote names with double quotes)",
-                    c if c.is_ascii_digit() || !c.is_ascii() => {
-                        " (names that are not plain identifiers must be written in double quotes)"
-                    }
-                    _ => "",
-                };
-                return Err(RuleError::syntax(
-                    i..i + width,
-                    format!("unexpected character `{ch}`{hint}"),
-                ));
-            }
+            _ => return Err(unexpected(src, i)),
         }
         i = out.last().map_or(i + 1, |t| t.span.end);
     }
     Ok(out)
+}
+
+/// The error for a character no token starts with, at byte `i`.
+fn unexpected(src: &str, i: usize) -> RuleError {
+    let ch = src[i..].chars().next().unwrap_or('?');
+    let width = ch.len_utf8();
+    let hint = match ch {
+        '!' => " (did you mean `!=` or `not`?)",
+        '&' => " (write `and`)",
+        '|' => " (write `or`)",
+        '\'' => " (quote names with double quotes)",
+        c if c.is_ascii_digit() || !c.is_ascii() => {
+            " (names that are not plain identifiers must be written in double quotes)"
+        }
+        _ => "",
+    };
+    RuleError::syntax(i..i + width, format!("unexpected character `{ch}`{hint}"))
 }
 
 /// Read a double-quoted name starting at `start` (the opening quote). Returns the unescaped
