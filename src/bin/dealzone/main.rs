@@ -292,6 +292,9 @@ enum Command {
     Stability(stability::Args),
     /// Play the parties' rules and tactics through the concession graph, many seeded runs.
     Simulate(simulate::Args),
+    /// Merge the shard documents of `simulate --shard I/N` into exactly the output of the
+    /// unsharded run.
+    Merge(simulate::MergeArgs),
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -331,6 +334,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Stability(args) => stability::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Merge(args) => simulate::merge(&args),
         Command::Timeline {
             file,
             json,
