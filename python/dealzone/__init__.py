@@ -101,13 +101,14 @@ class Zones(Result):
             return f"{d['acceptable']} acceptable states in {len(d['zones'])} zone(s)"
         return "no deal"
 
-    def states(self) -> list:
-        """One row per acceptable state: ``{"zone": k, **levels}`` (a table for pandas)."""
+    def boxes(self) -> list:
+        """One row per box of acceptable states: ``{"zone": k, issue: [lowest, highest]…}``
+        (a table for pandas: ``pandas.DataFrame(z.boxes())``)."""
         rows = []
         for k, z in enumerate(self.to_dict()["zones"]):
-            for st in z.get("states", []):
+            for box in z.get("boxes", []):
                 row = {"zone": k}
-                row.update(st if isinstance(st, dict) else {"state": st})
+                row.update(box)
                 rows.append(row)
         return rows
 
@@ -141,11 +142,12 @@ class Bargain(Result):
 
     def _summary(self) -> str:
         d = self.to_dict()
-        return f"{d.get('candidates', '?')} candidates, {len(d.get('pareto', []))} on the frontier"
+        return f"{len(self.pareto())} state(s) on the Pareto frontier"
 
     def pareto(self) -> list:
-        """The Pareto set, one row per state (a table for pandas)."""
-        return list(self.to_dict().get("pareto", []))
+        """The Pareto set, one row per state, each issue's level (a table for pandas)."""
+        p = self.to_dict().get("pareto", {})
+        return list(p.get("outcomes", []) if isinstance(p, dict) else p)
 
 
 class Stability(Result):
@@ -194,11 +196,11 @@ def _restore(source: tuple) -> "Scenario":
     once, then reuses it)."""
     kind = source[0]
     if kind == "path":
-        _, path, at, evidence, without = source
-        s = load(path, at=at, evidence=evidence)
+        _, path, at, evidence, time_limit, without = source
+        s = load(path, at=at, evidence=evidence, time_limit=time_limit)
     else:
-        _, text, name, evidence, without = source
-        s = loads(text, name=name, evidence=evidence)
+        _, text, name, evidence, time_limit, without = source
+        s = loads(text, name=name, evidence=evidence, time_limit=time_limit)
     return s.without(list(without)) if without else s
 
 
@@ -246,8 +248,8 @@ class Scenario:
         """The same timeline on another date."""
         if self._source[0] != "path":
             raise DealzoneError("only a timeline loaded from a file has other dates")
-        _, path, _, evidence, without = self._source
-        return _restore(("path", path, date, evidence, without))
+        _, path, _, evidence, time_limit, without = self._source
+        return _restore(("path", path, date, evidence, time_limit, without))
 
     def without(self, names: Iterable[str]) -> "Scenario":
         """A what-if: the same scenario without the named red lines or preconditions."""
@@ -314,13 +316,34 @@ class Scenario:
         return _wrap(self._native.timeline(samples, seed), self)
 
 
-def load(path: "os.PathLike[str] | str", at: Optional[str] = None, evidence: Optional[str] = None) -> Scenario:
+#: The wall-time budget of every analysis, in seconds, as the command line's default.
+DEFAULT_TIME_LIMIT = 60.0
+
+
+def load(
+    path: "os.PathLike[str] | str",
+    at: Optional[str] = None,
+    evidence: Optional[str] = None,
+    time_limit: Optional[float] = DEFAULT_TIME_LIMIT,
+) -> Scenario:
     """Load a scenario or timeline file; for a timeline, the snapshot on ``at`` (ISO date,
-    default the latest), on ``evidence`` (``stated``, ``reported``, ``inferred``) or firmer."""
-    native = _dealzone.load(os.fspath(path), at, evidence)
-    return Scenario(native, ("path", os.path.abspath(os.fspath(path)), at, evidence, ()))
+    default the latest), on ``evidence`` (``stated``, ``reported``, ``inferred``) or firmer.
+
+    ``time_limit`` (seconds; None: none) bounds each analysis as ``--time-limit`` does; a
+    simulation cut by it is a prefix of its runs (``complete: false``), and so is each shard
+    of a sharded one: lift it for batches whose bytes must match."""
+    native = _dealzone.load(os.fspath(path), at, evidence, time_limit)
+    return Scenario(native, ("path", os.path.abspath(os.fspath(path)), at, evidence, time_limit, ()))
 
 
-def loads(text: str, name: str = "<string>", evidence: Optional[str] = None) -> Scenario:
+def loads(
+    text: str,
+    name: str = "<string>",
+    evidence: Optional[str] = None,
+    time_limit: Optional[float] = DEFAULT_TIME_LIMIT,
+) -> Scenario:
     """A scenario from TOML text (``name`` stands for the file in messages)."""
-    return Scenario(_dealzone.loads(text, name, evidence), ("text", text, name, evidence, ()))
+    return Scenario(
+        _dealzone.loads(text, name, evidence, time_limit),
+        ("text", text, name, evidence, time_limit, ()),
+    )

@@ -55,8 +55,9 @@ def simulate(
     """Simulate ``runs`` seeded runs in shards over a Dask client.
 
     Args:
-        path_or_scenario: a scenario or timeline file (its latest date), or a loaded
-            :class:`dealzone.Scenario` (pickled to the workers as how it was loaded).
+        path_or_scenario: a scenario or timeline file (its latest date, with no time
+            limit), or a loaded :class:`dealzone.Scenario` (pickled to the workers as how
+            it was loaded; a shard cut by its ``time_limit`` ends the batch there).
         runs, seed, rounds, protocol: as :meth:`dealzone.Scenario.simulate`.
         client: a ``distributed.Client``; default the current one (``get_client()``).
         shards: number of shards; default twice the workers' threads (at least 1).
@@ -68,7 +69,7 @@ def simulate(
     scenario = (
         path_or_scenario
         if isinstance(path_or_scenario, Scenario)
-        else load(path_or_scenario)
+        else load(path_or_scenario, time_limit=None)
     )
     if client is None:
         from distributed import get_client

@@ -452,19 +452,38 @@ impl Session {
     }
 }
 
+/// The default limits with a wall-time budget of `seconds` (None: no budget).
+fn limits_with(seconds: Option<f64>) -> PyResult<Limits> {
+    let time_limit = match seconds {
+        None => None,
+        Some(s) if s.is_finite() && s >= 0.0 => Some(std::time::Duration::from_secs_f64(s)),
+        Some(s) => {
+            return Err(PyValueError::new_err(format!(
+                "time_limit {s}: seconds, at least 0 (None: no limit)"
+            )));
+        }
+    };
+    Ok(Limits {
+        time_limit,
+        ..Limits::default()
+    })
+}
+
 /// Load a scenario or timeline file; for a timeline, the snapshot on `at` (ISO date;
 /// default the latest), on the evidence graded `evidence` or firmer (`stated`, `reported`,
-/// `inferred`; default all).
+/// `inferred`; default all); every analysis under a wall-time budget of `time_limit`
+/// seconds (None: none).
 #[pyfunction]
-#[pyo3(signature = (path, at = None, evidence = None))]
+#[pyo3(signature = (path, at = None, evidence = None, time_limit = None))]
 fn load(
     py: Python<'_>,
     path: PathBuf,
     at: Option<&str>,
     evidence: Option<&str>,
+    time_limit: Option<f64>,
 ) -> PyResult<Session> {
     let (at, grade) = (date(at)?, self::evidence(evidence)?);
-    let limits = Limits::default();
+    let limits = limits_with(time_limit)?;
     py.detach(|| {
         let doc = load_document_with(&path, &limits)?;
         if at.is_some() && matches!(doc, Document::Scenario(_)) {
@@ -477,12 +496,19 @@ fn load(
 
 /// A scenario from TOML text; `name` stands for the file in messages.
 #[pyfunction]
-#[pyo3(signature = (text, name = "<string>", evidence = None))]
-fn loads(py: Python<'_>, text: &str, name: &str, evidence: Option<&str>) -> PyResult<Session> {
+#[pyo3(signature = (text, name = "<string>", evidence = None, time_limit = None))]
+fn loads(
+    py: Python<'_>,
+    text: &str,
+    name: &str,
+    evidence: Option<&str>,
+    time_limit: Option<f64>,
+) -> PyResult<Session> {
     let grade = self::evidence(evidence)?;
+    let limits = limits_with(time_limit)?;
     py.detach(|| {
         let s = Scenario::from_toml_str(text, name)?;
-        session_of(Document::Scenario(s), None, grade, &Limits::default())
+        session_of(Document::Scenario(s), None, grade, &limits)
     })
     .map_err(err)
 }

@@ -29,7 +29,7 @@ def client():
 
 @pytest.mark.parametrize("n", [1, 2, 7])
 def test_shards_on_two_workers_are_the_unsharded_bytes(client, cli, root, n):
-    s = dealzone.load(root / WAGE)
+    s = dealzone.load(root / WAGE, time_limit=None)
     whole = s.simulate(runs=2500, seed=5)
     sim = dealzone.dask.simulate(str(root / WAGE), 2500, 5, client, shards=n)
     assert sim.json() == whole.json()
@@ -38,16 +38,16 @@ def test_shards_on_two_workers_are_the_unsharded_bytes(client, cli, root, n):
 
 
 def test_a_loaded_scenario_travels_to_the_workers(client, root):
-    s = dealzone.load(root / "seeds/russia_ukraine/timeline.toml", at="2024-09-12")
+    s = dealzone.load(root / "seeds/russia_ukraine/timeline.toml", at="2024-09-12", time_limit=None)
     sim = dealzone.dask.simulate(s, 300, 2, client, shards=3, rounds=40)
     assert sim.text() == s.simulate(300, 2, rounds=40).text()
     text = (root / "seeds/supplier_contract.toml").read_text()
-    inline = dealzone.loads(text, name="supplier.toml")
+    inline = dealzone.loads(text, name="supplier.toml", time_limit=None)
     assert dealzone.dask.simulate(inline, 500, 9, client).json() == inline.simulate(500, 9).json()
 
 
 def test_shards_of_another_batch_are_refused(root):
-    s = dealzone.load(root / WAGE)
+    s = dealzone.load(root / WAGE, time_limit=None)
     docs = [s.simulate_shard(i, 2, runs=50, seed=1) for i in range(2)]
     with pytest.raises(dealzone.DealzoneError, match="with seed 2, not 50 runs with seed 1"):
         s.merge([docs[0], s.simulate_shard(1, 2, runs=50, seed=2)], runs=50, seed=1)
@@ -58,7 +58,7 @@ def test_shards_of_another_batch_are_refused(root):
 
 
 def test_a_worker_killed_mid_run_gives_the_same_bytes(client, root):
-    s = dealzone.load(root / WAGE)
+    s = dealzone.load(root / WAGE, time_limit=None)
     runs, seed = 60_000, 11
     whole = s.simulate(runs, seed)
     out = {}

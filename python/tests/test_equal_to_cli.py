@@ -143,6 +143,10 @@ def test_results_have_reprs_and_pictures(root):
     assert b._repr_svg_().startswith("<svg")
     assert str(z) == z.text()
     assert isinstance(s.simulate(runs=10), dealzone.Simulation)
+    # Tables: one row per zone box, one per Pareto state, read from the JSON document.
+    rows = z.boxes()
+    assert rows and sum(1 for z_ in z.to_dict()["zones"] for _ in z_["boxes"]) == len(rows)
+    assert len(b.pareto()) == b.to_dict()["pareto"]["count"]
 
 
 def test_long_work_releases_the_interpreter(root):
