@@ -25,6 +25,7 @@ mod schema;
 mod seeds;
 mod sensitivity;
 mod session;
+mod shards;
 mod shared_order;
 mod sim;
 mod stability;

@@ -241,7 +241,7 @@ fn recheck(s: &Scenario, trace: &Value) -> bool {
 }
 
 /// A small random scenario with rules of every kind, events and tactics.
-fn small_scenario(
+pub(crate) fn small_scenario(
     radices: &[usize],
     prefs: &[Vec<u8>],
     lines: &[(usize, usize, bool, usize)],

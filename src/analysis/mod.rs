@@ -6,6 +6,7 @@ pub mod explain;
 pub mod path;
 pub mod sensitivity;
 pub mod session;
+pub mod session_ext;
 pub mod stability;
 pub mod timeline_report;
 pub mod zone;

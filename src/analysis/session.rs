@@ -175,7 +175,8 @@ impl Analysis {
         )
     }
 
-    fn finding<T>(&self, value: T) -> Finding<T> {
+    /// `value` as a finding of this analysis (for the analyses defined beside this file).
+    pub(crate) fn finding<T>(&self, value: T) -> Finding<T> {
         Finding {
             analysis: self.clone(),
             value,

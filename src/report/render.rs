@@ -17,6 +17,8 @@ use crate::analysis::bargain::Bargain;
 use crate::analysis::explain::Explanation;
 use crate::analysis::session::{Analysis, Finding, Outcome, Paths};
 use crate::analysis::zone::Zones;
+use crate::analysis::session_ext::{Stability, StatesListed, TimelineFinding};
+use crate::sim::session::Simulation;
 
 /// Renders a result as the command line's text or `--json` document.
 pub trait Report {
@@ -124,5 +126,98 @@ impl Report for Finding<Bargain> {
             super::bargain_json::bargain(a.scenario(), a.compiled(), self.value()),
             a,
         )
+    }
+}
+
+/// `dealzone stability` on a scenario.
+impl Report for Finding<Stability> {
+    fn text(&self) -> String {
+        let a = self.analysis();
+        let st = self.value();
+        super::stability::scenario_text(
+            a.scenario(),
+            a.compiled(),
+            &st.stability,
+            listing(st.states),
+            st.zones.as_ref(),
+        )
+    }
+
+    fn json(&self) -> Value {
+        let a = self.analysis();
+        let st = self.value();
+        graded(
+            super::stability::scenario_json(
+                a.scenario(),
+                a.compiled(),
+                &st.stability,
+                listing(st.states),
+                st.zones.as_ref(),
+            ),
+            a,
+        )
+    }
+}
+
+fn listing(states: StatesListed) -> super::stability::Listing {
+    match states {
+        StatesListed::All => super::stability::Listing::All,
+        StatesListed::Zone => super::stability::Listing::Zone,
+    }
+}
+
+/// `dealzone simulate` (and `dealzone merge` of its shards).
+impl Report for Finding<Simulation> {
+    fn text(&self) -> String {
+        let sim = self.value();
+        super::simulate::text(&sim.world, &sim.summary)
+    }
+
+    fn json(&self) -> Value {
+        let sim = self.value();
+        graded(
+            super::simulate::json(&sim.world, &sim.summary),
+            self.analysis(),
+        )
+    }
+}
+
+impl TimelineFinding {
+    /// The report as `dealzone timeline` prints it.
+    ///
+    /// # Errors
+    /// A snapshot's scenario that cannot be compiled again under the limits.
+    pub fn try_text(&self) -> crate::Result<String> {
+        let a = self.analysis();
+        super::timeline::text(a.timeline(), self.report(), a.limits())
+    }
+
+    /// The document `dealzone timeline --json` prints (with the `evidence` key).
+    ///
+    /// # Errors
+    /// As [`TimelineFinding::try_text`].
+    pub fn try_json(&self) -> crate::Result<Value> {
+        let a = self.analysis();
+        let mut v = super::timeline::json(a.timeline(), self.report(), a.limits())?;
+        if let Some(m) = v.as_object_mut() {
+            m.insert(
+                "evidence".into(),
+                serde_json::json!({ "admitted": a.admitted().as_str() }),
+            );
+        }
+        Ok(v)
+    }
+}
+
+/// `dealzone timeline`: a snapshot that cannot be rendered (see
+/// [`TimelineFinding::try_text`]) gives the error's message in place of the report.
+impl Report for TimelineFinding {
+    fn text(&self) -> String {
+        self.try_text().unwrap_or_else(|e| format!("error: {e}\n"))
+    }
+
+    fn json(&self) -> Value {
+        self.try_json()
+            .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
     }
 }

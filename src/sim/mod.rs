@@ -22,6 +22,8 @@ pub mod agent;
 pub mod events;
 pub mod monte_carlo;
 pub mod protocol;
+pub mod session;
+pub mod shard;
 pub mod summary;
 pub mod tactic;
 pub mod tournament;
@@ -109,6 +111,12 @@ pub enum SimError {
         run: u64,
         /// Runs in the batch.
         runs: u64,
+    },
+    /// A shard (`--shard I/N`) or a shard document that cannot be run or merged.
+    #[error("{message}")]
+    Shard {
+        /// What is wrong, naming the shard or its file.
+        message: String,
     },
 }
 

@@ -120,9 +120,44 @@ pub fn for_each_run(
     done: &(dyn Fn() + Sync),
     fold: &mut dyn FnMut(u64, &RunResult),
 ) -> u64 {
+    for_each_run_in(w, 0..runs, master, time_limit, done, fold)
+}
+
+/// [`for_each_run`] over the runs `range` of a batch (a shard): run `k` is the same as
+/// run `k` of the whole batch.
+///
+/// # Arguments
+/// As [`for_each_run`], with the run numbers `range` in place of `0..runs`.
+///
+/// # Returns
+/// The end of the prefix of `range` folded: `range.end`, or less when the budget ran out.
+///
+/// # Complexity
+/// As [`for_each_run`], over `range.len()` runs.
+///
+/// # Example
+/// ```
+/// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+/// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
+/// let all = dealzone::sim::monte_carlo::run_many(&w, 30, 4, &|| {});
+/// let mut seen = Vec::new();
+/// let end = dealzone::sim::monte_carlo::for_each_run_in(&w, 10..30, 4, None, &|| {}, &mut |_, r| {
+///     seen.push(r.clone())
+/// });
+/// assert_eq!((end, &seen[..]), (30, &all[10..]));
+/// ```
+pub fn for_each_run_in(
+    w: &World,
+    range: std::ops::Range<u64>,
+    master: u64,
+    time_limit: Option<std::time::Duration>,
+    done: &(dyn Fn() + Sync),
+    fold: &mut dyn FnMut(u64, &RunResult),
+) -> u64 {
     let deadline = time_limit.map(|d| std::time::Instant::now() + d);
     let late = || deadline.is_some_and(|t| std::time::Instant::now() > t);
-    let mut start = 0u64;
+    let runs = range.end;
+    let mut start = range.start;
     while start < runs {
         if late() {
             return start;

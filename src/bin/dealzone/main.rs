@@ -296,6 +296,9 @@ enum Command {
     /// Play every line-up of tactics on every scenario of a spec, repeated: a results
     /// table (one CSV row per match, resumable) and the standard scores.
     Tournament(tournament::Args),
+    /// Merge the shard documents of `simulate --shard I/N` into exactly the output of the
+    /// unsharded run.
+    Merge(simulate::MergeArgs),
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -336,6 +339,7 @@ fn main() -> ExitCode {
         Command::Stability(args) => stability::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Tournament(args) => tournament::run(&args),
+        Command::Merge(args) => simulate::merge(&args),
         Command::Timeline {
             file,
             json,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use dealzone::model::Date;
 use dealzone::model::simulation::ProtocolKind;
+use dealzone::sim::shard::{Shard, ShardSpec};
 use dealzone::sim::{SimConfig, SimError, World, monte_carlo, summarise_streaming};
 use dealzone::{Error, Limits, Result};
 
@@ -62,14 +63,116 @@ pub struct Args {
     /// rules and events graded weaker are left out too.
     #[arg(long, value_name = "GRADE", value_parser = crate::parse_evidence)]
     evidence: Option<dealzone::model::Evidence>,
+    /// Play only shard I of N (`I/N`, I from 0) and print its shard document (JSON);
+    /// `dealzone merge` joins the N documents into exactly this command's output without
+    /// `--shard`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<ShardSpec>,
     #[command(flatten)]
     files: crate::files::FileAccess,
     #[command(flatten)]
     budget: crate::Budget,
 }
 
-/// Run `dealzone simulate`.
-pub fn run(args: &Args) -> Result<String> {
+fn parse_shard(s: &str) -> std::result::Result<ShardSpec, String> {
+    ShardSpec::parse(s).map_err(|e| e.to_string())
+}
+
+/// Arguments of `dealzone merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Shard documents of one batch (`dealzone simulate --shard I/N`), in any order.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print JSON instead of a readable report (as `dealzone simulate --json`).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    budget: crate::Budget,
+}
+
+fn protocol_name(p: Option<ProtocolArg>) -> Option<&'static str> {
+    p.map(|p| match p {
+        ProtocolArg::Auto => "auto",
+        ProtocolArg::Alternating => "alternating",
+        ProtocolArg::Mediation => "mediation",
+    })
+}
+
+/// Run `dealzone merge`: the shards' batch, as `dealzone simulate` prints it.
+pub fn merge(m: &MergeArgs) -> Result<String> {
+    let mut shards = Vec::new();
+    for file in &m.files {
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+            path: file.clone(),
+            source,
+        })?;
+        let shard = Shard::from_json(&text).map_err(|e| SimError::InFile {
+            file: file.display().to_string(),
+            source: Box::new(e),
+        })?;
+        shards.push(shard);
+    }
+    // The first shard's command line rebuilds the world; the merge checks every shard
+    // against it (the world's digest).
+    let src = &shards[0].source;
+    let bad = |what: &str| -> Error {
+        SimError::InFile {
+            file: m.files[0].display().to_string(),
+            source: Box::new(SimError::Shard {
+                message: format!("the shard document does not say {what}"),
+            }),
+        }
+        .into()
+    };
+    let file = src["file"]
+        .as_str()
+        .ok_or_else(|| bad("which file it simulated"))?;
+    let text_arg = |key: &str| src[key].as_str().map(str::to_string);
+    let mut argv: Vec<String> = vec!["simulate".into(), file.into()];
+    for key in ["at", "evidence", "protocol"] {
+        if let Some(v) = text_arg(key) {
+            argv.push(format!("--{key}"));
+            argv.push(v);
+        }
+    }
+    if let Some(r) = src["rounds"].as_u64() {
+        argv.extend(["--rounds".into(), r.to_string()]);
+    }
+    if let Some(n) = src["max_states"].as_u64() {
+        argv.extend(["--max-states".into(), n.to_string()]);
+    }
+    if src["allow_outside_paths"].as_bool() == Some(true) {
+        argv.push("--allow-outside-paths".into());
+    }
+    if let Some(n) = src["max_file_bytes"].as_u64() {
+        argv.extend(["--max-file-bytes".into(), n.to_string()]);
+    }
+    argv.extend(["--runs".into(), shards[0].runs.to_string()]);
+    argv.extend(["--seed".into(), shards[0].seed.to_string()]);
+    #[derive(clap::Parser)]
+    struct Again {
+        #[command(subcommand)]
+        command: Sim,
+    }
+    #[derive(clap::Subcommand)]
+    enum Sim {
+        Simulate(Args),
+    }
+    let Sim::Simulate(mut args) = <Again as clap::Parser>::try_parse_from(
+        std::iter::once("dealzone".to_string()).chain(argv),
+    )
+    .map_err(|e| bad(&format!("a command line that reads: {e}")))?
+    .command;
+    args.json = m.json;
+    args.budget = m.budget.clone();
+    let (scenario, config, world) = prepare(&args)?;
+    let summary = dealzone::sim::shard::merge(&world, &shards, &config.limits)?;
+    Ok(render(&args, &scenario, &world, &summary))
+}
+
+/// The scenario, the batch's settings and the compiled world of `args`.
+fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
     let input = crate::Input {
         file: args.file.clone(),
         at: args.at,
@@ -122,6 +225,33 @@ pub fn run(args: &Args) -> Result<String> {
         .into(),
         other => other,
     })?;
+    Ok((scenario, config, world))
+}
+
+/// Run `dealzone simulate`.
+pub fn run(args: &Args) -> Result<String> {
+    let (scenario, config, world) = prepare(args)?;
+    if let Some(spec) = args.shard {
+        let mut shard = dealzone::sim::shard::run_shard(
+            &world,
+            config.runs,
+            config.seed,
+            spec,
+            config.limits.time_limit,
+            &|| {},
+        )?;
+        shard.source = serde_json::json!({
+            "file": args.file.display().to_string(),
+            "at": args.at.map(|d| d.to_string()),
+            "evidence": args.evidence.map(|g| g.as_str()),
+            "rounds": args.rounds,
+            "protocol": protocol_name(args.protocol),
+            "max_states": args.max_states,
+            "allow_outside_paths": args.files.allow_outside_paths,
+            "max_file_bytes": args.files.max_file_bytes,
+        });
+        return Ok(shard.to_json());
+    }
     let show = !args.json
         && std::io::stdout().is_terminal()
         && std::io::stderr().is_terminal()
@@ -156,13 +286,23 @@ pub fn run(args: &Args) -> Result<String> {
             source,
         })?;
     }
-    Ok(if args.json {
+    Ok(render(args, &scenario, &world, &summary))
+}
+
+/// The batch's report, text or `--json`.
+fn render(
+    args: &Args,
+    scenario: &dealzone::Scenario,
+    world: &World,
+    summary: &dealzone::sim::Summary,
+) -> String {
+    if args.json {
         pretty(&crate::analyse::graded(
-            dealzone::report::simulate::json(&world, &summary),
-            &scenario,
+            dealzone::report::simulate::json(world, summary),
+            scenario,
             args.evidence,
         ))
     } else {
-        dealzone::report::simulate::text(&world, &summary)
-    })
+        dealzone::report::simulate::text(world, summary)
+    }
 }

@@ -1,0 +1,94 @@
+"""Sharded simulations on a Dask cluster.
+
+``simulate(path_or_scenario, runs, seed, client=None)`` cuts the batch into shards (runs
+``⌊i·R/N⌋ .. ⌊(i+1)·R/N⌋``), plays each on a worker and merges the shard documents in
+shard order into a :class:`dealzone.Simulation` whose ``text()`` and ``to_dict()`` are the
+single-process batch's, byte for byte: each run is a pure function of the scenario, the
+seed and its number, and the merge replays every run's record through the same summary in
+run order. A shard lost with its worker is simply run again (Dask retries it), with the
+same result.
+
+On a Slurm cluster (``pip install dask-jobqueue``)::
+
+    from dask_jobqueue import SLURMCluster
+    from distributed import Client
+    import dealzone.dask
+    cluster = SLURMCluster(cores=8, memory="8GB", walltime="01:00:00")
+    cluster.scale(jobs=10)
+    sim = dealzone.dask.simulate("seeds/wage_round.toml", runs=10_000_000, seed=1,
+                                 client=Client(cluster))
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional, Union
+
+from . import Scenario, Simulation, load
+
+__all__ = ["simulate"]
+
+
+def _shard(
+    scenario: Scenario,
+    index: int,
+    count: int,
+    runs: int,
+    seed: int,
+    rounds: Optional[int],
+    protocol: Optional[str],
+) -> str:
+    return scenario.simulate_shard(index, count, runs, seed, rounds, protocol)
+
+
+def simulate(
+    path_or_scenario: Union[str, "os.PathLike[str]", Scenario],
+    runs: int,
+    seed: int = 0,
+    client: Any = None,
+    *,
+    shards: Optional[int] = None,
+    rounds: Optional[int] = None,
+    protocol: Optional[str] = None,
+    retries: int = 3,
+) -> Simulation:
+    """Simulate ``runs`` seeded runs in shards over a Dask client.
+
+    Args:
+        path_or_scenario: a scenario or timeline file (its latest date, with no time
+            limit), or a loaded :class:`dealzone.Scenario` (pickled to the workers as how
+            it was loaded; a shard cut by its ``time_limit`` ends the batch there).
+        runs, seed, rounds, protocol: as :meth:`dealzone.Scenario.simulate`.
+        client: a ``distributed.Client``; default the current one (``get_client()``).
+        shards: number of shards; default twice the workers' threads (at least 1).
+        retries: how often a failed shard (a lost worker) is run again.
+
+    Returns:
+        The batch, equal byte for byte to ``scenario.simulate(runs, seed)``.
+    """
+    scenario = (
+        path_or_scenario
+        if isinstance(path_or_scenario, Scenario)
+        else load(path_or_scenario, time_limit=None)
+    )
+    if client is None:
+        from distributed import get_client
+
+        client = get_client()
+    if shards is None:
+        threads = sum(client.nthreads().values()) or 1
+        shards = max(1, min(runs, 2 * threads))
+    futures = client.map(
+        _shard,
+        [scenario] * shards,
+        range(shards),
+        [shards] * shards,
+        [runs] * shards,
+        [seed] * shards,
+        [rounds] * shards,
+        [protocol] * shards,
+        retries=retries,
+        pure=False,
+    )
+    documents = client.gather(futures)
+    return scenario.merge(documents, runs, seed, rounds, protocol)

@@ -1,0 +1,525 @@
+//! `dealzone._dealzone`: the native half of the `dealzone` Python package.
+//!
+//! It binds the library's one way in ([`dealzone::Analysis`], [`TimelineAnalysis`]) and
+//! its reporter ([`dealzone::Report`]): every analysis returns a [`Finding`] whose `text()`
+//! and `json()` are the command line's output and `--json` document. The typed Python
+//! classes (`Zones`, `Simulation`, …) live in `dealzone/__init__.py` and wrap these.
+//!
+//! Every analysis runs with the interpreter released (`Python::detach`), so other Python
+//! threads (a Dask worker's heartbeat, say) run meanwhile. Errors are `DealzoneError`,
+//! carrying the library's message (file, line, column, did-you-mean).
+
+use std::path::PathBuf;
+
+use dealzone::analysis::explain::ExplainLimits;
+use dealzone::analysis::path::{CostModel, PathOptions};
+use dealzone::analysis::session_ext::{
+    MAX_STABILITY_LISTED_JSON, StabilityOptions, StatesListed, TimelineAnalysis,
+};
+use dealzone::analysis::stability::Feasibility;
+use dealzone::analysis::timeline_report::ReportOptions;
+use dealzone::io::{Document, load_document_with};
+use dealzone::model::simulation::ProtocolKind;
+use dealzone::model::{Date, Evidence};
+use dealzone::sim::session::SimOptions;
+use dealzone::sim::shard::{Shard, ShardSpec};
+use dealzone::{Analysis, Limits, Report, Scenario, Timeline};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+
+create_exception!(
+    _dealzone,
+    DealzoneError,
+    PyException,
+    "An error from dealzone: bad input (with its file, line and column), a limit reached, or shards that do not belong together."
+);
+
+/// The wall-time budget of the timeline report (as `dealzone timeline`'s default).
+const TIMELINE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn err(e: dealzone::Error) -> PyErr {
+    DealzoneError::new_err(e.to_string())
+}
+
+fn sim_err(e: dealzone::sim::SimError) -> PyErr {
+    DealzoneError::new_err(e.to_string())
+}
+
+fn evidence(grade: Option<&str>) -> PyResult<Option<Evidence>> {
+    grade
+        .map(|g| {
+            g.parse::<Evidence>().map_err(|e| {
+                let hint = dealzone::nearest(g, Evidence::ALL.iter().map(|x| x.as_str()))
+                    .map(|m| format!("; did you mean `{m}`?"))
+                    .unwrap_or_default();
+                PyValueError::new_err(format!("{e}{hint}"))
+            })
+        })
+        .transpose()
+}
+
+fn date(text: Option<&str>) -> PyResult<Option<Date>> {
+    text.map(|d| {
+        d.parse::<Date>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    })
+    .transpose()
+}
+
+/// A rendered result: the command line's text and `--json` document of one analysis.
+#[pyclass(frozen, module = "dealzone._dealzone")]
+struct Finding {
+    kind: &'static str,
+    report: Box<dyn Report + Send + Sync>,
+    /// Why `json()` is refused (a listing too large for JSON), as the command line says.
+    json_refused: Option<String>,
+    /// An SVG picture of the result, where it has one.
+    svg: Option<String>,
+    /// The timeline report's text and JSON (rendering it can fail, unlike the others).
+    timeline: Option<(String, serde_json::Value)>,
+}
+
+impl Finding {
+    fn new(kind: &'static str, report: impl Report + Send + Sync + 'static) -> Finding {
+        Finding {
+            kind,
+            report: Box::new(report),
+            json_refused: None,
+            svg: None,
+            timeline: None,
+        }
+    }
+}
+
+#[pymethods]
+impl Finding {
+    /// Which analysis: `zones`, `paths`, `explain`, `bargain`, `stability`, `simulate` or
+    /// `timeline`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The readable report, as the command prints it.
+    fn text(&self, py: Python<'_>) -> String {
+        match &self.timeline {
+            Some((t, _)) => t.clone(),
+            None => py.detach(|| self.report.text()),
+        }
+    }
+
+    /// The command's `--json` document, as one line of JSON.
+    fn json(&self, py: Python<'_>) -> PyResult<String> {
+        if let Some(why) = &self.json_refused {
+            return Err(DealzoneError::new_err(why.clone()));
+        }
+        Ok(match &self.timeline {
+            Some((_, v)) => v.to_string(),
+            None => py.detach(|| self.report.json().to_string()),
+        })
+    }
+
+    /// The result's picture in utility space (SVG), or None.
+    fn svg(&self) -> Option<String> {
+        self.svg.clone()
+    }
+}
+
+/// A scenario compiled once (one date of a timeline, or a scenario file), with the
+/// timeline it came from.
+#[pyclass(frozen, module = "dealzone._dealzone")]
+struct Session {
+    analysis: Analysis,
+    timeline: TimelineAnalysis,
+    date: Option<Date>,
+}
+
+fn session_of(
+    doc: Document,
+    at: Option<Date>,
+    grade: Option<Evidence>,
+    limits: &Limits,
+) -> dealzone::Result<Session> {
+    let weakest = grade.unwrap_or(Evidence::Inferred);
+    let (timeline, scenario, date) = match doc {
+        Document::Scenario(_) if at.is_some() => {
+            return Err(dealzone::Error::NotATimeline {
+                path: PathBuf::from("the scenario"),
+            });
+        }
+        Document::Scenario(s) => {
+            let s = s.admit(weakest);
+            (Timeline::single(s.clone())?, s, None)
+        }
+        Document::Timeline(t) => {
+            // Grade the changes, not only the snapshot (as the command line does).
+            let t = t.admit(weakest);
+            let s = match at {
+                Some(d) => t.at(d)?.clone(),
+                None => t.latest().clone(),
+            };
+            let date = s.date();
+            (t, s, date)
+        }
+    };
+    let timeline_limits = Limits {
+        time_limit: Some(TIMELINE_TIME_LIMIT),
+        ..limits.clone()
+    };
+    Ok(Session {
+        analysis: Analysis::admitting(scenario, weakest, limits.clone())?,
+        timeline: TimelineAnalysis::admitting(timeline, weakest, timeline_limits),
+        date,
+    })
+}
+
+fn protocol(p: Option<&str>) -> PyResult<Option<ProtocolKind>> {
+    p.map(|p| match p {
+        "auto" => Ok(ProtocolKind::Auto),
+        "alternating" => Ok(ProtocolKind::Alternating),
+        "mediation" => Ok(ProtocolKind::Mediation),
+        other => Err(PyValueError::new_err(format!(
+            "protocol `{other}`: one of auto, alternating, mediation"
+        ))),
+    })
+    .transpose()
+}
+
+fn sim_options(
+    runs: u64,
+    seed: u64,
+    rounds: Option<u32>,
+    protocol_name: Option<&str>,
+) -> PyResult<SimOptions> {
+    Ok(SimOptions {
+        runs,
+        seed,
+        rounds,
+        protocol: protocol(protocol_name)?,
+    })
+}
+
+#[pymethods]
+impl Session {
+    /// The scenario's name.
+    #[getter]
+    fn name(&self) -> String {
+        self.analysis.scenario().name().to_string()
+    }
+
+    /// The date analysed (ISO), or None for a scenario file.
+    #[getter]
+    fn date(&self) -> Option<String> {
+        self.date.map(|d| d.to_string())
+    }
+
+    /// Every date of the timeline (ISO), oldest first; empty for a scenario file.
+    #[getter]
+    fn dates(&self) -> Vec<String> {
+        if self.date.is_none() {
+            return Vec::new();
+        }
+        self.timeline
+            .timeline()
+            .dates()
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    /// The number of states (every combination of levels).
+    #[getter]
+    fn states(&self) -> u64 {
+        self.analysis.compiled().space().size()
+    }
+
+    /// The weakest evidence grade admitted.
+    #[getter]
+    fn evidence(&self) -> &'static str {
+        self.analysis.admitted().as_str()
+    }
+
+    /// The same scenario on another date of its timeline.
+    fn at(&self, py: Python<'_>, date_text: &str) -> PyResult<Session> {
+        let d = date_text
+            .parse::<Date>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let t = self.timeline.clone();
+        let limits = self.analysis.limits().clone();
+        let weakest = self.analysis.admitted();
+        py.detach(move || -> dealzone::Result<Session> {
+            let s = t.timeline().at(d)?.clone();
+            Ok(Session {
+                analysis: Analysis::admitting(s, weakest, limits)?,
+                timeline: t.clone(),
+                date: Some(d),
+            })
+        })
+        .map_err(err)
+    }
+
+    /// The same analysis without the named red lines or preconditions (`party/id`).
+    fn without(&self, py: Python<'_>, names: Vec<String>) -> PyResult<Session> {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let a = py.detach(|| self.analysis.without(&refs)).map_err(err)?;
+        let t = py
+            .detach(|| self.timeline.timeline().without(&refs))
+            .map_err(err)?;
+        Ok(Session {
+            analysis: a,
+            timeline: TimelineAnalysis::admitting(
+                t,
+                self.analysis.admitted(),
+                self.timeline.limits().clone(),
+            ),
+            date: self.date,
+        })
+    }
+
+    /// The deal zones, or with no deal the proof (`dealzone zones`, and the explanation).
+    fn zones(&self, py: Python<'_>) -> PyResult<Finding> {
+        let f = py.detach(|| self.analysis.zones()).map_err(err)?;
+        Ok(Finding::new("zones", f))
+    }
+
+    /// The cheapest path from the status quo into each zone (`dealzone path`).
+    #[pyo3(signature = (cost = "total", blocking_cap = None))]
+    fn paths(&self, py: Python<'_>, cost: &str, blocking_cap: Option<usize>) -> PyResult<Finding> {
+        let model = match cost {
+            "total" => CostModel::TotalConcession,
+            "steps" => CostModel::FewestSteps,
+            "fair" => CostModel::Fairest,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "cost `{other}`: one of total, steps, fair"
+                )));
+            }
+        };
+        let options = PathOptions {
+            model,
+            blocking_cap: blocking_cap.unwrap_or(PathOptions::default().blocking_cap),
+        };
+        let f = py.detach(|| self.analysis.paths(&options)).map_err(err)?;
+        Ok(Finding::new("paths", f))
+    }
+
+    /// Why there is or is not a deal (`dealzone explain`).
+    #[pyo3(signature = (max_checks = None))]
+    fn explain(&self, py: Python<'_>, max_checks: Option<u64>) -> PyResult<Finding> {
+        let budget = ExplainLimits {
+            max_checks: max_checks.unwrap_or(ExplainLimits::default().max_checks),
+            ..ExplainLimits::default()
+        };
+        let f = py.detach(|| self.analysis.explain(&budget)).map_err(err)?;
+        Ok(Finding::new("explain", f))
+    }
+
+    /// Bargaining over the candidates (`dealzone bargain`), with its picture.
+    fn bargain(&self, py: Python<'_>) -> PyResult<Finding> {
+        let f = py.detach(|| self.analysis.bargain()).map_err(err)?;
+        let a = &self.analysis;
+        // A picture needs two parties with a utility; without, there is none.
+        let svg =
+            dealzone::report::svg::utility_plot(a.scenario(), a.compiled(), f.value(), 0, 1, None)
+                .ok();
+        let mut out = Finding::new("bargain", f);
+        out.svg = svg;
+        Ok(out)
+    }
+
+    /// GMCR stability of the states (`dealzone stability`): `states` is `all` or `zone`,
+    /// `feasible` is `all` or `candidates`.
+    #[pyo3(signature = (states = "all", feasible = "all"))]
+    fn stability(&self, py: Python<'_>, states: &str, feasible: &str) -> PyResult<Finding> {
+        let states = match states {
+            "all" => StatesListed::All,
+            "zone" => StatesListed::Zone,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "states `{other}`: one of all, zone"
+                )));
+            }
+        };
+        let feasibility = match feasible {
+            "all" => Feasibility::All,
+            "candidates" => Feasibility::Candidates,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "feasible `{other}`: one of all, candidates"
+                )));
+            }
+        };
+        let options = StabilityOptions {
+            states,
+            feasibility,
+        };
+        let f = py
+            .detach(|| self.analysis.stability(&options))
+            .map_err(err)?;
+        let size = self.analysis.compiled().space().size();
+        let mut out = Finding::new("stability", f);
+        if states == StatesListed::All && size > MAX_STABILITY_LISTED_JSON {
+            out.json_refused = Some(format!(
+                "{size} states to list as JSON; at most {MAX_STABILITY_LISTED_JSON} \
+                 (use states=\"zone\", or the text report for a summary of all)"
+            ));
+        }
+        Ok(out)
+    }
+
+    /// `runs` seeded runs of the simulator (`dealzone simulate`).
+    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None))]
+    fn simulate(
+        &self,
+        py: Python<'_>,
+        runs: u64,
+        seed: u64,
+        rounds: Option<u32>,
+        protocol: Option<&str>,
+    ) -> PyResult<Finding> {
+        let o = sim_options(runs, seed, rounds, protocol)?;
+        let f = py.detach(|| self.analysis.simulate(&o)).map_err(err)?;
+        Ok(Finding::new("simulate", f))
+    }
+
+    /// Shard `index` of `count` of the batch (`dealzone simulate --shard I/N`): its shard
+    /// document (JSON text), to be merged with [`Session::merge`].
+    #[pyo3(signature = (index, count, runs = 1000, seed = 0, rounds = None, protocol = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn simulate_shard(
+        &self,
+        py: Python<'_>,
+        index: u64,
+        count: u64,
+        runs: u64,
+        seed: u64,
+        rounds: Option<u32>,
+        protocol: Option<&str>,
+    ) -> PyResult<String> {
+        let o = sim_options(runs, seed, rounds, protocol)?;
+        let spec = ShardSpec::new(index, count).map_err(sim_err)?;
+        py.detach(|| self.analysis.simulate_shard(&o, spec))
+            .map(|s| s.to_json())
+            .map_err(err)
+    }
+
+    /// The batch from its shard documents (any order): the same bytes as `simulate`.
+    #[pyo3(signature = (shards, runs = 1000, seed = 0, rounds = None, protocol = None))]
+    fn merge(
+        &self,
+        py: Python<'_>,
+        shards: Vec<String>,
+        runs: u64,
+        seed: u64,
+        rounds: Option<u32>,
+        protocol: Option<&str>,
+    ) -> PyResult<Finding> {
+        let o = sim_options(runs, seed, rounds, protocol)?;
+        let f = py
+            .detach(|| -> dealzone::Result<_> {
+                let parsed = shards
+                    .iter()
+                    .map(|s| Shard::from_json(s))
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.analysis.merge_shards(&o, &parsed)
+            })
+            .map_err(err)?;
+        Ok(Finding::new("simulate", f))
+    }
+
+    /// The timeline report (`dealzone timeline`) of the timeline this scenario is a date of
+    /// (a scenario file: a timeline of one snapshot).
+    #[pyo3(signature = (samples = 200, seed = 1))]
+    fn timeline(&self, py: Python<'_>, samples: usize, seed: u64) -> PyResult<Finding> {
+        let options = ReportOptions {
+            samples,
+            seed,
+            ..ReportOptions::default()
+        };
+        let f = py
+            .detach(|| -> dealzone::Result<_> {
+                let f = self.timeline.report(&options)?;
+                let text = f.try_text()?;
+                let json = f.try_json()?;
+                Ok((f, text, json))
+            })
+            .map_err(err)?;
+        let (f, text, json) = f;
+        let mut out = Finding::new("timeline", f);
+        out.timeline = Some((text, json));
+        Ok(out)
+    }
+}
+
+/// The default limits with a wall-time budget of `seconds` (None: no budget).
+fn limits_with(seconds: Option<f64>) -> PyResult<Limits> {
+    let time_limit = match seconds {
+        None => None,
+        Some(s) if s.is_finite() && s >= 0.0 => Some(std::time::Duration::from_secs_f64(s)),
+        Some(s) => {
+            return Err(PyValueError::new_err(format!(
+                "time_limit {s}: seconds, at least 0 (None: no limit)"
+            )));
+        }
+    };
+    Ok(Limits {
+        time_limit,
+        ..Limits::default()
+    })
+}
+
+/// Load a scenario or timeline file; for a timeline, the snapshot on `at` (ISO date;
+/// default the latest), on the evidence graded `evidence` or firmer (`stated`, `reported`,
+/// `inferred`; default all); every analysis under a wall-time budget of `time_limit`
+/// seconds (None: none).
+#[pyfunction]
+#[pyo3(signature = (path, at = None, evidence = None, time_limit = None))]
+fn load(
+    py: Python<'_>,
+    path: PathBuf,
+    at: Option<&str>,
+    evidence: Option<&str>,
+    time_limit: Option<f64>,
+) -> PyResult<Session> {
+    let (at, grade) = (date(at)?, self::evidence(evidence)?);
+    let limits = limits_with(time_limit)?;
+    py.detach(|| {
+        let doc = load_document_with(&path, &limits)?;
+        if at.is_some() && matches!(doc, Document::Scenario(_)) {
+            return Err(dealzone::Error::NotATimeline { path: path.clone() });
+        }
+        session_of(doc, at, grade, &limits)
+    })
+    .map_err(err)
+}
+
+/// A scenario from TOML text; `name` stands for the file in messages.
+#[pyfunction]
+#[pyo3(signature = (text, name = "<string>", evidence = None, time_limit = None))]
+fn loads(
+    py: Python<'_>,
+    text: &str,
+    name: &str,
+    evidence: Option<&str>,
+    time_limit: Option<f64>,
+) -> PyResult<Session> {
+    let grade = self::evidence(evidence)?;
+    let limits = limits_with(time_limit)?;
+    py.detach(|| {
+        let s = Scenario::from_toml_str(text, name)?;
+        session_of(Document::Scenario(s), None, grade, &limits)
+    })
+    .map_err(err)
+}
+
+/// The native module.
+#[pymodule]
+fn _dealzone(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("DealzoneError", m.py().get_type::<DealzoneError>())?;
+    m.add_class::<Session>()?;
+    m.add_class::<Finding>()?;
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(loads, m)?)?;
+    Ok(())
+}
