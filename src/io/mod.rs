@@ -10,7 +10,7 @@ pub mod source;
 pub(crate) mod timeline_file;
 mod tournament_file;
 
-pub use tournament_file::load_tournament;
+pub use tournament_file::{is_tournament, load_tournament};
 
 pub use build::WEIGHT_SUM_TOLERANCE;
 pub use source::SourceFile;

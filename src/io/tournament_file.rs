@@ -185,3 +185,20 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
     }
     Ok(spec)
 }
+
+/// Whether `path` holds a tournament spec (a `[[tactics]]` table), not a scenario or a
+/// timeline: `dealzone check` then validates it as one. Unreadable files are not specs
+/// (reading them again gives their error).
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, io::is_tournament};
+/// assert!(is_tournament("seeds/tournament.toml", &Limits::default()));
+/// assert!(!is_tournament("seeds/wage_round.toml", &Limits::default()));
+/// ```
+pub fn is_tournament(path: impl AsRef<Path>, limits: &Limits) -> bool {
+    read_file(path.as_ref(), limits)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .is_some_and(|t| t.lines().any(|l| l.trim() == "[[tactics]]"))
+}

@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::analysis::bargain::Bargain;
 use crate::analysis::explain::Explanation;
 use crate::analysis::session::{Analysis, Finding, Outcome, Paths};
-use crate::analysis::zone::Zones;
 use crate::analysis::session_ext::{Stability, StatesListed, TimelineFinding};
+use crate::analysis::zone::Zones;
 use crate::sim::session::Simulation;
 
 /// Renders a result as the command line's text or `--json` document.

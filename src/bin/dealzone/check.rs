@@ -87,7 +87,30 @@ pub fn run(
 ) -> Result<String> {
     let weakest = evidence.unwrap_or(Evidence::Inferred);
     let mut out = String::new();
-    match load_document_with(path, &files.apply(limits.clone()))? {
+    let limits = files.apply(limits.clone());
+    if dealzone::io::is_tournament(path, &limits) {
+        // A tournament spec: every scenario it names loads, and how many matches it holds.
+        let spec = dealzone::io::load_tournament(path, &limits)?;
+        let matches = dealzone::sim::tournament::match_count(&spec);
+        return Ok(if json {
+            crate::analyse::pretty(&serde_json::json!({
+                "tournament": true,
+                "scenarios": spec.scenarios.iter().map(|e| &e.label).collect::<Vec<_>>(),
+                "tactics": spec.tactics.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                "repetitions": spec.repetitions,
+                "matches": matches,
+            }))
+        } else {
+            format!(
+                "ok: {} — tournament: {} scenarios, {} tactics, {} repetitions, {matches} matches\n",
+                path.display(),
+                spec.scenarios.len(),
+                spec.tactics.len(),
+                spec.repetitions
+            )
+        });
+    }
+    match load_document_with(path, &limits)? {
         Document::Scenario(_) if at.is_some() => {
             return Err(dealzone::Error::NotATimeline {
                 path: path.to_path_buf(),
