@@ -1,12 +1,14 @@
 //! One integration-test binary (link time stays low); each module is one concern.
 
 mod bargain;
+mod bargain_stream;
 mod broken;
 mod cli;
 mod confine;
 mod deep;
 mod evidence;
 mod explain;
+mod explain_scale;
 mod formats;
 mod fuzz_regressions;
 mod genius;
