@@ -73,8 +73,9 @@ pub enum Engine {
 pub const AUTO_OUTPUT_SHARE: u64 = 20;
 
 /// Whether no party's reservation can exclude a state: each party's least possible
-/// utility (its worst level on every issue) meets its reservation, with a margin for the
-/// order of the additions. Only the engine choice uses it; both engines are exact.
+/// utility (its worst level on every issue, summed in issue order as every utility is, so
+/// rounding, being monotone, keeps it a lower bound) meets its reservation. Only the
+/// engine choice uses it; both engines are exact.
 fn reservations_idle(c: &CompiledScenario) -> bool {
     let radices = c.space().radices();
     c.utilities().iter().all(|u| {
@@ -85,7 +86,7 @@ fn reservations_idle(c: &CompiledScenario) -> bool {
                     .fold(f64::INFINITY, f64::min)
             })
             .sum();
-        least.min(1.0) - 1e-9 >= u.reservation()
+        u.accepts(least.min(1.0))
     })
 }
 
