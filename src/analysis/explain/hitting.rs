@@ -95,7 +95,7 @@ pub fn minimal_hitting_sets(
         members.push(m);
     }
     let mut all: Bits = vec![u64::MAX; words];
-    if family.len() % 64 != 0 {
+    if !family.len().is_multiple_of(64) {
         all[words - 1] = (1u64 << (family.len() % 64)) - 1;
     }
     let mut search = Mmcs {
