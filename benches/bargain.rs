@@ -3,6 +3,15 @@
 //! parties on 100,000 for the divide and conquer. Run with `cargo bench --bench bargain`.
 //!
 //! Targets (issue 4): under 50 ms for two parties and under 150 ms for three.
+//!
+//! `bargain_process/…` (issue 14, item 4): the whole of `dealzone bargain FILE --json`
+//! after parsing (compiling the scenario, enumerating the candidates by the engine
+//! `Engine::Auto` picks, tabulating utilities, the frontier and every solution, and the
+//! JSON streamed to a sink) on synthetic 2-party scenarios of 1e6 and 1e7 outcomes (4 loose
+//! red lines: about two thirds of the outcomes are candidates), worst of 5 seeds, beside
+//! `bargain_kernel/…`, the frontier kernel alone on the same candidates. Targets: the
+//! process within twice the kernel, under 50 ms at 1e6 and under 500 ms at 1e7.
+//! `cargo bench --bench bargain -- bargain_`.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use dealzone::analysis::bargain::{Bargain, Candidates, pareto_frontier};
@@ -64,5 +73,86 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Sum over `iters` iterations of the slowest of `cases` under `run`.
+fn worst_of<T>(cases: &[T], iters: u64, mut run: impl FnMut(&T)) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let mut worst = Duration::ZERO;
+        for case in cases {
+            let start = std::time::Instant::now();
+            run(case);
+            worst = worst.max(start.elapsed());
+        }
+        total += worst;
+    }
+    total
+}
+
+fn process(c: &mut Criterion) {
+    use dealzone::analysis::bargain::bargain_compiled;
+    use dealzone::space::CompiledScenario;
+    use dealzone::synthetic::{Regime, Synthetic};
+    use dealzone::{Limits, Scenario};
+    let limits = Limits::default();
+    let mut g = c.benchmark_group("bargain_process");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(3));
+    let mut kernels = Vec::new();
+    for (label, issues) in [("1e6", 6), ("1e7", 7)] {
+        let cases: Vec<Scenario> = (0..5)
+            .map(|seed| {
+                let mut s = Synthetic::new(issues, 10, Regime::Reservations, seed)
+                    .with_red_lines(4, 1_000.0);
+                s.parties = 2;
+                s.scenario().expect("generated scenarios are valid")
+            })
+            .collect();
+        let mut cands = Vec::new();
+        for (seed, s) in cases.iter().enumerate() {
+            let c = CompiledScenario::new(s, &limits).expect("compiles");
+            let b = bargain_compiled(&c, &limits).expect("bargains");
+            eprintln!(
+                "{label} seed {seed}: {} candidates, frontier {}",
+                b.candidates.len(),
+                b.pareto.len()
+            );
+            cands.push(b.candidates);
+        }
+        g.bench_function(format!("2_parties_{label}"), |b| {
+            b.iter_custom(|iters| {
+                worst_of(&cases, iters, |s| {
+                    let c = CompiledScenario::new(s, &limits).expect("compiles");
+                    let b = bargain_compiled(&c, &limits).expect("bargains");
+                    dealzone::report::bargain_json::write(
+                        std::io::sink(),
+                        s,
+                        &c,
+                        &b,
+                        serde_json::Map::new(),
+                    )
+                    .expect("written");
+                })
+            })
+        });
+        kernels.push((label, cands));
+    }
+    g.finish();
+    let mut g = c.benchmark_group("bargain_kernel");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(3));
+    for (label, cands) in &kernels {
+        g.bench_function(format!("2_parties_{label}"), |b| {
+            b.iter_custom(|iters| {
+                worst_of(cands, iters, |c| {
+                    black_box(pareto_frontier(c));
+                })
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, process);
 criterion_main!(benches);

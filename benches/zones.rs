@@ -15,7 +15,7 @@
 //!   `seeds/russia_ukraine/timeline.toml`, with [`Engine::Auto`] (brute force for spaces
 //!   this small) and with branch and bound forced.
 //! - `zones_synthetic/auto/SIZE/REGIME`: `find_zones` with [`Engine::Auto`] (compiling,
-//!   then brute force up to 2^22 states, or branch and bound plus candidate counting above;
+//!   then brute force up to 2^16 states, or branch and bound plus candidate counting above;
 //!   then components and boxes), for the two regimes: red lines make the acceptable set
 //!   small, or reservations do. SIZE 1e6, 1e8, 1e10 and 1.1e12 are 6, 8 and 10 issues of
 //!   10 levels and 20 issues of 4 levels; 3 parties, 30 red lines of arity 1–3, the
@@ -197,8 +197,10 @@ fn brute_throughput(c: &mut Criterion) {
 
 /// The crossover behind [`dealzone::analysis::zone::AUTO_BRUTE_FORCE_MAX`]: brute force
 /// against branch and bound (with the candidate count it needs) on 4-level spaces of 2^16
-/// to 2^24 states, worst of three seeds, both regimes. `cargo bench --bench zones --
-/// auto_crossover`.
+/// to 2^24 states, worst of three seeds, both regimes; and the one behind
+/// [`dealzone::analysis::zone::AUTO_OUTPUT_SHARE`]: both engines on 2^22-state spaces of
+/// two parties with reservations dropped, the candidates one state in 4 to 1,024
+/// (`open/…`). `cargo bench --bench zones -- auto_crossover`.
 fn auto_crossover(c: &mut Criterion) {
     let limits = Limits::default();
     let mut g = c.benchmark_group("auto_crossover");
@@ -231,6 +233,43 @@ fn auto_crossover(c: &mut Criterion) {
                 })
             });
         }
+    }
+    // The output crossover behind `AUTO_OUTPUT_SHARE`: reservations dropped (what
+    // bargaining enumerates), so every candidate is an output branch and bound must reach.
+    for share in [4u64, 16, 64, 256, 1024] {
+        let issues = 11;
+        let size = 4f64.powi(issues as i32);
+        let name = format!("open/2^{}/1_in_{share}", 2 * issues);
+        let cases: Vec<CompiledScenario> = (0..3)
+            .map(|seed| {
+                let mut g = Synthetic::new(issues, 4, Regime::RedLines, seed)
+                    .with_red_lines(12, size / share as f64);
+                g.parties = 2;
+                let c = compile(&g.scenario().expect("generated scenarios are valid"));
+                c.with_reservations(&vec![false; c.utilities().len()])
+            })
+            .collect();
+        for (seed, c) in cases.iter().enumerate() {
+            let n = count_candidates(c, MAX_FACTOR).unwrap_or(0);
+            eprintln!(
+                "{name} seed {seed}: {n} candidates (1 in {:.1})",
+                size / n.max(1) as f64
+            );
+        }
+        g.bench_function(format!("brute_force/{name}"), |b| {
+            b.iter_custom(|iters| {
+                worst_of(&cases, iters, |c| {
+                    black_box(brute_force(c, &limits).expect("scan"));
+                })
+            })
+        });
+        g.bench_function(format!("branch_and_bound/{name}"), |b| {
+            b.iter_custom(|iters| {
+                worst_of(&cases, iters, |c| {
+                    black_box(branch_and_bound(c, &limits).expect("search"));
+                })
+            })
+        });
     }
     g.finish();
 }

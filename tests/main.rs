@@ -1,6 +1,7 @@
 //! One integration-test binary (link time stays low); each module is one concern.
 
 mod bargain;
+mod bargain_stream;
 mod broken;
 mod cli;
 mod confine;
@@ -8,6 +9,7 @@ mod deep;
 mod evidence;
 mod explain;
 mod expr;
+mod explain_scale;
 mod formats;
 mod fuzz_regressions;
 mod genius;

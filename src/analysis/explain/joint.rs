@@ -33,9 +33,7 @@ use super::oracle::{ItemKind, Oracle};
 use super::soften::{expr_bounds, expr_text, soften_expr};
 use super::tiers::{Ranked, Tiered, parties_of, tiered};
 use super::{ExplainLimits, Witness, evidence_key, witness};
-use crate::analysis::zone::{
-    AUTO_BRUTE_FORCE_MAX, branch_and_bound, brute_force, first_acceptable,
-};
+use crate::analysis::zone::{acceptable_states, first_acceptable};
 use crate::config::Deadline;
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
 use crate::model::{Evidence, Scenario};
@@ -801,11 +799,7 @@ fn by_search(
         for (v, mut j) in tier {
             let trial = softened(s, base, m, &dense(m, &v));
             let left = deadline.limits_left(limits);
-            j.acceptable = if trial.space().size() <= AUTO_BRUTE_FORCE_MAX {
-                brute_force(&trial, &left)?.acceptable.len() as u64
-            } else {
-                branch_and_bound(&trial, &left)?.len() as u64
-            };
+            j.acceptable = acceptable_states(&trial, &left)?.len() as u64;
             if let Some((_, st)) = hits.iter().find(|(h, _)| *h == v) {
                 j.witness = Some(witness(s, *st, &c_levels(base, *st)));
             }

@@ -48,6 +48,7 @@
 //! ```
 
 mod certificate;
+mod hitting;
 mod joint;
 mod oracle;
 mod quickxplain;
@@ -57,6 +58,7 @@ mod table;
 mod tiers;
 
 pub use certificate::{Certificate, MAX_CERTIFICATE_CELLS};
+pub use hitting::{HittingStop, minimal_hitting_sets};
 pub use joint::{JOINT_ORDER, JointSoftening, Move, PartySoftenings};
 pub use oracle::{Item, ItemKind, Oracle};
 pub use quickxplain::quickxplain;

@@ -26,7 +26,17 @@ use crate::space::{CompiledScenario, StateIndex};
 use crate::{Error, Limits, Result};
 
 /// Spaces up to this many states are scanned exhaustively by [`Engine::Auto`].
-pub const AUTO_BRUTE_FORCE_MAX: u64 = 1 << 22;
+///
+/// Measured (`cargo bench --bench zones -- auto_crossover`, 2 cores shared with other
+/// builds, worst of three seeds, criterion's middle estimate; synthetic spaces of 4-level
+/// issues, about 1,000 acceptable states): brute force against branch and bound with its
+/// candidate count took 5.0 / 3.0 ms at 2^16 states (red-line regime; 5.3 / 1.8 ms with
+/// reservations), 15.8 / 3.9 ms at 2^18, 49.9 / 3.5 ms at 2^20, 165 / 9.3 ms at 2^22 and
+/// 823 / 26.5 ms at 2^24. Branch and bound is already ahead at the smallest size measured,
+/// so the scan is kept only below it; where the bounds do not prune, the node budget
+/// ([`AUTO_STATES_PER_NODE`]) and a large output ([`AUTO_OUTPUT_SHARE`]) still send the
+/// search to a scan.
+pub const AUTO_BRUTE_FORCE_MAX: u64 = 1 << 16;
 
 /// [`Engine::Auto`] lets branch and bound visit at most one inner node per this many
 /// states of the space before it switches to a scan: a node costs several times a
@@ -37,8 +47,8 @@ pub const AUTO_STATES_PER_NODE: u64 = 4;
 /// Which search finds the acceptable states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
-    /// Brute force for small spaces ([`AUTO_BRUTE_FORCE_MAX`]), branch and bound above,
-    /// switching to brute force when branch and bound visits more than one node per
+    /// Brute force for small spaces ([`AUTO_BRUTE_FORCE_MAX`]) and for outputs too large
+    /// for a search ([`AUTO_OUTPUT_SHARE`]), branch and bound otherwise, switching to brute force when branch and bound visits more than one node per
     /// [`AUTO_STATES_PER_NODE`] states (its bounds stopped pruning), so it never costs
     /// much more than a scan.
     #[default]
@@ -49,11 +59,55 @@ pub enum Engine {
     BranchAndBound,
 }
 
+/// [`Engine::Auto`] scans, whatever the size, when no reservation can bind and the red
+/// lines keep at least one state in this many: branch and bound must then reach every
+/// candidate as a leaf, and a leaf costs it far more than a scanned state costs a scan.
+///
+/// Measured (`cargo bench --bench zones -- auto_crossover/open`: 2^22 states of 4-level
+/// issues, two parties, reservations dropped as bargaining does, candidates calibrated to a
+/// share of the space; worst of three seeds, 2 shared cores), brute force against branch
+/// and bound: 207 / 473 ms with one state in 4 a candidate, 127 / 153 ms at 1 in 16,
+/// 127 / 58 ms at 1 in 64, 107 / 14 ms at 1 in 256, 154 / 12 ms at 1 in 1,024. Branch and
+/// bound costs about 0.5 µs per candidate there, a scan about 30 ns per state: they cross
+/// near one candidate in 20.
+pub const AUTO_OUTPUT_SHARE: u64 = 20;
+
+/// Whether no party's reservation can exclude a state: each party's least possible
+/// utility (its worst level on every issue, summed in issue order as every utility is, so
+/// rounding, being monotone, keeps it a lower bound) meets its reservation. Only the
+/// engine choice uses it; both engines are exact.
+fn reservations_idle(c: &CompiledScenario) -> bool {
+    let radices = c.space().radices();
+    c.utilities().iter().all(|u| {
+        let least: f64 = (0..radices.len())
+            .map(|i| {
+                (0..radices[i] as usize)
+                    .map(|l| u.contrib(i, l))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .sum();
+        u.accepts(least.min(1.0))
+    })
+}
+
+/// Whether the output alone makes branch and bound dearer than a scan: no reservation
+/// binds, so every candidate is acceptable, and the candidates (counted by variable
+/// elimination, with tables kept small next to the space) are at least one state in
+/// [`AUTO_OUTPUT_SHARE`].
+fn output_too_large(c: &CompiledScenario, size: u64) -> bool {
+    if !reservations_idle(c) {
+        return false;
+    }
+    let max_factor = MAX_FACTOR.min((size / 64).max(1 << 10));
+    count_candidates(c, max_factor).is_some_and(|n| n.saturating_mul(AUTO_OUTPUT_SHARE) >= size)
+}
+
 /// What [`Engine::Auto`] finds by branch and bound: `None` when it chose a scan instead
-/// (a small space, or a search that stopped pruning).
+/// (a small space, an output too large for a search to beat a scan, or a search that
+/// stopped pruning).
 fn auto_branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Option<Vec<StateIndex>>> {
     let size = c.space().size();
-    if size <= AUTO_BRUTE_FORCE_MAX {
+    if size <= AUTO_BRUTE_FORCE_MAX || output_too_large(c, size) {
         return Ok(None);
     }
     bnb::branch_and_bound_within(c, limits, size / AUTO_STATES_PER_NODE)

@@ -7,7 +7,7 @@ use dealzone::io::genius::{self, ImportOptions, bargain::BargainOptions};
 use dealzone::{Error, Limits, Result};
 
 use crate::Input;
-use crate::analyse::{compile, party_axis, pretty, scenario};
+use crate::analyse::{compile, party_axis, scenario};
 use crate::import::{NoDealArg, import_options};
 
 /// Arguments of `dealzone bargain`.
@@ -131,17 +131,33 @@ pub fn run(args: &Args) -> Result<String> {
         })?;
     }
     Ok(match (args.json, extra) {
-        (true, None) => pretty(&crate::analyse::graded(
-            dealzone::report::bargain_json::bargain(&s, &c, &b),
-            &s,
-            args.evidence,
-        )),
-        (true, Some(extra)) => {
-            let mut v = dealzone::report::bargain_json::bargain(&s, &c, &b);
-            if let (Some(m), serde_json::Value::Object(e)) = (v.as_object_mut(), extra) {
-                m.extend(e);
+        (true, extra) => {
+            // Streamed to stdout: a large frontier is never held as a JSON value.
+            let keys = match extra {
+                None => {
+                    let mut m = serde_json::Map::new();
+                    let admitted = args.evidence.unwrap_or(dealzone::model::Evidence::Inferred);
+                    m.insert(
+                        "evidence".into(),
+                        dealzone::report::json::evidence(&s, admitted),
+                    );
+                    m
+                }
+                Some(serde_json::Value::Object(e)) => e,
+                Some(_) => serde_json::Map::new(),
+            };
+            let out = std::io::stdout().lock();
+            match dealzone::report::bargain_json::write(out, &s, &c, &b, keys) {
+                Ok(()) => String::new(),
+                // A reader that stops early (`| head`) is normal.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => String::new(),
+                Err(source) => {
+                    return Err(Error::Write {
+                        path: PathBuf::from("<stdout>"),
+                        source,
+                    });
+                }
             }
-            pretty(&v)
         }
         (false, None) => dealzone::report::text::bargain(&s, &c, &b),
         (false, Some(_)) => dealzone::report::genius::text(&s, &c, &b, args.time),
