@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use dealzone::analysis::path::{CostModel, ZonePath, paths};
+use dealzone::analysis::path::{CostModel, ZonePath, least_blocking_path, paths};
 use dealzone::analysis::zone::{Engine, Zones, find_zones_compiled};
 use dealzone::graph::ConcessionGraph;
-use dealzone::space::{CompiledScenario, StateIndex, StateSpace};
+use dealzone::space::{CompiledScenario, PreconditionRegion, StateIndex, StateSpace};
 use dealzone::{Limits, Scenario};
 use proptest::prelude::*;
 
@@ -856,6 +856,34 @@ fn check_blocking(s: &Scenario, c: &CompiledScenario, zones: &Zones) {
                 .sum();
             assert!((w.cost.unwrap() - total).abs() <= 1e-9, "witness cost");
         }
+        // The least tier alone (the timeline report's search, one reachability test per
+        // subset over the compiled region): exactly the twin's smallest sets.
+        let quick = least_blocking_path(
+            c,
+            k,
+            &zones.zones[k],
+            CostModel::TotalConcession,
+            usize::MAX,
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            quick.reachable, p.reachable,
+            "zone {k}: least_blocking_path"
+        );
+        let least = twin.iter().map(Vec::len).min();
+        let want: BTreeSet<Vec<String>> = twin
+            .iter()
+            .filter(|t| Some(t.len()) == least)
+            .cloned()
+            .collect();
+        let got_least: BTreeSet<Vec<String>> = quick
+            .blocking
+            .sets
+            .iter()
+            .map(|b| b.names.clone())
+            .collect();
+        assert_eq!(got_least, want, "zone {k}: least tier");
         if !p.reachable {
             assert_eq!(p.blocked_by, p.blocking.sets[0].names);
             let capped = blocking_sets(c, k, &zones.zones[k], 1, &Limits::default()).unwrap();
@@ -1040,5 +1068,35 @@ fn without_on_the_scenario_matches_the_compiled_form() {
         assert_eq!(a.red_line_names(), b.red_line_names());
         assert_eq!(a.precondition_names(), b.precondition_names());
         assert!(!a.red_line_names().contains(n) && !a.precondition_names().contains(n));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The compiled region (run scan) says, for every state and rule, exactly what the
+    /// rule's syntax tree says: for the preconditions and, as the timeline report uses it,
+    /// for the red lines.
+    #[test]
+    fn the_compiled_region_equals_rule_by_rule_evaluation(g in gen_scenario(3_000)) {
+        let s = g.scenario();
+        let c = compile(&s);
+        let rules: [(Vec<&dealzone::model::Constraint>, &[dealzone::space::CompiledRule]); 2] = [
+            (s.preconditions().collect(), c.preconditions()),
+            (s.red_lines().collect(), c.red_lines()),
+        ];
+        for (ast, compiled) in rules {
+            prop_assume!(compiled.len() <= 64);
+            let r = PreconditionRegion::build(c.space(), compiled, u64::MAX).unwrap();
+            for st in 0..c.space().size() {
+                let levels = c.space().decode(st);
+                let want = ast
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| !k.rule().eval(&levels))
+                    .fold(0u64, |m, (k, _)| m | 1 << k);
+                prop_assert_eq!(r.broken(st), want, "state {}", st);
+            }
+        }
     }
 }

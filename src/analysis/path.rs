@@ -7,7 +7,11 @@
 //! `search` submodule), and the fairest path, which minimises the largest single party's
 //! total concession. That last cost does not add up step by step, so it is found by an
 //! exact label-setting search over per-party concession vectors, after a fewest-steps A*
-//! has shown the zone reachable. A hit limit (`max_visited`, `max_labels`,
+//! has shown the zone reachable. Reachability itself is proved first, by a bidirectional
+//! breadth-first search from the status quo and the zone over the compiled precondition
+//! region ([`CompiledScenario::precondition_region`]: which preconditions each state
+//! breaks, scanned once and shared), so a walled-off zone costs the smaller side's pocket,
+//! not the status quo's whole component. A hit limit (`max_visited`, `max_labels`,
 //! `max_memory_bytes`, `time_limit`) is always an error, never a partial or costlier path.
 //!
 //! ```
@@ -24,11 +28,13 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 mod search;
+mod walls;
 
 use search::{EdgeCost, search};
+use walls::{Walls, connected};
 
 use super::zone::{DealZone, Zones};
 use crate::config::Deadline;
@@ -207,11 +213,12 @@ impl BlockingSets {
 /// [`Error::LimitExceeded`] when a search outgrows its limit.
 ///
 /// # Complexity
-/// Per zone, one A*: O(V · I · (R + P · I + B · I) + V log V) for V states visited, I
-/// issues, R preconditions, P parties and B ≤ 256 boxes in the bound. V is small when the
-/// preconditions leave the way open (the bound is then the exact remaining cost); an
-/// unreachable zone costs its status quo's whole component of the precondition region,
-/// then the blocking-set search.
+/// Per zone, one bidirectional reachability search, O(W · I) for W states seen (at most
+/// about twice the smaller of the status quo's and the zone's components), then one A*:
+/// O(V · I · (R + P · I + B · I) + V log V) for V states visited, I issues, R
+/// preconditions (O(1) with the compiled region), P parties and B ≤ 256 boxes in the
+/// bound. V is small when the preconditions leave the way open (the bound is then the
+/// exact remaining cost); an unreachable zone then costs the blocking-set search.
 ///
 /// # Example
 /// ```
@@ -313,6 +320,7 @@ pub fn path_to_zone_with(
 /// The path into one zone, or, when the preconditions wall it off, only the *least* tier
 /// of blocking sets: every smallest set of preconditions whose removal opens the zone,
 /// found by testing the subsets of each size in turn with one reachability search each
+/// (bidirectional, over the compiled precondition region with the subset's bits masked)
 /// (the first size with any opening set is the least; every set of that size that opens
 /// the zone is listed, each with a fewest-steps witness path). Cheaper than
 /// [`blocking_sets`] when a caller routes to many single deals and names only the least
@@ -357,13 +365,14 @@ pub fn least_blocking_path(
         return Ok(p);
     }
     let m = c.preconditions().len();
-    let all_red = vec![true; c.red_lines().len()];
+    let deadline = Deadline::new(limits.time_limit);
     let mut least: Vec<Vec<usize>> = Vec::new();
     for k in 1..=m {
         let mut pick: Vec<usize> = (0..k).collect();
         loop {
             let keep: Vec<bool> = (0..m).map(|i| !pick.contains(&i)).collect();
-            if reachable(&c.with_constraints(&all_red, &keep), zone, limits)? {
+            let walls = Walls::keeping(c, &keep, limits);
+            if connected(&walls, zone, &deadline.limits_left(limits))? {
                 least.push(pick.clone());
             }
             // Next k-combination in lexicographic order.
@@ -406,11 +415,10 @@ pub fn least_blocking_path(
 
 /// The path into `zone` under `model`, or `None` when the preconditions wall it off.
 ///
-/// Total concession and fewest steps are one A* each from the status quo (see
-/// [`search`]); it needs no reachability pass first, since it stops on the zone or when
-/// the status quo's component of the precondition region is used up. The fairest path's
-/// label search would comb every reachable state of an unreachable zone, so a
-/// fewest-steps search asks first.
+/// Reachability is proved first by [`connected`] (bidirectional: a walled-off zone costs
+/// the smaller pocket); then total concession and fewest steps are one A* each from the
+/// status quo (see [`search`]), the fairest path the label search, under what is left of
+/// the time budget.
 fn route(
     c: &CompiledScenario,
     index: usize,
@@ -419,16 +427,17 @@ fn route(
     limits: &Limits,
 ) -> Result<Option<ZonePath>> {
     let deadline = Deadline::new(limits.time_limit);
+    let walls = Walls::all(c, limits);
+    // Prove reachability first (bidirectional, so a walled-off zone costs the smaller
+    // side's pocket); the search then never combs a component for nothing.
+    if !connected(&walls, zone, limits)? {
+        return Ok(None);
+    }
+    let left = deadline.limits_left(limits);
     let found = match model {
-        CostModel::TotalConcession => search(c, zone, EdgeCost::Concession, limits)?.path,
-        CostModel::FewestSteps => search(c, zone, EdgeCost::Step, limits)?.path,
-        CostModel::Fairest => {
-            if search(c, zone, EdgeCost::Step, limits)?.path.is_some() {
-                fairest(c, zone, &deadline.limits_left(limits))?
-            } else {
-                None
-            }
-        }
+        CostModel::TotalConcession => search(&walls, zone, EdgeCost::Concession, &left)?.path,
+        CostModel::FewestSteps => search(&walls, zone, EdgeCost::Step, &left)?.path,
+        CostModel::Fairest => fairest(c, zone, &left)?,
     };
     let Some(states) = found else {
         return Ok(None);
@@ -721,13 +730,12 @@ fn with_witnesses(
     tier_of: impl Fn(usize) -> usize,
     limits: &Limits,
 ) -> Result<Vec<BlockingSet>> {
-    let all_red = vec![true; c.red_lines().len()];
     let mut sets = Vec::with_capacity(listed.len());
     for (k, (members, names)) in listed.into_iter().enumerate() {
         let keep: Vec<bool> = (0..c.preconditions().len())
             .map(|p| !members.contains(&p))
             .collect();
-        let opened = c.with_constraints(&all_red, &keep);
+        let opened = Walls::keeping(c, &keep, limits);
         let states =
             search(&opened, zone, EdgeCost::Step, limits)?
                 .path
@@ -740,7 +748,8 @@ fn with_witnesses(
             preconditions: members,
             names,
             tier: tier_of(k),
-            witness: along(&opened, index, states, CostModel::TotalConcession),
+            // Utilities alone cost a path: the preconditions dropped do not enter.
+            witness: along(c, index, states, CostModel::TotalConcession),
         });
     }
     Ok(sets)
@@ -775,12 +784,17 @@ fn minimal_opening_masks(
         });
     }
     let space = c.space();
+    let region = c.precondition_region(limits);
     let broken = |s: StateIndex| -> u64 {
-        c.preconditions()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.eval(s))
-            .fold(0u64, |acc, (k, _)| acc | 1 << k)
+        match region {
+            Some(r) => r.broken(s),
+            None => c
+                .preconditions()
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.eval(s))
+                .fold(0u64, |acc, (k, _)| acc | 1 << k),
+        }
     };
     let deadline = Deadline::new(limits.time_limit);
     let start = c.status_quo();
@@ -836,93 +850,4 @@ fn minimal_opening_masks(
         }
     }
     Ok(found)
-}
-
-/// Whether any state of `zone` can be reached from the status quo through states meeting
-/// every precondition, by breadth-first search over a dense bitset. Asked many times per
-/// zone by the blocking-set searches, mostly of walled-off zones: combing a component
-/// costs a few ns per state here, several times less than the A* of [`search`] with its
-/// heap and map, which pays off only when a path is wanted.
-fn reachable(c: &CompiledScenario, zone: &DealZone, limits: &Limits) -> Result<bool> {
-    let space = c.space();
-    let ok = |s: StateIndex| c.preconditions().iter().all(|r| r.eval(s));
-    let start = c.status_quo();
-    if !ok(start) {
-        return Ok(false);
-    }
-    let mut seen = Seen::new(space.size());
-    seen.insert(start);
-    let mut queue = VecDeque::from([start]);
-    let deadline = Deadline::new(limits.time_limit);
-    let mut popped = 0u64;
-    while let Some(s) = queue.pop_front() {
-        popped += 1;
-        if popped.is_multiple_of(1 << 12) {
-            deadline.check(limits)?;
-        }
-        if zone.contains(s) {
-            return Ok(true);
-        }
-        for i in 0..space.issues() {
-            let (stride, level) = (space.strides()[i], space.level(s, i) as u64);
-            let down = (level > 0).then(|| s - stride);
-            let up = (level + 1 < space.radices()[i]).then(|| s + stride);
-            for t in [down, up].into_iter().flatten() {
-                if !seen.contains(t) && ok(t) {
-                    if seen.len >= limits.max_visited {
-                        return Err(Error::LimitExceeded {
-                            limit: "max_visited",
-                            value: limits.max_visited,
-                        });
-                    }
-                    seen.insert(t);
-                    queue.push_back(t);
-                }
-            }
-        }
-    }
-    Ok(false)
-}
-
-/// The states a breadth-first search has seen: a bit per state when the whole space fits
-/// in [`DENSE_SEEN_MAX`] bits (16 MiB), a hash set of the states seen otherwise.
-enum SeenSet {
-    Dense(Vec<u64>),
-    Sparse(HashSet<StateIndex>),
-}
-
-/// Largest space whose visited set is a dense bitset.
-const DENSE_SEEN_MAX: u64 = 1 << 27;
-
-struct Seen {
-    set: SeenSet,
-    len: u64,
-}
-
-impl Seen {
-    fn new(size: u64) -> Seen {
-        let set = if size <= DENSE_SEEN_MAX {
-            SeenSet::Dense(vec![0; size.div_ceil(64) as usize])
-        } else {
-            SeenSet::Sparse(HashSet::new())
-        };
-        Seen { set, len: 0 }
-    }
-
-    fn contains(&self, s: StateIndex) -> bool {
-        match &self.set {
-            SeenSet::Dense(bits) => bits[(s / 64) as usize] >> (s % 64) & 1 == 1,
-            SeenSet::Sparse(h) => h.contains(&s),
-        }
-    }
-
-    fn insert(&mut self, s: StateIndex) {
-        self.len += 1;
-        match &mut self.set {
-            SeenSet::Dense(bits) => bits[(s / 64) as usize] |= 1 << (s % 64),
-            SeenSet::Sparse(h) => {
-                h.insert(s);
-            }
-        }
-    }
 }

@@ -241,14 +241,33 @@ fn sweep_until(
     out
 }
 
-/// The candidates decoded once for every sample: their levels, row by row, and per row the
-/// first issue whose level differs from the previous row's.
+/// The candidates decoded once for every sample: their levels, row by row, per row the
+/// first issue whose level differs from the previous row's, and the rows as a prefix tree.
 struct Rows<'a> {
     states: &'a [StateIndex],
     issues: usize,
     levels: Vec<u32>,
     changed: Vec<u32>,
+    /// Pre-order prefix tree over the rows (see [`Node`]).
+    trie: Vec<Node>,
 }
+
+/// A node of [`Rows::trie`]: the rows whose issues `0..=depth` have the levels on the way
+/// from the root; issue `depth` has level `level`. A node of depth `issues − 1` is one row.
+#[derive(Clone, Copy)]
+struct Node {
+    depth: u32,
+    level: u32,
+    /// First row under the node.
+    row: u32,
+    /// Index of the node after this subtree.
+    skip: u32,
+}
+
+/// Slack on the bounds of the pruned scan: utilities are sums of at most a few dozen
+/// terms of size ≤ 1, whose rounding is far below it, so a bound never cuts a row that
+/// the exact scan would keep.
+const BOUND_SLACK: f64 = 1e-9;
 
 impl<'a> Rows<'a> {
     fn new(c: &CompiledScenario, states: &'a [StateIndex]) -> Rows<'a> {
@@ -268,12 +287,104 @@ impl<'a> Rows<'a> {
                 changed[k] = prev.iter().zip(row).position(|(a, b)| a != b).unwrap_or(n) as u32;
             }
         }
+        let trie = if n == 0 || states.len() >= u32::MAX as usize {
+            Vec::new()
+        } else {
+            let mut trie = Vec::with_capacity(states.len() * 2);
+            build_trie(&levels, n, 0, states.len(), 0, &mut trie);
+            trie
+        };
         Rows {
             states,
             issues: n,
             levels,
             changed,
+            trie,
         }
+    }
+
+    /// [`Rows::score_linear`]'s answer, found by walking the prefix tree and skipping every
+    /// subtree whose utilities' upper bounds show that no row in it is acceptable nor, once
+    /// a row is acceptable, rational with a Nash product within reach of the best so far.
+    /// Rows visited are summed by the same additions in the same order, so every product
+    /// is the same to the bit; a skipped row could never be the first within
+    /// [`TIE_TOLERANCE`] of the best. Falls back to the linear scan when a contribution or
+    /// reservation is not finite (the linear scan's own edge rules then apply).
+    fn score(&self, contrib: &Contribs, res: &[f64]) -> (bool, Option<StateIndex>) {
+        let finite = res.iter().all(|r| r.is_finite())
+            && contrib
+                .iter()
+                .all(|p| p.iter().all(|lv| lv.iter().all(|x| x.is_finite())));
+        if self.trie.is_empty() || !finite {
+            return self.score_linear(contrib, res);
+        }
+        let n = self.issues;
+        let parties = contrib.len();
+        let stride = n + 1;
+        // suffix[q][d]: the most party q can still gain from issues d.. on.
+        let mut suffix = vec![0.0f64; parties * stride];
+        for (q, party) in contrib.iter().enumerate() {
+            for d in (0..n).rev() {
+                let top = party[d].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                suffix[q * stride + d] = suffix[q * stride + d + 1] + top.max(0.0);
+            }
+        }
+        let mut psum = vec![0.0f64; parties * stride];
+        let mut u = vec![0.0f64; parties];
+        let mut product = vec![f64::NAN; self.states.len()];
+        let mut best: Option<f64> = None;
+        let mut exists = false;
+        let mut k = 0;
+        while k < self.trie.len() {
+            let node = self.trie[k];
+            let d = node.depth as usize;
+            for (q, party) in contrib.iter().enumerate() {
+                let sums = &mut psum[q * stride..(q + 1) * stride];
+                sums[d + 1] = sums[d] + party[d][node.level as usize];
+            }
+            if d + 1 < n {
+                // Upper bounds of every row below: the sum so far plus the most to gain.
+                let mut cut = false;
+                let mut rational = true;
+                let mut bound = 1.0;
+                for q in 0..parties {
+                    let ub = psum[q * stride + d + 1] + suffix[q * stride + d + 1] + BOUND_SLACK;
+                    let r = res[q];
+                    if ub < r - RESERVATION_TOLERANCE {
+                        cut = true;
+                        break;
+                    }
+                    if ub <= r + RESERVATION_TOLERANCE {
+                        rational = false;
+                    }
+                    bound *= (ub.min(1.0 + BOUND_SLACK) - r).max(0.0);
+                }
+                if !cut && exists {
+                    cut =
+                        !rational || best.is_some_and(|b| bound + BOUND_SLACK < b - TIE_TOLERANCE);
+                }
+                k = if cut { node.skip as usize } else { k + 1 };
+                continue;
+            }
+            let row = node.row as usize;
+            for (q, x) in u.iter_mut().enumerate() {
+                *x = psum[q * stride + n].min(1.0);
+            }
+            exists |= is_acceptable(&u, res);
+            if is_rational(&u, res) {
+                let v = u.iter().zip(res).fold(1.0, |acc, (&u, &r)| acc * (u - r));
+                product[row] = v;
+                best = Some(best.map_or(v, |b: f64| b.max(v)));
+            }
+            k += 1;
+        }
+        let nash = best.and_then(|b| {
+            product
+                .iter()
+                .position(|&v| !v.is_nan() && v >= b - TIE_TOLERANCE)
+                .map(|k| self.states[k])
+        });
+        (exists, nash)
     }
 
     /// Re-score every row with `contrib` and `res`: whether some row is acceptable, and
@@ -283,7 +394,7 @@ impl<'a> Rows<'a> {
     /// [`crate::space::PartyUtility::utility`] does; consecutive rows share the partial sums
     /// of the issues before the first one that changed, so a row costs the issues from
     /// there on (the same additions in the same order: the same bits).
-    fn score(&self, contrib: &Contribs, res: &[f64]) -> (bool, Option<StateIndex>) {
+    fn score_linear(&self, contrib: &Contribs, res: &[f64]) -> (bool, Option<StateIndex>) {
         let n = self.issues;
         let parties = contrib.len();
         let stride = n + 1;
@@ -327,6 +438,124 @@ impl<'a> Rows<'a> {
 }
 
 /// The plain re-scoring: build the candidates anew for every sample and call [`nash`].
+/// Per sample the sweep `sweep(s, c, states, samples, spread, seed)` draws: whether a zone
+/// exists then, and the Nash deal's state; re-scored as the sweep does (the pruned walk of
+/// the candidates' prefix tree). Its twin is [`sample_findings_reference`]; the tests tie
+/// the two sample by sample.
+///
+/// # Complexity
+/// O(samples · N · P) for N candidate states and P parties at worst; subtrees that cannot
+/// hold an acceptable row (or, once one is found, a better Nash product) are skipped.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario, analysis::bargain::Candidates};
+/// use dealzone::analysis::sensitivity::{sample_findings, sample_findings_reference};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let cands = Candidates::from_compiled(&c, &Limits::default())?;
+/// let fast = sample_findings(&s, &c, cands.states(), 20, 0.1, 3);
+/// assert_eq!(fast, sample_findings_reference(&s, &c, cands.states(), 20, 0.1, 3));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn sample_findings(
+    s: &Scenario,
+    c: &CompiledScenario,
+    states: &[StateIndex],
+    samples: usize,
+    spread: f64,
+    seed: u64,
+) -> Vec<(bool, Option<StateIndex>)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let rows = Rows::new(c, states);
+    (0..samples)
+        .map(|_| {
+            let (contrib, res) = perturbed(s, c, spread, &mut rng);
+            if c.utilities().is_empty() {
+                return plain_findings(c, states, &contrib, &res);
+            }
+            rows.score(&contrib, &res)
+        })
+        .collect()
+}
+
+/// [`sample_findings`] by re-scoring every sample from scratch through [`Candidates`]
+/// and [`nash`]: the brute-force twin.
+///
+/// # Complexity
+/// O(samples · N · (I + P)) for N candidate states, I issues and P parties.
+pub fn sample_findings_reference(
+    s: &Scenario,
+    c: &CompiledScenario,
+    states: &[StateIndex],
+    samples: usize,
+    spread: f64,
+    seed: u64,
+) -> Vec<(bool, Option<StateIndex>)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..samples)
+        .map(|_| {
+            let (contrib, res) = perturbed(s, c, spread, &mut rng);
+            plain_findings(c, states, &contrib, &res)
+        })
+        .collect()
+}
+
+/// Whether a zone exists and the Nash state, re-scored from scratch (as [`sweep_plain`]).
+fn plain_findings(
+    c: &CompiledScenario,
+    states: &[StateIndex],
+    contrib: &Contribs,
+    res: &[f64],
+) -> (bool, Option<StateIndex>) {
+    let cands = score(c, states, contrib, res);
+    let exists = cands.as_ref().is_some_and(|cs| {
+        cs.rows().any(|row| {
+            row.iter()
+                .zip(cs.reservations())
+                .all(|(u, r)| *u >= r - RESERVATION_TOLERANCE)
+        })
+    });
+    (exists, cands.as_ref().and_then(nash).map(|n| n.state))
+}
+
+/// Append the pre-order prefix tree of rows `a..b` (which agree on issues `0..depth`)
+/// to `out`: one node per run of rows with the same level of issue `depth`.
+fn build_trie(levels: &[u32], n: usize, a: usize, b: usize, depth: usize, out: &mut Vec<Node>) {
+    let mut r = a;
+    while r < b {
+        let level = levels[r * n + depth];
+        let mut e = r + 1;
+        while e < b && levels[e * n + depth] == level {
+            e += 1;
+        }
+        let at = out.len();
+        out.push(Node {
+            depth: depth as u32,
+            level,
+            row: r as u32,
+            skip: 0,
+        });
+        if depth + 1 < n {
+            build_trie(levels, n, r, e, depth + 1, out);
+        } else {
+            // Distinct states: a full prefix is one row (a repeated state stays its own leaf).
+            for extra in r + 1..e {
+                out.push(Node {
+                    depth: depth as u32,
+                    level,
+                    row: extra as u32,
+                    skip: 0,
+                });
+                let len = out.len();
+                out[len - 1].skip = len as u32;
+            }
+        }
+        out[at].skip = out.len() as u32;
+        r = e;
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn sweep_plain(
     s: &Scenario,

@@ -30,7 +30,7 @@ use super::path::{CostModel, ZonePath, least_blocking_path};
 use super::sensitivity::{Robustness, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
 use crate::model::{Date, Evidence, Scenario, Timeline};
-use crate::space::{CompiledScenario, StateIndex};
+use crate::space::{CompiledScenario, PreconditionRegion, RESERVATION_TOLERANCE, StateIndex};
 use crate::{Limits, Result};
 
 /// Options of the report.
@@ -230,9 +230,11 @@ pub struct TimelineReport {
 /// [`crate::Error::LimitExceeded`] or [`crate::Error::TooManyStates`] from a search.
 ///
 /// # Complexity
-/// Per distinct snapshot: one zone search and one explanation; per deal (the snapshot's
-/// and each what-if's): one candidate enumeration, one path search and one sweep of
-/// `options.samples` re-scorings. Snapshots are analysed in parallel; a scenario equal to
+/// Per distinct snapshot: one zone search, one explanation and one scan of the red lines
+/// (which each state breaks); per deal (the snapshot's and each what-if's): its
+/// candidates read off that table, one path search and one sweep of `options.samples`
+/// re-scorings (pruned: subtrees of the candidates' prefix tree that cannot change a
+/// finding are skipped). Snapshots are analysed in parallel; a scenario equal to
 /// one met before (apart from its date, sources and simulator settings, which no analysis
 /// here reads), as the stated-evidence run often repeats, is analysed once.
 pub fn report(t: &Timeline, options: &ReportOptions, limits: &Limits) -> Result<TimelineReport> {
@@ -345,7 +347,11 @@ pub fn snapshot(
         .filter(|set| set.iter().all(|n| !n.ends_with("/reservation")))
         .cloned()
         .collect();
-    let (deal, robustness, _) = deal_and_robustness(s, &c, options, limits)?;
+    // Which red lines each state breaks, scanned once: every what-if's candidates (the
+    // states meeting the red lines it keeps) are then a filter of this table, not a scan.
+    let red = RedLines::new(&c, limits);
+    let (deal, robustness, _) =
+        deal_and_robustness(s, &c, red.candidates(&c, &[], limits)?, options, limits)?;
     let no_deal = zones.acceptable.is_empty();
     let all: Vec<Relaxation> = if no_deal {
         e.relaxations.iter().map(|r| Relaxation::new(r)).collect()
@@ -363,7 +369,9 @@ pub fn snapshot(
         .map(|r| {
             let names: Vec<&str> = r.dropped.iter().map(String::as_str).collect();
             let relaxed = relax(&c, &names)?;
-            let (deal, robustness, acceptable) = deal_and_robustness(s, &relaxed, options, limits)?;
+            let cands = red.candidates(&relaxed, &names, limits)?;
+            let (deal, robustness, acceptable) =
+                deal_and_robustness(s, &relaxed, cands, options, limits)?;
             Ok(WhatIf {
                 dropped: r.dropped.clone(),
                 parties: r.parties.clone(),
@@ -556,10 +564,10 @@ pub fn relax(c: &CompiledScenario, names: &[&str]) -> Result<CompiledScenario> {
 fn deal_and_robustness(
     s: &Scenario,
     c: &CompiledScenario,
+    cands: Candidates,
     options: &ReportOptions,
     limits: &Limits,
 ) -> Result<(Option<Deal>, Robustness, u64)> {
-    let cands = Candidates::from_compiled(c, limits)?;
     // The acceptable states are the candidates every party accepts (the zone search's own
     // test, on the same utilities): counted here rather than by a second search.
     let acceptable = cands
@@ -589,6 +597,86 @@ fn deal_and_robustness(
         limits,
     )?;
     Ok((Some(Deal { nash: n, path }), robustness, acceptable))
+}
+
+/// A snapshot's red-line table: per state, the red lines it breaks (bit `r`: red line
+/// `r` of the snapshot's compiled scenario); `None` when it would not fit the memory
+/// budget or there are more than 64 red lines.
+struct RedLines {
+    table: Option<PreconditionRegion>,
+    names: Vec<String>,
+}
+
+impl RedLines {
+    fn new(c: &CompiledScenario, limits: &Limits) -> RedLines {
+        RedLines {
+            table: PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4),
+            names: c.red_line_names().to_vec(),
+        }
+    }
+
+    /// The candidates of `relaxed` (the snapshot with the red lines and reservations
+    /// `dropped` left out): exactly [`Candidates::from_compiled`]'s rows (the states
+    /// meeting every red line kept and every party's zero reservation, in state order,
+    /// with the same utilities), read off the table.
+    fn candidates(
+        &self,
+        relaxed: &CompiledScenario,
+        dropped: &[&str],
+        limits: &Limits,
+    ) -> Result<Candidates> {
+        let Some(table) = &self.table else {
+            return Candidates::from_compiled(relaxed, limits);
+        };
+        let keep = self
+            .names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !dropped.contains(&n.as_str()))
+            .fold(0u64, |m, (r, _)| m | 1 << r);
+        let space = relaxed.space();
+        let utils = relaxed.utilities();
+        let mut levels = vec![0; space.issues()];
+        let mut states = Vec::new();
+        let mut utilities = Vec::new();
+        let mut row = vec![0.0; utils.len()];
+        let max_found = limits.max_acceptable.min(limits.memory_items(16));
+        for st in 0..space.size() {
+            if table.broken(st) & keep != 0 {
+                continue;
+            }
+            space.decode_into(st, &mut levels);
+            for (x, u) in row.iter_mut().zip(utils) {
+                *x = u.utility(&levels);
+            }
+            // As `from_compiled`: the acceptable states once every reservation is 0.
+            if row.iter().all(|&x| x >= -RESERVATION_TOLERANCE) {
+                // The zone scan's own limit on the states it lists, with its error.
+                if states.len() as u64 >= max_found {
+                    return Err(if limits.memory_items(16) < limits.max_acceptable {
+                        crate::Error::LimitExceeded {
+                            limit: "max_memory_bytes",
+                            value: limits.max_memory_bytes,
+                        }
+                    } else {
+                        crate::Error::LimitExceeded {
+                            limit: "max_acceptable",
+                            value: limits.max_acceptable,
+                        }
+                    });
+                }
+                states.push(st);
+                utilities.extend_from_slice(&row);
+            }
+        }
+        limits.check_memory(states.len() as u64, 8 * (utils.len() as u64 + 1))?;
+        let reservations = utils.iter().map(|u| u.reservation()).collect();
+        match Candidates::new(states, utilities, reservations) {
+            Ok(c) => Ok(c),
+            // A value the matrix refuses: the scan's own rules apply.
+            Err(_) => Candidates::from_compiled(relaxed, limits),
+        }
+    }
 }
 
 /// A one-state "zone", to route a path to a single deal.

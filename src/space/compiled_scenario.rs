@@ -1,6 +1,9 @@
 //! A scenario compiled for search: packed states, compiled rules, utility tables.
 
+use std::sync::{Arc, OnceLock};
+
 use super::compiled_rule::CompiledRule;
+use super::region::PreconditionRegion;
 use super::state_space::{StateIndex, StateSpace};
 use crate::Result;
 use crate::model::Scenario;
@@ -74,6 +77,9 @@ pub struct CompiledScenario {
     precondition_names: Vec<String>,
     utilities: Vec<PartyUtility>,
     status_quo: StateIndex,
+    /// The precondition region, built on first use; copies that keep the same
+    /// preconditions (other red lines or reservations) share it.
+    region: Arc<OnceLock<Option<PreconditionRegion>>>,
 }
 
 impl CompiledScenario {
@@ -123,6 +129,7 @@ impl CompiledScenario {
             utilities,
             status_quo: space.encode(scenario.status_quo()),
             space,
+            region: Arc::default(),
         })
     }
 
@@ -262,12 +269,50 @@ impl CompiledScenario {
             &self.precondition_names,
             keep_preconditions,
         );
+        // The region depends on the preconditions alone: share it while they all stay.
+        let region = if keep_preconditions.iter().all(|&k| k) {
+            Arc::clone(&self.region)
+        } else {
+            Arc::default()
+        };
         CompiledScenario {
             red_lines,
             red_line_names,
             preconditions,
             precondition_names,
+            region,
             ..self.clone()
         }
+    }
+
+    /// The compiled precondition region ([`PreconditionRegion`]): per state, which
+    /// preconditions it breaks. Built by one scan on first use, within a quarter of
+    /// `limits.max_memory_bytes`, and shared with every copy keeping the same
+    /// preconditions; `None` when the space is too large to materialise (searches then
+    /// evaluate the rules on each state they generate). The first caller's limits decide
+    /// whether it is built; the answers of the searches never depend on it, only their
+    /// speed.
+    ///
+    /// # Complexity
+    /// See [`PreconditionRegion::build`]; O(1) after the first call.
+    ///
+    /// # Example
+    /// ```
+    /// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+    /// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+    /// let r = c.precondition_region(&dealzone::Limits::default()).unwrap();
+    /// assert_eq!(r.broken(c.status_quo()) == 0, c.meets_preconditions(s.status_quo()));
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn precondition_region(&self, limits: &crate::Limits) -> Option<&PreconditionRegion> {
+        self.region
+            .get_or_init(|| {
+                PreconditionRegion::build(
+                    &self.space,
+                    &self.preconditions,
+                    limits.max_memory_bytes / 4,
+                )
+            })
+            .as_ref()
     }
 }

@@ -11,15 +11,17 @@
 //! first among equal sums (goal-directed), then smaller state: deterministic, and blind
 //! to names.
 //!
-//! A zone the preconditions wall off is found unreachable when the open list runs dry:
-//! the search then has combed the status quo's component of the precondition region,
-//! which [`crate::Limits::max_visited`] and the time limit bound (a hit limit is an
-//! error, never a partial answer).
+//! Callers prove the zone reachable first (`walls::connected`, bidirectional over the
+//! compiled precondition region), so the search never combs a component for a zone it
+//! cannot reach; an open list running dry still answers `None`. A hit limit
+//! ([`crate::Limits::max_visited`], the memory budget, the time limit) is an error, never
+//! a partial answer.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::walls::Walls;
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
 use crate::space::{CompiledScenario, StateIndex};
@@ -228,24 +230,23 @@ pub(super) struct Found {
 }
 
 /// The cheapest path under `cost` from the status quo into `zone` through states meeting
-/// every precondition, or `None` when there is none.
+/// `walls` leaves open, or `None` when there is none.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] naming `max_visited`, `max_memory_bytes` or `time_limit` when
 /// the search outgrows one: never a partial or costlier answer.
 pub(super) fn search(
-    c: &CompiledScenario,
+    walls: &Walls,
     zone: &DealZone,
     cost: EdgeCost,
     limits: &Limits,
 ) -> Result<Found> {
+    let c = walls.c;
     let space = c.space();
     let n = space.issues();
-    let rules = c.preconditions();
-    let meets = |levels: &[usize]| rules.iter().all(|r| r.eval_levels(levels));
     let start = c.status_quo();
     let mut levels = space.decode(start);
-    if !meets(&levels) || zone.states.is_empty() {
+    if !walls.open(start, &levels) || zone.states.is_empty() {
         return Ok(Found { path: None });
     }
     let bound = Bound::new(c, zone, cost);
@@ -330,7 +331,7 @@ pub(super) fn search(
                     if nodes.len() as u64 >= max_states {
                         return Err(over());
                     }
-                    if !meets(&levels) {
+                    if !walls.open(t, &levels) {
                         nodes.insert(
                             t,
                             Node {

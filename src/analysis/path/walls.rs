@@ -1,0 +1,205 @@
+//! Which states a path may pass through, and whether the zone can be reached at all.
+//!
+//! [`Walls`] answers "does this state meet every precondition kept?" from the compiled
+//! precondition region when the scenario has one (one load), else by evaluating the rules.
+//! [`connected`] proves reachability or its absence by a bidirectional breadth-first
+//! search, from the status quo and from the zone's open states at once, always growing the
+//! smaller frontier: a zone walled off inside a small pocket (or a status quo in one) is
+//! proved unreachable after touching that pocket only, never the rest of the space.
+
+use std::collections::HashSet;
+
+use crate::analysis::zone::DealZone;
+use crate::config::Deadline;
+use crate::space::{CompiledScenario, PreconditionRegion, StateIndex};
+use crate::{Error, Limits, Result};
+
+/// The states a path may enter: those breaking none of the kept preconditions.
+pub(super) struct Walls<'a> {
+    pub c: &'a CompiledScenario,
+    region: Option<&'a PreconditionRegion>,
+    /// Per precondition, whether it counts.
+    keep: Vec<bool>,
+    /// The same as bits (used with the region, which exists only for at most 64 rules).
+    mask: u64,
+}
+
+impl<'a> Walls<'a> {
+    /// Every precondition counts.
+    pub fn all(c: &'a CompiledScenario, limits: &Limits) -> Walls<'a> {
+        Walls::keeping(c, &vec![true; c.preconditions().len()], limits)
+    }
+
+    /// Only preconditions `k` with `keep[k]` count.
+    pub fn keeping(c: &'a CompiledScenario, keep: &[bool], limits: &Limits) -> Walls<'a> {
+        let mask = keep
+            .iter()
+            .enumerate()
+            .filter(|&(k, &on)| on && k < 64)
+            .fold(0u64, |m, (k, _)| m | 1 << k);
+        Walls {
+            c,
+            region: c.precondition_region(limits),
+            keep: keep.to_vec(),
+            mask,
+        }
+    }
+
+    /// Whether state `s`, whose levels are `levels`, meets every kept precondition.
+    #[inline]
+    pub fn open(&self, s: StateIndex, levels: &[usize]) -> bool {
+        match self.region {
+            Some(r) => r.broken(s) & self.mask == 0,
+            None => self
+                .c
+                .preconditions()
+                .iter()
+                .zip(&self.keep)
+                .all(|(r, &k)| !k || r.eval_levels(levels)),
+        }
+    }
+}
+
+/// Largest space whose visited sets are dense bitsets (16 MiB each).
+const DENSE_SEEN_MAX: u64 = 1 << 27;
+
+/// Bytes a sparse visited state costs (hash set entry with its share of empty slots).
+const SPARSE_BYTES: u64 = 24;
+
+/// The states a breadth-first search has seen: a bit per state when the whole space fits
+/// in [`DENSE_SEEN_MAX`] bits, a hash set of the states seen otherwise.
+enum Seen {
+    Dense(Vec<u64>),
+    Sparse(HashSet<StateIndex>),
+}
+
+impl Seen {
+    fn new(size: u64) -> Seen {
+        if size <= DENSE_SEEN_MAX {
+            Seen::Dense(vec![0; size.div_ceil(64) as usize])
+        } else {
+            Seen::Sparse(HashSet::new())
+        }
+    }
+
+    #[inline]
+    fn contains(&self, s: StateIndex) -> bool {
+        match self {
+            Seen::Dense(bits) => bits[(s / 64) as usize] >> (s % 64) & 1 == 1,
+            Seen::Sparse(h) => h.contains(&s),
+        }
+    }
+
+    #[inline]
+    fn insert(&mut self, s: StateIndex) {
+        match self {
+            Seen::Dense(bits) => bits[(s / 64) as usize] |= 1 << (s % 64),
+            Seen::Sparse(h) => {
+                h.insert(s);
+            }
+        }
+    }
+}
+
+/// Whether some state of `zone` can be reached from the status quo through states `walls`
+/// leaves open (the end state included).
+///
+/// # Errors
+/// [`Error::LimitExceeded`] naming `max_visited`, `max_memory_bytes` or `time_limit`:
+/// never a guess.
+///
+/// # Complexity
+/// O(V · I) for V states seen and I issues; V is at most about twice the smaller of the
+/// two components (the status quo's, the zone's), plus the zone's open states.
+pub(super) fn connected(walls: &Walls, zone: &DealZone, limits: &Limits) -> Result<bool> {
+    let c = walls.c;
+    let space = c.space();
+    let start = c.status_quo();
+    let mut levels = space.decode(start);
+    if !walls.open(start, &levels) {
+        return Ok(false);
+    }
+    let dense = space.size() <= DENSE_SEEN_MAX;
+    let cap = if dense {
+        limits.max_visited
+    } else {
+        limits.max_visited.min(limits.memory_items(SPARSE_BYTES))
+    };
+    let over = || {
+        if dense || limits.max_visited <= limits.memory_items(SPARSE_BYTES) {
+            Error::LimitExceeded {
+                limit: "max_visited",
+                value: limits.max_visited,
+            }
+        } else {
+            Error::LimitExceeded {
+                limit: "max_memory_bytes",
+                value: limits.max_memory_bytes,
+            }
+        }
+    };
+    let mut seen = [Seen::new(space.size()), Seen::new(space.size())];
+    let mut count = 1u64;
+    seen[0].insert(start);
+    let mut front: [Vec<StateIndex>; 2] = [vec![start], Vec::new()];
+    for &z in &zone.states {
+        if z == start {
+            return Ok(true);
+        }
+        space.decode_into(z, &mut levels);
+        if walls.open(z, &levels) && !seen[1].contains(z) {
+            count += 1;
+            if count > cap {
+                return Err(over());
+            }
+            seen[1].insert(z);
+            front[1].push(z);
+        }
+    }
+    let deadline = Deadline::new(limits.time_limit);
+    let mut popped = 0u64;
+    loop {
+        // Grow the smaller frontier by one whole layer; an empty one means its side's
+        // component is used up without meeting the other: walled off.
+        let side = usize::from(front[1].len() < front[0].len());
+        if front[side].is_empty() {
+            return Ok(false);
+        }
+        let layer = std::mem::take(&mut front[side]);
+        let mut next = Vec::new();
+        for s in layer {
+            popped += 1;
+            if popped.is_multiple_of(1 << 12) {
+                deadline.check(limits)?;
+            }
+            space.decode_into(s, &mut levels);
+            for i in 0..space.issues() {
+                let (l, stride, radix) = (levels[i], space.strides()[i], space.radices()[i]);
+                for (to, t) in [
+                    (l.wrapping_sub(1), s.wrapping_sub(stride)),
+                    (l + 1, s.wrapping_add(stride)),
+                ] {
+                    if to as u64 >= radix || seen[side].contains(t) {
+                        continue;
+                    }
+                    levels[i] = to;
+                    let open = walls.open(t, &levels);
+                    levels[i] = l;
+                    if !open {
+                        continue;
+                    }
+                    if seen[1 - side].contains(t) {
+                        return Ok(true);
+                    }
+                    count += 1;
+                    if count > cap {
+                        return Err(over());
+                    }
+                    seen[side].insert(t);
+                    next.push(t);
+                }
+            }
+        }
+        front[side] = next;
+    }
+}

@@ -1,0 +1,182 @@
+//! The precondition region, compiled: for every state, which preconditions it breaks.
+//!
+//! Path searches ask "may a path pass through this state?" many times per state (once per
+//! neighbour, once per blocking-set test). Evaluating every precondition each time costs
+//! a few divisions per rule; the region answers with one load. It is built once per set
+//! of preconditions by a run scan: a rule that does not read the issues after its last
+//! read issue `j` has one value over each run of `stride[j]` consecutive states, so the
+//! scan evaluates it once per run (levels kept by an odometer, no division) and marks the
+//! whole run, which is memory-bound like the brute-force zone scan.
+
+use std::fmt;
+
+use super::compiled_rule::CompiledRule;
+use super::state_space::{StateIndex, StateSpace};
+
+/// Largest space whose region is materialised (states). Beyond, searches evaluate the
+/// preconditions on each state they generate: the scan would cost more than the searches
+/// that need it, which touch a small part of a large space when the zone is reachable.
+pub const MAX_REGION_STATES: u64 = 1 << 25;
+
+/// Most preconditions a region holds (one bit each per state).
+pub const MAX_REGION_PRECONDITIONS: usize = 64;
+
+/// Per state, the set of preconditions it breaks (bit `k`: precondition `k`), in the
+/// narrowest word that holds them.
+///
+/// ```
+/// use dealzone::{Limits, Scenario, space::{CompiledScenario, PreconditionRegion}};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let r = PreconditionRegion::build(c.space(), c.preconditions(), u64::MAX).unwrap();
+/// for st in 0..c.space().size() {
+///     let levels = c.space().decode(st);
+///     for (k, rule) in c.preconditions().iter().enumerate() {
+///         assert_eq!(r.broken(st) >> k & 1 == 1, !rule.eval_levels(&levels));
+///     }
+/// }
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub struct PreconditionRegion {
+    words: Words,
+}
+
+enum Words {
+    W8(Vec<u8>),
+    W16(Vec<u16>),
+    W32(Vec<u32>),
+    W64(Vec<u64>),
+}
+
+impl fmt::Debug for PreconditionRegion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A region holds one word per state: never print them.
+        write!(f, "PreconditionRegion({} bytes)", self.bytes())
+    }
+}
+
+/// The unsigned words a region may be stored in.
+trait Word: Copy + Default + std::ops::BitOrAssign + Send + Sync {
+    const BITS: usize;
+    fn bit(k: usize) -> Self;
+}
+
+macro_rules! word {
+    ($t:ty) => {
+        impl Word for $t {
+            const BITS: usize = <$t>::BITS as usize;
+            #[inline]
+            fn bit(k: usize) -> Self {
+                1 << k
+            }
+        }
+    };
+}
+word!(u8);
+word!(u16);
+word!(u32);
+word!(u64);
+
+impl PreconditionRegion {
+    /// Scan `space` once and record, per state, which of `rules` it breaks; `None` when the
+    /// space has more than [`MAX_REGION_STATES`] states, there are more than
+    /// [`MAX_REGION_PRECONDITIONS`] rules, or the words would take more than `max_bytes`.
+    ///
+    /// # Arguments
+    /// `space`; `rules`, the preconditions (bit `k` stands for `rules[k]`); `max_bytes`,
+    /// the memory the region may take.
+    ///
+    /// # Returns
+    /// The region, one word of 1, 2, 4 or 8 bytes per state (the narrowest holding a bit
+    /// per rule).
+    ///
+    /// # Complexity
+    /// O(Σ_rules size / stride[last issue read] · issues) evaluations plus O(size · rules)
+    /// word writes, sequential and branch-free.
+    ///
+    /// # Example
+    /// See [`PreconditionRegion`].
+    pub fn build(
+        space: &StateSpace,
+        rules: &[CompiledRule],
+        max_bytes: u64,
+    ) -> Option<PreconditionRegion> {
+        let size = space.size();
+        if size > MAX_REGION_STATES || rules.len() > MAX_REGION_PRECONDITIONS {
+            return None;
+        }
+        let width: u64 = match rules.len() {
+            0..=8 => 1,
+            9..=16 => 2,
+            17..=32 => 4,
+            _ => 8,
+        };
+        if size.saturating_mul(width) > max_bytes {
+            return None;
+        }
+        let words = match width {
+            1 => Words::W8(scan(space, rules)),
+            2 => Words::W16(scan(space, rules)),
+            4 => Words::W32(scan(space, rules)),
+            _ => Words::W64(scan(space, rules)),
+        };
+        Some(PreconditionRegion { words })
+    }
+
+    /// The preconditions state `s` breaks (bit `k`: rule `k`); 0 when it meets them all.
+    #[inline]
+    pub fn broken(&self, s: StateIndex) -> u64 {
+        let i = s as usize;
+        match &self.words {
+            Words::W8(w) => w[i] as u64,
+            Words::W16(w) => w[i] as u64,
+            Words::W32(w) => w[i] as u64,
+            Words::W64(w) => w[i],
+        }
+    }
+
+    /// Bytes the words take.
+    pub fn bytes(&self) -> u64 {
+        match &self.words {
+            Words::W8(w) => w.len() as u64,
+            Words::W16(w) => 2 * w.len() as u64,
+            Words::W32(w) => 4 * w.len() as u64,
+            Words::W64(w) => 8 * w.len() as u64,
+        }
+    }
+}
+
+/// The run scan of [`PreconditionRegion::build`] into words of type `W`.
+fn scan<W: Word>(space: &StateSpace, rules: &[CompiledRule]) -> Vec<W> {
+    debug_assert!(rules.len() <= W::BITS);
+    let size = space.size() as usize;
+    let mut out = vec![W::default(); size];
+    let n = space.issues();
+    let mut levels = vec![0usize; n];
+    for (k, rule) in rules.iter().enumerate() {
+        let bit = W::bit(k);
+        // A rule reading no issue is constant: one evaluation decides every state.
+        let Some(&last) = rule.issues().last() else {
+            if !rule.eval_levels(&levels) {
+                out.iter_mut().for_each(|w| *w |= bit);
+            }
+            continue;
+        };
+        let run = space.strides()[last] as usize;
+        levels.iter_mut().for_each(|l| *l = 0);
+        // Issues 0..=last count runs, `last` fastest (an odometer: no division).
+        for chunk in out.chunks_mut(run) {
+            if !rule.eval_levels(&levels) {
+                chunk.iter_mut().for_each(|w| *w |= bit);
+            }
+            for i in (0..=last).rev() {
+                levels[i] += 1;
+                if (levels[i] as u64) < space.radices()[i] {
+                    break;
+                }
+                levels[i] = 0;
+            }
+        }
+    }
+    out
+}
