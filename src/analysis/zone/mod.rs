@@ -134,9 +134,12 @@ fn auto_branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Option
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn acceptable_states(c: &CompiledScenario, limits: &Limits) -> Result<Vec<StateIndex>> {
+    let deadline = crate::config::Deadline::new(limits.time_limit);
     match auto_branch_and_bound(c, limits)? {
         Some(all) => Ok(all),
-        None => Ok(brute_force(c, limits)?.acceptable),
+        None => Ok(brute_force(c, &deadline.limits_left(limits))
+            .map_err(whole_budget(limits))?
+            .acceptable),
     }
 }
 
@@ -229,7 +232,10 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
             (Engine::BranchAndBound, candidates, acceptable)
         }
         None => {
-            let scan = brute_force(c, limits)?;
+            // After a branch and bound that stopped pruning, the scan gets what is left of
+            // the one budget; its error still names the whole budget.
+            let scan =
+                brute_force(c, &deadline.limits_left(limits)).map_err(whole_budget(limits))?;
             (Engine::BruteForce, scan.candidates, scan.acceptable)
         }
     };
@@ -261,4 +267,19 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
         zones,
         engine,
     })
+}
+
+/// A time-limit error of a search run on what was left of `limits`' budget, naming the
+/// whole budget (what the user set) instead.
+fn whole_budget(limits: &Limits) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::LimitExceeded {
+            limit: "time_limit",
+            ..
+        } => Error::LimitExceeded {
+            limit: "time_limit",
+            value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+        },
+        e => e,
+    }
 }
