@@ -625,7 +625,7 @@ fn fairest(
 /// Ordering ([`BLOCKING_ORDER`]): fewest preconditions first. Sets of one size are one
 /// tier of exact ties, listed by their sorted names only so that the output is stable; no
 /// name decides which set comes into the first tier. (Evidence grades, when constraints
-/// carry them, are the next key: see [`tier_key`].)
+/// carry them, would be the next key, in the private `tier_key`.)
 ///
 /// # Arguments
 /// `c`, the compiled scenario; `index`, the zone's index (reported back); `zone`; `cap`,
