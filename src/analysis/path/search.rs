@@ -21,11 +21,11 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::walls::Walls;
+use super::walls::{Walls, visit_limit};
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Error, Limits, Result};
+use crate::{Limits, Result};
 
 /// What an edge costs in [`search`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,19 +255,7 @@ pub(super) fn search(
         out.extend(c.utilities().iter().map(|u| u.utility(levels)));
     };
     let max_states = limits.max_visited.min(limits.memory_items(BYTES_PER_STATE));
-    let over = || {
-        if limits.max_visited <= limits.memory_items(BYTES_PER_STATE) {
-            Error::LimitExceeded {
-                limit: "max_visited",
-                value: limits.max_visited,
-            }
-        } else {
-            Error::LimitExceeded {
-                limit: "max_memory_bytes",
-                value: limits.max_memory_bytes,
-            }
-        }
-    };
+    let over = || visit_limit(limits, BYTES_PER_STATE, false);
     let deadline = Deadline::new(limits.time_limit);
     let mut nodes: StateMap<Node> = StateMap::default();
     let mut heap = BinaryHeap::new();

@@ -125,19 +125,7 @@ pub(super) fn connected(walls: &Walls, zone: &DealZone, limits: &Limits) -> Resu
     } else {
         limits.max_visited.min(limits.memory_items(SPARSE_BYTES))
     };
-    let over = || {
-        if dense || limits.max_visited <= limits.memory_items(SPARSE_BYTES) {
-            Error::LimitExceeded {
-                limit: "max_visited",
-                value: limits.max_visited,
-            }
-        } else {
-            Error::LimitExceeded {
-                limit: "max_memory_bytes",
-                value: limits.max_memory_bytes,
-            }
-        }
-    };
+    let over = || visit_limit(limits, SPARSE_BYTES, dense);
     let mut seen = [Seen::new(space.size()), Seen::new(space.size())];
     let mut count = 1u64;
     seen[0].insert(start);
@@ -201,5 +189,22 @@ pub(super) fn connected(walls: &Walls, zone: &DealZone, limits: &Limits) -> Resu
             }
         }
         front[side] = next;
+    }
+}
+
+/// The limit a search holding `bytes_each` per visited state hits first: `max_visited`, or
+/// the memory budget when it binds sooner (`fixed`: the memory is not per state, only
+/// `max_visited` can bind).
+pub(super) fn visit_limit(limits: &Limits, bytes_each: u64, fixed: bool) -> Error {
+    if fixed || limits.max_visited <= limits.memory_items(bytes_each) {
+        Error::LimitExceeded {
+            limit: "max_visited",
+            value: limits.max_visited,
+        }
+    } else {
+        Error::LimitExceeded {
+            limit: "max_memory_bytes",
+            value: limits.max_memory_bytes,
+        }
     }
 }
