@@ -1,6 +1,20 @@
-//! Limits on the work an analysis may do. Breaking one is a typed error
-//! ([`crate::Error::LimitExceeded`] or [`crate::Error::TooManyStates`]), never an
-//! out-of-memory.
+//! One [`Config`] holds every limit on the work an analysis may do. Breaking one is a
+//! typed error carrying the [`Limit`] it broke ([`crate::Error::LimitExceeded`], or
+//! [`crate::Error::TooManyStates`] for `max_states`), or a result marked
+//! `complete: false` with what was finished: never a silently worse answer and never an
+//! out-of-memory. Library messages name the limit, never a command-line flag: the
+//! command line maps a [`Limit`] to its flag itself.
+//!
+//! ```
+//! use dealzone::{Config, Limit};
+//! let config = Config::default().max_states(1_000_000).max_visited(10_000);
+//! assert_eq!(config.get_max_states(), 1_000_000);
+//! assert_eq!(config.get(Limit::MaxVisited), Some(10_000));
+//! assert_eq!(config.get_max_acceptable(), Config::default().get_max_acceptable());
+//! assert_eq!(Limit::MaxVisited.to_string(), "max_visited");
+//! ```
+//!
+//! The fields are public too, so a struct literal works (`Limits` is the former name):
 //!
 //! ```
 //! use dealzone::Limits;
@@ -10,9 +24,12 @@
 
 use std::time::Duration;
 
-/// Resource limits for analyses, and what files may be read.
+/// Every limit an analysis runs under, and what files may be read: one value for the
+/// whole library ([`crate::Analysis::new`] takes it). Set fields with the chaining
+/// setters (`Config::default().max_states(n)`), read them with the `get_…` getters or
+/// [`Config::get`] by [`Limit`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
+pub struct Config {
     /// Largest state space to analyse (product of level counts).
     pub max_states: u64,
     /// Most acceptable states a zone search may hold in memory.
@@ -49,17 +66,243 @@ pub struct Limits {
     /// n deep, and `not` and open parentheses count one each. Past it a positioned error
     /// ([`crate::error::ErrorKind::ExprTooDeep`]) naming `max_expr_depth`. Default 1,000.
     pub max_expr_depth: usize,
+    /// Most consistency checks (each a zone search) an explanation's enumeration may make;
+    /// past it the explanation is marked `complete: false` with its counts. Default 20,000.
+    pub max_checks: u64,
+    /// Most minimal relaxations an explanation enumerates (then `complete: false`).
+    /// Default 1,000.
+    pub max_sets: u64,
+    /// Spaces up to this many states are explained from a violation table (one pass over
+    /// the space); larger ones by repeated searches. 0 always searches. Default 2^24.
+    pub max_table_states: u64,
+    /// Most tied options listed per "least" answer of an explanation; the rest are
+    /// counted. Default 20.
+    pub max_tied: u64,
+    /// Most matches one tournament spec may ask for. Default 10 million.
+    pub max_matches: u64,
 }
 
-impl Default for Limits {
+/// The former name of [`Config`], kept so existing code and struct literals compile.
+pub type Limits = Config;
+
+/// A limit of [`Config`] (or a fixed bound of a representation), as a typed value:
+/// what [`crate::Error::LimitExceeded`] carries. [`Limit::name`] is the field's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`Config::max_states`].
+    MaxStates,
+    /// [`Config::max_acceptable`].
+    MaxAcceptable,
+    /// [`Config::max_visited`].
+    MaxVisited,
+    /// [`Config::max_labels`].
+    MaxLabels,
+    /// [`Config::max_conflict_states`].
+    MaxConflictStates,
+    /// [`Config::time_limit`] (values in milliseconds).
+    TimeLimit,
+    /// [`Config::max_file_bytes`].
+    MaxFileBytes,
+    /// [`Config::max_memory_bytes`].
+    MaxMemoryBytes,
+    /// [`Config::max_samples`].
+    MaxSamples,
+    /// [`Config::max_expr_depth`].
+    MaxExprDepth,
+    /// [`Config::max_checks`].
+    MaxChecks,
+    /// [`Config::max_sets`].
+    MaxSets,
+    /// [`Config::max_table_states`].
+    MaxTableStates,
+    /// [`Config::max_tied`].
+    MaxTied,
+    /// [`Config::max_matches`].
+    MaxMatches,
+    /// Not settable: branch and bound's node budget, unlimited when called directly
+    /// (met only if a search disagrees with itself; reported rather than a panic).
+    MaxNodes,
+    /// Not settable: counting candidates factors the space into at most
+    /// [`crate::analysis::zone::MAX_FACTOR`] states per factor.
+    MaxFactor,
+    /// Not settable: blocking sets are bitmasks over at most 64 preconditions.
+    BlockingPreconditions,
+    /// Not settable: a witness path that must exist was not found (a search disagreeing
+    /// with itself; reported rather than a panic).
+    BlockingWitness,
+}
+
+impl Limit {
+    /// Every limit, settable ones first in [`Config`] field order.
+    pub const ALL: [Limit; 19] = [
+        Limit::MaxStates,
+        Limit::MaxAcceptable,
+        Limit::MaxVisited,
+        Limit::MaxLabels,
+        Limit::MaxConflictStates,
+        Limit::TimeLimit,
+        Limit::MaxFileBytes,
+        Limit::MaxMemoryBytes,
+        Limit::MaxSamples,
+        Limit::MaxExprDepth,
+        Limit::MaxChecks,
+        Limit::MaxSets,
+        Limit::MaxTableStates,
+        Limit::MaxTied,
+        Limit::MaxMatches,
+        Limit::MaxNodes,
+        Limit::MaxFactor,
+        Limit::BlockingPreconditions,
+        Limit::BlockingWitness,
+    ];
+
+    /// The limit's name: its [`Config`] field (`max_visited`, `time_limit`, …).
+    ///
+    /// ```
+    /// assert_eq!(dealzone::Limit::MaxMemoryBytes.name(), "max_memory_bytes");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Limit::MaxStates => "max_states",
+            Limit::MaxAcceptable => "max_acceptable",
+            Limit::MaxVisited => "max_visited",
+            Limit::MaxLabels => "max_labels",
+            Limit::MaxConflictStates => "max_conflict_states",
+            Limit::TimeLimit => "time_limit",
+            Limit::MaxFileBytes => "max_file_bytes",
+            Limit::MaxMemoryBytes => "max_memory_bytes",
+            Limit::MaxSamples => "max_samples",
+            Limit::MaxExprDepth => "max_expr_depth",
+            Limit::MaxChecks => "max_checks",
+            Limit::MaxSets => "max_sets",
+            Limit::MaxTableStates => "max_table_states",
+            Limit::MaxTied => "max_tied",
+            Limit::MaxMatches => "max_matches",
+            Limit::MaxNodes => "max_nodes",
+            Limit::MaxFactor => "max_factor",
+            Limit::BlockingPreconditions => "blocking_preconditions",
+            Limit::BlockingWitness => "blocking_witness",
+        }
+    }
+
+    /// Whether [`Config`] can raise it (else it is a fixed bound of a representation).
+    pub fn is_settable(self) -> bool {
+        !matches!(
+            self,
+            Limit::MaxNodes
+                | Limit::MaxFactor
+                | Limit::BlockingPreconditions
+                | Limit::BlockingWitness
+        )
+    }
+
+    /// The limit with this [`Limit::name`], if any.
+    ///
+    /// ```
+    /// use dealzone::Limit;
+    /// assert_eq!(Limit::from_name("max_visited"), Some(Limit::MaxVisited));
+    /// assert_eq!(Limit::from_name("max_visits"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Limit> {
+        Limit::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq<&str> for Limit {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+/// Chaining setters and getters, one pair per numeric limit.
+macro_rules! accessors {
+    ($($field:ident, $get:ident, $ty:ty;)*) => {
+        impl Config {
+            $(
+                #[doc = concat!("Sets [`Config::", stringify!($field), "`].")]
+                #[must_use]
+                pub fn $field(mut self, value: $ty) -> Self {
+                    self.$field = value;
+                    self
+                }
+                #[doc = concat!("[`Config::", stringify!($field), "`].")]
+                pub fn $get(&self) -> $ty {
+                    self.$field
+                }
+            )*
+        }
+    };
+}
+
+accessors! {
+    max_states, get_max_states, u64;
+    max_acceptable, get_max_acceptable, u64;
+    max_visited, get_max_visited, u64;
+    max_labels, get_max_labels, u64;
+    max_conflict_states, get_max_conflict_states, u64;
+    time_limit, get_time_limit, Option<Duration>;
+    max_file_bytes, get_max_file_bytes, u64;
+    allow_outside_paths, get_allow_outside_paths, bool;
+    max_memory_bytes, get_max_memory_bytes, u64;
+    max_samples, get_max_samples, u64;
+    max_expr_depth, get_max_expr_depth, usize;
+    max_checks, get_max_checks, u64;
+    max_sets, get_max_sets, u64;
+    max_table_states, get_max_table_states, u64;
+    max_tied, get_max_tied, u64;
+    max_matches, get_max_matches, u64;
+}
+
+impl Config {
+    /// The default configuration (see [`Config::default`]).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A settable limit's value by [`Limit`] (`time_limit` in milliseconds, `None` when
+    /// off); `None` for the fixed bounds.
+    pub fn get(&self, limit: Limit) -> Option<u64> {
+        Some(match limit {
+            Limit::MaxStates => self.max_states,
+            Limit::MaxAcceptable => self.max_acceptable,
+            Limit::MaxVisited => self.max_visited,
+            Limit::MaxLabels => self.max_labels,
+            Limit::MaxConflictStates => self.max_conflict_states,
+            Limit::TimeLimit => return self.time_limit.map(|d| d.as_millis() as u64),
+            Limit::MaxFileBytes => self.max_file_bytes,
+            Limit::MaxMemoryBytes => self.max_memory_bytes,
+            Limit::MaxSamples => self.max_samples,
+            Limit::MaxExprDepth => self.max_expr_depth as u64,
+            Limit::MaxChecks => self.max_checks,
+            Limit::MaxSets => self.max_sets,
+            Limit::MaxTableStates => self.max_table_states,
+            Limit::MaxTied => self.max_tied,
+            Limit::MaxMatches => self.max_matches,
+            Limit::MaxNodes
+            | Limit::MaxFactor
+            | Limit::BlockingPreconditions
+            | Limit::BlockingWitness => return None,
+        })
+    }
+}
+
+impl Default for Config {
     /// `max_states` 2^50 (about 1.1e15), `max_acceptable` 20 million, `max_visited` 50
     /// million, `max_labels` 5 million, `max_conflict_states` 2^18 (262,144),
     /// `time_limit` 60 s, `max_memory_bytes` 4 GiB, `max_samples` 1 million,
-    /// `max_expr_depth` 1,000.
+    /// `max_expr_depth` 1,000; explanations: `max_checks` 20,000, `max_sets` 1,000,
+    /// `max_table_states` 2^24, `max_tied` 20; `max_matches` 10 million.
     ///
     /// Files: `max_file_bytes` 8 MiB, `allow_outside_paths` off.
     fn default() -> Self {
-        Limits {
+        Config {
             max_states: 1 << 50,
             max_acceptable: 20_000_000,
             max_visited: 50_000_000,
@@ -71,10 +314,20 @@ impl Default for Limits {
             time_limit: Some(DEFAULT_TIME_LIMIT),
             max_memory_bytes: 4 << 30,
             max_samples: 1_000_000,
-            max_expr_depth: crate::model::expr::MAX_DEPTH,
+            max_expr_depth: DEFAULT_MAX_EXPR_DEPTH,
+            max_checks: 20_000,
+            max_sets: 1_000,
+            max_table_states: 1 << 24,
+            max_tied: 20,
+            max_matches: 10_000_000,
         }
     }
 }
+
+/// The default [`Config::max_expr_depth`]: 1,000 (the expression parser's depth guard
+/// when no configuration is given; a recursive descent of this depth fits the smallest
+/// thread stack the crate runs on).
+pub const DEFAULT_MAX_EXPR_DEPTH: usize = 1000;
 
 /// The default [`Limits::time_limit`]: 60 s.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
@@ -88,7 +341,7 @@ impl Limits {
     pub fn check_memory(&self, count: u64, bytes_each: u64) -> crate::Result<()> {
         if count.saturating_mul(bytes_each) > self.max_memory_bytes {
             return Err(crate::Error::LimitExceeded {
-                limit: "max_memory_bytes",
+                limit: Limit::MaxMemoryBytes,
                 value: self.max_memory_bytes,
             });
         }
@@ -131,7 +384,7 @@ impl Deadline {
     pub fn check(&self, limits: &Limits) -> crate::Result<()> {
         match self.0 {
             Some(t) if std::time::Instant::now() > t => Err(crate::Error::LimitExceeded {
-                limit: "time_limit",
+                limit: Limit::TimeLimit,
                 value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             }),
             _ => Ok(()),

@@ -157,13 +157,13 @@ impl<'c> ConcessionGraph<'c> {
     pub fn check_limits(&self, limits: &crate::Limits) -> Result<()> {
         if self.expanded.get() > self.max_expanded {
             return Err(Error::LimitExceeded {
-                limit: "max_visited",
+                limit: crate::Limit::MaxVisited,
                 value: self.max_expanded,
             });
         }
         if self.late.get() {
             return Err(Error::LimitExceeded {
-                limit: "time_limit",
+                limit: crate::Limit::TimeLimit,
                 value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             });
         }
@@ -248,7 +248,7 @@ impl<'c> ConcessionGraph<'c> {
                     None => {
                         if index.len() as u64 >= limit {
                             return Err(Error::LimitExceeded {
-                                limit: "max_visited",
+                                limit: crate::Limit::MaxVisited,
                                 value: limit,
                             });
                         }

@@ -24,7 +24,8 @@
 //! - [`sim`]: the simulator: rule-driven agents with concession tactics through the
 //!   concession graph, alternating offers or mediation, seeded Monte Carlo runs.
 //! - [`report`]: the contract's JSON, readable text, Graphviz DOT, SVG pictures.
-//! - [`Limits`]: resource limits; breaking one is a typed error.
+//! - [`Config`]: every limit an analysis runs under; breaking one is a typed error
+//!   carrying the [`Limit`] it broke.
 //! - [`error`]: typed errors and diagnostics.
 //!
 //! ## A first scenario
@@ -94,7 +95,7 @@ mod suggest;
 pub mod synthetic;
 
 pub use analysis::session::{Analysis, Finding, Outcome};
-pub use config::{DEFAULT_TIME_LIMIT, Limits};
+pub use config::{Config, DEFAULT_TIME_LIMIT, Limit, Limits};
 pub use error::{Error, Result};
 pub use model::{Scenario, Timeline};
 pub use report::Report;

@@ -343,7 +343,7 @@ fn genius_export_refuses_what_max_normalisation_cannot_keep() {
     )
     .unwrap_err();
     assert!(matches!(e, ExportError::GeniusWeights { .. }), "{e}");
-    assert!(e.to_string().contains("geniusweb"), "{e}");
+    assert!(e.to_string().contains("GeniusWeb"), "{e}");
     // GeniusWeb keeps the values as written.
     let back = reimport(&export(&s, ExportFormat::GeniusWeb, RedLines::Report));
     let p = back.scenario().parties()[0].preferences().unwrap();

@@ -27,7 +27,7 @@ fn answer_or_time_limit<T>(what: &str, r: dealzone::Result<T>) -> Option<T> {
     match r {
         Ok(x) => Some(x),
         Err(Error::LimitExceeded {
-            limit: "time_limit",
+            limit: dealzone::Limit::TimeLimit,
             value,
         }) => {
             assert_eq!(
@@ -298,7 +298,7 @@ fn a_memory_budget_is_a_typed_error_naming_it() {
     for engine in [Engine::BruteForce, Engine::BranchAndBound, Engine::Auto] {
         match find_zones(&s, engine, &small) {
             Err(Error::LimitExceeded {
-                limit: "max_memory_bytes",
+                limit: dealzone::Limit::MaxMemoryBytes,
                 value,
             }) => assert_eq!(value, 64 << 10),
             other => panic!("{engine:?}: expected the memory limit, got {other:?}"),
@@ -308,7 +308,7 @@ fn a_memory_budget_is_a_typed_error_naming_it() {
     assert!(matches!(
         dealzone::analysis::bargain::bargain_compiled(&c, &small),
         Err(Error::LimitExceeded {
-            limit: "max_memory_bytes",
+            limit: dealzone::Limit::MaxMemoryBytes,
             ..
         })
     ));

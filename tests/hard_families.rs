@@ -144,7 +144,7 @@ fn stability_stops_at_a_tiny_time_limit_with_a_typed_error() {
         matches!(
             r,
             Err(Error::LimitExceeded {
-                limit: "time_limit",
+                limit: dealzone::Limit::TimeLimit,
                 ..
             })
         ),
@@ -378,7 +378,7 @@ proptest! {
                 prop_assert!(want.len() as u64 <= cap);
                 prop_assert_eq!(got, want);
             }
-            Err(Error::LimitExceeded { limit: "max_conflict_states", .. }) => {
+            Err(Error::LimitExceeded { limit: dealzone::Limit::MaxConflictStates, .. }) => {
                 prop_assert!(want.len() as u64 > cap);
             }
             Err(e) => prop_assert!(false, "{}", e),
@@ -587,7 +587,7 @@ fn timeline_samples_beyond_the_limit_are_a_typed_error() {
         matches!(
             r,
             Err(Error::LimitExceeded {
-                limit: "max_samples",
+                limit: dealzone::Limit::MaxSamples,
                 ..
             })
         ),

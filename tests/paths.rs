@@ -1008,7 +1008,7 @@ proptest! {
                     }
                     Err(dealzone::Error::LimitExceeded { limit, .. }) => {
                         prop_assert!(
-                            ["max_visited", "max_labels", "time_limit"].contains(&limit),
+                            ["max_visited", "max_labels", "time_limit"].contains(&limit.name()),
                             "{}", limit
                         );
                     }

@@ -925,7 +925,7 @@ fn limited_move_stops_at_a_fixpoint_and_caps_the_horizon() {
     assert!(matches!(
         limited_move(&c, 5, &past),
         Err(dealzone::Error::LimitExceeded {
-            limit: "time_limit",
+            limit: dealzone::Limit::TimeLimit,
             ..
         })
     ));

@@ -619,7 +619,7 @@ fn max_acceptable_is_a_typed_error_for_every_engine() {
         matches!(
             r,
             Err(Error::LimitExceeded {
-                limit: "max_acceptable",
+                limit: dealzone::Limit::MaxAcceptable,
                 value: 1
             })
         )

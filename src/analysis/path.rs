@@ -592,7 +592,7 @@ fn fairest(
             let new = arena.len();
             if new as u64 >= limits.max_labels {
                 return Err(Error::LimitExceeded {
-                    limit: "max_labels",
+                    limit: crate::Limit::MaxLabels,
                     value: limits.max_labels,
                 });
             }
@@ -741,7 +741,7 @@ fn with_witnesses(
                 .path
                 .ok_or(Error::LimitExceeded {
                     // Reachable by construction; say which search disagreed rather than panic.
-                    limit: "blocking_witness",
+                    limit: crate::Limit::BlockingWitness,
                     value: 0,
                 })?;
         sets.push(BlockingSet {
@@ -779,7 +779,7 @@ fn minimal_opening_masks(
     let m = c.preconditions().len();
     if m > MAX_BLOCKING_PRECONDITIONS {
         return Err(Error::LimitExceeded {
-            limit: "blocking_preconditions",
+            limit: crate::Limit::BlockingPreconditions,
             value: MAX_BLOCKING_PRECONDITIONS as u64,
         });
     }
@@ -840,7 +840,7 @@ fn minimal_opening_masks(
                     labels += 1;
                     if labels > limits.max_labels {
                         return Err(Error::LimitExceeded {
-                            limit: "max_labels",
+                            limit: crate::Limit::MaxLabels,
                             value: limits.max_labels,
                         });
                     }

@@ -182,7 +182,7 @@ pub fn sweep_reference(
 pub(crate) fn check_samples(samples: usize, limits: &crate::Limits) -> crate::Result<()> {
     if samples as u64 > limits.max_samples {
         return Err(crate::Error::LimitExceeded {
-            limit: "max_samples",
+            limit: crate::Limit::MaxSamples,
             value: limits.max_samples,
         });
     }

@@ -187,7 +187,8 @@ impl Analysis {
     ///
     /// # Returns
     /// [`Outcome::Deal`] with the zones, or [`Outcome::NoDeal`] with the zone counts and
-    /// the [`Explanation`] under the default [`ExplainLimits`].
+    /// the [`Explanation`] under the explanation limits of [`Analysis::limits`]
+    /// (`max_checks`, `max_sets`, `max_table_states`, `max_tied`).
     ///
     /// # Errors
     /// A limit of [`Analysis::limits`] broken by the zone search or the explanation.
@@ -201,7 +202,7 @@ impl Analysis {
     pub fn zones(&self) -> Result<Finding<Outcome>> {
         let z = find_zones_compiled(self.compiled(), Engine::Auto, self.limits())?;
         let outcome = if z.acceptable.is_empty() {
-            let proof = self.explain_value(&ExplainLimits::default())?;
+            let proof = self.explain_value(&ExplainLimits::from(self.limits()))?;
             Outcome::NoDeal {
                 zones: z,
                 proof: Box::new(proof),
@@ -287,10 +288,10 @@ impl Analysis {
         // The error names the whole budget, not what the path search had left of it.
         let paths = paths_with(self.compiled(), &zones, options, &left).map_err(|e| match e {
             Error::LimitExceeded {
-                limit: "time_limit",
+                limit: crate::Limit::TimeLimit,
                 ..
             } => Error::LimitExceeded {
-                limit: "time_limit",
+                limit: crate::Limit::TimeLimit,
                 value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             },
             e => e,

@@ -91,7 +91,7 @@ impl Analysis {
         let c = self.compiled();
         let (zones, listed) = match options.states {
             StatesListed::All if c.space().size() > MAX_STABILITY_LISTED => {
-                return Err(crate::io::gmcr::GmcrError::Model {
+                return Err(crate::error::gmcr::GmcrError::Model {
                     message: format!(
                         "{} states to list; at most {MAX_STABILITY_LISTED} (list the zones' states only)",
                         c.space().size()

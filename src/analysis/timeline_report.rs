@@ -655,12 +655,12 @@ impl RedLines {
                 if states.len() as u64 >= max_found {
                     return Err(if limits.memory_items(16) < limits.max_acceptable {
                         crate::Error::LimitExceeded {
-                            limit: "max_memory_bytes",
+                            limit: crate::Limit::MaxMemoryBytes,
                             value: limits.max_memory_bytes,
                         }
                     } else {
                         crate::Error::LimitExceeded {
-                            limit: "max_acceptable",
+                            limit: crate::Limit::MaxAcceptable,
                             value: limits.max_acceptable,
                         }
                     });

@@ -35,41 +35,7 @@ use crate::analysis::stability::{
     ranks_from_statements,
 };
 
-/// Something wrong in a `.gmcr` file or a conflict model.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum GmcrError {
-    /// The file is not JSON of the expected shape.
-    #[error("{file}:{line}:{column}: {message}")]
-    Json {
-        /// The file.
-        file: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// The parser's message.
-        message: String,
-    },
-    /// An element of the file is wrong (an index out of range, an option owned twice…).
-    #[error("{file}: {element}: {message}{}", help.as_ref().map_or(String::new(), |h| format!("; {h}")))]
-    Element {
-        /// The file.
-        file: String,
-        /// Where in the document (`decisionMakers[1].options[0]`).
-        element: String,
-        /// What is wrong.
-        message: String,
-        /// A suggestion, if any.
-        help: Option<String>,
-    },
-    /// A conflict model built in code (or from a file) is inconsistent.
-    #[error("conflict model: {message}")]
-    Model {
-        /// What is wrong.
-        message: String,
-    },
-}
+pub use crate::error::gmcr::GmcrError;
 
 /// A loaded `.gmcr` file.
 #[derive(Debug, Clone)]
@@ -394,7 +360,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         .feasible_codes_within(max, limits)
         .map_err(|e| match e {
             crate::Error::LimitExceeded {
-                limit: "max_conflict_states",
+                limit: crate::Limit::MaxConflictStates,
                 ..
             } => GmcrError::Element {
                 file: file.to_string(),
@@ -403,7 +369,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
                     "{n} options give more than {max} feasible states (limit `max_conflict_states`)"
                 ),
                 help: Some(
-                    "add infeasible states, or raise the limit (`--max-conflict-states`)".into(),
+                    "add infeasible states, or raise the limit `max_conflict_states`".into(),
                 ),
             }
             .into(),

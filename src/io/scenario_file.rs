@@ -85,3 +85,33 @@ fn build(src: &SourceFile, raw: RawScenario, max_expr_depth: usize) -> Result<Sc
         _ => Err(Error::Invalid(Diagnostics::sorted(b.diags))),
     }
 }
+
+// Loading lives with the reader, so `model` never imports `io` (data flows down).
+impl Scenario {
+    /// Load a scenario TOML file.
+    ///
+    /// # Errors
+    /// [`crate::Error::Io`] when the file cannot be read, [`crate::Error::Invalid`] with
+    /// positioned diagnostics when it is not a valid scenario.
+    pub fn load(path: impl AsRef<Path>) -> Result<Scenario> {
+        Self::load_with(path, &crate::Limits::default())
+    }
+
+    /// Load a scenario TOML file under `limits`: a regular file of at most
+    /// `limits.max_file_bytes` bytes.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`]; [`crate::Error::Refused`] for a file that is not regular or
+    /// too large.
+    pub fn load_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Scenario> {
+        crate::io::scenario_file::load(path.as_ref(), limits)
+    }
+
+    /// Parse a scenario from TOML text; `file` names it in errors.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] with positioned diagnostics.
+    pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario> {
+        crate::io::scenario_file::from_str(text, file)
+    }
+}

@@ -631,3 +631,50 @@ fn add_party(
         rules: Vec::new(),
     }))
 }
+
+// Loading lives with the reader, so `model` never imports `io` (data flows down).
+impl Timeline {
+    /// Load a timeline file; its `base` is read relative to the file and must lie in the
+    /// file's folder (see [`Timeline::load_with`] to allow otherwise).
+    ///
+    /// # Errors
+    /// [`Error::Io`] or [`Error::Invalid`], positioned in the file at fault (the timeline or
+    /// its base).
+    pub fn load(path: impl AsRef<Path>) -> Result<Timeline> {
+        Self::load_with(path, &crate::Limits::default())
+    }
+
+    /// Load a timeline file under `limits`: the timeline and its base are regular files of
+    /// at most `limits.max_file_bytes` bytes, and the base lies in the timeline's folder
+    /// unless `limits.allow_outside_paths` is set.
+    ///
+    /// # Errors
+    /// As [`Timeline::load`]; [`Error::Refused`] for a timeline that is not a regular file
+    /// or too large; [`Error::Invalid`] positioned at the `base` value for a base refused.
+    pub fn load_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Timeline> {
+        crate::io::timeline_file::load(path.as_ref(), limits)
+    }
+
+    /// Parse a timeline from TOML text; `file` names it in errors and its `base` is read
+    /// relative to `dir`, and must lie inside it (see [`Timeline::load_with`]).
+    ///
+    /// # Errors
+    /// As [`Timeline::load`].
+    pub fn from_toml_str(text: &str, file: &str, dir: &Path) -> Result<Timeline> {
+        Self::from_toml_str_with(text, file, dir, &crate::Limits::default())
+    }
+
+    /// [`Timeline::from_toml_str`] under `limits` (see [`Timeline::load_with`]).
+    ///
+    /// # Errors
+    /// As [`Timeline::load_with`].
+    pub fn from_toml_str_with(
+        text: &str,
+        file: &str,
+        dir: &Path,
+        limits: &crate::Limits,
+    ) -> Result<Timeline> {
+        let src = crate::io::SourceFile::new(file, text);
+        crate::io::timeline_file::parse_source(&src, &dir.join(file), limits)
+    }
+}

@@ -13,7 +13,7 @@ use super::{Document, load_document_with};
 use crate::Limits;
 use crate::error::{Diagnostics, Error, ErrorKind, Result};
 use crate::model::Date;
-use crate::model::tournament::{Entry, MAX_MATCHES, TournamentSpec};
+use crate::model::tournament::{Entry, TournamentSpec};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +63,7 @@ fn message(b: &mut Builder<'_>, span: std::ops::Range<usize>, message: String) {
 /// A positioned error for a malformed spec (unknown keys, an unknown tactic with a
 /// did-you-mean, no scenario or tactic, zero repetitions, a bad date), a refused or
 /// unreadable scenario file, that file's own errors, or more matches than
-/// [`MAX_MATCHES`] (`max_matches`).
+/// `limits.max_matches`.
 ///
 /// # Complexity
 /// Linear in the spec, plus loading each scenario.
@@ -177,10 +177,10 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
         tactics,
     };
     let matches = crate::sim::tournament::match_count(&spec);
-    if matches > MAX_MATCHES {
+    if matches > limits.max_matches {
         return Err(Error::LimitExceeded {
-            limit: "max_matches",
-            value: MAX_MATCHES,
+            limit: crate::Limit::MaxMatches,
+            value: limits.max_matches,
         });
     }
     Ok(spec)

@@ -1,7 +1,5 @@
 //! A dated snapshot of a negotiation.
 
-use std::path::Path;
-
 use super::date::Date;
 use super::issue::Issue;
 use super::party::{Constraint, Party};
@@ -39,33 +37,6 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Load a scenario TOML file.
-    ///
-    /// # Errors
-    /// [`crate::Error::Io`] when the file cannot be read, [`crate::Error::Invalid`] with
-    /// positioned diagnostics when it is not a valid scenario.
-    pub fn load(path: impl AsRef<Path>) -> Result<Scenario> {
-        Self::load_with(path, &crate::Limits::default())
-    }
-
-    /// Load a scenario TOML file under `limits`: a regular file of at most
-    /// `limits.max_file_bytes` bytes.
-    ///
-    /// # Errors
-    /// As [`Scenario::load`]; [`crate::Error::Refused`] for a file that is not regular or
-    /// too large.
-    pub fn load_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Scenario> {
-        crate::io::scenario_file::load(path.as_ref(), limits)
-    }
-
-    /// Parse a scenario from TOML text; `file` names it in errors.
-    ///
-    /// # Errors
-    /// [`crate::Error::Invalid`] with positioned diagnostics.
-    pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario> {
-        crate::io::scenario_file::from_str(text, file)
-    }
-
     /// The `[simulation]` settings (defaults when the file has none).
     pub fn simulation(&self) -> &super::simulation::Simulation {
         &self.simulation

@@ -28,9 +28,6 @@ use std::time::Duration;
 use super::Scenario;
 use super::simulation::Tactic;
 
-/// Most matches one tournament may hold (line-ups × repetitions, over every scenario).
-pub const MAX_MATCHES: u64 = 10_000_000;
-
 /// One scenario of a tournament.
 #[derive(Debug, Clone)]
 pub struct Entry {

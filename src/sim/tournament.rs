@@ -198,7 +198,7 @@ pub fn play(
         });
         let (base, bargain) = match setup {
             Err(Error::LimitExceeded {
-                limit: "time_limit",
+                limit: crate::Limit::TimeLimit,
                 ..
             }) => {
                 return Ok(Played {

@@ -442,7 +442,7 @@ fn vectors(
         }
         if out.len() as u64 > limits.max_acceptable {
             return Err(Error::LimitExceeded {
-                limit: "max_acceptable",
+                limit: crate::Limit::MaxAcceptable,
                 value: limits.max_acceptable,
             });
         }
@@ -467,7 +467,7 @@ fn vectors(
             deadline.check(limits)?;
             if acc.len() as u64 > limits.max_acceptable {
                 return Err(Error::LimitExceeded {
-                    limit: "max_acceptable",
+                    limit: crate::Limit::MaxAcceptable,
                     value: limits.max_acceptable,
                 });
             }
@@ -515,7 +515,7 @@ pub(crate) fn joint_softenings(
             .sum();
         if kept > limits.max_acceptable {
             return Err(Error::LimitExceeded {
-                limit: "max_acceptable",
+                limit: crate::Limit::MaxAcceptable,
                 value: limits.max_acceptable,
             });
         }

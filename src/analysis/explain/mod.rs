@@ -97,14 +97,22 @@ pub struct ExplainLimits {
 }
 
 impl Default for ExplainLimits {
-    /// 20,000 checks, 1,000 sets, tables up to [`MAX_TABLE_STATES`] states, 20 tied
-    /// options.
+    /// As [`crate::Config::default`]: 20,000 checks, 1,000 sets, tables up to
+    /// [`MAX_TABLE_STATES`] states, 20 tied options.
     fn default() -> Self {
+        ExplainLimits::from(&crate::Config::default())
+    }
+}
+
+impl From<&crate::Config> for ExplainLimits {
+    /// The explanation's share of a [`crate::Config`]: `max_checks`, `max_sets`,
+    /// `max_table_states` (at most [`MAX_TABLE_STATES`]) and `max_tied`.
+    fn from(c: &crate::Config) -> Self {
         ExplainLimits {
-            max_checks: 20_000,
-            max_sets: 1_000,
-            table_states: MAX_TABLE_STATES,
-            max_tied: 20,
+            max_checks: c.max_checks,
+            max_sets: usize::try_from(c.max_sets).unwrap_or(usize::MAX),
+            table_states: c.max_table_states.min(MAX_TABLE_STATES),
+            max_tied: usize::try_from(c.max_tied).unwrap_or(usize::MAX),
         }
     }
 }
@@ -342,7 +350,7 @@ pub fn explain(
         witnesses.push(
             match relaxation_witness(s, c, &oracle, &set, &oracle.time_left(limits)) {
                 Err(crate::Error::LimitExceeded {
-                    limit: "time_limit",
+                    limit: crate::Limit::TimeLimit,
                     ..
                 }) => None,
                 w => w?,
@@ -408,7 +416,7 @@ pub fn explain(
     let (joint_softenings, per_party_softenings) =
         match joint::joint_softenings(s, &mut oracle, budget, least_rungs, limits) {
             Err(crate::Error::LimitExceeded {
-                limit: "time_limit",
+                limit: crate::Limit::TimeLimit,
                 ..
             }) => {
                 let mut none = Tiered::empty(JOINT_ORDER);

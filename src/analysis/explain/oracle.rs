@@ -210,10 +210,10 @@ impl<'c> Oracle<'c> {
     fn whole_budget(&self, e: crate::Error) -> crate::Error {
         match e {
             crate::Error::LimitExceeded {
-                limit: "time_limit",
+                limit: crate::Limit::TimeLimit,
                 ..
             } => crate::Error::LimitExceeded {
-                limit: "time_limit",
+                limit: crate::Limit::TimeLimit,
                 value: self.limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             },
             e => e,

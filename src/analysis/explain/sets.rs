@@ -285,7 +285,7 @@ fn timed(answer: Result<bool>) -> Result<Option<bool>> {
     match answer {
         Ok(b) => Ok(Some(b)),
         Err(crate::Error::LimitExceeded {
-            limit: "time_limit",
+            limit: crate::Limit::TimeLimit,
             ..
         }) => Ok(None),
         Err(e) => Err(e),

@@ -173,7 +173,7 @@ pub(crate) fn single_softenings(
                     (Some(t), Some(item)) => trial_in_table(c, &t.only[item], &soft, party),
                     _ => match trial_by_search(&base, k, &soft, party, limits) {
                         Err(crate::Error::LimitExceeded {
-                            limit: "time_limit",
+                            limit: crate::Limit::TimeLimit,
                             ..
                         }) => break 'red_lines,
                         t => t?,
@@ -195,7 +195,7 @@ pub(crate) fn single_softenings(
             (Some(p), Some(t)) => t.ideal[p],
             (Some(p), None) => match ideal_by_search(c, p, limits) {
                 Err(crate::Error::LimitExceeded {
-                    limit: "time_limit",
+                    limit: crate::Limit::TimeLimit,
                     ..
                 }) => break 'red_lines,
                 i => i?,

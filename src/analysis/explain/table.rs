@@ -119,7 +119,7 @@ impl ViolationTable {
         }
         if kept > limits.max_acceptable {
             return Err(Error::LimitExceeded {
-                limit: "max_acceptable",
+                limit: crate::Limit::MaxAcceptable,
                 value: limits.max_acceptable,
             });
         }

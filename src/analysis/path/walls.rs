@@ -198,12 +198,12 @@ pub(super) fn connected(walls: &Walls, zone: &DealZone, limits: &Limits) -> Resu
 pub(super) fn visit_limit(limits: &Limits, bytes_each: u64, fixed: bool) -> Error {
     if fixed || limits.max_visited <= limits.memory_items(bytes_each) {
         Error::LimitExceeded {
-            limit: "max_visited",
+            limit: crate::Limit::MaxVisited,
             value: limits.max_visited,
         }
     } else {
         Error::LimitExceeded {
-            limit: "max_memory_bytes",
+            limit: crate::Limit::MaxMemoryBytes,
             value: limits.max_memory_bytes,
         }
     }

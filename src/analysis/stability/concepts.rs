@@ -12,7 +12,7 @@
 
 use super::model::Conflict;
 use super::reach::{MoveKind, class_groups, coalition_min};
-use crate::io::gmcr::GmcrError;
+use crate::error::gmcr::GmcrError;
 
 /// A stability concept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -54,7 +54,7 @@ impl StabilityExplanation {
 /// none. No improvement means Nash stable.
 ///
 /// # Errors
-/// [`crate::io::gmcr::GmcrError::Model`] when `dm` or `state` does not exist.
+/// [`crate::error::gmcr::GmcrError::Model`] when `dm` or `state` does not exist.
 ///
 /// # Complexity
 /// O(|R_i^+(s)| · n · A) for `n` decision makers and `A` moves.

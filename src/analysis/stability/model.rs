@@ -8,7 +8,7 @@
 //! and a 2 × 8-option conflict (65,536 states, 255 moves per state and decision maker) needs
 //! no 16-million-arc list.
 
-use crate::io::gmcr::GmcrError;
+use crate::error::gmcr::GmcrError;
 
 /// A decision maker: a name and, in option form, the options it controls.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,7 +336,7 @@ impl FeasibleWalk {
                 if t[(x / 64) as usize] >> (x % 64) & 1 == 0 {
                     if out.len() as u64 >= max_states {
                         return Err(crate::Error::LimitExceeded {
-                            limit: "max_conflict_states",
+                            limit: crate::Limit::MaxConflictStates,
                             value: max_states,
                         });
                     }

@@ -4,7 +4,7 @@
 //! A rank vector gives each state a number; higher is more preferred and equal numbers are
 //! equally preferred, so it is a complete preorder. Ranks are dense (`0..classes`).
 
-use crate::io::gmcr::GmcrError;
+use crate::error::gmcr::GmcrError;
 use crate::model::expr::{BinOp, Literal, Tree, parse_statement};
 
 /// Utilities closer than this are equally preferred (CONTRACT.md's 1e-12 tolerance).

@@ -30,7 +30,7 @@ use super::concepts::{Concept, analyse};
 use super::model::{Conflict, DecisionMaker, Moves, OptionInfo};
 use super::preference::{UTILITY_TIE, ranks_from_scores};
 use crate::Result;
-use crate::io::gmcr::GmcrError;
+use crate::error::gmcr::GmcrError;
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, StateIndex};
 

@@ -51,7 +51,7 @@ pub struct PathStep {
 /// makers first, then coalitions in the order given; targets in increasing order).
 ///
 /// # Errors
-/// [`crate::io::gmcr::GmcrError::Model`] when the status quo or a coalition member does
+/// [`crate::error::gmcr::GmcrError::Model`] when the status quo or a coalition member does
 /// not exist.
 ///
 /// # Complexity

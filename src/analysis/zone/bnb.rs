@@ -54,7 +54,7 @@ pub fn branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Vec<Sta
         Err(Halt::Error(e)) => Err(e),
         // Unreachable with no node budget; an empty answer would be wrong, so say so.
         Err(Halt::Budget) => Err(Error::LimitExceeded {
-            limit: "max_nodes",
+            limit: crate::Limit::MaxNodes,
             value: u64::MAX,
         }),
     }
@@ -195,7 +195,7 @@ pub fn first_acceptable(c: &CompiledScenario, limits: &Limits) -> Result<Option<
         Ok(()) => Ok(work.out.first().copied()),
         Err(Halt::Error(e)) => Err(e),
         Err(Halt::Budget) => Err(Error::LimitExceeded {
-            limit: "max_nodes",
+            limit: crate::Limit::MaxNodes,
             value: u64::MAX,
         }),
     }
@@ -206,12 +206,12 @@ pub fn first_acceptable(c: &CompiledScenario, limits: &Limits) -> Result<Option<
 pub(super) fn found_limit(limits: &Limits) -> Error {
     if limits.memory_items(16) < limits.max_acceptable {
         Error::LimitExceeded {
-            limit: "max_memory_bytes",
+            limit: crate::Limit::MaxMemoryBytes,
             value: limits.max_memory_bytes,
         }
     } else {
         Error::LimitExceeded {
-            limit: "max_acceptable",
+            limit: crate::Limit::MaxAcceptable,
             value: limits.max_acceptable,
         }
     }

@@ -226,7 +226,7 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
     let (engine, candidates, acceptable) = match searched {
         Some(acceptable) => {
             let candidates = count_candidates(c, MAX_FACTOR).ok_or(Error::LimitExceeded {
-                limit: "max_factor (counting candidates)",
+                limit: crate::Limit::MaxFactor,
                 value: MAX_FACTOR,
             })?;
             (Engine::BranchAndBound, candidates, acceptable)
@@ -274,10 +274,10 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
 fn whole_budget(limits: &Limits) -> impl Fn(Error) -> Error + '_ {
     move |e| match e {
         Error::LimitExceeded {
-            limit: "time_limit",
+            limit: crate::Limit::TimeLimit,
             ..
         } => Error::LimitExceeded {
-            limit: "time_limit",
+            limit: crate::Limit::TimeLimit,
             value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
         },
         e => e,

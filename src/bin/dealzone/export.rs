@@ -66,7 +66,13 @@ pub fn run(args: &Args) -> Result<String> {
         },
     };
     let out = export_scenario(&scenario, &options).map_err(|e| Error::Export {
-        message: e.to_string(),
+        // The library names no flags; the command line adds its own.
+        message: match e {
+            dealzone::io::genius::write::ExportError::GeniusWeights { .. } => {
+                format!("{e} (`--format geniusweb`)")
+            }
+            _ => e.to_string(),
+        },
     })?;
     std::fs::create_dir_all(&args.output).map_err(|e| write_err(&args.output, e))?;
     let mut written = Vec::new();

@@ -146,22 +146,53 @@ fn parse_bytes(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{s}` is not a byte count > 0 (suffixes K, M, G, T)"))
 }
 
-/// The flag that raises the limit an error names, if the command line has one.
-fn raising_flag(e: &dealzone::Error) -> Option<&'static str> {
-    match e {
-        dealzone::Error::TooManyStates { .. } => Some("--max-states"),
-        dealzone::Error::LimitExceeded { limit, .. } => match *limit {
-            "time_limit" => Some("--time-limit (`none` lifts it)"),
-            "max_memory_bytes" => Some("--memory-limit"),
-            "max_visited" => Some("--max-visited"),
-            "max_labels" => Some("--max-labels"),
-            "max_acceptable" => Some("--max-acceptable"),
-            "max_states" => Some("--max-states"),
-            "max_conflict_states" => Some("--max-conflict-states"),
-            _ => None,
-        },
+/// The flags that lift what an error names, if the command line has them: the library
+/// names limits and settings ([`dealzone::Limit`], `allow_outside_paths`), never flags.
+fn raising_flags(e: &dealzone::Error) -> Vec<&'static str> {
+    use dealzone::Limit;
+    use dealzone::error::{ErrorKind, Refusal};
+    let refusal = |r: &Refusal| match r {
+        Refusal::Absolute | Refusal::Escapes | Refusal::LinksOut => {
+            Some("pass --allow-outside-paths to read it anyway")
+        }
+        Refusal::TooLarge { .. } => Some("raise it with --max-file-bytes"),
         _ => None,
+    };
+    let mut flags: Vec<&'static str> = match e {
+        dealzone::Error::TooManyStates { .. } => vec!["raise it with --max-states"],
+        dealzone::Error::LimitExceeded { limit, .. } => match *limit {
+            Limit::TimeLimit => vec!["raise it with --time-limit (`none` lifts it)"],
+            Limit::MaxMemoryBytes => vec!["raise it with --memory-limit"],
+            Limit::MaxVisited => vec!["raise it with --max-visited"],
+            Limit::MaxLabels => vec!["raise it with --max-labels"],
+            Limit::MaxAcceptable => vec!["raise it with --max-acceptable"],
+            Limit::MaxStates => vec!["raise it with --max-states"],
+            Limit::MaxConflictStates => vec!["raise it with --max-conflict-states"],
+            Limit::MaxChecks => vec!["raise it with --max-checks"],
+            _ => vec![],
+        },
+        dealzone::Error::Refused { reason, .. } => refusal(reason).into_iter().collect(),
+        dealzone::Error::NotATimeline { .. } => vec!["drop --at for a single scenario"],
+        dealzone::Error::Genius(g)
+            if matches!(
+                g.kind,
+                dealzone::io::genius::GeniusErrorKind::RealWithoutStep { .. }
+            ) =>
+        {
+            vec!["give the step with --step ISSUE=STEP (or --step STEP for every issue)"]
+        }
+        dealzone::Error::Gmcr(_) if e.to_string().contains("max_conflict_states") => {
+            vec!["raise it with --max-conflict-states"]
+        }
+        _ => vec![],
+    };
+    for d in e.diagnostics().unwrap_or_default() {
+        if let ErrorKind::Refused { reason, .. } = &d.kind {
+            flags.extend(refusal(reason));
+        }
     }
+    flags.dedup();
+    flags
 }
 
 /// Which zone search to run.
@@ -390,8 +421,8 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             complain(format_args!("{e}"));
-            if let Some(flag) = raising_flag(&e) {
-                complain(format_args!("  = help: raise it with {flag}"));
+            for flag in raising_flags(&e) {
+                complain(format_args!("  = help: {flag}"));
             }
             ExitCode::from(1)
         }

@@ -81,7 +81,7 @@ pub fn candidates(
     let n = c.space().size();
     if n > limits.max_acceptable {
         return Err(Error::LimitExceeded {
-            limit: "max_acceptable",
+            limit: crate::Limit::MaxAcceptable,
             value: limits.max_acceptable,
         });
     }

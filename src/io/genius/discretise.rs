@@ -2,7 +2,7 @@
 //! by a user-given step. Counts are checked before anything is allocated.
 
 use super::decimal::Decimal;
-use super::error::GeniusErrorKind;
+use crate::error::genius::GeniusErrorKind;
 
 /// Discretisation steps for real-valued issues, as the user gives them.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -6,9 +6,9 @@ use super::ImportOptions;
 use super::decimal::Decimal;
 use super::discretise;
 use super::domain::{Domain, DomainIssue, Format, IssueKind, Profile, Reservation, ValueFunction};
-use super::error::{GeniusError, GeniusErrorKind};
 use super::json_tree::At;
 use super::xml_domain::file_stem;
+use crate::error::genius::{GeniusError, GeniusErrorKind};
 use crate::io::WEIGHT_SUM_TOLERANCE;
 use crate::suggest::did_you_mean;
 

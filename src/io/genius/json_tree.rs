@@ -7,7 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::decimal::Decimal;
-use super::error::{GeniusError, GeniusErrorKind};
+use crate::error::genius::{GeniusError, GeniusErrorKind};
 
 /// Deepest nesting accepted (serde_json stops at 128 by itself; this is belt and braces).
 const MAX_DEPTH: usize = 128;

@@ -56,7 +56,6 @@ pub mod bargain;
 mod decimal;
 mod discretise;
 mod domain;
-mod error;
 pub mod export;
 mod geniusweb;
 mod json_tree;
@@ -66,10 +65,10 @@ mod xml_domain;
 mod xml_profile;
 mod xml_tree;
 
+pub use crate::error::genius::{GeniusError, GeniusErrorDetails, GeniusErrorKind};
 pub use decimal::Decimal;
 pub use discretise::Steps;
 pub use domain::{Domain, DomainIssue, Format, IssueKind, Profile, Reservation, ValueFunction};
-pub use error::{GeniusError, GeniusErrorDetails, GeniusErrorKind};
 
 use std::path::{Path, PathBuf};
 

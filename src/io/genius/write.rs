@@ -91,7 +91,7 @@ pub enum ExportError {
     #[error(
         "GENIUS divides each issue's evaluations by their largest; to keep the utility of \
          party `{party}` the weights would sum to {sum}, outside 1 ± {tolerance} \
-         (an issue whose best level is worth well under 1); use `--format geniusweb`, \
+         (an issue whose best level is worth well under 1); write GeniusWeb instead, \
          which keeps values as written"
     )]
     GeniusWeights {

@@ -6,8 +6,8 @@ use super::ImportOptions;
 use super::decimal::Decimal;
 use super::discretise;
 use super::domain::{Domain, DomainIssue, Format, IssueKind};
-use super::error::{GeniusError, GeniusErrorKind};
 use super::xml_tree::{Element, XmlFile};
+use crate::error::genius::{GeniusError, GeniusErrorKind};
 
 /// The `type` of an issue element: `type`, else `etype`, else discrete (as GENIUS reads it),
 /// in lower case (GENIUS's `ISSUETYPE.convertToType` ignores case).

@@ -2,9 +2,9 @@
 //! `reservation` and `discount_factor` (anywhere in the file, as GENIUS searches for them).
 
 use super::domain::{Domain, IssueKind, Profile, Reservation, ValueFunction};
-use super::error::{GeniusError, GeniusErrorKind};
 use super::xml_domain::{bounds, file_stem, index, issue_elements, issue_type, objective};
 use super::xml_tree::{Element, XmlFile};
+use crate::error::genius::{GeniusError, GeniusErrorKind};
 use crate::io::WEIGHT_SUM_TOLERANCE;
 use crate::suggest::did_you_mean;
 

@@ -18,7 +18,7 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::error::{GeniusError, GeniusErrorKind};
+use crate::error::genius::{GeniusError, GeniusErrorKind};
 use crate::io::SourceFile;
 
 /// Deepest element nesting accepted: real files nest four deep; this stops a hostile file

@@ -26,7 +26,7 @@ use crate::error::ErrorKind;
 /// `a or b or …` of n terms is n deep, and `not` and each open parenthesis count one.
 /// Evaluation, printing and dropping recurse over the tree, so the bound keeps hostile
 /// input from exhausting the stack.
-pub const MAX_DEPTH: usize = 1000;
+pub const MAX_DEPTH: usize = crate::config::DEFAULT_MAX_EXPR_DEPTH;
 
 /// Tokens and a position, with the messages every context words the same way.
 pub(crate) struct Cursor {

@@ -1,4 +1,6 @@
-//! What can be wrong with a GENIUS or GeniusWeb file.
+//! What can be wrong with a GENIUS or GeniusWeb file. Kept here, below the reader
+//! ([`crate::io::genius`] re-exports it), so the root [`crate::Error`] imports nothing
+//! above it.
 
 use std::fmt;
 
@@ -113,9 +115,7 @@ pub enum GeniusErrorKind {
         message: String,
     },
     /// A real-valued issue and no discretisation step for it.
-    #[error(
-        "issue `{issue}` is real-valued; give a discretisation step (`--step {issue}=0.1` or `--step 0.1`)"
-    )]
+    #[error("issue `{issue}` is real-valued; give a discretisation step for it (for example 0.1)")]
     RealWithoutStep {
         /// The issue.
         issue: String,
@@ -127,7 +127,7 @@ pub enum GeniusErrorKind {
         issue: String,
         /// How many levels it would have (saturating).
         levels: u128,
-        /// The limit ([`super::ImportOptions::max_levels`]).
+        /// The limit ([`crate::io::genius::ImportOptions::max_levels`]).
         limit: u64,
     },
     /// A name the scenario model does not allow (empty, control characters).

@@ -10,6 +10,9 @@
 //! assert!(err.to_string().contains("did you mean `high`?"));
 //! ```
 
+pub mod genius;
+pub mod gmcr;
+
 use std::fmt;
 use std::path::PathBuf;
 
@@ -336,13 +339,10 @@ impl Refusal {
     /// How to lift the refusal, where the user may.
     pub fn help(&self) -> Option<String> {
         match self {
-            Refusal::Absolute | Refusal::Escapes | Refusal::LinksOut => Some(
-                "to read it anyway, pass `--allow-outside-paths` (library: `Limits::allow_outside_paths`)"
-                    .into(),
-            ),
-            Refusal::TooLarge { .. } => Some(
-                "raise the limit with `--max-file-bytes` (library: `Limits::max_file_bytes`)".into(),
-            ),
+            Refusal::Absolute | Refusal::Escapes | Refusal::LinksOut => {
+                Some("to read it anyway, set `allow_outside_paths`".into())
+            }
+            Refusal::TooLarge { .. } => Some("raise the limit `max_file_bytes`".into()),
             Refusal::NotAFile { .. } => None,
         }
     }
@@ -534,8 +534,8 @@ pub enum Error {
         /// A near name, if any.
         help: Option<String>,
     },
-    /// `--at` was given for a file that is a scenario, not a timeline.
-    #[error("`--at` picks a date in a timeline, but `{}` is a single scenario", path.display())]
+    /// A date was given for a file that is a scenario, not a timeline.
+    #[error("a date picks a snapshot of a timeline, but `{}` is a single scenario", path.display())]
     NotATimeline {
         /// The file.
         path: PathBuf,
@@ -584,20 +584,21 @@ pub enum Error {
         /// any size: a space of 2^10000 states has 3010.2999…).
         states_log10: f64,
     },
-    /// A search broke one of its [`crate::Limits`].
-    #[error("search stopped: limit `{limit}` = {value} exceeded (raise it in `Limits`)")]
+    /// A search broke one of the [`crate::Config`] limits (or a fixed bound: see
+    /// [`crate::Limit::is_settable`]).
+    #[error("search stopped: limit `{limit}` = {value} exceeded{}", if limit.is_settable() { " (raise it in `Config`)" } else { " (a fixed bound)" })]
     LimitExceeded {
-        /// The limit's name in [`crate::Limits`].
-        limit: &'static str,
+        /// The limit broken.
+        limit: crate::Limit,
         /// Its value (milliseconds for `time_limit`, bytes for `max_memory_bytes`).
         value: u64,
     },
     /// A GENIUS or GeniusWeb file is malformed or out of scope.
     #[error(transparent)]
-    Genius(#[from] crate::io::genius::GeniusError),
+    Genius(#[from] genius::GeniusError),
     /// A `.gmcr` file or conflict model is malformed.
     #[error(transparent)]
-    Gmcr(#[from] crate::io::gmcr::GmcrError),
+    Gmcr(#[from] gmcr::GmcrError),
     /// A simulation cannot run as configured.
     #[error(transparent)]
     Simulation(#[from] crate::sim::SimError),
