@@ -324,6 +324,15 @@ impl Default for Config {
     }
 }
 
+/// The one tolerance for comparing utilities: two utilities within `TOLERANCE` of each
+/// other are equal (CONTRACT.md: a state is acceptable when `u ≥ r − 1e-12`, rational
+/// when `u > r + 1e-12`, and bargaining solutions within 1e-12 of the best tie). Every
+/// utility comparison of the crate uses it, under the names its modules give it
+/// (`RESERVATION_TOLERANCE`, `TIE_TOLERANCE`, …), so the rule is written once. Weights
+/// summing to 1 in a file are checked more loosely (`io::build::WEIGHT_SUM_TOLERANCE`,
+/// 1e-3), since authors write them by hand.
+pub const TOLERANCE: f64 = 1e-12;
+
 /// The default [`Config::max_expr_depth`]: 1,000 (the expression parser's depth guard
 /// when no configuration is given; a recursive descent of this depth fits the smallest
 /// thread stack the crate runs on).

@@ -95,7 +95,7 @@ mod suggest;
 pub mod synthetic;
 
 pub use analysis::session::{Analysis, Finding, Outcome};
-pub use config::{Config, DEFAULT_TIME_LIMIT, Limit, Limits};
+pub use config::{Config, DEFAULT_TIME_LIMIT, Limit, Limits, TOLERANCE};
 pub use error::{Error, Result};
 pub use model::{Scenario, Timeline};
 pub use report::Report;

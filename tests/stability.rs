@@ -750,7 +750,10 @@ fn gmcr_err(text: &str) -> String {
 #[test]
 fn gmcr_errors_are_positioned() {
     let e = gmcr_err("{\n  \"options\": [\n    {\"name\": 3}\n  ]\n}");
-    assert!(e.starts_with("bad.gmcr:3:"), "{e}");
+    // The renderer every file error shares: the position, the source line, a caret.
+    assert!(e.contains("--> bad.gmcr:3:"), "{e}");
+    assert!(e.contains("3 |     {\"name\": 3}"), "{e}");
+    assert!(e.contains('^'), "{e}");
     let e = gmcr_err(r#"{"options": [], "decisionMakers": [], "bogus": 1}"#);
     assert!(e.contains("bogus"), "{e}");
     let base = |dms: &str, extra: &str| {
@@ -1507,7 +1510,8 @@ fn json_shape_errors_speak_the_files_words_with_one_position() {
     )
     .expect_err("a string in a ranking is an error")
     .to_string();
-    assert!(err.starts_with("bad.gmcr:"), "{err}");
+    assert!(err.contains("--> bad.gmcr:"), "{err}");
+    assert_eq!(err.matches("--> ").count(), 1, "{err}");
     assert!(
         err.contains("a state number or a list of tied state numbers"),
         "{err}"

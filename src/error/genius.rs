@@ -183,6 +183,9 @@ pub struct GeniusErrorDetails {
     pub kind: GeniusErrorKind,
     /// A suggestion ("did you mean `price`?").
     pub help: Option<String>,
+    /// The text of the line at `position`, when known: shown with a caret, as every file
+    /// error is.
+    pub source_line: Option<String>,
 }
 
 impl std::ops::Deref for GeniusError {
@@ -203,6 +206,7 @@ impl GeniusError {
                 element: None,
                 kind,
                 help: None,
+                source_line: None,
             }),
         }
     }
@@ -210,6 +214,21 @@ impl GeniusError {
     /// The same error, placed at a line and column.
     pub(crate) fn at(mut self, position: Option<(usize, usize)>) -> GeniusError {
         self.details.position = position;
+        self
+    }
+
+    /// The same error, placed at a location whose line text is shown with a caret.
+    pub(crate) fn located(mut self, loc: crate::error::Location) -> GeniusError {
+        self.details.position = Some((loc.line, loc.column));
+        self.details.source_line = Some(loc.line_text);
+        self
+    }
+
+    /// The same error, placed at a line and column of `text` (the whole file), whose
+    /// line is shown with a caret.
+    pub(crate) fn at_in(mut self, line: usize, column: usize, text: &str) -> GeniusError {
+        self.details.position = Some((line, column));
+        self.details.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
         self
     }
 
@@ -228,17 +247,22 @@ impl GeniusError {
 
 impl fmt::Display for GeniusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}\n  --> {}", self.kind, self.file)?;
-        if let Some((line, column)) = self.position {
-            write!(f, ":{line}:{column}")?;
-        }
-        if let Some(e) = &self.element {
-            write!(f, "\n  in {e}")?;
-        }
-        if let Some(h) = &self.help {
-            write!(f, "\n  = help: {h}")?;
-        }
-        Ok(())
+        // The renderer every file error shares (source line and caret where known).
+        let location = self.position.map(|(line, column)| crate::error::Location {
+            file: self.file.clone(),
+            line,
+            column,
+            line_text: self.source_line.clone().unwrap_or_default(),
+            width: 1,
+        });
+        crate::error::render(
+            f,
+            &self.kind.to_string(),
+            &self.file,
+            location.as_ref(),
+            self.element.as_deref(),
+            self.help.as_deref(),
+        )
     }
 }
 

@@ -7,7 +7,7 @@
 #[non_exhaustive]
 pub enum GmcrError {
     /// The file is not JSON of the expected shape.
-    #[error("{file}:{line}:{column}: {message}")]
+    #[error("{}", crate::error::Rendered { message, file, position: Some((*line, *column)), line_text })]
     Json {
         /// The file.
         file: String,
@@ -17,6 +17,8 @@ pub enum GmcrError {
         column: usize,
         /// The parser's message.
         message: String,
+        /// The text of that line, shown with a caret under the column.
+        line_text: String,
     },
     /// An element of the file is wrong (an index out of range, an option owned twice…).
     #[error("{file}: {element}: {message}{}", help.as_ref().map_or(String::new(), |h| format!("; {h}")))]

@@ -430,40 +430,84 @@ fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
     (text, caret, width)
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The one place a source line is rendered: every cap applies here.
-        writeln!(
-            f,
-            "error: {}",
-            capped(&self.kind.to_string(), MAX_MESSAGE_CHARS)
-        )?;
-        match &self.location {
-            None => writeln!(f, "  --> {}", self.file)?,
-            Some(loc) => {
-                let num = loc.line.to_string();
-                let pad = " ".repeat(num.len());
-                writeln!(f, "{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
-                // An empty line text is also how a file whose text must not be shown
-                // comes: the position alone then.
-                if !loc.line_text.is_empty() {
-                    let (text, column, width) = excerpt(&loc.line_text, loc.column, loc.width);
-                    writeln!(f, "{pad} |")?;
-                    writeln!(f, "{num} | {text}")?;
-                    let indent: String = text
-                        .chars()
-                        .take(column.saturating_sub(1))
-                        .map(|c| if c == '\t' { '\t' } else { ' ' })
-                        .collect();
-                    writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
-                }
+/// The one renderer of a positioned file error, whatever the format (TOML, XML, JSON,
+/// `.gmcr`): the message, `--> file:line:column`, the source line with a caret under the
+/// offending span (when the line's text may be shown), an optional `in …` context line
+/// and a help line. Every cap on what an error quotes applies here.
+pub(crate) fn render(
+    f: &mut fmt::Formatter<'_>,
+    message: &str,
+    file: &str,
+    location: Option<&Location>,
+    context: Option<&str>,
+    help: Option<&str>,
+) -> fmt::Result {
+    writeln!(f, "error: {}", capped(message, MAX_MESSAGE_CHARS))?;
+    let pad = " ".repeat(location.map_or(1, |l| l.line.to_string().len()));
+    match location {
+        None => writeln!(f, "  --> {file}")?,
+        Some(loc) => {
+            writeln!(f, "{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            // An empty line text is also how a file whose text must not be shown comes:
+            // the position alone then.
+            if !loc.line_text.is_empty() {
+                let (text, column, width) = excerpt(&loc.line_text, loc.column, loc.width);
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{} | {text}", loc.line)?;
+                let indent: String = text
+                    .chars()
+                    .take(column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
             }
         }
-        if let Some(help) = &self.help {
-            let pad = " ".repeat(self.line().map_or(1, |l| l.to_string().len()));
-            writeln!(f, "{pad} = help: {}", capped(help, MAX_MESSAGE_CHARS))?;
-        }
-        Ok(())
+    }
+    if let Some(context) = context {
+        writeln!(f, "{pad} = in {}", capped(context, MAX_MESSAGE_CHARS))?;
+    }
+    if let Some(help) = help {
+        writeln!(f, "{pad} = help: {}", capped(help, MAX_MESSAGE_CHARS))?;
+    }
+    Ok(())
+}
+
+/// A positioned file error as [`render`] draws it, for error types whose message is a
+/// `thiserror` format string.
+pub(crate) struct Rendered<'a> {
+    /// What is wrong.
+    pub message: &'a str,
+    /// The file.
+    pub file: &'a str,
+    /// Line and column, if known.
+    pub position: Option<(usize, usize)>,
+    /// The text of that line (empty: not shown).
+    pub line_text: &'a str,
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let location = self.position.map(|(line, column)| Location {
+            file: self.file.to_string(),
+            line,
+            column,
+            line_text: self.line_text.to_string(),
+            width: 1,
+        });
+        render(f, self.message, self.file, location.as_ref(), None, None)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(
+            f,
+            &self.kind.to_string(),
+            &self.file,
+            self.location.as_ref(),
+            None,
+            self.help.as_deref(),
+        )
     }
 }
 

@@ -197,6 +197,11 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         line: e.line(),
         column: e.column(),
         message: json_message(&e),
+        line_text: text
+            .lines()
+            .nth(e.line().saturating_sub(1))
+            .unwrap_or_default()
+            .to_string(),
     })?;
     let element = |element: String, message: String| -> crate::Error {
         GmcrError::Element {

@@ -15,7 +15,7 @@ use crate::model::condition::Move;
 use crate::space::StateIndex;
 
 /// Tolerance of utility comparisons (as the contract's reservation tolerance).
-pub const TOL: f64 = 1e-12;
+pub const TOL: f64 = crate::TOLERANCE;
 
 /// Most one-rung moves an agent makes in one turn.
 pub const MAX_STEPS: usize = 256;

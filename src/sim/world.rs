@@ -562,7 +562,7 @@ impl World {
             let s = self.space.encode(&levels);
             if party.red_lines.iter().all(|&c| self.holds(c, 0, s)) {
                 let u = self.utility(p, s);
-                if best.is_none_or(|(_, b)| u > b + 1e-12) {
+                if best.is_none_or(|(_, b)| u > b + crate::TOLERANCE) {
                     best = Some((s, u));
                 }
             }

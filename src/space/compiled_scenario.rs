@@ -9,7 +9,7 @@ use crate::Result;
 use crate::model::Scenario;
 
 /// Tolerance when comparing a utility with a reservation (CONTRACT.md: 1e-12).
-pub const RESERVATION_TOLERANCE: f64 = 1e-12;
+pub const RESERVATION_TOLERANCE: f64 = crate::TOLERANCE;
 
 /// One party's utility, tabulated: `contrib[i][l] = weight_i · value_i[l]`.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use crate::error::gmcr::GmcrError;
 use crate::model::expr::{BinOp, Literal, Tree, parse_statement};
 
 /// Utilities closer than this are equally preferred (CONTRACT.md's 1e-12 tolerance).
-pub const UTILITY_TIE: f64 = 1e-12;
+pub const UTILITY_TIE: f64 = crate::TOLERANCE;
 
 /// A ranking, most preferred first; each entry a class of equally preferred states
 /// (0-based).

@@ -111,8 +111,11 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Json, GeniusError> {
             Some(k) => message[..k].to_string(),
             None => message,
         };
-        GeniusError::new(file, GeniusErrorKind::JsonSyntax { message })
-            .at(Some((e.line(), e.column())))
+        GeniusError::new(file, GeniusErrorKind::JsonSyntax { message }).at_in(
+            e.line(),
+            e.column(),
+            text,
+        )
     })?;
     if depth(&v) > MAX_DEPTH {
         return Err(GeniusError::new(

@@ -81,16 +81,10 @@ pub(crate) struct XmlFile {
 }
 
 impl XmlFile {
-    /// Line and column of a byte offset.
-    pub fn position(&self, offset: usize) -> Option<(usize, usize)> {
-        let loc = self.src.locate(offset..offset + 1);
-        Some((loc.line, loc.column))
-    }
-
     /// An error about element `e`.
     pub fn error(&self, e: &Element, kind: GeniusErrorKind) -> GeniusError {
         GeniusError::new(self.src.name(), kind)
-            .at(self.position(e.start))
+            .located(self.src.locate(e.start..e.start + 1))
             .in_element(e.describe())
     }
 
@@ -161,8 +155,7 @@ impl XmlFile {
 
 fn syntax(src: &SourceFile, offset: usize, message: String) -> GeniusError {
     let loc = src.locate(offset..offset + 1);
-    GeniusError::new(src.name(), GeniusErrorKind::XmlSyntax { message })
-        .at(Some((loc.line, loc.column)))
+    GeniusError::new(src.name(), GeniusErrorKind::XmlSyntax { message }).located(loc)
 }
 
 fn element(src: &SourceFile, e: &BytesStart, end: usize) -> Result<Element, GeniusError> {
