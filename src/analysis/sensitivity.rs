@@ -668,7 +668,9 @@ fn sweep_plain(
         complete: true,
     };
     for k in range.clone() {
-        if (k - range.start) % 16 == 0 && deadline.is_some_and(|t| std::time::Instant::now() > t) {
+        if (k - range.start).is_multiple_of(16)
+            && deadline.is_some_and(|t| std::time::Instant::now() > t)
+        {
             out.samples = k - range.start;
             out.complete = false;
             break;
