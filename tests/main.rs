@@ -33,6 +33,7 @@ mod sim;
 mod stability;
 mod stated_alone;
 mod svg;
+mod tables;
 mod timeline;
 mod tournament;
 mod zones;

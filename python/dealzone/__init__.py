@@ -74,6 +74,15 @@ class Result:
     def _repr_svg_(self) -> Optional[str]:
         return self.svg()
 
+    def csv(self) -> Optional[str]:
+        """The result's table as CSV text (the command's ``--format csv``: one row per
+        acceptable state for zones, per Pareto point for bargaining), or None."""
+        return self._native.csv()
+
+    def to_pandas(self):
+        """The result's table (:meth:`csv`) as a ``pandas.DataFrame`` (pandas needed)."""
+        return _frame(self.csv(), type(self).__name__)
+
     def __str__(self) -> str:
         return self.text()
 
@@ -186,6 +195,25 @@ _KINDS = {
 }
 
 
+def _frame(text: Optional[str], what: str):
+    if text is None:
+        raise DealzoneError(f"{what} has no table")
+    try:
+        import pandas
+    except ImportError as e:  # optional: the package itself needs no pandas
+        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+    import io
+
+    # Level ids stay text (a level named "1" is not a number).
+    frame = pandas.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        if column.startswith(("utility:", "reservation:")) or column in ("state", "zone", "point", "run", "rounds"):
+            frame[column] = pandas.to_numeric(frame[column].replace("", None))
+        elif column in ("agreement", "rational"):
+            frame[column] = frame[column] == "true"
+    return frame
+
+
 def _wrap(native: Any, scenario: "Scenario") -> Result:
     return _KINDS.get(native.kind, Result)(native, scenario)
 
@@ -287,6 +315,41 @@ class Scenario:
     ) -> Simulation:
         """``runs`` seeded runs of the simulator (``dealzone simulate``)."""
         return _wrap(self._native.simulate(runs, seed, rounds, protocol), self)
+
+    def runs_csv(
+        self,
+        runs: int = 1000,
+        seed: int = 0,
+        rounds: Optional[int] = None,
+        protocol: Optional[str] = None,
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        path: "Optional[os.PathLike[str] | str]" = None,
+    ) -> Optional[str]:
+        """Every run's outcome as CSV (``dealzone simulate --format csv``): runs
+        ``start .. end`` of the batch (default all); with ``path``, streamed into that file
+        (memory stays flat) and None returned."""
+        return self._native.runs_csv(
+            runs, seed, rounds, protocol, start, end, None if path is None else os.fspath(path)
+        )
+
+    def runs(
+        self,
+        runs: int = 1000,
+        seed: int = 0,
+        rounds: Optional[int] = None,
+        protocol: Optional[str] = None,
+    ):
+        """Every run's outcome as a ``pandas.DataFrame`` (pandas needed)."""
+        return _frame(self.runs_csv(runs, seed, rounds, protocol), "the runs")
+
+    def timeline_shard(self, index: int, count: int, samples: int = 200, seed: int = 1) -> str:
+        """Shard ``index`` of ``count`` of the timeline report's sweeps: its document."""
+        return self._native.timeline_shard(index, count, samples, seed)
+
+    def merge_timeline(self, shards: Sequence[str], samples: int = 200, seed: int = 1) -> "TimelineReport":
+        """The timeline report from its sweeps' shards: the same bytes as :meth:`timeline`."""
+        return _wrap(self._native.merge_timeline(list(shards), samples, seed), self)
 
     def simulate_shard(
         self,

@@ -24,9 +24,9 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Union
 
-from . import Scenario, Simulation, load
+from . import Scenario, Simulation, TimelineReport, load
 
-__all__ = ["simulate"]
+__all__ = ["simulate", "timeline"]
 
 
 def _shard(
@@ -92,3 +92,54 @@ def simulate(
     )
     documents = client.gather(futures)
     return scenario.merge(documents, runs, seed, rounds, protocol)
+
+
+def _sweep_shard(scenario: Scenario, index: int, count: int, samples: int, seed: int) -> str:
+    return scenario.timeline_shard(index, count, samples, seed)
+
+
+def timeline(
+    path_or_scenario: Union[str, "os.PathLike[str]", Scenario],
+    samples: int = 200,
+    seed: int = 1,
+    client: Any = None,
+    *,
+    shards: Optional[int] = None,
+    retries: int = 3,
+) -> TimelineReport:
+    """The timeline report with its sensitivity sweeps in shards over a Dask client.
+
+    Each shard draws samples ``⌊i·S/N⌋ .. ⌊(i+1)·S/N⌋`` of every sweep (and computes the
+    report's other findings, which draw no random number); the merge adds the integer
+    counts, so the report equals ``scenario.timeline(samples, seed)`` byte for byte.
+
+    Args:
+        path_or_scenario: a timeline or scenario file (no time limit), or a loaded
+            :class:`dealzone.Scenario`.
+        samples, seed: as :meth:`dealzone.Scenario.timeline`.
+        client: a ``distributed.Client``; default the current one.
+        shards: number of shards; default the workers' threads (at least 1).
+        retries: how often a failed shard is run again.
+    """
+    scenario = (
+        path_or_scenario
+        if isinstance(path_or_scenario, Scenario)
+        else load(path_or_scenario, time_limit=None)
+    )
+    if client is None:
+        from distributed import get_client
+
+        client = get_client()
+    if shards is None:
+        shards = max(1, sum(client.nthreads().values()))
+    futures = client.map(
+        _sweep_shard,
+        [scenario] * shards,
+        range(shards),
+        [shards] * shards,
+        [samples] * shards,
+        [seed] * shards,
+        retries=retries,
+        pure=False,
+    )
+    return scenario.merge_timeline(client.gather(futures), samples, seed)

@@ -78,7 +78,14 @@ struct Finding {
     svg: Option<String>,
     /// The timeline report's text and JSON (rendering it can fail, unlike the others).
     timeline: Option<(String, serde_json::Value)>,
+    /// Draws the picture when it is first asked for (a zone search need not pay for it).
+    draw: Option<Lazy>,
+    /// Writes the per-state table (CSV, as the command's `--format csv`), if it has one.
+    table: Option<Lazy>,
 }
+
+/// Work done only when Python asks for it (with the interpreter released).
+type Lazy = Box<dyn Fn() -> Option<String> + Send + Sync>;
 
 impl Finding {
     fn new(kind: &'static str, report: impl Report + Send + Sync + 'static) -> Finding {
@@ -88,8 +95,27 @@ impl Finding {
             json_refused: None,
             svg: None,
             timeline: None,
+            draw: None,
+            table: None,
         }
     }
+}
+
+/// A table written by `write` into a string.
+fn table_text(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Option<String> {
+    let mut out = Vec::new();
+    write(&mut out).ok()?;
+    String::from_utf8(out).ok()
+}
+
+/// The utility space of `a`'s scenario (the first two parties with a utility), with
+/// `path` drawn when given; None without two parties with a utility.
+fn utility_space(
+    a: &Analysis,
+    path: Option<&dealzone::analysis::path::ZonePath>,
+) -> Option<String> {
+    let b = dealzone::analysis::bargain::bargain_compiled(a.compiled(), a.limits()).ok()?;
+    dealzone::report::svg::utility_plot(a.scenario(), a.compiled(), &b, 0, 1, path).ok()
 }
 
 #[pymethods]
@@ -121,8 +147,18 @@ impl Finding {
     }
 
     /// The result's picture in utility space (SVG), or None.
-    fn svg(&self) -> Option<String> {
-        self.svg.clone()
+    fn svg(&self, py: Python<'_>) -> Option<String> {
+        match (&self.svg, &self.draw) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(f)) => py.detach(f),
+            (None, None) => None,
+        }
+    }
+
+    /// The per-state or per-run table as CSV text (the command's `--format csv`; columns in
+    /// docs/CONTRACT.md, "Tables"), or None when the result has no table.
+    fn csv(&self, py: Python<'_>) -> Option<String> {
+        self.table.as_ref().and_then(|f| py.detach(f))
     }
 }
 
@@ -280,7 +316,17 @@ impl Session {
     /// The deal zones, or with no deal the proof (`dealzone zones`, and the explanation).
     fn zones(&self, py: Python<'_>) -> PyResult<Finding> {
         let f = py.detach(|| self.analysis.zones()).map_err(err)?;
-        Ok(Finding::new("zones", f))
+        let mut out = Finding::new("zones", f);
+        let a = self.analysis.clone();
+        out.draw = Some(Box::new(move || utility_space(&a, None)));
+        let a = self.analysis.clone();
+        out.table = Some(Box::new(move || {
+            let z = a.zone_search(dealzone::analysis::zone::Engine::Auto).ok()?;
+            table_text(|out| {
+                dealzone::report::csv::zone_states(out, a.scenario(), a.compiled(), z.value())
+            })
+        }));
+        Ok(out)
     }
 
     /// The cheapest path from the status quo into each zone (`dealzone path`).
@@ -323,8 +369,13 @@ impl Session {
         let svg =
             dealzone::report::svg::utility_plot(a.scenario(), a.compiled(), f.value(), 0, 1, None)
                 .ok();
+        let value = f.value().clone();
         let mut out = Finding::new("bargain", f);
         out.svg = svg;
+        let a = self.analysis.clone();
+        out.table = Some(Box::new(move || {
+            table_text(|out| dealzone::report::csv::pareto(out, a.scenario(), a.compiled(), &value))
+        }));
         Ok(out)
     }
 
@@ -381,6 +432,119 @@ impl Session {
         let o = sim_options(runs, seed, rounds, protocol)?;
         let f = py.detach(|| self.analysis.simulate(&o)).map_err(err)?;
         Ok(Finding::new("simulate", f))
+    }
+
+    /// Every run's outcome as CSV text (`dealzone simulate --format csv`; columns in
+    /// docs/CONTRACT.md, "Tables"): runs `start .. end` of the batch (default all), or,
+    /// with `path`, streamed into that file (memory then stays flat) and None returned.
+    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None, start = None, end = None, path = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn runs_csv(
+        &self,
+        py: Python<'_>,
+        runs: u64,
+        seed: u64,
+        rounds: Option<u32>,
+        protocol: Option<&str>,
+        start: Option<u64>,
+        end: Option<u64>,
+        path: Option<PathBuf>,
+    ) -> PyResult<Option<String>> {
+        let o = sim_options(runs, seed, rounds, protocol)?;
+        dealzone::sim::check_runs(runs).map_err(sim_err)?;
+        let (start, end) = (start.unwrap_or(0), end.unwrap_or(runs).min(runs));
+        let world = py.detach(|| self.analysis.world(&o)).map_err(err)?;
+        let limit = self.analysis.limits().time_limit;
+        let write = |out: &mut (dyn std::io::Write + Send)| -> PyResult<()> {
+            let done = py
+                .detach(|| dealzone::report::csv::runs(out, &world, seed, start..end, true, limit))
+                .map_err(|e| DealzoneError::new_err(format!("cannot write the table: {e}")))?;
+            if done < end {
+                return Err(err(dealzone::Error::LimitExceeded {
+                    limit: "time_limit",
+                    value: limit.map_or(0, |d| d.as_millis() as u64),
+                }));
+            }
+            Ok(())
+        };
+        match path {
+            Some(p) => {
+                let file = std::fs::File::create(&p).map_err(|e| {
+                    DealzoneError::new_err(format!("cannot write {}: {e}", p.display()))
+                })?;
+                write(&mut std::io::BufWriter::new(file))?;
+                Ok(None)
+            }
+            None => {
+                let mut out = Vec::new();
+                write(&mut out)?;
+                Ok(Some(String::from_utf8_lossy(&out).into_owned()))
+            }
+        }
+    }
+
+    /// Shard `index` of `count` of the report's sensitivity sweeps (`dealzone timeline
+    /// --shard I/N`): its shard document (JSON text), merged by [`Session::merge_timeline`].
+    #[pyo3(signature = (index, count, samples = 200, seed = 1))]
+    fn timeline_shard(
+        &self,
+        py: Python<'_>,
+        index: u64,
+        count: u64,
+        samples: usize,
+        seed: u64,
+    ) -> PyResult<String> {
+        let spec = ShardSpec::new(index, count).map_err(sim_err)?;
+        let options = ReportOptions {
+            samples,
+            seed,
+            ..ReportOptions::default()
+        };
+        let t = &self.timeline;
+        py.detach(|| {
+            dealzone::sim::sweep_shard::timeline_shard(t.timeline(), &options, t.limits(), spec)
+        })
+        .map(|s| s.to_json())
+        .map_err(err)
+    }
+
+    /// The timeline report from its sweeps' shard documents (any order): the same bytes
+    /// as `timeline`.
+    #[pyo3(signature = (shards, samples = 200, seed = 1))]
+    fn merge_timeline(
+        &self,
+        py: Python<'_>,
+        shards: Vec<String>,
+        samples: usize,
+        seed: u64,
+    ) -> PyResult<Finding> {
+        let options = ReportOptions {
+            samples,
+            seed,
+            ..ReportOptions::default()
+        };
+        let t = &self.timeline;
+        let (f, text, json) = py
+            .detach(|| -> dealzone::Result<_> {
+                let parsed = shards
+                    .iter()
+                    .map(|s| dealzone::sim::sweep_shard::SweepShard::from_json(s))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let r = dealzone::sim::sweep_shard::merge_timeline(
+                    t.timeline(),
+                    &options,
+                    t.limits(),
+                    &parsed,
+                )?;
+                let f = t.finding(r);
+                let text = f.try_text()?;
+                let json = f.try_json()?;
+                Ok((f, text, json))
+            })
+            .map_err(err)?;
+        let mut out = Finding::new("timeline", f);
+        out.timeline = Some((text, json));
+        Ok(out)
     }
 
     /// Shard `index` of `count` of the batch (`dealzone simulate --shard I/N`): its shard
@@ -446,8 +610,23 @@ impl Session {
             })
             .map_err(err)?;
         let (f, text, json) = f;
+        let r = f.report().clone();
         let mut out = Finding::new("timeline", f);
         out.timeline = Some((text, json));
+        let tl = self.timeline.clone();
+        let date = self.date;
+        // The snapshot analysed (default the latest), as `dealzone timeline --svg` draws it.
+        out.draw = Some(Box::new(move || {
+            let snap = r
+                .snapshots
+                .iter()
+                .rev()
+                .find(|s| Some(s.date) == date)
+                .or(r.snapshots.last())?;
+            let s = tl.timeline().at(snap.date).ok()?.clone();
+            let a = Analysis::new(s, tl.limits().clone()).ok()?;
+            utility_space(&a, snap.deal.as_ref().map(|d| &d.path))
+        }));
         Ok(out)
     }
 }

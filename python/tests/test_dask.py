@@ -85,3 +85,11 @@ def test_a_worker_killed_mid_run_gives_the_same_bytes(client, root):
     assert killed, "no shard was running to interrupt"
     assert out["sim"].json() == whole.json()
     assert out["sim"].text() == whole.text()
+
+
+@pytest.mark.parametrize("n", [1, 2, 7])
+def test_sweeps_in_shards_on_two_workers_are_the_unsharded_report(client, cli, root, n):
+    f = "tests/fixtures/valid/graded_timeline.toml"
+    r = dealzone.dask.timeline(str(root / f), samples=60, seed=4, client=client, shards=n)
+    assert r.text() == cli.text("timeline", f, "--samples", "60", "--seed", "4")
+    assert r.to_dict() == cli.json("timeline", f, "--samples", "60", "--seed", "4")

@@ -55,6 +55,31 @@ impl Robustness {
     pub fn nash_rate(&self) -> f64 {
         self.nash_same as f64 / self.samples.max(1) as f64
     }
+
+    /// The sweep whose consecutive shards (in sample order) are `parts`
+    /// ([`sweep_range`]): their counts added, up to and including the first shard cut short
+    /// by its time limit (the samples after it are not a prefix of the seeded stream).
+    ///
+    /// # Complexity
+    /// O(parts).
+    pub fn merge(parts: &[Robustness]) -> Robustness {
+        let mut out = Robustness {
+            samples: 0,
+            zone_exists: 0,
+            nash_same: 0,
+            complete: true,
+        };
+        for p in parts {
+            out.samples += p.samples;
+            out.zone_exists += p.zone_exists;
+            out.nash_same += p.nash_same;
+            if !p.complete {
+                out.complete = false;
+                break;
+            }
+        }
+        out
+    }
 }
 
 /// Perturb preferences `samples` times and re-score the candidates `states`.
@@ -94,7 +119,7 @@ pub fn sweep(
     spread: f64,
     seed: u64,
 ) -> Robustness {
-    sweep_until(s, c, states, samples, spread, seed, None)
+    sweep_until(s, c, states, 0..samples, spread, seed, None)
 }
 
 /// [`sweep`] within [`crate::Limits::max_samples`] and [`crate::Limits::time_limit`].
@@ -138,7 +163,65 @@ pub fn sweep_within(
 ) -> crate::Result<Robustness> {
     check_samples(samples, limits)?;
     let deadline = limits.time_limit.map(|d| std::time::Instant::now() + d);
-    Ok(sweep_until(s, c, states, samples, spread, seed, deadline))
+    Ok(sweep_until(
+        s,
+        c,
+        states,
+        0..samples,
+        spread,
+        seed,
+        deadline,
+    ))
+}
+
+/// Samples `range` of the sweep [`sweep_within`] would draw: a shard of it. Each sample
+/// is the same as in the whole sweep (the seeded stream is drawn from its start, the
+/// samples before `range` drawn and dropped, which costs no scoring), and the counts are
+/// integers, so the counts of the shards of a sweep add up ([`Robustness::merge`]) to
+/// the whole sweep's.
+///
+/// # Arguments
+/// As [`sweep_within`], with the sample numbers `range` in place of the number of samples.
+///
+/// # Returns
+/// The counts over the samples of `range` drawn: `samples` is their number (`range.len()`,
+/// or fewer with `complete: false` when the time limit ran out).
+///
+/// # Errors
+/// [`crate::Error::LimitExceeded`] (`max_samples`) when `range.end` exceeds the limit.
+///
+/// # Complexity
+/// As [`sweep`] over `range.len()` samples, plus drawing (not scoring) the
+/// `range.start` samples before it.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario};
+/// use dealzone::analysis::sensitivity::{Robustness, sweep, sweep_range};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let candidates: Vec<u64> = (0..c.space().size()).filter(|&k| c.is_candidate(&c.space().decode(k))).collect();
+/// let l = Limits::default();
+/// let parts = [
+///     sweep_range(&s, &c, &candidates, 0..13, 0.1, 7, &l)?,
+///     sweep_range(&s, &c, &candidates, 13..40, 0.1, 7, &l)?,
+/// ];
+/// assert_eq!(Robustness::merge(&parts), sweep(&s, &c, &candidates, 40, 0.1, 7));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_range(
+    s: &Scenario,
+    c: &CompiledScenario,
+    states: &[StateIndex],
+    range: std::ops::Range<usize>,
+    spread: f64,
+    seed: u64,
+    limits: &crate::Limits,
+) -> crate::Result<Robustness> {
+    check_samples(range.end, limits)?;
+    let deadline = limits.time_limit.map(|d| std::time::Instant::now() + d);
+    Ok(sweep_until(s, c, states, range, spread, seed, deadline))
 }
 
 /// The plain twin of [`sweep`], kept for tests: every sample builds the [`Candidates`]
@@ -172,7 +255,7 @@ pub fn sweep_reference(
     spread: f64,
     seed: u64,
 ) -> Robustness {
-    sweep_plain(s, c, states, samples, spread, seed, None)
+    sweep_plain(s, c, states, 0..samples, spread, seed, None)
 }
 
 /// An error unless `samples` is within [`crate::Limits::max_samples`].
@@ -198,28 +281,34 @@ fn sweep_until(
     s: &Scenario,
     c: &CompiledScenario,
     states: &[StateIndex],
-    samples: usize,
+    range: std::ops::Range<usize>,
     spread: f64,
     seed: u64,
     deadline: Option<std::time::Instant>,
 ) -> Robustness {
     // Without a utility there is nothing to re-score: the plain path handles that edge.
     if c.utilities().is_empty() {
-        return sweep_plain(s, c, states, samples, spread, seed, deadline);
+        return sweep_plain(s, c, states, range, spread, seed, deadline);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let rows = Rows::new(c, states);
     let base_nash = rows.score(&contribs(s, c), &reservations(c)).1;
+    // The samples before the range: drawn (so the stream is where the whole sweep has
+    // it) but not scored.
+    for _ in 0..range.start.min(range.end) {
+        perturbed(s, c, spread, &mut rng);
+    }
+    let samples = range.end;
     let mut out = Robustness {
-        samples,
+        samples: range.len(),
         zone_exists: 0,
         nash_same: 0,
         complete: true,
     };
-    let mut k = 0;
+    let mut k = range.start;
     while k < samples {
         if deadline.is_some_and(|t| std::time::Instant::now() > t) {
-            out.samples = k;
+            out.samples = k - range.start;
             out.complete = false;
             break;
         }
@@ -561,7 +650,7 @@ fn sweep_plain(
     s: &Scenario,
     c: &CompiledScenario,
     states: &[StateIndex],
-    samples: usize,
+    range: std::ops::Range<usize>,
     spread: f64,
     seed: u64,
     deadline: Option<std::time::Instant>,
@@ -569,15 +658,20 @@ fn sweep_plain(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let base = score(c, states, &contribs(s, c), &reservations(c));
     let base_nash = base.as_ref().and_then(nash).map(|n| n.state);
+    for _ in 0..range.start.min(range.end) {
+        perturbed(s, c, spread, &mut rng);
+    }
     let mut out = Robustness {
-        samples,
+        samples: range.len(),
         zone_exists: 0,
         nash_same: 0,
         complete: true,
     };
-    for k in 0..samples {
-        if k % 16 == 0 && deadline.is_some_and(|t| std::time::Instant::now() > t) {
-            out.samples = k;
+    for k in range.clone() {
+        if (k - range.start).is_multiple_of(16)
+            && deadline.is_some_and(|t| std::time::Instant::now() > t)
+        {
+            out.samples = k - range.start;
             out.complete = false;
             break;
         }

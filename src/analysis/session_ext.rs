@@ -199,9 +199,15 @@ impl TimelineAnalysis {
     /// See the [module](self).
     pub fn report(&self, options: &ReportOptions) -> Result<TimelineFinding> {
         let report = report(&self.timeline, options, &self.limits)?;
-        Ok(TimelineFinding {
+        Ok(self.finding(report))
+    }
+
+    /// A report of this timeline made elsewhere (merged from shards of its sweeps, say)
+    /// with this analysis, to render.
+    pub fn finding(&self, report: TimelineReport) -> TimelineFinding {
+        TimelineFinding {
             analysis: self.clone(),
             report,
-        })
+        }
     }
 }

@@ -27,7 +27,7 @@ use super::explain::{
     ExplainLimits, Explanation, Ranked, Softening, Tiered, evidence_key, explain, tiered,
 };
 use super::path::{CostModel, ZonePath, least_blocking_path};
-use super::sensitivity::{Robustness, sweep_within};
+use super::sensitivity::{Robustness, sweep_range, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
 use crate::model::{Date, Evidence, Scenario, Timeline};
 use crate::space::{CompiledScenario, PreconditionRegion, RESERVATION_TOLERANCE, StateIndex};
@@ -53,6 +53,9 @@ pub struct ReportOptions {
     /// Most what-if scenarios computed per snapshot (each a zone search, a Nash deal, a
     /// path and a sweep); the count of the rest is kept ([`SnapshotReport::what_ifs_more`]).
     pub max_what_ifs: usize,
+    /// Draw only these samples of every sweep (a shard of the report's sweeps, which the
+    /// simulator layer's sweep shards merge); `None`: all `samples`.
+    pub sample_range: Option<std::ops::Range<usize>>,
 }
 
 impl Default for ReportOptions {
@@ -66,6 +69,7 @@ impl Default for ReportOptions {
             compare_stated: true,
             max_listed: 8,
             max_what_ifs: 6,
+            sample_range: None,
         }
     }
 }
@@ -574,15 +578,26 @@ fn deal_and_robustness(
         .rows()
         .filter(|u| is_acceptable(u, cands.reservations()))
         .count() as u64;
-    let robustness = sweep_within(
-        s,
-        c,
-        cands.states(),
-        options.samples,
-        options.spread,
-        options.seed,
-        limits,
-    )?;
+    let robustness = match &options.sample_range {
+        None => sweep_within(
+            s,
+            c,
+            cands.states(),
+            options.samples,
+            options.spread,
+            options.seed,
+            limits,
+        )?,
+        Some(r) => sweep_range(
+            s,
+            c,
+            cands.states(),
+            r.clone(),
+            options.spread,
+            options.seed,
+            limits,
+        )?,
+    };
     let Some(n) = nash(&cands) else {
         return Ok((None, robustness, acceptable));
     };

@@ -2,6 +2,7 @@
 //! prints what these functions return.
 
 pub mod bargain_json;
+pub mod csv;
 pub mod dot;
 pub mod explain;
 pub mod genius;

@@ -25,6 +25,7 @@ pub mod protocol;
 pub mod session;
 pub mod shard;
 pub mod summary;
+pub mod sweep_shard;
 pub mod tactic;
 pub mod tournament;
 pub mod trace;

@@ -120,8 +120,15 @@ pub fn render(input: &Input, finding: &impl Report) -> String {
     }
 }
 
-pub fn zones(input: &Input, e: EngineArg) -> Result<String> {
-    Ok(render(input, &analysis(input)?.zone_search(engine(e))?))
+pub fn zones(input: &Input, e: EngineArg, csv: bool) -> Result<String> {
+    let found = analysis(input)?.zone_search(engine(e))?;
+    if csv {
+        let a = found.analysis();
+        return crate::stream(|out| {
+            dealzone::report::csv::zone_states(out, a.scenario(), a.compiled(), found.value())
+        });
+    }
+    Ok(render(input, &found))
 }
 
 /// The position (among parties with a utility) of the party named for an axis.

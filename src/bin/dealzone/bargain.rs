@@ -22,6 +22,10 @@ pub struct Args {
     /// Print JSON instead of a readable report.
     #[arg(long)]
     json: bool,
+    /// Output: `text` (default), `json` (as `--json`) or `csv` (one row per Pareto-frontier
+    /// point: levels, utilities, rationality, the solutions there).
+    #[arg(long, value_enum, conflicts_with = "json")]
+    format: Option<crate::FormatArg>,
     /// Leave out this red line or precondition (`party/id`; repeatable): what-if analysis.
     #[arg(long, value_name = "PARTY/ID", conflicts_with = "domain")]
     without: Vec<String>,
@@ -130,7 +134,11 @@ pub fn run(args: &Args) -> Result<String> {
             source,
         })?;
     }
-    Ok(match (args.json, extra) {
+    if args.format == Some(crate::FormatArg::Csv) {
+        return crate::stream(|out| dealzone::report::csv::pareto(out, &s, &c, &b));
+    }
+    let json = args.json || args.format == Some(crate::FormatArg::Json);
+    Ok(match (json, extra) {
         (true, extra) => {
             // Streamed to stdout: a large frontier is never held as a JSON value.
             let keys = match extra {

@@ -195,6 +195,33 @@ fn raising_flags(e: &dealzone::Error) -> Vec<&'static str> {
     flags
 }
 
+/// What a command prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// The readable report.
+    Text,
+    /// The JSON document (as `--json`).
+    Json,
+    /// A table, RFC 4180 CSV, one row per state or run (docs/CONTRACT.md, "Tables").
+    Csv,
+}
+
+/// Write `write`'s output to standard output as it comes (a table is never held whole);
+/// a reader that stops early (`| head`) is normal.
+pub fn stream(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> dealzone::Result<String> {
+    let mut out = std::io::stdout().lock();
+    match write(&mut out) {
+        Ok(()) => Ok(String::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
+        Err(source) => Err(dealzone::Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        }),
+    }
+}
+
 /// Which zone search to run.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum EngineArg {
@@ -244,6 +271,10 @@ enum Command {
         /// Zone search engine.
         #[arg(long, value_enum, default_value = "auto")]
         engine: EngineArg,
+        /// Output: `text` (default), `json` (as `--json`) or `csv` (one row per acceptable
+        /// state: its zone, levels and utilities).
+        #[arg(long, value_enum, conflicts_with = "json")]
+        format: Option<FormatArg>,
     },
     /// Find the concession path from the status quo into each deal zone.
     Path {
@@ -303,6 +334,11 @@ enum Command {
         /// that has it: what-if analysis.
         #[arg(long, value_name = "PARTY/ID")]
         without: Vec<String>,
+        /// Draw only shard I of N of every sensitivity sweep (`I/N`, I from 0) and print its
+        /// shard document (JSON); `dealzone merge` joins the N documents into exactly this
+        /// command's output without `--shard`.
+        #[arg(long, value_name = "I/N", value_parser = simulate::parse_shard, conflicts_with_all = ["svg", "svg_dir"])]
+        shard: Option<dealzone::sim::shard::ShardSpec>,
     },
     /// Bargaining: the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian and
     /// maximum-welfare deals over the candidates.
@@ -327,8 +363,8 @@ enum Command {
     /// Play every line-up of tactics on every scenario of a spec, repeated: a results
     /// table (one CSV row per match, resumable) and the standard scores.
     Tournament(tournament::Args),
-    /// Merge the shard documents of `simulate --shard I/N` into exactly the output of the
-    /// unsharded run.
+    /// Merge the shard documents of `simulate --shard I/N` (or of `timeline --shard I/N`)
+    /// into exactly the output of the unsharded run.
     Merge(simulate::MergeArgs),
 }
 
@@ -356,7 +392,14 @@ fn main() -> ExitCode {
             files,
             budget,
         } => check::run(&file, at, json, evidence, &files, &budget.limits()),
-        Command::Zones { input, engine } => analyse::zones(&input, engine),
+        Command::Zones {
+            mut input,
+            engine,
+            format,
+        } => {
+            input.json |= format == Some(FormatArg::Json);
+            analyse::zones(&input, engine, format == Some(FormatArg::Csv))
+        }
         Command::Path {
             input,
             cost,
@@ -385,6 +428,7 @@ fn main() -> ExitCode {
             files,
             budget,
             without,
+            shard,
         } => timeline::run(&timeline::Args {
             file: &file,
             json,
@@ -398,6 +442,7 @@ fn main() -> ExitCode {
             files: &files,
             limits: budget.limits_with_time(TIMELINE_TIME_LIMIT),
             without: &without,
+            sweep: shard.map_or(timeline::Sweep::All, timeline::Sweep::Shard),
         }),
     };
     use std::io::Write;

@@ -49,6 +49,11 @@ pub struct Args {
     /// Print JSON instead of a readable report.
     #[arg(long)]
     json: bool,
+    /// Output: `text` (default), `json` (as `--json`) or `csv`: one row per run (outcome,
+    /// state, rounds, utilities, who walked out, rules and events that fired), streamed in
+    /// run order; with `--shard`, the shard's runs (each shard's file has the header).
+    #[arg(long, value_enum, conflicts_with = "json")]
+    format: Option<crate::FormatArg>,
     /// Write the trace of one run (see `--trace-run`) as JSON to this file.
     #[arg(long)]
     trace: Option<PathBuf>,
@@ -74,7 +79,7 @@ pub struct Args {
     budget: crate::Budget,
 }
 
-fn parse_shard(s: &str) -> std::result::Result<ShardSpec, String> {
+pub fn parse_shard(s: &str) -> std::result::Result<ShardSpec, String> {
     ShardSpec::parse(s).map_err(|e| e.to_string())
 }
 
@@ -99,15 +104,23 @@ fn protocol_name(p: Option<ProtocolArg>) -> Option<&'static str> {
     })
 }
 
-/// Run `dealzone merge`: the shards' batch, as `dealzone simulate` prints it.
+/// Run `dealzone merge`: the shards' batch, as `dealzone simulate` prints it (or the
+/// timeline report, as `dealzone timeline` prints it, from its sweeps' shards).
 pub fn merge(m: &MergeArgs) -> Result<String> {
-    let mut shards = Vec::new();
+    let mut texts = Vec::new();
     for file in &m.files {
         let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
             path: file.clone(),
             source,
         })?;
-        let shard = Shard::from_json(&text).map_err(|e| SimError::InFile {
+        texts.push(text);
+    }
+    if texts[0].contains(dealzone::sim::sweep_shard::SWEEP_SHARD_FORMAT) {
+        return merge_timeline(m, &texts);
+    }
+    let mut shards = Vec::new();
+    for (file, text) in m.files.iter().zip(&texts) {
+        let shard = Shard::from_json(text).map_err(|e| SimError::InFile {
             file: file.display().to_string(),
             source: Box::new(e),
         })?;
@@ -165,10 +178,74 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
     .map_err(|e| bad(&format!("a command line that reads: {e}")))?
     .command;
     args.json = m.json;
+    args.format = None;
     args.budget = m.budget.clone();
     let (scenario, config, world) = prepare(&args)?;
     let summary = dealzone::sim::shard::merge(&world, &shards, &config.limits)?;
     Ok(render(&args, &scenario, &world, &summary))
+}
+
+/// `dealzone merge` of the shards of a timeline report's sweeps.
+fn merge_timeline(m: &MergeArgs, texts: &[String]) -> Result<String> {
+    use dealzone::sim::sweep_shard::SweepShard;
+    let mut shards = Vec::new();
+    for (file, text) in m.files.iter().zip(texts) {
+        let shard = SweepShard::from_json(text).map_err(|e| SimError::InFile {
+            file: file.display().to_string(),
+            source: Box::new(e),
+        })?;
+        shards.push(shard);
+    }
+    let src = shards[0].source.clone();
+    let bad = |what: &str| -> Error {
+        SimError::InFile {
+            file: m.files[0].display().to_string(),
+            source: Box::new(SimError::Shard {
+                message: format!("the shard document does not say {what}"),
+            }),
+        }
+        .into()
+    };
+    let file = PathBuf::from(
+        src["file"]
+            .as_str()
+            .ok_or_else(|| bad("which file it analysed"))?,
+    );
+    let evidence = match src["evidence"].as_str() {
+        None => None,
+        Some(g) => Some(crate::parse_evidence(g).map_err(|_| bad("a known evidence grade"))?),
+    };
+    let without: Vec<String> = match src["without"].as_array() {
+        Some(v) => v
+            .iter()
+            .map(|x| x.as_str().map(str::to_string))
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad("which constraints it left out"))?,
+        None => Vec::new(),
+    };
+    let samples = src["samples"].as_u64().ok_or_else(|| bad("its samples"))? as usize;
+    let seed = src["seed"].as_u64().ok_or_else(|| bad("its seed"))?;
+    let files = crate::files::FileAccess {
+        allow_outside_paths: src["allow_outside_paths"].as_bool() == Some(true),
+        max_file_bytes: src["max_file_bytes"]
+            .as_u64()
+            .unwrap_or(Limits::default().max_file_bytes),
+    };
+    crate::timeline::run(&crate::timeline::Args {
+        file: &file,
+        json: m.json,
+        samples,
+        seed,
+        at: None,
+        svg: None,
+        svg_dir: None,
+        axes: (None, None),
+        evidence,
+        files: &files,
+        limits: m.budget.limits_with_time(crate::TIMELINE_TIME_LIMIT),
+        without: &without,
+        sweep: crate::timeline::Sweep::Merge(&shards),
+    })
 }
 
 /// The scenario, the batch's settings and the compiled world of `args`.
@@ -231,6 +308,30 @@ fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
 /// Run `dealzone simulate`.
 pub fn run(args: &Args) -> Result<String> {
     let (scenario, config, world) = prepare(args)?;
+    if args.format == Some(crate::FormatArg::Csv) {
+        let range = args.shard.map_or(0..config.runs, |s| s.range(config.runs));
+        let end = range.end;
+        let mut written = end;
+        crate::stream(|out| {
+            written = dealzone::report::csv::runs(
+                out,
+                &world,
+                config.seed,
+                range,
+                true,
+                config.limits.time_limit,
+            )?;
+            Ok(())
+        })?;
+        if written < end {
+            // The rows written are the runs before `written`, complete; the rest is missing.
+            return Err(Error::LimitExceeded {
+                limit: "time_limit",
+                value: config.limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+            });
+        }
+        return Ok(String::new());
+    }
     if let Some(spec) = args.shard {
         let mut shard = dealzone::sim::shard::run_shard(
             &world,
@@ -296,7 +397,7 @@ fn render(
     world: &World,
     summary: &dealzone::sim::Summary,
 ) -> String {
-    if args.json {
+    if args.json || args.format == Some(crate::FormatArg::Json) {
         pretty(&crate::analyse::graded(
             dealzone::report::simulate::json(world, summary),
             scenario,

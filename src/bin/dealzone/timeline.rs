@@ -7,6 +7,7 @@ use dealzone::analysis::timeline_report::{ReportOptions, SnapshotReport, relax, 
 use dealzone::io::{Document, load_document_with};
 use dealzone::model::{Date, Evidence};
 use dealzone::report::svg::{Caption, utility_plot_captioned};
+use dealzone::sim::sweep_shard::{SweepShard, merge_timeline, timeline_shard};
 use dealzone::space::CompiledScenario;
 use dealzone::{Error, Limits, Result, Timeline};
 
@@ -26,6 +27,18 @@ pub struct Args<'a> {
     pub files: &'a crate::files::FileAccess,
     pub limits: Limits,
     pub without: &'a [String],
+    /// The whole report, one shard of its sweeps, or the merge of the shards.
+    pub sweep: Sweep<'a>,
+}
+
+/// Which part of the report's sweeps `dealzone timeline` runs.
+pub enum Sweep<'a> {
+    /// Every sample: the report.
+    All,
+    /// One shard of every sweep: its shard document.
+    Shard(dealzone::sim::shard::ShardSpec),
+    /// The report from the sweeps' shard documents.
+    Merge(&'a [SweepShard]),
 }
 
 pub fn run(a: &Args<'_>) -> Result<String> {
@@ -54,7 +67,23 @@ pub fn run(a: &Args<'_>) -> Result<String> {
         seed: a.seed,
         ..ReportOptions::default()
     };
-    let r = report(&t, &options, &limits)?;
+    let r = match a.sweep {
+        Sweep::All => report(&t, &options, &limits)?,
+        Sweep::Shard(spec) => {
+            let mut shard = timeline_shard(&t, &options, &limits, spec)?;
+            shard.source = serde_json::json!({
+                "file": a.file.display().to_string(),
+                "evidence": a.evidence.map(|g| g.as_str()),
+                "without": a.without,
+                "samples": a.samples,
+                "seed": a.seed,
+                "allow_outside_paths": a.files.allow_outside_paths,
+                "max_file_bytes": a.files.max_file_bytes,
+            });
+            return Ok(shard.to_json());
+        }
+        Sweep::Merge(shards) => merge_timeline(&t, &options, &limits, shards)?,
+    };
     if let Some(file) = a.svg {
         let snap = r
             .snapshots
