@@ -461,7 +461,7 @@ impl Session {
                 .map_err(|e| DealzoneError::new_err(format!("cannot write the table: {e}")))?;
             if done < end {
                 return Err(err(dealzone::Error::LimitExceeded {
-                    limit: "time_limit",
+                    limit: dealzone::Limit::TimeLimit,
                     value: limit.map_or(0, |d| d.as_millis() as u64),
                 }));
             }

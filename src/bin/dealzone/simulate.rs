@@ -326,7 +326,7 @@ pub fn run(args: &Args) -> Result<String> {
         if written < end {
             // The rows written are the runs before `written`, complete; the rest is missing.
             return Err(Error::LimitExceeded {
-                limit: "time_limit",
+                limit: dealzone::Limit::TimeLimit,
                 value: config.limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             });
         }
