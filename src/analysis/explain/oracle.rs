@@ -6,8 +6,17 @@ use super::table::ViolationTable;
 use crate::analysis::zone::{acceptable_states, first_acceptable};
 use crate::config::Deadline;
 use crate::model::{Origin, Scenario};
-use crate::space::CompiledScenario;
+use crate::space::{CompiledScenario, PreconditionRegion};
 use crate::{Limits, Result};
+
+impl Held<'_> {
+    fn get(&self) -> &PreconditionRegion {
+        match self {
+            Held::Lent(r) => r,
+            Held::Own(r) => r,
+        }
+    }
+}
 
 /// One constraint an explanation may name: a red line or a party's reservation.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +34,7 @@ pub struct Item {
 }
 
 /// Red line or reservation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemKind {
     /// Position in [`CompiledScenario::red_lines`].
     RedLine(usize),
@@ -47,6 +56,15 @@ pub struct Oracle<'c> {
     checks: u64,
     /// `limits.time_limit` from the oracle's creation: the whole explanation's budget.
     deadline: Deadline,
+    /// Per state, the red lines it breaks, when the table was built from it.
+    red: Option<Held<'c>>,
+}
+
+/// A red-line region the caller lent, or one built for the oracle.
+#[derive(Debug)]
+enum Held<'c> {
+    Lent(&'c PreconditionRegion),
+    Own(PreconditionRegion),
 }
 
 impl<'c> Oracle<'c> {
@@ -68,6 +86,23 @@ impl<'c> Oracle<'c> {
         c: &'c CompiledScenario,
         limits: Limits,
         table_states: u64,
+    ) -> Result<Self> {
+        Self::with_red_lines(s, c, limits, table_states, None)
+    }
+
+    /// As [`Oracle::with_table_limit`], with the red-line region of `c` already built
+    /// (bit `r`: red line `r` of `c.red_lines()`, as [`PreconditionRegion::build`] over
+    /// them records it): the table and the joint softenings read it instead of scanning
+    /// the red lines again. Without it, one is built when the table is.
+    ///
+    /// # Errors
+    /// As [`Oracle::new`].
+    pub fn with_red_lines(
+        s: &Scenario,
+        c: &'c CompiledScenario,
+        limits: Limits,
+        table_states: u64,
+        region: Option<&'c PreconditionRegion>,
     ) -> Result<Self> {
         let mut red: Vec<(i64, usize, Item)> = s
             .red_lines()
@@ -98,8 +133,17 @@ impl<'c> Oracle<'c> {
             });
         }
         let deadline = Deadline::new(limits.time_limit);
-        let table = if c.space().size() <= table_states {
-            ViolationTable::build(c, &items, &limits)?
+        let small = c.space().size() <= table_states;
+        let red = match region {
+            Some(r) if small => Some(Held::Lent(r)),
+            _ if small && c.space().size() <= super::MAX_TABLE_STATES => {
+                PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
+                    .map(Held::Own)
+            }
+            _ => None,
+        };
+        let table = if small {
+            ViolationTable::build_from_region(c, &items, &limits, red.as_ref().map(Held::get))?
         } else {
             None
         };
@@ -111,7 +155,13 @@ impl<'c> Oracle<'c> {
             memo: HashMap::new(),
             checks: 0,
             deadline,
+            red,
         })
+    }
+
+    /// The red-line region the table was built from (see [`Oracle::with_red_lines`]).
+    pub(crate) fn red_region(&self) -> Option<&PreconditionRegion> {
+        self.red.as_ref().map(Held::get)
     }
 
     /// The violation table, when the space is small enough to have one.
