@@ -9,15 +9,6 @@ use crate::model::{Origin, Scenario};
 use crate::space::{CompiledScenario, PreconditionRegion};
 use crate::{Limits, Result};
 
-impl Held<'_> {
-    fn get(&self) -> &PreconditionRegion {
-        match self {
-            Held::Lent(r) => r,
-            Held::Own(r) => r,
-        }
-    }
-}
-
 /// One constraint an explanation may name: a red line or a party's reservation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -56,15 +47,8 @@ pub struct Oracle<'c> {
     checks: u64,
     /// `limits.time_limit` from the oracle's creation: the whole explanation's budget.
     deadline: Deadline,
-    /// Per state, the red lines it breaks, when the table was built from it.
-    red: Option<Held<'c>>,
-}
-
-/// A red-line region the caller lent, or one built for the oracle.
-#[derive(Debug)]
-enum Held<'c> {
-    Lent(&'c PreconditionRegion),
-    Own(PreconditionRegion),
+    /// Per state, the red lines it breaks, when the caller lent it.
+    red: Option<&'c PreconditionRegion>,
 }
 
 impl<'c> Oracle<'c> {
@@ -93,7 +77,8 @@ impl<'c> Oracle<'c> {
     /// As [`Oracle::with_table_limit`], with the red-line region of `c` already built
     /// (bit `r`: red line `r` of `c.red_lines()`, as [`PreconditionRegion::build`] over
     /// them records it): the table and the joint softenings read it instead of scanning
-    /// the red lines again. Without it, one is built when the table is.
+    /// the red lines again. Without it they evaluate the red lines per state, looking at
+    /// the clock per chunk.
     ///
     /// # Errors
     /// As [`Oracle::new`].
@@ -134,16 +119,9 @@ impl<'c> Oracle<'c> {
         }
         let deadline = Deadline::new(limits.time_limit);
         let small = c.space().size() <= table_states;
-        let red = match region {
-            Some(r) if small => Some(Held::Lent(r)),
-            _ if small && c.space().size() <= super::MAX_TABLE_STATES => {
-                PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
-                    .map(Held::Own)
-            }
-            _ => None,
-        };
+        let red = region.filter(|_| small);
         let table = if small {
-            ViolationTable::build_from_region(c, &items, &limits, red.as_ref().map(Held::get))?
+            ViolationTable::build_from_region(c, &items, &limits, red)?
         } else {
             None
         };
@@ -161,7 +139,7 @@ impl<'c> Oracle<'c> {
 
     /// The red-line region the table was built from (see [`Oracle::with_red_lines`]).
     pub(crate) fn red_region(&self) -> Option<&PreconditionRegion> {
-        self.red.as_ref().map(Held::get)
+        self.red
     }
 
     /// The violation table, when the space is small enough to have one.

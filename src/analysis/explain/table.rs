@@ -61,8 +61,9 @@ impl ViolationTable {
     /// As [`ViolationTable::build`], reading which red lines each state breaks from
     /// `red` (bit `r`: red line `r` of `c`, as [`PreconditionRegion::build`] over
     /// `c.red_lines()` records it) when given, so a caller that already scanned the red
-    /// lines does not scan them twice; without it the region is built here when it fits a
-    /// quarter of the memory budget, else every red line is evaluated per state.
+    /// lines does not scan them twice; without it every red line is evaluated per state
+    /// (building a region here would evaluate a costly rule on every state with no look
+    /// at the clock: the per-state scan checks it per chunk).
     ///
     /// # Errors
     /// As [`ViolationTable::build`].
@@ -81,18 +82,6 @@ impl ViolationTable {
         if size > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
-        let own_region;
-        let red = match red {
-            Some(r) => Some(r),
-            None => {
-                own_region = PreconditionRegion::build(
-                    c.space(),
-                    c.red_lines(),
-                    limits.max_memory_bytes / 4,
-                );
-                own_region.as_ref()
-            }
-        };
         Self::build_from(c, items, limits, red)
     }
 
