@@ -9,6 +9,7 @@ mod deep;
 mod evidence;
 mod explain;
 mod explain_scale;
+mod explain_table;
 mod expr;
 mod formats;
 mod fuzz_regressions;

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use super::bargain::{Candidates, Solution, is_acceptable, nash};
 use super::evidence_marks::{EvidenceMark, marks};
 use super::explain::{
-    ExplainLimits, Explanation, Ranked, Softening, Tiered, evidence_key, explain, tiered,
+    ExplainLimits, Explanation, Ranked, Softening, Tiered, evidence_key, explain_with, tiered,
 };
 use super::path::{CostModel, ZonePath, least_blocking_path};
 use super::sensitivity::{Robustness, sweep_range, sweep_within};
@@ -344,16 +344,17 @@ pub fn snapshot(
 ) -> Result<SnapshotReport> {
     let c = CompiledScenario::new(s, limits)?;
     let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
-    let e = explain(s, &c, &options.explain, limits)?;
+    // Which red lines each state breaks, scanned once: the explanation's violation table
+    // reads it, and every what-if's candidates (the states meeting the red lines it keeps)
+    // are a filter of it, not a scan.
+    let red = RedLines::new(&c, limits);
+    let e = explain_with(s, &c, &options.explain, limits, red.table.as_ref())?;
     let red_line_conflicts: Vec<Vec<String>> = e
         .conflicts
         .iter()
         .filter(|set| set.iter().all(|n| !n.ends_with("/reservation")))
         .cloned()
         .collect();
-    // Which red lines each state breaks, scanned once: every what-if's candidates (the
-    // states meeting the red lines it keeps) are then a filter of this table, not a scan.
-    let red = RedLines::new(&c, limits);
     let (deal, robustness, _) =
         deal_and_robustness(s, &c, red.candidates(&c, &[], limits)?, options, limits)?;
     let no_deal = zones.acceptable.is_empty();

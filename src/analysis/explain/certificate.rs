@@ -12,6 +12,8 @@
 //! disjoint boxes of level ranges. One always exists when the combinations of `S` are few
 //! enough, since members meet only through shared issues; otherwise there is none.
 
+use std::collections::HashMap;
+
 use super::oracle::{ItemKind, Oracle};
 use crate::space::CompiledScenario;
 
@@ -41,12 +43,17 @@ pub struct Certificate {
 /// # Complexity
 /// Per candidate issue set `T`: O(members × cells(T) × assignments of each red line's
 /// other issues); candidates are tried by size and stop at the first that separates.
+/// Projections already computed, by member and issue set: conflicts of one explanation
+/// share members (a reservation is in many), and each tries many issue sets.
+pub(crate) type Projections = HashMap<(ItemKind, Vec<usize>), Option<Vec<bool>>>;
+
 pub(crate) fn certificate(
     oracle: &Oracle<'_>,
     c: &CompiledScenario,
     issue_ids: &[String],
     level_ids: &[Vec<String>],
     conflict: &[String],
+    memo: &mut Projections,
 ) -> Option<Certificate> {
     if conflict.len() < 2 {
         return None;
@@ -84,7 +91,11 @@ pub(crate) fn certificate(
                 let proj: Option<Vec<Vec<bool>>> = members
                     .iter()
                     .zip(&read)
-                    .map(|(m, r)| projection(c, m, r, &t, &radices, cells))
+                    .map(|(m, r)| {
+                        memo.entry((*m, t.clone()))
+                            .or_insert_with(|| projection(c, m, r, &t, &radices, cells))
+                            .clone()
+                    })
                     .collect();
                 if let Some(proj) = proj
                     && (0..cells).all(|x| proj.iter().any(|p| !p[x]))
@@ -148,11 +159,22 @@ fn projection(
             if work > MAX_FREE {
                 return None;
             }
+            // The rule reads only part of `t`: project on that part, then spread each
+            // answer over the levels of the issues it does not read.
+            let local: Vec<usize> = t.iter().copied().filter(|i| read.contains(i)).collect();
+            let local_cells: usize = local.iter().map(|&i| radices[i]).product();
+            let allowed: Vec<bool> = (0..local_cells)
+                .map(|x| {
+                    set_cell(&mut levels, &local, radices, x);
+                    rule.satisfiable_among(&mut levels, &free)
+                })
+                .collect();
             Some(
                 (0..cells)
                     .map(|x| {
                         set_cell(&mut levels, t, radices, x);
-                        rule.satisfiable_among(&mut levels, &free)
+                        let k = local.iter().fold(0, |k, &i| k * radices[i] + levels[i]);
+                        allowed[k]
                     })
                     .collect(),
             )
@@ -166,14 +188,37 @@ fn projection(
                     .max_by(|&a, &b| u.contrib(i, a).total_cmp(&u.contrib(i, b)))
                     .unwrap_or(0);
             }
-            Some(
-                (0..cells)
-                    .map(|x| {
-                        set_cell(&mut levels, t, radices, x);
-                        u.accepts(u.utility(&levels))
-                    })
-                    .collect(),
-            )
+            // Cells in order (the last issue of `t` fastest), the utility by running sums
+            // in issue order redone from the first issue that moved: the same sum, to the
+            // bit, as `utility` on the whole state.
+            let mut psum = vec![0.0f64; n + 1];
+            let mut from = 0;
+            let mut digits = vec![0usize; t.len()];
+            for (&i, d) in t.iter().zip(&mut digits) {
+                *d = 0;
+                levels[i] = 0;
+            }
+            let mut out = Vec::with_capacity(cells);
+            for _ in 0..cells {
+                for d in from..n {
+                    psum[d + 1] = psum[d] + u.contrib(d, levels[d]);
+                }
+                out.push(u.accepts(psum[n].min(1.0)));
+                let mut j = t.len();
+                while j > 0 {
+                    j -= 1;
+                    digits[j] += 1;
+                    if digits[j] < radices[t[j]] {
+                        break;
+                    }
+                    digits[j] = 0;
+                }
+                for (&i, &d) in t.iter().zip(&digits) {
+                    levels[i] = d;
+                }
+                from = t.get(j).copied().unwrap_or(0);
+            }
+            Some(out)
         }
     }
 }

@@ -31,13 +31,14 @@ use rayon::prelude::*;
 
 use super::oracle::{ItemKind, Oracle};
 use super::soften::{expr_bounds, expr_text, soften_expr};
+use super::table::walk_utilities;
 use super::tiers::{Ranked, Tiered, parties_of, tiered};
 use super::{ExplainLimits, Witness, evidence_key, witness};
 use crate::analysis::zone::{acceptable_states, first_acceptable};
 use crate::config::Deadline;
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
 use crate::model::{Evidence, Scenario};
-use crate::space::{CompiledRule, CompiledScenario, StateIndex};
+use crate::space::{CompiledRule, CompiledScenario, PreconditionRegion, StateIndex};
 use crate::{Error, Limits, Result};
 
 /// The order joint softenings are listed in.
@@ -270,6 +271,8 @@ struct Model {
     parties: Vec<String>,
     /// Cap of each bound.
     caps: Vec<usize>,
+    /// The issues each red line reads (sorted).
+    reads: Vec<Vec<usize>>,
 }
 
 impl Model {
@@ -280,8 +283,10 @@ impl Model {
         let mut party = Vec::new();
         let mut parties: Vec<String> = Vec::new();
         let mut caps = Vec::new();
+        let mut reads = Vec::new();
         let mut next = 0;
         for rl in s.red_lines() {
+            reads.push(rl.rule().issues().to_vec());
             nodes.push(build(rl.rule().expr(), &mut next, &radices));
             caps.extend(
                 expr_bounds(rl.rule().expr(), s.issues())
@@ -305,6 +310,7 @@ impl Model {
             party,
             parties,
             caps,
+            reads,
         }
     }
 
@@ -419,6 +425,127 @@ fn scan(
     Ok((joint, alone))
 }
 
+/// Largest table of one red line's costs (entries); larger ones walk the formula.
+const MAX_COST_TABLE: usize = 1 << 16;
+
+/// One red line's least cost at every combination of the levels it reads.
+struct CostTable {
+    /// (issue, table stride) per issue read.
+    vars: Vec<(usize, usize)>,
+    costs: Vec<u32>,
+}
+
+impl CostTable {
+    fn new(node: &Node, reads: &[usize], radices: &[u64], n: usize) -> Option<CostTable> {
+        let mut vars = Vec::with_capacity(reads.len());
+        let mut size = 1usize;
+        for &i in reads.iter().rev() {
+            vars.push((i, size));
+            size = size.checked_mul(radices[i] as usize)?;
+        }
+        vars.reverse();
+        if size > MAX_COST_TABLE {
+            return None;
+        }
+        let mut levels = vec![0usize; n];
+        let costs = (0..size)
+            .map(|k| {
+                for &(i, stride) in &vars {
+                    levels[i] = (k / stride) % radices[i] as usize;
+                }
+                node.cost(&levels)
+            })
+            .collect();
+        Some(CostTable { vars, costs })
+    }
+
+    #[inline]
+    fn cost(&self, levels: &[usize]) -> u32 {
+        self.costs[self.vars.iter().map(|&(i, s)| levels[i] * s).sum::<usize>()]
+    }
+}
+
+/// [`scan`] reading which red lines each state breaks off `region` (bit `r`: red line
+/// `r`), with each broken red line's cost from its [`CostTable`] and the utilities by
+/// running sums (the same values to the bit): a state whose red lines all hold, or whose
+/// reservations do not, costs a load and a few additions.
+///
+/// # Errors
+/// As [`scan`].
+fn scan_region(
+    c: &CompiledScenario,
+    m: &Model,
+    region: &PreconditionRegion,
+    deadline: &Deadline,
+    limits: &Limits,
+) -> Result<(Best, Vec<Best>)> {
+    let space = c.space();
+    let size = space.size();
+    let n = space.issues();
+    let tables: Vec<Option<CostTable>> = m
+        .nodes
+        .iter()
+        .zip(&m.reads)
+        .map(|(node, reads)| CostTable::new(node, reads, space.radices(), n))
+        .collect();
+    let utils = c.utilities();
+    let parts: Vec<(Best, Vec<Best>)> = (0..size.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            deadline.check(limits)?;
+            let mut joint = Best::new();
+            let mut alone = vec![Best::new(); m.parties.len()];
+            let (start, end) = (chunk * CHUNK, ((chunk + 1) * CHUNK).min(size));
+            walk_utilities(c, start, end, |st, levels, x| {
+                let mut broken = region.broken(st);
+                if broken == 0 || !utils.iter().zip(x).all(|(u, &x)| u.accepts(x)) {
+                    return;
+                }
+                let mut total = 0u32;
+                let mut who: Option<usize> = None;
+                // Broken red lines in order, as `scan` meets them (the others cost 0).
+                while broken != 0 {
+                    let r = broken.trailing_zeros() as usize;
+                    broken &= broken - 1;
+                    let cr = match &tables[r] {
+                        Some(t) => t.cost(levels),
+                        None => m.nodes[r].cost(levels),
+                    };
+                    if cr == 0 {
+                        continue;
+                    }
+                    total = total.saturating_add(cr);
+                    who = match who {
+                        None => Some(m.party[r]),
+                        Some(p) if p == m.party[r] => Some(p),
+                        _ => Some(usize::MAX),
+                    };
+                    if total == INF {
+                        break;
+                    }
+                }
+                if total != 0 && total != INF {
+                    joint.offer(total, st);
+                    if let Some(p) = who.filter(|&p| p != usize::MAX) {
+                        alone[p].offer(total, st);
+                    }
+                }
+            });
+            Ok((joint, alone))
+        })
+        .collect::<Result<_>>()?;
+    let mut joint = Best::new();
+    let mut alone = vec![Best::new(); m.parties.len()];
+    // Chunks in state order: the merged lists stay ascending.
+    for (j, a) in parts {
+        joint.merge(j);
+        for (x, y) in alone.iter_mut().zip(a) {
+            x.merge(y);
+        }
+    }
+    Ok((joint, alone))
+}
+
 /// A shift vector, sparse: (bound id, shift), ascending by bound.
 type Vector = Vec<(usize, u32)>;
 
@@ -507,7 +634,10 @@ pub(crate) fn joint_softenings(
     let base = oracle.restricted(&all);
     if oracle.table().is_some() {
         let deadline = oracle.deadline();
-        let (joint, alone) = scan(&base, &m, &deadline, limits)?;
+        let (joint, alone) = match oracle.red_region() {
+            Some(region) => scan_region(&base, &m, region, &deadline, limits)?,
+            None => scan(&base, &m, &deadline, limits)?,
+        };
         let kept: u64 = alone
             .iter()
             .chain([&joint])

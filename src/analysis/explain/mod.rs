@@ -302,7 +302,42 @@ pub fn explain(
     budget: &ExplainLimits,
     limits: &Limits,
 ) -> Result<Explanation> {
-    let mut oracle = Oracle::with_table_limit(s, c, limits.clone(), budget.table_states)?;
+    explain_with(s, c, budget, limits, None)
+}
+
+/// [`explain`] with the red-line region of `c` already computed (bit `r`: red line `r`
+/// of `c.red_lines()`, as [`crate::space::PreconditionRegion::build`] over them records
+/// it), as a caller that scanned the red lines for its own use has it: the violation
+/// table and the joint softenings read it instead of evaluating the red lines again. The
+/// result is the same as [`explain`]'s.
+///
+/// # Errors
+/// As [`explain`].
+///
+/// # Complexity
+/// As [`explain`], less one scan of the red lines over the space.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, analysis::explain::{ExplainLimits, explain, explain_with}};
+/// use dealzone::space::{CompiledScenario, PreconditionRegion};
+/// let t = dealzone::Timeline::load("seeds/russia_ukraine/timeline.toml")?;
+/// let s = t.latest();
+/// let c = CompiledScenario::new(s, &Limits::default())?;
+/// let red = PreconditionRegion::build(c.space(), c.red_lines(), u64::MAX);
+/// let budget = ExplainLimits::default();
+/// let e = explain_with(s, &c, &budget, &Limits::default(), red.as_ref())?;
+/// assert_eq!(e, explain(s, &c, &budget, &Limits::default())?);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn explain_with(
+    s: &Scenario,
+    c: &CompiledScenario,
+    budget: &ExplainLimits,
+    limits: &Limits,
+    red: Option<&crate::space::PreconditionRegion>,
+) -> Result<Explanation> {
+    let mut oracle = Oracle::with_red_lines(s, c, limits.clone(), budget.table_states, red)?;
     let all = vec![true; oracle.items().len()];
     let acceptable = oracle.count_acceptable(&all)?;
     let items = oracle.items().to_vec();
@@ -431,9 +466,10 @@ pub fn explain(
         .iter()
         .map(|i| i.levels().iter().map(|l| l.id().to_string()).collect())
         .collect();
+    let mut memo = certificate::Projections::new();
     let certificates = conflicts
         .iter()
-        .map(|k| certificate::certificate(&oracle, c, &issue_ids, &level_ids, k))
+        .map(|k| certificate::certificate(&oracle, c, &issue_ids, &level_ids, k, &mut memo))
         .collect();
     // Softenings stop at the time limit too; a budget spent leaves the lists unfinished.
     let complete = e.complete && !oracle.out_of_time();

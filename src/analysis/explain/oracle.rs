@@ -6,7 +6,7 @@ use super::table::ViolationTable;
 use crate::analysis::zone::{acceptable_states, first_acceptable};
 use crate::config::Deadline;
 use crate::model::{Origin, Scenario};
-use crate::space::CompiledScenario;
+use crate::space::{CompiledScenario, PreconditionRegion};
 use crate::{Limits, Result};
 
 /// One constraint an explanation may name: a red line or a party's reservation.
@@ -25,7 +25,7 @@ pub struct Item {
 }
 
 /// Red line or reservation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemKind {
     /// Position in [`CompiledScenario::red_lines`].
     RedLine(usize),
@@ -47,6 +47,8 @@ pub struct Oracle<'c> {
     checks: u64,
     /// `limits.time_limit` from the oracle's creation: the whole explanation's budget.
     deadline: Deadline,
+    /// Per state, the red lines it breaks, when the caller lent it.
+    red: Option<&'c PreconditionRegion>,
 }
 
 impl<'c> Oracle<'c> {
@@ -68,6 +70,24 @@ impl<'c> Oracle<'c> {
         c: &'c CompiledScenario,
         limits: Limits,
         table_states: u64,
+    ) -> Result<Self> {
+        Self::with_red_lines(s, c, limits, table_states, None)
+    }
+
+    /// As [`Oracle::with_table_limit`], with the red-line region of `c` already built
+    /// (bit `r`: red line `r` of `c.red_lines()`, as [`PreconditionRegion::build`] over
+    /// them records it): the table and the joint softenings read it instead of scanning
+    /// the red lines again. Without it they evaluate the red lines per state, looking at
+    /// the clock per chunk.
+    ///
+    /// # Errors
+    /// As [`Oracle::new`].
+    pub fn with_red_lines(
+        s: &Scenario,
+        c: &'c CompiledScenario,
+        limits: Limits,
+        table_states: u64,
+        region: Option<&'c PreconditionRegion>,
     ) -> Result<Self> {
         let mut red: Vec<(i64, usize, Item)> = s
             .red_lines()
@@ -98,8 +118,10 @@ impl<'c> Oracle<'c> {
             });
         }
         let deadline = Deadline::new(limits.time_limit);
-        let table = if c.space().size() <= table_states {
-            ViolationTable::build(c, &items, &limits)?
+        let small = c.space().size() <= table_states;
+        let red = region.filter(|_| small);
+        let table = if small {
+            ViolationTable::build_from_region(c, &items, &limits, red)?
         } else {
             None
         };
@@ -111,7 +133,13 @@ impl<'c> Oracle<'c> {
             memo: HashMap::new(),
             checks: 0,
             deadline,
+            red,
         })
+    }
+
+    /// The red-line region the table was built from (see [`Oracle::with_red_lines`]).
+    pub(crate) fn red_region(&self) -> Option<&PreconditionRegion> {
+        self.red
     }
 
     /// The violation table, when the space is small enough to have one.

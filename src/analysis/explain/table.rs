@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::oracle::{Item, ItemKind};
 use crate::config::Deadline;
-use crate::space::{CompiledScenario, StateIndex};
+use crate::space::{CompiledScenario, PreconditionRegion, StateIndex};
 use crate::{Error, Limits, Result};
 
 /// Spaces up to this size get a violation table.
@@ -55,10 +55,77 @@ impl ViolationTable {
         items: &[Item],
         limits: &Limits,
     ) -> Result<Option<ViolationTable>> {
+        Self::build_with(c, items, limits, None)
+    }
+
+    /// As [`ViolationTable::build`], reading which red lines each state breaks from
+    /// `red` (bit `r`: red line `r` of `c`, as [`PreconditionRegion::build`] over
+    /// `c.red_lines()` records it) when given, so a caller that already scanned the red
+    /// lines does not scan them twice; without it every red line is evaluated per state
+    /// (building a region here would evaluate a costly rule on every state with no look
+    /// at the clock: the per-state scan checks it per chunk).
+    ///
+    /// # Errors
+    /// As [`ViolationTable::build`].
+    ///
+    /// # Complexity
+    /// With a region: O(S · P) for S states and P parties (one load and a table lookup
+    /// per state for the red lines, the utilities by running sums), plus the region's own
+    /// run scan when it is built here.
+    pub fn build_with(
+        c: &CompiledScenario,
+        items: &[Item],
+        limits: &Limits,
+        red: Option<&PreconditionRegion>,
+    ) -> Result<Option<ViolationTable>> {
         let size = c.space().size();
         if size > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
+        Self::build_from(c, items, limits, red)
+    }
+
+    /// The per-state twin of [`ViolationTable::build`]: every red line evaluated on every
+    /// state, no region. Tests compare the two.
+    ///
+    /// # Errors
+    /// As [`ViolationTable::build`].
+    ///
+    /// # Complexity
+    /// O(S · (R + P · I)) for S states, R red lines, P parties, I issues.
+    pub fn build_reference(
+        c: &CompiledScenario,
+        items: &[Item],
+        limits: &Limits,
+    ) -> Result<Option<ViolationTable>> {
+        let size = c.space().size();
+        if size > MAX_TABLE_STATES || items.len() > 128 {
+            return Ok(None);
+        }
+        Self::build_from(c, items, limits, None)
+    }
+
+    /// As [`ViolationTable::build_with`], building no region: without one every red
+    /// line is evaluated per state.
+    pub(crate) fn build_from_region(
+        c: &CompiledScenario,
+        items: &[Item],
+        limits: &Limits,
+        region: Option<&PreconditionRegion>,
+    ) -> Result<Option<ViolationTable>> {
+        if c.space().size() > MAX_TABLE_STATES || items.len() > 128 {
+            return Ok(None);
+        }
+        Self::build_from(c, items, limits, region)
+    }
+
+    fn build_from(
+        c: &CompiledScenario,
+        items: &[Item],
+        limits: &Limits,
+        region: Option<&PreconditionRegion>,
+    ) -> Result<Option<ViolationTable>> {
+        let size = c.space().size();
         let mut red_bit = vec![0u128; c.red_lines().len()];
         let mut res_bit = vec![0u128; c.utilities().len()];
         for (k, it) in items.iter().enumerate() {
@@ -78,19 +145,35 @@ impl ViolationTable {
                     .collect()
             })
             .collect();
+        // Red-line bits (by red-line position) to item bits, a byte at a time.
+        let luts: Option<Vec<[u128; 256]>> = region.map(|_| {
+            red_bit
+                .chunks(8)
+                .map(|bits| {
+                    let mut lut = [0u128; 256];
+                    for (v, m) in lut.iter_mut().enumerate() {
+                        *m = bits
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| v >> j & 1 == 1)
+                            .fold(0, |m, (_, b)| m | b);
+                    }
+                    lut
+                })
+                .collect()
+        });
         let deadline = Deadline::new(limits.time_limit);
         let parts: Vec<Part> = (0..size.div_ceil(CHUNK))
             .into_par_iter()
             .map(|k| {
                 deadline.check(limits)?;
-                Ok(scan(
-                    c,
-                    k * CHUNK,
-                    ((k + 1) * CHUNK).min(size),
-                    &red_bit,
-                    &res_bit,
-                    &own,
-                ))
+                let (start, end) = (k * CHUNK, ((k + 1) * CHUNK).min(size));
+                Ok(match (region, &luts) {
+                    (Some(region), Some(luts)) => {
+                        scan_region(c, region, luts, start, end, &red_bit, &res_bit, &own)
+                    }
+                    _ => scan(c, start, end, &red_bit, &res_bit, &own),
+                })
             })
             .collect::<Result<_>>()?;
         let mut masks: BTreeMap<u128, StateIndex> = BTreeMap::new();
@@ -146,6 +229,150 @@ struct Part {
     masks: BTreeMap<u128, StateIndex>,
     only: Vec<Vec<StateIndex>>,
     ideal: Vec<Option<f64>>,
+}
+
+/// Visit states `start..end` in order with every party's utility, as
+/// [`crate::space::PartyUtility::utility`] computes it to the bit (summed in issue order
+/// from 0, then capped at 1): each party's sum over all issues but the last is kept and
+/// redone only from the first issue the odometer moved, and the last issue's contribution
+/// is one addition per state and party, read from a flat table.
+pub(super) fn walk_utilities(
+    c: &CompiledScenario,
+    start: StateIndex,
+    end: StateIndex,
+    mut visit: impl FnMut(StateIndex, &[usize], &[f64]),
+) {
+    let space = c.space();
+    let n = space.issues();
+    let utils = c.utilities();
+    let np = utils.len();
+    if n == 0 {
+        let x: Vec<f64> = utils.iter().map(|u| u.utility(&[])).collect();
+        for st in start..end {
+            visit(st, &[], &x);
+        }
+        return;
+    }
+    let radices: Vec<usize> = space.radices().iter().map(|&r| r as usize).collect();
+    let last = n - 1;
+    // flat[p * width + offset[i] + l]: party p's contribution of issue i at level l.
+    let mut offset = Vec::with_capacity(n);
+    let mut width = 0;
+    for &r in &radices {
+        offset.push(width);
+        width += r;
+    }
+    let mut flat: Vec<f64> = Vec::with_capacity(np * width);
+    for u in utils {
+        for (i, &r) in radices.iter().enumerate() {
+            flat.extend((0..r).map(|l| u.contrib(i, l)));
+        }
+    }
+    let tail = offset[last];
+    let mut levels = space.decode(start);
+    // psum[p * n + d]: party p's sum over issues 0..d, for d <= last.
+    let mut psum = vec![0.0f64; np * n];
+    let mut from = 0;
+    let mut x = vec![0.0f64; np];
+    let mut st = start;
+    while st < end {
+        for p in 0..np {
+            let row = &mut psum[p * n..(p + 1) * n];
+            let f = &flat[p * width..(p + 1) * width];
+            for d in from..last {
+                row[d + 1] = row[d] + f[offset[d] + levels[d]];
+            }
+        }
+        // The rest of this row of the last issue.
+        let row_end = (st + (radices[last] - levels[last]) as u64).min(end);
+        while st < row_end {
+            let l = levels[last];
+            for (p, xp) in x.iter_mut().enumerate() {
+                *xp = (psum[p * n + last] + flat[p * width + tail + l]).min(1.0);
+            }
+            visit(st, &levels, &x);
+            st += 1;
+            levels[last] += 1;
+        }
+        // Next row: step the issues before the last; `from` is the first that moved.
+        levels[last] = 0;
+        let mut i = last;
+        while i > 0 {
+            i -= 1;
+            levels[i] += 1;
+            if levels[i] < radices[i] {
+                break;
+            }
+            levels[i] = 0;
+        }
+        from = i;
+    }
+}
+
+/// [`scan`] with the red lines read off `region`: per state one load and a table lookup
+/// per byte of red lines; the utilities by running sums as in [`scan`], so every value is
+/// the same to the bit.
+#[allow(clippy::too_many_arguments)]
+fn scan_region(
+    c: &CompiledScenario,
+    region: &PreconditionRegion,
+    luts: &[[u128; 256]],
+    start: StateIndex,
+    end: StateIndex,
+    red_bit: &[u128],
+    res_bit: &[u128],
+    own: &[Vec<bool>],
+) -> Part {
+    let n_items = red_bit.iter().chain(res_bit).filter(|b| **b != 0).count();
+    let mut part = Part {
+        acceptable: 0,
+        masks: BTreeMap::new(),
+        only: vec![Vec::new(); n_items],
+        ideal: vec![None; res_bit.len()],
+    };
+    let utils = c.utilities();
+    // Each party's own red lines, as item bits: "meets all its own" is one test.
+    let own_bits: Vec<u128> = own
+        .iter()
+        .map(|o| {
+            o.iter()
+                .zip(red_bit)
+                .filter(|(k, _)| **k)
+                .fold(0, |m, (_, b)| m | b)
+        })
+        .collect();
+    let red_items = red_bit.iter().fold(0u128, |m, b| m | b);
+    // The cache: a mask per slot, and which slots hold one.
+    let mut seen = [0u128; 64];
+    let mut filled = 0u64;
+    walk_utilities(c, start, end, |s, _, x| {
+        let broken = region.broken(s);
+        let mut mask = luts.iter().enumerate().fold(0u128, |m, (b, lut)| {
+            m | lut[(broken >> (8 * b)) as usize & 255]
+        });
+        for (p, (u, &x)) in utils.iter().zip(x).enumerate() {
+            if !u.accepts(x) {
+                mask |= res_bit[p];
+            }
+            if mask & own_bits[p] == 0 {
+                part.ideal[p] = Some(part.ideal[p].map_or(x, |b: f64| b.max(x)));
+            }
+        }
+        part.acceptable += u64::from(mask == 0);
+        if mask != 0 && mask & (mask - 1) == 0 && mask & red_items != 0 {
+            part.only[mask.trailing_zeros() as usize].push(s);
+        }
+        // A chunk meets few distinct masks, but rarely the same twice in a row: a small
+        // direct-mapped cache of masks already inserted skips the ordered-map insert
+        // (which keeps the first state per mask, so a skipped repeat changes nothing).
+        let slot = (mask as u64 ^ (mask >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;
+        if filled >> slot & 1 == 0 || seen[slot as usize] != mask {
+            part.masks.entry(mask).or_insert(s);
+            seen[slot as usize] = mask;
+            filled |= 1 << slot;
+        }
+    });
+    part
 }
 
 fn scan(
