@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use dealzone::analysis::path::{CostModel, ZonePath, least_blocking_path, paths};
 use dealzone::analysis::zone::{Engine, Zones, find_zones_compiled};
 use dealzone::graph::ConcessionGraph;
-use dealzone::space::{CompiledScenario, PreconditionRegion, StateIndex, StateSpace};
+use dealzone::space::{
+    CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex, StateSpace,
+};
 use dealzone::{Limits, Scenario};
 use proptest::prelude::*;
 
@@ -1096,6 +1098,69 @@ proptest! {
                     .filter(|(_, k)| !k.rule().eval(&levels))
                     .fold(0u64, |m, (k, _)| m | 1 << k);
                 prop_assert_eq!(r.broken(st), want, "state {}", st);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The region's quotient (runs of levels no precondition tells apart, merged into
+    /// cells) says for every state what the rules' syntax trees say, and a breadth-first
+    /// search over its open cells reaches exactly the cells of the states the naive
+    /// search over states reaches: reachability decided on cells is reachability.
+    #[test]
+    fn the_region_quotient_keeps_every_rule_and_reachability(
+        g in gen_scenario(3_000),
+        maze in gen_maze_scenario(),
+    ) {
+        for g in [g, maze] {
+            let s = g.scenario();
+            let c = compile(&s);
+            prop_assume!(c.preconditions().len() <= 64);
+            let q = RegionQuotient::build(c.space(), c.preconditions(), u64::MAX).unwrap();
+            prop_assert!(q.cells().size() <= c.space().size());
+            let ast: Vec<_> = s.preconditions().collect();
+            for st in 0..c.space().size() {
+                let levels = c.space().decode(st);
+                let want = ast
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| !k.rule().eval(&levels))
+                    .fold(0u64, |m, (k, _)| m | 1 << k);
+                prop_assert_eq!(q.broken(&levels), want, "state {}", st);
+                prop_assert_eq!(q.broken_cell(q.cell(&levels)), want);
+                for (i, &l) in levels.iter().enumerate() {
+                    let cell_level = q.cells().decode(q.cell(&levels))[i];
+                    let (a, z) = q.runs(i)[cell_level];
+                    prop_assert!(a <= l && l <= z);
+                }
+            }
+            let keep = vec![true; ast.len()];
+            let by_states = bfs(&s, c.space(), &keep);
+            let start = q.cell(s.status_quo());
+            let mut by_cells = BTreeSet::new();
+            if q.broken_cell(start) == 0 {
+                by_cells.insert(start);
+                let mut queue = VecDeque::from([start]);
+                while let Some(x) = queue.pop_front() {
+                    for y in naive_neighbours(q.cells(), x) {
+                        if q.broken_cell(y) == 0 && by_cells.insert(y) {
+                            queue.push_back(y);
+                        }
+                    }
+                }
+            }
+            let cells_of_states: BTreeSet<StateIndex> = by_states
+                .keys()
+                .map(|&st| q.cell(&c.space().decode(st)))
+                .collect();
+            prop_assert_eq!(cells_of_states, by_cells.clone());
+            // And every state of a reached cell is reached.
+            for st in 0..c.space().size() {
+                let cell = q.cell(&c.space().decode(st));
+                prop_assert_eq!(by_states.contains_key(&st), by_cells.contains(&cell));
             }
         }
     }

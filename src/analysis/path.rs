@@ -8,10 +8,13 @@
 //! total concession. That last cost does not add up step by step, so it is found by an
 //! exact label-setting search over per-party concession vectors, after a fewest-steps A*
 //! has shown the zone reachable. Reachability itself is proved first, by a bidirectional
-//! breadth-first search from the status quo and the zone over the compiled precondition
-//! region ([`CompiledScenario::precondition_region`]: which preconditions each state
-//! breaks, scanned once and shared), so a walled-off zone costs the smaller side's pocket,
-//! not the status quo's whole component. A hit limit (`max_visited`, `max_labels`,
+//! breadth-first search from the status quo and the zone over the precondition region's
+//! quotient ([`CompiledScenario::precondition_quotient`]: runs of levels no precondition
+//! tells apart merged into cells, a grid whose size the rules set, not the space: a few
+//! thousand to a million cells for 1e8–1e10 states with two-issue preconditions), and the
+//! minimal blocking sets are found on the same cells; without a quotient (more than
+//! [`crate::space::MAX_QUOTIENT_CELLS`] cells) both run on the states, over the compiled
+//! region ([`CompiledScenario::precondition_region`]) where it fits. A hit limit (`max_visited`, `max_labels`,
 //! `max_memory_bytes`, `time_limit`) is always an error, never a partial or costlier path.
 //!
 //! ```
@@ -28,7 +31,7 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 mod search;
 mod walls;
@@ -39,7 +42,7 @@ use walls::{Walls, connected};
 use super::zone::{DealZone, Zones};
 use crate::config::Deadline;
 use crate::graph::ConcessionGraph;
-use crate::space::{CompiledScenario, StateIndex};
+use crate::space::{CompiledScenario, StateIndex, StateSpace};
 use crate::{Error, Limits, Result};
 
 /// What a path minimises.
@@ -213,8 +216,9 @@ impl BlockingSets {
 /// [`Error::LimitExceeded`] when a search outgrows its limit.
 ///
 /// # Complexity
-/// Per zone, one bidirectional reachability search, O(W · I) for W states seen (at most
-/// about twice the smaller of the status quo's and the zone's components), then one A*:
+/// Per zone, one bidirectional reachability search, O(W · I) for W cells of the
+/// precondition quotient seen (at most about twice the smaller of the status quo's and
+/// the zone's components; states when there is no quotient), then one A*:
 /// O(V · I · (R + P · I + B · I) + V log V) for V states visited, I issues, R
 /// preconditions (O(1) with the compiled region), P parties and B ≤ 256 boxes in the
 /// bound. V is small when the preconditions leave the way open (the bound is then the
@@ -641,9 +645,9 @@ fn fairest(
 /// preconditions.
 ///
 /// # Complexity
-/// O(L · I · P) for L labels (states times the minimal sets held at each; at most
-/// 2^P per state, in practice a few), I issues, P preconditions; plus one path search per
-/// listed set.
+/// O(L · I · P) for L labels (cells of the precondition quotient, or states without
+/// one, times the minimal sets held at each; at most 2^P per cell, in practice a few), I
+/// issues, P preconditions; plus one path search per listed set.
 ///
 /// # Example
 /// ```
@@ -784,6 +788,25 @@ fn minimal_opening_masks(
         });
     }
     let space = c.space();
+    // On the quotient when it exists: each cell breaks what its states break, and a walk
+    // of cells is a walk of states (see `RegionQuotient`), so the minimal sets agree.
+    if let Some(q) = c.precondition_quotient(limits) {
+        let mut levels = space.decode(c.status_quo());
+        let start = q.cell(&levels);
+        let mut targets = HashSet::with_capacity(zone.states.len());
+        for &z in &zone.states {
+            space.decode_into(z, &mut levels);
+            targets.insert(q.cell(&levels));
+        }
+        return opening_masks_in(
+            q.cells(),
+            |cell| q.broken_cell(cell),
+            start,
+            |cell| targets.contains(&cell),
+            m,
+            limits,
+        );
+    }
     let region = c.precondition_region(limits);
     let broken = |s: StateIndex| -> u64 {
         match region {
@@ -796,8 +819,27 @@ fn minimal_opening_masks(
                 .fold(0u64, |acc, (k, _)| acc | 1 << k),
         }
     };
+    opening_masks_in(
+        space,
+        broken,
+        c.status_quo(),
+        |s| zone.contains(s),
+        m,
+        limits,
+    )
+}
+
+/// [`minimal_opening_masks`] on `space` (the states, or the quotient's cells): `broken`
+/// gives what a state breaks of the `m` preconditions, `target` whether it is in the zone.
+fn opening_masks_in(
+    space: &StateSpace,
+    broken: impl Fn(StateIndex) -> u64,
+    start: StateIndex,
+    target: impl Fn(StateIndex) -> bool,
+    m: usize,
+    limits: &Limits,
+) -> Result<Vec<u64>> {
     let deadline = Deadline::new(limits.time_limit);
-    let start = c.status_quo();
     // Live labels per state: an antichain under inclusion.
     let mut at: HashMap<StateIndex, Vec<u64>> = HashMap::new();
     // Labels waiting, bucketed by size: sets only grow along a path.
@@ -818,7 +860,7 @@ fn minimal_opening_masks(
             if !at.get(&s).is_some_and(|v| v.contains(&mask)) || covers(&found, mask) {
                 continue;
             }
-            if zone.contains(s) {
+            if target(s) {
                 found.push(mask);
                 continue;
             }

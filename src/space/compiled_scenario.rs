@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::compiled_rule::CompiledRule;
+use super::quotient::RegionQuotient;
 use super::region::PreconditionRegion;
 use super::state_space::{StateIndex, StateSpace};
 use crate::Result;
@@ -80,6 +81,9 @@ pub struct CompiledScenario {
     /// The precondition region, built on first use; copies that keep the same
     /// preconditions (other red lines or reservations) share it.
     region: Arc<OnceLock<Option<PreconditionRegion>>>,
+    /// The precondition region's quotient ([`RegionQuotient`]), built on first use and
+    /// shared as `region` is.
+    quotient: Arc<OnceLock<Option<RegionQuotient>>>,
 }
 
 impl CompiledScenario {
@@ -130,6 +134,7 @@ impl CompiledScenario {
             status_quo: space.encode(scenario.status_quo()),
             space,
             region: Arc::default(),
+            quotient: Arc::default(),
         })
     }
 
@@ -270,10 +275,10 @@ impl CompiledScenario {
             keep_preconditions,
         );
         // The region depends on the preconditions alone: share it while they all stay.
-        let region = if keep_preconditions.iter().all(|&k| k) {
-            Arc::clone(&self.region)
+        let (region, quotient) = if keep_preconditions.iter().all(|&k| k) {
+            (Arc::clone(&self.region), Arc::clone(&self.quotient))
         } else {
-            Arc::default()
+            (Arc::default(), Arc::default())
         };
         CompiledScenario {
             red_lines,
@@ -281,6 +286,7 @@ impl CompiledScenario {
             preconditions,
             precondition_names,
             region,
+            quotient,
             ..self.clone()
         }
     }
@@ -308,6 +314,36 @@ impl CompiledScenario {
         self.region
             .get_or_init(|| {
                 PreconditionRegion::build(
+                    &self.space,
+                    &self.preconditions,
+                    limits.max_memory_bytes / 4,
+                )
+            })
+            .as_ref()
+    }
+
+    /// The precondition region's quotient ([`RegionQuotient`]): runs of levels no
+    /// precondition tells apart merged into cells, which every path search decides
+    /// reachability and blocking sets on. Built once on first use within a quarter of
+    /// `limits.max_memory_bytes` and shared like [`Self::precondition_region`]; `None`
+    /// when it would have more than [`super::MAX_QUOTIENT_CELLS`] cells (searches then
+    /// work on the states themselves). Answers never depend on it, only speed.
+    ///
+    /// # Complexity
+    /// See [`RegionQuotient::build`]; O(1) after the first call.
+    ///
+    /// # Example
+    /// ```
+    /// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+    /// let c = dealzone::space::CompiledScenario::new(&s, &dealzone::Limits::default())?;
+    /// let q = c.precondition_quotient(&dealzone::Limits::default()).unwrap();
+    /// assert_eq!(q.broken(s.status_quo()) == 0, c.meets_preconditions(s.status_quo()));
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn precondition_quotient(&self, limits: &crate::Limits) -> Option<&RegionQuotient> {
+        self.quotient
+            .get_or_init(|| {
+                RegionQuotient::build(
                     &self.space,
                     &self.preconditions,
                     limits.max_memory_bytes / 4,

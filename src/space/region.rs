@@ -105,22 +105,46 @@ impl PreconditionRegion {
         if size > MAX_REGION_STATES || rules.len() > MAX_REGION_PRECONDITIONS {
             return None;
         }
-        let width: u64 = match rules.len() {
-            0..=8 => 1,
-            9..=16 => 2,
-            17..=32 => 4,
-            _ => 8,
-        };
+        let width = width(rules.len());
         if size.saturating_mul(width) > max_bytes {
             return None;
         }
+        Some(Self::scanned(space, rules, width, None))
+    }
+
+    /// As [`PreconditionRegion::build`] over a grid whose coordinate `j` of issue `i`
+    /// stands for level `reps[i][j]` of the rules' space (the cells of a
+    /// [`super::RegionQuotient`]): the rules are evaluated at those levels.
+    pub(super) fn build_mapped(
+        grid: &StateSpace,
+        rules: &[CompiledRule],
+        max_bytes: u64,
+        reps: &[Vec<usize>],
+    ) -> Option<PreconditionRegion> {
+        let size = grid.size();
+        if size > MAX_REGION_STATES || rules.len() > MAX_REGION_PRECONDITIONS {
+            return None;
+        }
+        let width = width(rules.len());
+        if size.saturating_mul(width) > max_bytes {
+            return None;
+        }
+        Some(Self::scanned(grid, rules, width, Some(reps)))
+    }
+
+    fn scanned(
+        space: &StateSpace,
+        rules: &[CompiledRule],
+        width: u64,
+        reps: Option<&[Vec<usize>]>,
+    ) -> PreconditionRegion {
         let words = match width {
-            1 => Words::W8(scan(space, rules)),
-            2 => Words::W16(scan(space, rules)),
-            4 => Words::W32(scan(space, rules)),
-            _ => Words::W64(scan(space, rules)),
+            1 => Words::W8(scan(space, rules, reps)),
+            2 => Words::W16(scan(space, rules, reps)),
+            4 => Words::W32(scan(space, rules, reps)),
+            _ => Words::W64(scan(space, rules, reps)),
         };
-        Some(PreconditionRegion { words })
+        PreconditionRegion { words }
     }
 
     /// The preconditions state `s` breaks (bit `k`: rule `k`); 0 when it meets them all.
@@ -146,18 +170,53 @@ impl PreconditionRegion {
     }
 }
 
-/// The run scan of [`PreconditionRegion::build`] into words of type `W`.
-fn scan<W: Word>(space: &StateSpace, rules: &[CompiledRule]) -> Vec<W> {
+/// Bytes per state of a region over `rules` rules: the narrowest word with a bit each.
+fn width(rules: usize) -> u64 {
+    match rules {
+        0..=8 => 1,
+        9..=16 => 2,
+        17..=32 => 4,
+        _ => 8,
+    }
+}
+
+/// The run scan of [`PreconditionRegion::build`] into words of type `W`; with `reps`,
+/// coordinate `j` of issue `i` is evaluated as level `reps[i][j]`.
+fn scan<W: Word>(
+    space: &StateSpace,
+    rules: &[CompiledRule],
+    reps: Option<&[Vec<usize>]>,
+) -> Vec<W> {
     debug_assert!(rules.len() <= W::BITS);
     let size = space.size() as usize;
     let mut out = vec![W::default(); size];
     let n = space.issues();
     let mut levels = vec![0usize; n];
+    // The levels the rules read: `levels` itself, or mapped through `reps`.
+    let mut mapped = vec![0usize; n];
+    let at = |levels: &[usize], mapped: &mut Vec<usize>| -> bool {
+        match reps {
+            None => false,
+            Some(reps) => {
+                for (i, m) in mapped.iter_mut().enumerate() {
+                    *m = reps[i][levels[i]];
+                }
+                true
+            }
+        }
+    };
     for (k, rule) in rules.iter().enumerate() {
         let bit = W::bit(k);
         // A rule reading no issue is constant: one evaluation decides every state.
+        let eval = |levels: &[usize], mapped: &mut Vec<usize>| {
+            if at(levels, mapped) {
+                rule.eval_levels(mapped)
+            } else {
+                rule.eval_levels(levels)
+            }
+        };
         let Some(&last) = rule.issues().last() else {
-            if !rule.eval_levels(&levels) {
+            if !eval(&levels, &mut mapped) {
                 out.iter_mut().for_each(|w| *w |= bit);
             }
             continue;
@@ -166,7 +225,7 @@ fn scan<W: Word>(space: &StateSpace, rules: &[CompiledRule]) -> Vec<W> {
         levels.iter_mut().for_each(|l| *l = 0);
         // Issues 0..=last count runs, `last` fastest (an odometer: no division).
         for chunk in out.chunks_mut(run) {
-            if !rule.eval_levels(&levels) {
+            if !eval(&levels, &mut mapped) {
                 chunk.iter_mut().for_each(|w| *w |= bit);
             }
             for i in (0..=last).rev() {

@@ -17,6 +17,7 @@
 //! ([`crate::Limits::max_visited`], the memory budget, the time limit) is an error, never
 //! a partial answer.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -112,13 +113,20 @@ impl PartialOrd for Entry {
 
 /// The consistent lower bound on the cost still to pay from a state into the zone.
 struct Bound {
-    /// Per issue, prefix sums of the cheapest rung costs: walking issue `i` up from `a` to
-    /// `b` costs at least `up[i][b] − up[i][a]`, down from `a` to `b` at least
-    /// `down[i][a] − down[i][b]`.
-    up: Vec<Vec<f64>>,
-    down: Vec<Vec<f64>>,
     /// The boxes the bound measures the distance to (the zone's, or their bounding box).
     boxes: Vec<Vec<(usize, usize)>>,
+    /// Per box, per issue, per level: the one-issue term of the distance to the box, 0
+    /// inside the box's range. With `up[i]`, `down[i]` the prefix sums of issue `i`'s
+    /// cheapest rung costs, walking it up from `l` to `a` costs at least `up[i][a] −
+    /// up[i][l]`, down from `l` to `z` at least `down[i][l] − down[i][z]`, at `box · width + offset[i] +
+    /// level`: one load per issue instead of two and a branch.
+    terms: Vec<f64>,
+    /// Where each issue's levels start in a box's row of `terms`.
+    offset: Vec<usize>,
+    /// Levels of all issues: a box's row length in `terms`.
+    width: usize,
+    /// The box nearest the last state bounded: tried first, so that the others stop early.
+    hint: Cell<usize>,
     /// Per party, the best utility in the zone (`None`: fewest-steps model).
     best: Option<Vec<f64>>,
 }
@@ -183,10 +191,33 @@ impl Bound {
         };
         let best =
             (cost == EdgeCost::Concession).then(|| zone.utility.iter().map(|r| r.1).collect());
+        let mut offset = Vec::with_capacity(n);
+        let mut width = 0;
+        for i in 0..n {
+            offset.push(width);
+            width += space.radices()[i] as usize;
+        }
+        let mut terms = Vec::with_capacity(boxes.len() * width);
+        for b in &boxes {
+            for (i, &(a, z)) in b.iter().enumerate() {
+                for l in 0..space.radices()[i] as usize {
+                    // The very differences `at` once computed per state, so sums are equal.
+                    terms.push(if l < a {
+                        up[i][a] - up[i][l]
+                    } else if l > z {
+                        down[i][l] - down[i][z]
+                    } else {
+                        0.0
+                    });
+                }
+            }
+        }
         Bound {
-            up,
-            down,
             boxes,
+            terms,
+            offset,
+            width,
+            hint: Cell::new(0),
             best,
         }
     }
@@ -194,22 +225,37 @@ impl Bound {
     /// The bound at `levels`, whose utilities (capped, in party order) are `utils`.
     #[inline]
     fn at(&self, levels: &[usize], utils: &[f64]) -> f64 {
+        // The minimum over the boxes of each box's sum, issue by issue in order (adding a
+        // 0 term leaves a sum unchanged, so the value is the plain loop's, bit for bit).
+        // The last nearest box goes first: the others then stop as soon as they pass it,
+        // which changes no box's sum, only how many are finished.
+        let hint = self.hint.get();
         let mut sep = f64::INFINITY;
-        for b in &self.boxes {
+        let mut nearest = hint;
+        let tried = if self.boxes.is_empty() {
+            None
+        } else {
+            Some(hint)
+        };
+        for k in tried
+            .into_iter()
+            .chain((0..self.boxes.len()).filter(|&k| k != hint))
+        {
+            let row = &self.terms[k * self.width..(k + 1) * self.width];
             let mut d = 0.0;
-            for (i, (&l, &(a, z))) in levels.iter().zip(b).enumerate() {
-                if l < a {
-                    d += self.up[i][a] - self.up[i][l];
-                } else if l > z {
-                    d += self.down[i][l] - self.down[i][z];
-                }
+            for (&l, &o) in levels.iter().zip(&self.offset) {
+                d += row[o + l];
                 // Terms are never negative: this box cannot beat the best one so far.
                 if d >= sep {
                     break;
                 }
             }
-            sep = sep.min(d);
+            if d < sep {
+                sep = d;
+                nearest = k;
+            }
         }
+        self.hint.set(nearest);
         let party = self.best.as_ref().map_or(0.0, |best| {
             utils
                 .iter()
@@ -250,9 +296,12 @@ pub(super) fn search(
         return Ok(Found { path: None });
     }
     let bound = Bound::new(c, zone, cost);
+    // Steps cost 1 and their bound reads no utility: skip computing them.
     let utils_at = |levels: &[usize], out: &mut Vec<f64>| {
         out.clear();
-        out.extend(c.utilities().iter().map(|u| u.utility(levels)));
+        if cost == EdgeCost::Concession {
+            out.extend(c.utilities().iter().map(|u| u.utility(levels)));
+        }
     };
     let max_states = limits.max_visited.min(limits.memory_items(BYTES_PER_STATE));
     let over = || visit_limit(limits, BYTES_PER_STATE, false);

@@ -11,17 +11,20 @@ use std::collections::HashSet;
 
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
-use crate::space::{CompiledScenario, PreconditionRegion, StateIndex};
+use crate::space::{CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex, StateSpace};
 use crate::{Error, Limits, Result};
 
 /// The states a path may enter: those breaking none of the kept preconditions.
 pub(super) struct Walls<'a> {
     pub c: &'a CompiledScenario,
     region: Option<&'a PreconditionRegion>,
+    /// The region's quotient, which reachability is decided on when it exists.
+    pub quotient: Option<&'a RegionQuotient>,
     /// Per precondition, whether it counts.
     keep: Vec<bool>,
-    /// The same as bits (used with the region, which exists only for at most 64 rules).
-    mask: u64,
+    /// The same as bits (used with the region and the quotient, which exist only for at
+    /// most 64 rules).
+    pub mask: u64,
 }
 
 impl<'a> Walls<'a> {
@@ -40,6 +43,7 @@ impl<'a> Walls<'a> {
         Walls {
             c,
             region: c.precondition_region(limits),
+            quotient: c.precondition_quotient(limits),
             keep: keep.to_vec(),
             mask,
         }
@@ -48,9 +52,10 @@ impl<'a> Walls<'a> {
     /// Whether state `s`, whose levels are `levels`, meets every kept precondition.
     #[inline]
     pub fn open(&self, s: StateIndex, levels: &[usize]) -> bool {
-        match self.region {
-            Some(r) => r.broken(s) & self.mask == 0,
-            None => self
+        match (self.region, self.quotient) {
+            (Some(r), _) => r.broken(s) & self.mask == 0,
+            (None, Some(q)) => q.broken(levels) & self.mask == 0,
+            (None, None) => self
                 .c
                 .preconditions()
                 .iter()
@@ -104,21 +109,50 @@ impl Seen {
 /// Whether some state of `zone` can be reached from the status quo through states `walls`
 /// leaves open (the end state included).
 ///
+/// Decided on the precondition region's quotient when it exists (cells of states no kept
+/// precondition tells apart, see [`RegionQuotient`]: the same answer, on a grid set by
+/// the rules rather than the space), else on the states.
+///
 /// # Errors
 /// [`Error::LimitExceeded`] naming `max_visited`, `max_memory_bytes` or `time_limit`:
 /// never a guess.
 ///
 /// # Complexity
-/// O(V · I) for V states seen and I issues; V is at most about twice the smaller of the
-/// two components (the status quo's, the zone's), plus the zone's open states.
+/// O(|zone| · I) to place the zone, then O(V · I) for V states (or cells) seen and I
+/// issues; V is at most about twice the smaller of the two components (the status
+/// quo's, the zone's), plus the zone's open states.
 pub(super) fn connected(walls: &Walls, zone: &DealZone, limits: &Limits) -> Result<bool> {
     let c = walls.c;
     let space = c.space();
-    let start = c.status_quo();
-    let mut levels = space.decode(start);
-    if !walls.open(start, &levels) {
+    let mut levels = space.decode(c.status_quo());
+    if !walls.open(c.status_quo(), &levels) {
         return Ok(false);
     }
+    if let Some(q) = walls.quotient {
+        let start = q.cell(&levels);
+        let mut cells = Vec::with_capacity(zone.states.len());
+        for &z in &zone.states {
+            space.decode_into(z, &mut levels);
+            cells.push(q.cell(&levels));
+        }
+        let open = |cell: StateIndex, _: &[usize]| q.broken_cell(cell) & walls.mask == 0;
+        return connected_in(q.cells(), open, start, &cells, limits);
+    }
+    let open = |s: StateIndex, levels: &[usize]| walls.open(s, levels);
+    connected_in(space, open, c.status_quo(), &zone.states, limits)
+}
+
+/// Whether some of `targets` can be reached from `start` (open) through states of
+/// `space` that `open` (given the state and its levels) lets in: the bidirectional
+/// search of [`connected`], on the states or on the quotient's cells.
+fn connected_in(
+    space: &StateSpace,
+    open: impl Fn(StateIndex, &[usize]) -> bool,
+    start: StateIndex,
+    targets: &[StateIndex],
+    limits: &Limits,
+) -> Result<bool> {
+    let mut levels = space.decode(start);
     let dense = space.size() <= DENSE_SEEN_MAX;
     let cap = if dense {
         limits.max_visited
@@ -130,12 +164,12 @@ pub(super) fn connected(walls: &Walls, zone: &DealZone, limits: &Limits) -> Resu
     let mut count = 1u64;
     seen[0].insert(start);
     let mut front: [Vec<StateIndex>; 2] = [vec![start], Vec::new()];
-    for &z in &zone.states {
+    for &z in targets {
         if z == start {
             return Ok(true);
         }
         space.decode_into(z, &mut levels);
-        if walls.open(z, &levels) && !seen[1].contains(z) {
+        if open(z, &levels) && !seen[1].contains(z) {
             count += 1;
             if count > cap {
                 return Err(over());
@@ -171,9 +205,9 @@ pub(super) fn connected(walls: &Walls, zone: &DealZone, limits: &Limits) -> Resu
                         continue;
                     }
                     levels[i] = to;
-                    let open = walls.open(t, &levels);
+                    let is_open = open(t, &levels);
                     levels[i] = l;
-                    if !open {
+                    if !is_open {
                         continue;
                     }
                     if seen[1 - side].contains(t) {
