@@ -26,6 +26,7 @@ mod scenarios;
 mod schema;
 mod seeds;
 mod sensitivity;
+mod sequencing;
 mod session;
 mod shards;
 mod shared_order;

@@ -4,6 +4,11 @@
 //! An agent never offers, accepts or asks for a state that breaks one of its own red lines
 //! in force, and never accepts a state below its floor, its reservation in force. Since agreement needs every party's
 //! acceptance, every agreement is acceptable under the constraints in force.
+//!
+//! Unless bad-faith offers are allowed ([`super::sequencing`]), an agent also never offers,
+//! accepts or asks for a state that cannot be implemented from the status quo in force
+//! under the preconditions in force: once its position is implementable, each of its moves
+//! stays so.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -71,14 +76,18 @@ pub struct RunState {
     pub scratch: Vec<usize>,
     /// Scratch space for the allowed moves of one choice (allocated once per run).
     pub moves: Vec<(StateIndex, f64)>,
+    /// The implementable states under the preconditions and status quo in force.
+    pub reach: std::sync::Arc<super::sequencing::Reachable>,
 }
 
 impl RunState {
     /// A fresh run: everything as written, every agent at its ideal state.
     pub fn new(w: &World, rng: ChaCha8Rng) -> RunState {
         let n = w.parties.len();
+        let variants = vec![0; w.constraints.len()];
         RunState {
-            variants: vec![0; w.constraints.len()],
+            reach: w.sequencing.reachable(w, &variants, w.status_quo),
+            variants,
             reservations: w.parties.iter().map(|p| p.reservation).collect(),
             sq: w.status_quo,
             sq_u: (0..n).map(|p| w.utility(p, w.status_quo)).collect(),
@@ -100,6 +109,24 @@ impl RunState {
             scratch: Vec::with_capacity(w.offsets.len()),
             moves: Vec::with_capacity(2 * w.offsets.len()),
         }
+    }
+
+    /// Look the implementable states up again after the status quo or a precondition
+    /// changed.
+    pub fn refresh_sequencing(&mut self, w: &World) {
+        self.reach = w.sequencing.reachable(w, &self.variants, self.sq);
+    }
+
+    /// Whether `s` can be implemented from the status quo in force.
+    #[inline]
+    pub fn implementable(&self, s: StateIndex) -> bool {
+        self.reach.contains(s)
+    }
+
+    /// Whether agents may offer or accept `s`: implementable, or bad-faith offers allowed.
+    #[inline]
+    pub fn offerable(&self, w: &World, s: StateIndex) -> bool {
+        w.sequencing.bad_faith || self.reach.contains(s)
     }
 
     /// Party `p`'s floor: its reservation in force (0 without a utility).
@@ -127,11 +154,13 @@ impl RunState {
         })
     }
 
-    /// Whether `p` could accept `s` at all: its red lines in force and its floor.
+    /// Whether `p` could accept `s` at all: its red lines in force, its floor, and (unless
+    /// bad-faith offers are allowed) implementable.
     #[inline]
     pub fn acceptable_to(&self, w: &World, p: usize, s: StateIndex) -> bool {
         self.meets_red_lines(w, p, s)
             && (w.parties[p].contrib.is_none() || w.utility(p, s) >= self.floor(w, p) - TOL)
+            && self.offerable(w, s)
     }
 
     /// Whether `p`'s tactic accepts `s`: acceptable and at or above its target.
@@ -287,6 +316,9 @@ impl RunState {
                         false
                     } else {
                         self.variants[*constraint] = *variant;
+                        if !w.constraints[*constraint].red_line {
+                            self.refresh_sequencing(w);
+                        }
                         rec.record(|| Step::Constraint {
                             round,
                             constraint: *constraint,
@@ -408,6 +440,13 @@ impl RunState {
             } else {
                 self.repair(w, p, pos)
             };
+        }
+        // Outside what can be implemented: start again from its best implementable state.
+        if !self.offerable(w, pos)
+            && let Some(i) = self.reach.ideal[p]
+            && self.meets_red_lines(w, p, i)
+        {
+            pos = i;
         }
         let floor = self.floor(w, p);
         let target = self.agents[p].target.max(floor);
@@ -620,6 +659,8 @@ impl RunState {
         score: impl Fn(f64, f64, i32) -> Option<f64>,
     ) -> Option<(StateIndex, f64)> {
         let base_ok = self.meets_red_lines(w, p, s);
+        // From an implementable state, only implementable ones (unless bad faith).
+        let gate = !w.sequencing.bad_faith && self.reach.contains(s);
         let held = self.held_bits(w, s);
         // The levels of `s`, decoded once; each candidate changes one entry in place, so
         // red lines are read from their truth tables without dividing packed states.
@@ -632,6 +673,10 @@ impl RunState {
         let mut best: Option<(f64, usize)> = None;
         for_each_move(w, s, u64::MAX, |i, l, l2, next| {
             lv[i] = l2;
+            if gate && !self.reach.contains(next) {
+                lv[i] = l;
+                return;
+            }
             let eval = self.move_eval(
                 w,
                 p,
