@@ -2,6 +2,7 @@
 
 mod bargain;
 mod bargain_stream;
+mod baseline;
 mod broken;
 mod cli;
 mod confine;

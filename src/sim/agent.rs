@@ -40,6 +40,14 @@ pub struct Agent {
     pub heard: Vec<Heard>,
     /// Still at the table.
     pub active: bool,
+    /// MiCRO: the distinct offers received from each sender, sorted (empty otherwise).
+    pub distinct: Vec<Vec<StateIndex>>,
+    /// MiCRO: its own distinct offers, in the order made.
+    pub made: Vec<StateIndex>,
+    /// MiCRO: where its search for a new offer resumes in its ranked list.
+    pub next: usize,
+    /// HardHeaded: a frequency model of each sender (empty until the first offer).
+    pub models: Vec<super::baseline::FrequencyModel>,
 }
 
 /// The last two offers one agent received from one sender, in its own utility.
@@ -101,6 +109,14 @@ impl RunState {
                     last_offer_u: p.pmax,
                     heard: vec![Heard::default(); n],
                     active: true,
+                    distinct: if p.tactic.kind == crate::model::simulation::TacticKind::Micro {
+                        vec![Vec::new(); n]
+                    } else {
+                        Vec::new()
+                    },
+                    made: Vec::new(),
+                    next: 0,
+                    models: Vec::new(),
                 })
                 .collect(),
             fired: vec![false; w.events.len()],
@@ -182,6 +198,10 @@ impl RunState {
         if pm.contrib.is_none() {
             return;
         }
+        if let Some(t) = super::baseline::target(self, w, p) {
+            self.agents[p].target = t;
+            return;
+        }
         let pmin = self.floor(w, p);
         let a = &self.agents[p];
         let offers = a
@@ -205,8 +225,17 @@ impl RunState {
                 h.offers = [h.offers[1], u];
                 h.n += 1;
                 h.fresh = true;
+                if w.parties[q].tactic.kind.listed() {
+                    super::baseline::observe(self, w, q, from, s);
+                }
             }
         }
+    }
+
+    /// Whether `p` accepts `s` when its rules leave the answer to its tactic:
+    /// [`RunState::wants`], or the random agent's draw ([`super::baseline::accepts`]).
+    pub fn decide(&mut self, w: &World, p: usize, s: StateIndex) -> bool {
+        super::baseline::accepts(self, w, p, s).unwrap_or_else(|| self.wants(w, p, s))
     }
 
     /// Evaluate a condition on the proposal `s`: the shared connectives
@@ -432,6 +461,10 @@ impl RunState {
     /// assert_eq!(st.agents[0].pos, mid); // down to its target, not past its red line
     /// ```
     pub fn adjust(&mut self, w: &World, p: usize) {
+        if w.parties[p].tactic.kind.listed() && w.parties[p].contrib.is_some() {
+            super::baseline::choose(self, w, p);
+            return;
+        }
         let mut pos = self.agents[p].pos;
         if !self.meets_red_lines(w, p, pos) {
             let ideal = w.parties[p].ideal;

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod agent;
+pub mod baseline;
 pub mod events;
 pub mod monte_carlo;
 pub mod protocol;

@@ -198,7 +198,7 @@ fn alternating<R: Recorder>(
                 let yes = match answer {
                     Some(true) => st.acceptable_to(w, p, o),
                     Some(false) => false,
-                    None => st.wants(w, p, o),
+                    None => st.decide(w, p, o),
                 };
                 if yes {
                     accepted[p] = true;
@@ -314,7 +314,7 @@ fn mediation<R: Recorder>(
             let yes = match answer {
                 Some(true) => st.acceptable_to(w, q, text),
                 Some(false) => false,
-                None => st.wants(w, q, text),
+                None => st.decide(w, q, text),
             };
             if yes {
                 st.agents[q].last = Move::Accept;

@@ -99,6 +99,9 @@ impl Reachable {
 /// quo in force.
 type Config = (Vec<u8>, StateIndex);
 
+/// The components kept, with their total bytes.
+type Cache = (Vec<(Config, Arc<Reachable>)>, u64);
+
 /// Implementability for one world: its options and the components computed so far.
 #[derive(Debug)]
 pub struct Sequencing {
@@ -109,7 +112,7 @@ pub struct Sequencing {
     pub preconditions: Vec<usize>,
     /// Limits of the path searches of recorded runs.
     pub limits: Limits,
-    cache: Mutex<(Vec<(Config, Arc<Reachable>)>, u64)>,
+    cache: Mutex<Cache>,
 }
 
 impl Sequencing {

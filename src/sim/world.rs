@@ -195,6 +195,9 @@ pub struct World {
     pub narrow: Vec<(u32, u32)>,
     /// Which states can be implemented from the status quo in force (shared by clones).
     pub sequencing: std::sync::Arc<super::sequencing::Sequencing>,
+    /// Each party's ranked list of states, built when a listed tactic first needs it
+    /// ([`super::baseline::ranked`]; shared by clones).
+    pub ranked: std::sync::Arc<super::baseline::Ranked>,
 }
 
 /// Overrides of the scenario's `[simulation]` settings.
@@ -469,7 +472,13 @@ impl World {
             overrides.bad_faith,
             limits,
         ));
+        let ranked = std::sync::Arc::new(
+            (0..parties.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        );
         let mut world = World {
+            ranked,
             sequencing,
             narrow,
             by_issue,
