@@ -2,6 +2,7 @@
 
 mod bargain;
 mod bargain_stream;
+mod baseline;
 mod broken;
 mod cli;
 mod confine;
@@ -27,6 +28,7 @@ mod scenarios;
 mod schema;
 mod seeds;
 mod sensitivity;
+mod sequencing;
 mod session;
 mod shards;
 mod shared_order;

@@ -1075,6 +1075,9 @@ impl Builder<'_> {
             "tit_for_tat" | "tit_for_tat_absolute" => Some(TacticKind::TitForTat {
                 absolute: name == "tit_for_tat_absolute",
             }),
+            "hardheaded" => Some(TacticKind::HardHeaded),
+            "micro" => Some(TacticKind::Micro),
+            "random" => Some(TacticKind::Random),
             _ if time_dependent => {
                 let e = match (&raw.e, named_e) {
                     (Some(e), None) => {

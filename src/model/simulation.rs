@@ -11,6 +11,7 @@
 //! russia = { kind = "boulware" }                # boulware, linear, conceder, hardliner
 //! ukraine = { kind = "time", e = 0.5, k = 0.1 } # any time-dependent exponent
 //! eu = { kind = "tit_for_tat", noise = 0.0 }    # tit_for_tat (relative), tit_for_tat_absolute
+//! us = { kind = "micro" }                        # hardheaded, micro, random (sim::baseline)
 //!
 //! [[simulation.events]]         # each round, each event fires with its probability
 //! id = "front_shift"
@@ -80,10 +81,31 @@ pub enum TacticKind {
         /// Absolute (the same utility step) rather than relative (the same ratio).
         absolute: bool,
     },
+    /// HardHeaded (van Krimpen, Hindriks and Jonker 2013, ANAC 2011 winner): Boulware
+    /// concession, a frequency model of each opponent, and among its offers near its
+    /// target the one the model rates best for the others (see [`crate::sim::baseline`]).
+    HardHeaded,
+    /// MiCRO (de Jonge 2022): its offers in descending utility, a new one only when the
+    /// opponents have made at least as many distinct offers (see [`crate::sim::baseline`]).
+    Micro,
+    /// A seeded random agent: random offers it could accept, random acceptance (see
+    /// [`crate::sim::baseline`]).
+    Random,
+}
+
+impl TacticKind {
+    /// Whether the tactic picks whole offers from its ranked list of states rather than
+    /// conceding one rung at a time.
+    pub fn listed(&self) -> bool {
+        matches!(
+            self,
+            TacticKind::HardHeaded | TacticKind::Micro | TacticKind::Random
+        )
+    }
 }
 
 /// Named tactics and the exponents they stand for.
-pub const TACTIC_NAMES: [&str; 7] = [
+pub const TACTIC_NAMES: [&str; 10] = [
     "boulware",
     "linear",
     "conceder",
@@ -91,6 +113,9 @@ pub const TACTIC_NAMES: [&str; 7] = [
     "time",
     "tit_for_tat",
     "tit_for_tat_absolute",
+    "hardheaded",
+    "micro",
+    "random",
 ];
 
 /// A party's tactic with its randomness.

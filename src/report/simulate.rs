@@ -119,7 +119,8 @@ pub fn json(w: &World, s: &Summary) -> Value {
         "protocol": proto,
         "mediator": mediator,
         "deadline": s.deadline,
-        "ends": {"agreement": s.agreements, "deadline": s.deadline_reached, "walk_out": walk_out},
+        "ends": {"agreement": s.agreements, "deadline": s.deadline_reached, "walk_out": walk_out, "unimplementable": s.unimplementable},
+        "unimplementable": s.unimplementable,
         "utility": utility,
         "distance": {"frontier": opt(s.distance_frontier), "nash": opt(s.distance_nash)},
         "zones": zones,
@@ -182,6 +183,13 @@ pub fn text(w: &World, s: &Summary) -> String {
         s.mean_rounds,
         s.deadline_reached
     );
+    if s.unimplementable > 0 {
+        let _ = writeln!(
+            out,
+            "  unimplementable agreements (no precondition-respecting path from the status quo, not deals): {}",
+            s.unimplementable
+        );
+    }
     for (p, n) in w.parties.iter().zip(&s.walk_outs) {
         if *n > 0 {
             let _ = writeln!(out, "  {} walked out in {} runs", p.name, n);
@@ -323,6 +331,10 @@ pub fn trace(w: &World, seed: u64, run: u64, result: &RunResult, t: &Trace) -> V
         "deadline": w.deadline,
         "rounds": result.rounds,
         "agreed": result.agreed.map_or(Value::Null, |s| state(w, s)),
+        "unimplementable": match result.end {
+            End::Unimplementable(s) => state(w, s),
+            _ => Value::Null,
+        },
         "steps": steps,
     })
 }
@@ -381,6 +393,22 @@ fn step(w: &World, s: &Step) -> Value {
         Step::WalkOut { round, party: p } => {
             json!({"round": round, "step": "walk_out", "party": party(p)})
         }
+        Step::Implementation {
+            round,
+            state: st,
+            implementable,
+            path,
+            cost,
+            blocked_by,
+            note,
+        } => {
+            let states: Vec<Value> = path.iter().map(|&x| state(w, x)).collect();
+            json!({
+                "round": round, "step": "implementation", "state": state(w, *st),
+                "implementable": implementable, "path": states, "cost": opt(*cost),
+                "blocked_by": blocked_by, "note": note,
+            })
+        }
         Step::End {
             round,
             end,
@@ -391,6 +419,7 @@ fn step(w: &World, s: &Step) -> Value {
                 End::Agreement => ("agreement", Value::Null),
                 End::Deadline => ("deadline", Value::Null),
                 End::WalkOut(p) => ("walk_out", Value::from(party(p))),
+                End::Unimplementable(_) => ("unimplementable", Value::Null),
             };
             json!({
                 "round": round, "step": "end", "end": why, "party": who,

@@ -4,6 +4,11 @@
 //! An agent never offers, accepts or asks for a state that breaks one of its own red lines
 //! in force, and never accepts a state below its floor, its reservation in force. Since agreement needs every party's
 //! acceptance, every agreement is acceptable under the constraints in force.
+//!
+//! Unless bad-faith offers are allowed ([`super::sequencing`]), an agent also never offers,
+//! accepts or asks for a state that cannot be implemented from the status quo in force
+//! under the preconditions in force: once its position is implementable, each of its moves
+//! stays so.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -35,6 +40,14 @@ pub struct Agent {
     pub heard: Vec<Heard>,
     /// Still at the table.
     pub active: bool,
+    /// MiCRO: the distinct offers received from each sender, sorted (empty otherwise).
+    pub distinct: Vec<Vec<StateIndex>>,
+    /// MiCRO: its own distinct offers, in the order made.
+    pub made: Vec<StateIndex>,
+    /// MiCRO: where its search for a new offer resumes in its ranked list.
+    pub next: usize,
+    /// HardHeaded: a frequency model of each sender (empty until the first offer).
+    pub models: Vec<super::baseline::FrequencyModel>,
 }
 
 /// The last two offers one agent received from one sender, in its own utility.
@@ -71,14 +84,18 @@ pub struct RunState {
     pub scratch: Vec<usize>,
     /// Scratch space for the allowed moves of one choice (allocated once per run).
     pub moves: Vec<(StateIndex, f64)>,
+    /// The implementable states under the preconditions and status quo in force.
+    pub reach: std::sync::Arc<super::sequencing::Reachable>,
 }
 
 impl RunState {
     /// A fresh run: everything as written, every agent at its ideal state.
     pub fn new(w: &World, rng: ChaCha8Rng) -> RunState {
         let n = w.parties.len();
+        let variants = vec![0; w.constraints.len()];
         RunState {
-            variants: vec![0; w.constraints.len()],
+            reach: w.sequencing.reachable(w, &variants, w.status_quo),
+            variants,
             reservations: w.parties.iter().map(|p| p.reservation).collect(),
             sq: w.status_quo,
             sq_u: (0..n).map(|p| w.utility(p, w.status_quo)).collect(),
@@ -92,6 +109,14 @@ impl RunState {
                     last_offer_u: p.pmax,
                     heard: vec![Heard::default(); n],
                     active: true,
+                    distinct: if p.tactic.kind == crate::model::simulation::TacticKind::Micro {
+                        vec![Vec::new(); n]
+                    } else {
+                        Vec::new()
+                    },
+                    made: Vec::new(),
+                    next: 0,
+                    models: Vec::new(),
                 })
                 .collect(),
             fired: vec![false; w.events.len()],
@@ -100,6 +125,24 @@ impl RunState {
             scratch: Vec::with_capacity(w.offsets.len()),
             moves: Vec::with_capacity(2 * w.offsets.len()),
         }
+    }
+
+    /// Look the implementable states up again after the status quo or a precondition
+    /// changed.
+    pub fn refresh_sequencing(&mut self, w: &World) {
+        self.reach = w.sequencing.reachable(w, &self.variants, self.sq);
+    }
+
+    /// Whether `s` can be implemented from the status quo in force.
+    #[inline]
+    pub fn implementable(&self, s: StateIndex) -> bool {
+        self.reach.contains(s)
+    }
+
+    /// Whether agents may offer or accept `s`: implementable, or bad-faith offers allowed.
+    #[inline]
+    pub fn offerable(&self, w: &World, s: StateIndex) -> bool {
+        w.sequencing.bad_faith || self.reach.contains(s)
     }
 
     /// Party `p`'s floor: its reservation in force (0 without a utility).
@@ -127,11 +170,13 @@ impl RunState {
         })
     }
 
-    /// Whether `p` could accept `s` at all: its red lines in force and its floor.
+    /// Whether `p` could accept `s` at all: its red lines in force, its floor, and (unless
+    /// bad-faith offers are allowed) implementable.
     #[inline]
     pub fn acceptable_to(&self, w: &World, p: usize, s: StateIndex) -> bool {
         self.meets_red_lines(w, p, s)
             && (w.parties[p].contrib.is_none() || w.utility(p, s) >= self.floor(w, p) - TOL)
+            && self.offerable(w, s)
     }
 
     /// Whether `p`'s tactic accepts `s`: acceptable and at or above its target.
@@ -151,6 +196,10 @@ impl RunState {
     pub fn update_target(&mut self, w: &World, p: usize, t: f64) {
         let pm = &w.parties[p];
         if pm.contrib.is_none() {
+            return;
+        }
+        if let Some(t) = super::baseline::target(self, w, p) {
+            self.agents[p].target = t;
             return;
         }
         let pmin = self.floor(w, p);
@@ -176,8 +225,17 @@ impl RunState {
                 h.offers = [h.offers[1], u];
                 h.n += 1;
                 h.fresh = true;
+                if w.parties[q].tactic.kind.listed() {
+                    super::baseline::observe(self, w, q, from, s);
+                }
             }
         }
+    }
+
+    /// Whether `p` accepts `s` when its rules leave the answer to its tactic:
+    /// [`RunState::wants`], or the random agent's draw ([`super::baseline::accepts`]).
+    pub fn decide(&mut self, w: &World, p: usize, s: StateIndex) -> bool {
+        super::baseline::accepts(self, w, p, s).unwrap_or_else(|| self.wants(w, p, s))
     }
 
     /// Evaluate a condition on the proposal `s`: the shared connectives
@@ -287,6 +345,9 @@ impl RunState {
                         false
                     } else {
                         self.variants[*constraint] = *variant;
+                        if !w.constraints[*constraint].red_line {
+                            self.refresh_sequencing(w);
+                        }
                         rec.record(|| Step::Constraint {
                             round,
                             constraint: *constraint,
@@ -400,6 +461,10 @@ impl RunState {
     /// assert_eq!(st.agents[0].pos, mid); // down to its target, not past its red line
     /// ```
     pub fn adjust(&mut self, w: &World, p: usize) {
+        if w.parties[p].tactic.kind.listed() && w.parties[p].contrib.is_some() {
+            super::baseline::choose(self, w, p);
+            return;
+        }
         let mut pos = self.agents[p].pos;
         if !self.meets_red_lines(w, p, pos) {
             let ideal = w.parties[p].ideal;
@@ -408,6 +473,13 @@ impl RunState {
             } else {
                 self.repair(w, p, pos)
             };
+        }
+        // Outside what can be implemented: start again from its best implementable state.
+        if !self.offerable(w, pos)
+            && let Some(i) = self.reach.ideal[p]
+            && self.meets_red_lines(w, p, i)
+        {
+            pos = i;
         }
         let floor = self.floor(w, p);
         let target = self.agents[p].target.max(floor);
@@ -620,6 +692,8 @@ impl RunState {
         score: impl Fn(f64, f64, i32) -> Option<f64>,
     ) -> Option<(StateIndex, f64)> {
         let base_ok = self.meets_red_lines(w, p, s);
+        // From an implementable state, only implementable ones (unless bad faith).
+        let gate = !w.sequencing.bad_faith && self.reach.contains(s);
         let held = self.held_bits(w, s);
         // The levels of `s`, decoded once; each candidate changes one entry in place, so
         // red lines are read from their truth tables without dividing packed states.
@@ -632,6 +706,10 @@ impl RunState {
         let mut best: Option<(f64, usize)> = None;
         for_each_move(w, s, u64::MAX, |i, l, l2, next| {
             lv[i] = l2;
+            if gate && !self.reach.contains(next) {
+                lv[i] = l;
+                return;
+            }
             let eval = self.move_eval(
                 w,
                 p,

@@ -62,6 +62,7 @@ pub fn fire<R: Recorder>(w: &World, st: &mut RunState, rec: &mut R) {
             for p in 0..w.parties.len() {
                 st.sq_u[p] = w.utility(p, sq);
             }
+            st.refresh_sequencing(w);
         }
         if let Some((p, r)) = e.reservation {
             st.reservations[p] = r;

@@ -19,9 +19,11 @@
 //! ```
 
 pub mod agent;
+pub mod baseline;
 pub mod events;
 pub mod monte_carlo;
 pub mod protocol;
+pub mod sequencing;
 pub mod session;
 pub mod shard;
 pub mod summary;
@@ -113,6 +115,16 @@ pub enum SimError {
         /// Runs in the batch.
         runs: u64,
     },
+    /// A scenario with preconditions over a state space too large to sequence.
+    #[error(
+        "the simulator checks every agreement against the preconditions over the whole state space; {states} states exceed its limit of {limit}"
+    )]
+    SequencingTooLarge {
+        /// States in the space.
+        states: u64,
+        /// The limit ([`sequencing::MAX_SEQUENCED_STATES`]).
+        limit: u64,
+    },
     /// A shard (`--shard I/N`) or a shard document that cannot be run or merged.
     #[error("{message}")]
     Shard {
@@ -160,6 +172,8 @@ pub struct SimConfig {
     pub rounds: Option<u32>,
     /// Protocol, instead of the scenario's.
     pub protocol: Option<ProtocolKind>,
+    /// Let agents offer and accept unimplementable states ([`sequencing`]).
+    pub bad_faith: bool,
     /// Limits (`max_states`, and those of the bargaining and zone analyses of the summary).
     pub limits: Limits,
 }
@@ -172,6 +186,7 @@ impl Default for SimConfig {
             seed: 0,
             rounds: None,
             protocol: None,
+            bad_faith: false,
             limits: Limits::default(),
         }
     }
@@ -206,6 +221,7 @@ pub fn simulate(
         Overrides {
             deadline: config.rounds,
             protocol: config.protocol,
+            bad_faith: config.bad_faith,
         },
         &config.limits,
     )?;

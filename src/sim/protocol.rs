@@ -16,7 +16,10 @@
 //!
 //! In both, each round starts with the random events, any walk-out ends the run without a
 //! deal, and before an agreement is declared every party's red lines in force and floor
-//! are checked once more.
+//! are checked once more. Then the sequencing ([`super::sequencing`]): an agreed state
+//! that no precondition-respecting path reaches from the status quo in force ends the run
+//! as [`End::Unimplementable`], not a deal; a recorded run also records the cheapest path
+//! (or what blocks it) as a [`Step::Implementation`].
 
 use rand_chacha::ChaCha8Rng;
 
@@ -67,7 +70,7 @@ pub struct RunResult {
 /// ```
 pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
     let mut st = RunState::new(w, rng);
-    let (end, agreed) = match w.protocol {
+    let (mut end, mut agreed) = match w.protocol {
         Protocol::Alternating => alternating(w, &mut st, rec),
         Protocol::Mediation { mediator } => mediation(w, &mut st, mediator, rec),
     };
@@ -77,6 +80,14 @@ pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
         status_quo: st.sq,
     };
     let round = st.round;
+    if let (End::Agreement, Some(o)) = (end, agreed) {
+        let ok = st.implementable(o);
+        rec.record(|| implementation(w, &in_force, round, o, ok));
+        if !ok {
+            end = End::Unimplementable(o);
+            agreed = None;
+        }
+    }
     rec.record(|| Step::End {
         round,
         end,
@@ -89,6 +100,30 @@ pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
         rounds: (st.round + 1).min(w.deadline),
         in_force,
         events: st.fired,
+    }
+}
+
+/// The [`Step::Implementation`] of the agreed state `o`: the path search of
+/// [`super::sequencing::path_to`].
+fn implementation(w: &World, inf: &InForce, round: u32, o: StateIndex, ok: bool) -> Step {
+    let (path, cost, blocked_by, note) = match super::sequencing::path_to(w, inf, o) {
+        Ok(p) if p.reachable => (p.states, p.cost, Vec::new(), None),
+        Ok(p) => (
+            Vec::new(),
+            None,
+            p.least_blocking().iter().map(|b| b.to_vec()).collect(),
+            None,
+        ),
+        Err(e) => (Vec::new(), None, Vec::new(), Some(e.to_string())),
+    };
+    Step::Implementation {
+        round,
+        state: o,
+        implementable: ok,
+        path,
+        cost,
+        blocked_by,
+        note,
     }
 }
 
@@ -163,7 +198,7 @@ fn alternating<R: Recorder>(
                 let yes = match answer {
                     Some(true) => st.acceptable_to(w, p, o),
                     Some(false) => false,
-                    None => st.wants(w, p, o),
+                    None => st.decide(w, p, o),
                 };
                 if yes {
                     accepted[p] = true;
@@ -180,7 +215,7 @@ fn alternating<R: Recorder>(
                 st.adjust(w, p);
             }
             let pos = st.agents[p].pos;
-            if !st.meets_red_lines(w, p, pos) {
+            if !st.meets_red_lines(w, p, pos) || !st.offerable(w, pos) {
                 // Nothing to offer that it could stand by: a veto.
                 accepted.iter_mut().for_each(|a| *a = false);
                 st.agents[p].last = Move::Reject;
@@ -247,6 +282,7 @@ fn mediation<R: Recorder>(
                 }
             }
             let keeps = st.meets_red_lines(w, m, next)
+                && st.offerable(w, next)
                 && st.others_held(w, m, next) >= st.others_held(w, m, text)
                 && (w.parties[m].contrib.is_none()
                     || w.utility(m, next)
@@ -278,7 +314,7 @@ fn mediation<R: Recorder>(
             let yes = match answer {
                 Some(true) => st.acceptable_to(w, q, text),
                 Some(false) => false,
-                None => st.wants(w, q, text),
+                None => st.decide(w, q, text),
             };
             if yes {
                 st.agents[q].last = Move::Accept;

@@ -74,6 +74,7 @@ impl Analysis {
             Overrides {
                 deadline: options.rounds,
                 protocol: options.protocol,
+                bad_faith: false,
             },
             self.limits(),
         )
@@ -106,6 +107,7 @@ impl Analysis {
             seed: options.seed,
             rounds: options.rounds,
             protocol: options.protocol,
+            bad_faith: false,
             limits: self.limits().clone(),
         }
     }

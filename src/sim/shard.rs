@@ -171,6 +171,7 @@ pub fn world_digest(w: &World) -> String {
             w.protocol,
             w.deadline,
             w.status_quo,
+            w.sequencing.bad_faith,
         )
     );
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -236,8 +237,12 @@ pub fn run_shard(
                 End::Agreement => -1,
                 End::Deadline => -2,
                 End::WalkOut(p) => p as i64,
+                End::Unimplementable(_) => -3,
             };
-            let agreed = r.agreed.map_or(-1, |s| s as i64);
+            let agreed = match r.end {
+                End::Unimplementable(s) => s as i64,
+                _ => r.agreed.map_or(-1, |s| s as i64),
+            };
             records.push((end, agreed, r.rounds, f, e));
         });
     Ok(Shard {
@@ -316,16 +321,20 @@ impl Shard {
             {
                 return Err(corrupt("set in force"));
             }
-            let end = match end {
-                -1 => End::Agreement,
-                -2 => End::Deadline,
-                p if p >= 0 && (p as usize) < w.parties.len() => End::WalkOut(p as usize),
-                _ => return Err(corrupt("end")),
-            };
             let agreed = match agreed {
                 -1 => None,
                 s if s >= 0 && (s as u64) < w.space.size() => Some(s as u64),
                 _ => return Err(corrupt("agreed state")),
+            };
+            let (end, agreed) = match (end, agreed) {
+                (-1, _) => (End::Agreement, agreed),
+                (-2, _) => (End::Deadline, agreed),
+                // The state agreed on that could not be implemented: not a deal.
+                (-3, Some(s)) => (End::Unimplementable(s), None),
+                (p, _) if p >= 0 && (p as usize) < w.parties.len() => {
+                    (End::WalkOut(p as usize), agreed)
+                }
+                _ => return Err(corrupt("end")),
             };
             f(&RunResult {
                 end,

@@ -80,6 +80,9 @@ pub struct Summary {
     pub mean_rounds: f64,
     /// Runs ending at the deadline.
     pub deadline_reached: u64,
+    /// Runs whose agreed state could not be implemented from the status quo under the
+    /// preconditions ([`End::Unimplementable`]): not deals, not in `agreements`.
+    pub unimplementable: u64,
     /// Walk-outs by party (party order).
     pub walk_outs: Vec<u64>,
     /// Utilities of the parties with one.
@@ -118,7 +121,8 @@ fn key(inf: &InForce) -> Key {
     )
 }
 
-/// The scenario with the red lines and reservations in force (and the status quo).
+/// The scenario with the red lines, preconditions and reservations in force (and the
+/// status quo).
 ///
 /// # Arguments
 /// The world and what was in force.
@@ -145,32 +149,34 @@ pub fn scenario_in_force(w: &World, inf: &InForce) -> Scenario {
     let mut k = 0;
     for (p, party) in s.parties.iter_mut().enumerate() {
         let rules = party.rules.clone();
-        let mut kept = Vec::new();
-        for mut c in std::mem::take(&mut party.red_lines) {
-            let v = usize::from(inf.variants[k]);
-            k += 1;
-            match v {
-                0 => kept.push(c),
-                1 => {}
-                _ => {
-                    let text = &w.constraints[k - 1].texts[v];
-                    let replacement = rules.iter().find_map(|r| match r.then() {
-                        Action::Soften { id, to: Some(rule) }
-                            if *id == c.id && rule.text().trim() == text =>
-                        {
-                            Some(rule.clone())
+        // Red lines, then preconditions: the order of `World::constraints`.
+        for list in [&mut party.red_lines, &mut party.preconditions] {
+            let mut kept = Vec::new();
+            for mut c in std::mem::take(list) {
+                let v = usize::from(inf.variants[k]);
+                k += 1;
+                match v {
+                    0 => kept.push(c),
+                    1 => {}
+                    _ => {
+                        let text = &w.constraints[k - 1].texts[v];
+                        let replacement = rules.iter().find_map(|r| match r.then() {
+                            Action::Soften { id, to: Some(rule) }
+                                if *id == c.id && rule.text().trim() == text =>
+                            {
+                                Some(rule.clone())
+                            }
+                            _ => None,
+                        });
+                        if let Some(rule) = replacement {
+                            c.rule = rule;
                         }
-                        _ => None,
-                    });
-                    if let Some(rule) = replacement {
-                        c.rule = rule;
+                        kept.push(c);
                     }
-                    kept.push(c);
                 }
             }
+            *list = kept;
         }
-        party.red_lines = kept;
-        k += party.preconditions.len();
         if let Some(prefs) = party.preferences.as_mut() {
             prefs.reservation = inf.reservations[p];
         }
@@ -248,6 +254,7 @@ pub struct Tally<'w> {
     agreements: u64,
     rounds: u64,
     deadline_reached: u64,
+    unimplementable: u64,
     walk_outs: Vec<u64>,
     by_state: BTreeMap<StateIndex, u64>,
     by_key: BTreeMap<Key, u64>,
@@ -322,6 +329,7 @@ impl<'w> Tally<'w> {
             agreements: 0,
             rounds: 0,
             deadline_reached: 0,
+            unimplementable: 0,
             walk_outs: vec![0; n],
             by_state: BTreeMap::new(),
             by_key: BTreeMap::new(),
@@ -352,6 +360,7 @@ impl<'w> Tally<'w> {
             End::Agreement => {}
             End::Deadline => self.deadline_reached += 1,
             End::WalkOut(p) => self.walk_outs[p] += 1,
+            End::Unimplementable(_) => self.unimplementable += 1,
         }
         let at = r.agreed.unwrap_or(r.in_force.status_quo);
         for (p, sum) in self.sum_all.iter_mut().enumerate() {
@@ -487,6 +496,7 @@ impl<'w> Tally<'w> {
             outcomes,
             mean_rounds: self.rounds as f64 / runs.max(1) as f64,
             deadline_reached: self.deadline_reached,
+            unimplementable: self.unimplementable,
             walk_outs: self.walk_outs,
             utility: w
                 .parties

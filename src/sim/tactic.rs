@@ -187,5 +187,13 @@ pub fn next_target(
             .map(|(prev, latest)| tit_for_tat_target(current, prev, latest, absolute, pmin, pmax))
             .reduce(f64::max)
             .unwrap_or_else(|| current.clamp(pmin.min(pmax), pmax.max(pmin))),
+        TacticKind::HardHeaded => {
+            use super::baseline::{HH_E, HH_K};
+            time_dependent_target(t, pmin, pmax, HH_E, HH_K)
+        }
+        // MiCRO's target is its next offer's utility (set by the agent); the random agent
+        // asks for nothing beyond its floor.
+        TacticKind::Micro => current.clamp(pmin.min(pmax), pmax.max(pmin)),
+        TacticKind::Random => pmin,
     }
 }

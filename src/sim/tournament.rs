@@ -280,6 +280,7 @@ fn one_match(
         match (r.end, r.agreed) {
             (End::Agreement, Some(_)) => "agreement".to_string(),
             (End::WalkOut(p), _) => format!("walk_out:{}", w.parties[p].name),
+            (End::Unimplementable(_), _) => "unimplementable".to_string(),
             _ => "no_agreement".to_string(),
         }
     };

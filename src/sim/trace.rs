@@ -16,6 +16,10 @@ pub enum End {
     Deadline,
     /// A party walked out (the mediator's leaving ends a mediation the same way).
     WalkOut(usize),
+    /// Every party accepted this state, but no path from the status quo in force reaches
+    /// it without breaking a precondition in force: not a deal (only with bad-faith
+    /// offers allowed, see [`super::sequencing`]).
+    Unimplementable(StateIndex),
 }
 
 /// The constraints and reservations in force at a moment.
@@ -91,6 +95,26 @@ pub enum Step {
         round: u32,
         /// Party.
         party: usize,
+    },
+    /// The agreed state checked against the sequencing, just before the end (recorded
+    /// runs only): the cheapest precondition-respecting path to it, or what blocks it.
+    Implementation {
+        /// Round.
+        round: u32,
+        /// The agreed state.
+        state: StateIndex,
+        /// Whether it can be implemented (the simulator's verdict, which decides the end).
+        implementable: bool,
+        /// The states of the cheapest path (total concession), status quo in force first,
+        /// the agreed state last; empty when there is none.
+        path: Vec<StateIndex>,
+        /// Its total concession; `None` when there is no path.
+        cost: Option<f64>,
+        /// When there is no path: the least sets of preconditions (`party/id`) whose
+        /// removal would open one.
+        blocked_by: Vec<Vec<String>>,
+        /// Why the path could not be computed (a limit), if so.
+        note: Option<String>,
     },
     /// The run ended.
     End {

@@ -193,6 +193,11 @@ pub struct World {
     /// `(stride, radix)` per issue as 32-bit numbers when every state fits in 32 bits
     /// (32-bit division is several times faster than 64-bit); empty otherwise.
     pub narrow: Vec<(u32, u32)>,
+    /// Which states can be implemented from the status quo in force (shared by clones).
+    pub sequencing: std::sync::Arc<super::sequencing::Sequencing>,
+    /// Each party's ranked list of states, built when a listed tactic first needs it
+    /// ([`super::baseline::ranked`]; shared by clones).
+    pub ranked: std::sync::Arc<super::baseline::Ranked>,
 }
 
 /// Overrides of the scenario's `[simulation]` settings.
@@ -202,6 +207,9 @@ pub struct Overrides {
     pub deadline: Option<u32>,
     /// Protocol, instead of the scenario's.
     pub protocol: Option<ProtocolKind>,
+    /// Let agents offer and accept states that cannot be implemented from the status quo
+    /// under the preconditions (bad-faith offers; see [`super::sequencing`]).
+    pub bad_faith: bool,
 }
 
 fn mask_of(issues: &[usize]) -> u64 {
@@ -446,7 +454,32 @@ impl World {
         } else {
             Vec::new()
         };
+        let preconditions: Vec<usize> = constraints
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.red_line)
+            .map(|(k, _)| k)
+            .collect();
+        if !preconditions.is_empty() && space.size() > super::sequencing::MAX_SEQUENCED_STATES {
+            return Err(SimError::SequencingTooLarge {
+                states: space.size(),
+                limit: super::sequencing::MAX_SEQUENCED_STATES,
+            }
+            .into());
+        }
+        let sequencing = std::sync::Arc::new(super::sequencing::Sequencing::new(
+            preconditions,
+            overrides.bad_faith,
+            limits,
+        ));
+        let ranked = std::sync::Arc::new(
+            (0..parties.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        );
         let mut world = World {
+            ranked,
+            sequencing,
             narrow,
             by_issue,
             scenario: scenario.clone(),

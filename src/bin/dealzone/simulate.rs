@@ -46,6 +46,11 @@ pub struct Args {
     /// Protocol (default: the scenario's `[simulation] protocol`).
     #[arg(long, value_enum)]
     protocol: Option<ProtocolArg>,
+    /// Let agents offer and accept states that cannot be implemented from the status quo
+    /// under the preconditions (bad-faith offers); such agreements are counted as
+    /// `unimplementable`, never as deals.
+    #[arg(long)]
+    bad_faith: bool,
     /// Print JSON instead of a readable report.
     #[arg(long)]
     json: bool,
@@ -148,6 +153,9 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
             argv.push(format!("--{key}"));
             argv.push(v);
         }
+    }
+    if src["bad_faith"] == true {
+        argv.push("--bad-faith".into());
     }
     if let Some(r) = src["rounds"].as_u64() {
         argv.extend(["--rounds".into(), r.to_string()]);
@@ -271,6 +279,7 @@ fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
             ProtocolArg::Alternating => ProtocolKind::Alternating,
             ProtocolArg::Mediation => ProtocolKind::Mediation,
         }),
+        bad_faith: args.bad_faith,
         limits: args.budget.apply(Limits {
             max_states: args.max_states,
             ..Limits::default()
@@ -291,6 +300,7 @@ fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
         dealzone::sim::Overrides {
             deadline: config.rounds,
             protocol: config.protocol,
+            bad_faith: config.bad_faith,
         },
         &config.limits,
     )
@@ -347,6 +357,7 @@ pub fn run(args: &Args) -> Result<String> {
             "evidence": args.evidence.map(|g| g.as_str()),
             "rounds": args.rounds,
             "protocol": protocol_name(args.protocol),
+            "bad_faith": args.bad_faith,
             "max_states": args.max_states,
             "allow_outside_paths": args.files.allow_outside_paths,
             "max_file_bytes": args.files.max_file_bytes,
