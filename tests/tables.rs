@@ -62,6 +62,7 @@ fn every_run_row_is_the_run_the_simulator_plays() {
                 }
                 End::Agreement => assert_eq!(row[col("outcome")], "agreement"),
                 End::Deadline => assert_eq!(row[col("outcome")], "deadline"),
+                End::Unimplementable(_) => assert_eq!(row[col("outcome")], "unimplementable"),
             }
             for (i, issue) in w.scenario.issues().iter().enumerate() {
                 let cell = &row[col(&format!("issue:{}", issue.id()))];

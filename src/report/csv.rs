@@ -233,6 +233,7 @@ fn outcome(end: End) -> &'static str {
         End::Agreement => "agreement",
         End::Deadline => "deadline",
         End::WalkOut(_) => "walk_out",
+        End::Unimplementable(_) => "unimplementable",
     }
 }
 
