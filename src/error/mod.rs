@@ -12,6 +12,7 @@
 
 pub mod genius;
 pub mod gmcr;
+pub mod sim;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -645,7 +646,7 @@ pub enum Error {
     Gmcr(#[from] gmcr::GmcrError),
     /// A simulation cannot run as configured.
     #[error(transparent)]
-    Simulation(#[from] crate::sim::SimError),
+    Simulation(#[from] sim::SimError),
     /// A tournament's results table that cannot be resumed.
     #[error("tournament: {message}")]
     Tournament {

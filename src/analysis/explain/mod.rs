@@ -50,6 +50,7 @@
 mod certificate;
 mod hitting;
 mod joint;
+mod item;
 mod oracle;
 mod quickxplain;
 mod sets;

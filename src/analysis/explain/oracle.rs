@@ -5,33 +5,11 @@ use std::collections::HashMap;
 use super::table::ViolationTable;
 use crate::analysis::zone::{acceptable_states, first_acceptable};
 use crate::config::Deadline;
-use crate::model::{Origin, Scenario};
+use crate::model::Scenario;
 use crate::space::{CompiledScenario, PreconditionRegion};
 use crate::{Limits, Result};
 
-/// One constraint an explanation may name: a red line or a party's reservation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Item {
-    /// `party/id`, or `party/reservation`.
-    pub name: String,
-    /// The rule as written, or `u >= r` for a reservation.
-    pub text: String,
-    /// The source cited, if any.
-    pub source: Option<String>,
-    /// Where it was written, if known.
-    pub origin: Option<Origin>,
-    /// What it is: position among the red lines, or among the parties with a utility.
-    pub kind: ItemKind,
-}
-
-/// Red line or reservation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ItemKind {
-    /// Position in [`CompiledScenario::red_lines`].
-    RedLine(usize),
-    /// Position in [`CompiledScenario::utilities`].
-    Reservation(usize),
-}
+pub use super::item::{Item, ItemKind};
 
 /// Answers "is some state acceptable under just these constraints?", memoised.
 ///

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::oracle::{Item, ItemKind};
+use super::item::{Item, ItemKind};
 use crate::config::Deadline;
 use crate::space::{CompiledScenario, PreconditionRegion, StateIndex};
 use crate::{Error, Limits, Result};

@@ -1,0 +1,95 @@
+//! What stops a simulation: here, below the simulator that raises it, so that the root
+//! [`crate::Error`] imports nothing above it.
+
+/// Something that stops a simulation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// Mediation was asked for, but no party is a mediator.
+    #[error(
+        "mediation needs a mediator: give a party `role = \"mediator\"` or set `[simulation] mediator`"
+    )]
+    NoMediator,
+    /// Alternating offers with a single party: nobody to answer its offers.
+    #[error("alternating offers need at least two parties; the scenario has {parties}")]
+    TooFewParties {
+        /// Parties in the scenario.
+        parties: usize,
+    },
+    /// Mediation where the mediator is the only party: nobody to answer its text.
+    #[error("mediation by `{mediator}` needs at least one other party")]
+    MediatorAlone {
+        /// The mediator.
+        mediator: String,
+    },
+    /// One of the other errors, with the scenario file it concerns.
+    #[error("{file}: {source}")]
+    InFile {
+        /// The scenario or timeline file.
+        file: String,
+        /// What is wrong with it.
+        source: Box<SimError>,
+    },
+    /// A deadline of zero rounds.
+    #[error("the deadline must be at least one round")]
+    ZeroDeadline,
+    /// A party's ideal state needs too large a search.
+    #[error(
+        "party `{party}`: its red lines read too many issues to search its best state (more than {limit} combinations)"
+    )]
+    IdealSearch {
+        /// The party.
+        party: String,
+        /// The limit.
+        limit: u64,
+    },
+    /// Too many `soften … to …` alternatives of one constraint.
+    #[error("constraint `{name}` has more than 253 `soften … to …` alternatives")]
+    TooManyVariants {
+        /// The constraint.
+        name: String,
+    },
+    /// `--runs 0`.
+    #[error("`runs` must be at least 1")]
+    NoRuns,
+    /// More runs than [`crate::sim::MAX_RUNS`].
+    #[error("{runs} runs exceed the limit of {limit}")]
+    TooManyRuns {
+        /// Runs asked for.
+        runs: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A deadline beyond [`crate::model::simulation::MAX_DEADLINE`].
+    #[error("a deadline of {rounds} rounds exceeds the limit of {limit}")]
+    DeadlineTooLong {
+        /// Rounds asked for.
+        rounds: u32,
+        /// The limit.
+        limit: u32,
+    },
+    /// A trace was asked for a run that is not in the batch.
+    #[error("run {run} is not in a batch of {runs} runs (runs are numbered from 0)")]
+    NoSuchRun {
+        /// The run asked for.
+        run: u64,
+        /// Runs in the batch.
+        runs: u64,
+    },
+    /// A scenario with preconditions over a state space too large to sequence.
+    #[error(
+        "the simulator checks every agreement against the preconditions over the whole state space; {states} states exceed its limit of {limit}"
+    )]
+    SequencingTooLarge {
+        /// States in the space.
+        states: u64,
+        /// The limit ([`crate::sim::sequencing::MAX_SEQUENCED_STATES`]).
+        limit: u64,
+    },
+    /// A shard (`--shard I/N`) or a shard document that cannot be run or merged.
+    #[error("{message}")]
+    Shard {
+        /// What is wrong, naming the shard or its file.
+        message: String,
+    },
+}
