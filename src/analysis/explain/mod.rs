@@ -49,8 +49,8 @@
 
 mod certificate;
 mod hitting;
-mod joint;
 mod item;
+mod joint;
 mod oracle;
 mod quickxplain;
 mod sets;
