@@ -15,7 +15,7 @@
 
 use super::condition::Condition;
 use super::issue::Issue;
-use super::party::Origin;
+use super::origin::Origin;
 use super::rule::{self, Rule, RuleError};
 use crate::error::ErrorKind;
 use crate::model::expr::MAX_DEPTH;

@@ -8,6 +8,7 @@ mod date;
 mod evidence;
 pub mod expr;
 mod issue;
+mod origin;
 mod party;
 pub mod rule;
 mod scenario;

@@ -60,22 +60,7 @@ impl ConstraintKind {
     }
 }
 
-/// Where something was written: file, 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Origin {
-    /// The file as the caller named it.
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (characters).
-    pub column: usize,
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
+pub use super::origin::Origin;
 
 /// A red line or precondition of one party.
 #[derive(Debug, Clone, PartialEq)]
