@@ -29,7 +29,10 @@ pub const MAX_CUT_SCAN: u64 = 1 << 20;
 /// Most cells a quotient holds (one word each, as [`PreconditionRegion`]).
 pub const MAX_QUOTIENT_CELLS: u64 = super::region::MAX_REGION_STATES;
 
-/// The quotient of a space by the preconditions (see the [module docs](self)).
+/// The quotient of a space by the preconditions: runs of levels no precondition tells
+/// apart merged into cells. Every state of a cell breaks the same preconditions and a walk
+/// of cells is a walk of states, so reachability and the preconditions broken along a way
+/// are the same on the quotient as on the space.
 ///
 /// ```
 /// use dealzone::{Limits, Scenario, space::{CompiledScenario, RegionQuotient}};
