@@ -413,16 +413,21 @@ fn scan(
             Ok((joint, alone))
         })
         .collect::<Result<_>>()?;
+    Ok(merge_chunks(parts, m.parties.len()))
+}
+
+/// The chunks' best lists merged, joint and per party. Chunks come in state order, so the
+/// merged lists stay ascending.
+fn merge_chunks(parts: Vec<(Best, Vec<Best>)>, parties: usize) -> (Best, Vec<Best>) {
     let mut joint = Best::new();
-    let mut alone = vec![Best::new(); m.parties.len()];
-    // Chunks in state order: the merged lists stay ascending.
+    let mut alone = vec![Best::new(); parties];
     for (j, a) in parts {
         joint.merge(j);
         for (x, y) in alone.iter_mut().zip(a) {
             x.merge(y);
         }
     }
-    Ok((joint, alone))
+    (joint, alone)
 }
 
 /// Largest table of one red line's costs (entries); larger ones walk the formula.
@@ -534,16 +539,7 @@ fn scan_region(
             Ok((joint, alone))
         })
         .collect::<Result<_>>()?;
-    let mut joint = Best::new();
-    let mut alone = vec![Best::new(); m.parties.len()];
-    // Chunks in state order: the merged lists stay ascending.
-    for (j, a) in parts {
-        joint.merge(j);
-        for (x, y) in alone.iter_mut().zip(a) {
-            x.merge(y);
-        }
-    }
-    Ok((joint, alone))
+    Ok(merge_chunks(parts, m.parties.len()))
 }
 
 /// A shift vector, sparse: (bound id, shift), ascending by bound.
