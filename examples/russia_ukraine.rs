@@ -5,8 +5,8 @@
 //! the least that must give, and what the Nash deal would be if it did — the same analysis
 //! as `dealzone timeline`, assembled by hand.
 
-use dealzone::analysis::timeline_report::{ReportOptions, report};
-use dealzone::{Limits, Timeline};
+use dealzone::results::timeline::ReportOptions;
+use dealzone::{Config, Timeline, TimelineAnalysis};
 
 fn main() -> Result<(), dealzone::Error> {
     let timeline = Timeline::load("seeds/russia_ukraine/timeline.toml")?;
@@ -15,7 +15,9 @@ fn main() -> Result<(), dealzone::Error> {
         seed: 1,
         ..ReportOptions::default()
     };
-    let r = report(&timeline, &options, &Limits::default())?;
+    let analysis = TimelineAnalysis::new(timeline.clone(), Config::default());
+    let finding = analysis.report(&options)?;
+    let r = finding.report();
     println!("{}", r.name);
     for snap in &r.snapshots {
         println!("\n{}  {}", snap.date, snap.title.as_deref().unwrap_or(""));
@@ -35,7 +37,7 @@ fn main() -> Result<(), dealzone::Error> {
             match &w.deal {
                 Some(d) => {
                     let levels =
-                        dealzone::space::StateSpace::new(s, u64::MAX)?.decode(d.nash.state);
+                        dealzone::engines::StateSpace::new(s, u64::MAX)?.decode(d.nash.state);
                     let deal: Vec<String> = s
                         .level_names(&levels)
                         .into_iter()

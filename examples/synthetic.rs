@@ -1,4 +1,4 @@
-//! Print a synthetic scenario ([`dealzone::synthetic::Synthetic`]) as TOML, to run the
+//! Print a synthetic scenario ([`dealzone::engines::Synthetic`]) as TOML, to run the
 //! command line on generated cases (the figures of the benches' closing notes):
 //!
 //! ```text
@@ -8,7 +8,7 @@
 //! `REGIME` is `red_lines` or `reservations`; the regime's defaults aim at about 1,000
 //! states, as `Synthetic::with_red_lines` documents.
 
-use dealzone::synthetic::{Regime, Synthetic};
+use dealzone::engines::{Regime, Synthetic};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -10,11 +10,11 @@ fn main() -> Result<(), dealzone::Error> {
         .next()
         .unwrap_or_else(|| "seeds/wage_round.toml".to_string());
     // A timeline: its latest snapshot, as `dealzone.load(path)` takes it.
-    let scenario = match dealzone::io::load_document(&path)? {
-        dealzone::io::Document::Scenario(s) => s,
-        dealzone::io::Document::Timeline(t) => t.latest().clone(),
+    let scenario = match dealzone::formats::documents::load_document(&path)? {
+        dealzone::formats::documents::Document::Scenario(s) => s,
+        dealzone::formats::documents::Document::Timeline(t) => t.latest().clone(),
     };
-    let a = dealzone::Analysis::new(scenario, dealzone::Limits::default())?;
+    let a = dealzone::Analysis::new(scenario, dealzone::Config::default())?;
     a.zones()?;
     let t = Instant::now();
     for _ in 0..calls {

@@ -4,29 +4,48 @@
 //! negotiation issues; dealzone encodes them as constraints over a graph of concession
 //! states and asks where agreement is possible and how to get there.
 //!
+//! ## One way in
+//!
+//! Load a scenario, compile it once into an [`Analysis`], and ask it: [`Analysis::zones`]
+//! answers with the zones or the proof that there is none ([`Outcome`]), and every
+//! result renders as the command line's text or JSON through [`Report`].
+//!
+//! ```
+//! use dealzone::{Analysis, Config, Outcome, Report, Scenario};
+//! let analysis = Analysis::new(Scenario::load("seeds/wage_round.toml")?, Config::default())?;
+//! let zones = analysis.zones()?;
+//! match zones.value() {
+//!     Outcome::Deal(found) => println!("{} zone(s)", found.zones.len()),
+//!     Outcome::NoDeal { proof, .. } => println!("no deal: {} conflict(s)", proof.conflicts.len()),
+//! }
+//! println!("{}", zones.text());
+//! # Ok::<(), dealzone::Error>(())
+//! ```
+//!
+//! The same value answers [`Analysis::paths`], [`Analysis::explain`],
+//! [`Analysis::bargain`], [`Analysis::stability`] and [`Analysis::simulate`];
+//! [`TimelineAnalysis`] reports on every date of a [`Timeline`].
+//!
 //! ## Contents
 //!
+//! - The door: [`Analysis`], [`TimelineAnalysis`], their [`Finding`]s and the
+//!   [`Report`] trait that renders them; [`Config`], every limit an analysis runs under
+//!   (breaking one is a typed [`Error`] carrying the [`Limit`] it broke).
+//! - [`results`]: what each analysis returns and the options it takes.
 //! - [`model`]: scenarios, issues, parties, constraints, the [rule language](model::rule),
-//!   behaviour rules and [timelines](model::Timeline).
-//! - [`io`]: reading scenario and timeline TOML files (errors point at `file:line:column`),
-//!   [GENIUS XML and GeniusWeb JSON](io::genius) domains and profiles, and
-//!   [GMCR+ `.gmcr`](io::gmcr) conflicts.
-//! - [`space`]: packed states ([`space::StateSpace`]), rules compiled for them
-//!   ([`space::CompiledRule`]) and whole scenarios compiled for search
-//!   ([`space::CompiledScenario`]).
-//! - [`graph`]: the implicit concession graph, with petgraph's visit traits.
-//! - [`analysis`]: [deal zones](analysis::zone) (brute force and branch and bound),
-//!   [concession paths](analysis::path) (three cost models),
-//!   [explanations](analysis::explain) of a missing deal (conflicts, relaxations,
-//!   softenings), [bargaining](analysis::bargain) (Pareto, Nash, Kalai–Smorodinsky, …),
-//!   [stability](analysis::stability) (GMCR: Nash, GMR, SMR, SEQ, SIM, limited move) and
-//!   the [timeline report](analysis::timeline_report).
-//! - [`sim`]: the simulator: rule-driven agents with concession tactics through the
-//!   concession graph, alternating offers or mediation, seeded Monte Carlo runs.
-//! - [`report`]: the contract's JSON, readable text, Graphviz DOT, SVG pictures.
-//! - [`Config`]: every limit an analysis runs under; breaking one is a typed error
-//!   carrying the [`Limit`] it broke.
-//! - [`error`]: typed errors and diagnostics.
+//!   behaviour rules and [timelines](model::Timeline); [`Scenario::load`] and
+//!   [`Timeline::load`] read the TOML files (errors point at `file:line:column`).
+//! - [`formats`]: GENIUS XML and GeniusWeb JSON both ways, GMCR+ `.gmcr` conflicts, the
+//!   files' JSON Schemas, CSV tables, SVG and DOT pictures.
+//! - [`engines`]: the algorithms themselves (brute force and branch and bound, A*,
+//!   MARCO-style explanation, the bargaining solutions, GMCR stability, the simulator),
+//!   for oracles, benchmarks and pipelines of your own.
+//! - [`error`]: typed errors and positioned diagnostics.
+//!
+//! The layer modules the crate is built from (`io`, `space`, `graph`, `analysis`, `sim`,
+//! `report`, `synthetic`) stay reachable for the crate's own command line, Python package,
+//! tests and benches, but are hidden from these docs and not part of the supported API:
+//! they may change in any release. Everything in them a user needs is re-exported above.
 //!
 //! ## A first scenario
 //!
@@ -54,7 +73,7 @@
 //! "#, "wage.toml")?;
 //!
 //! // Which states meet every red line? (Exhaustive, for a small space.)
-//! let space = dealzone::space::StateSpace::new(&scenario, 1_000_000)?;
+//! let space = dealzone::engines::StateSpace::new(&scenario, 1_000_000)?;
 //! let candidates = (0..space.size())
 //!     .filter(|&s| {
 //!         let levels = space.decode(s);
@@ -82,19 +101,34 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod analysis;
 mod config;
+pub mod engines;
 pub mod error;
-pub mod graph;
-pub mod io;
+pub mod formats;
 pub mod model;
-pub mod report;
-pub mod sim;
-pub mod space;
+pub mod results;
 mod suggest;
+
+// The layers, in DESIGN.md's order (data flows down). Public for the crate's own binary,
+// Python package, tests and benches; hidden because their layout is not a promise to users
+// (the modules above re-export what users need).
+#[doc(hidden)]
+pub mod analysis;
+#[doc(hidden)]
+pub mod graph;
+#[doc(hidden)]
+pub mod io;
+#[doc(hidden)]
+pub mod report;
+#[doc(hidden)]
+pub mod sim;
+#[doc(hidden)]
+pub mod space;
+#[doc(hidden)]
 pub mod synthetic;
 
-pub use analysis::session::{Analysis, Finding, Outcome};
+pub use analysis::session::{Analysis, Finding, Outcome, Paths};
+pub use analysis::session_ext::{TimelineAnalysis, TimelineFinding};
 pub use config::{Config, DEFAULT_TIME_LIMIT, Limit, Limits, TOLERANCE};
 pub use error::{Error, Result};
 pub use model::{Scenario, Timeline};

@@ -6,6 +6,7 @@ pub mod behaviour;
 pub mod condition;
 mod date;
 mod evidence;
+#[doc(hidden)]
 pub mod expr;
 mod issue;
 mod origin;

@@ -57,6 +57,7 @@ mod sets;
 mod soften;
 mod table;
 mod tiers;
+mod typed;
 
 pub use certificate::{Certificate, MAX_CERTIFICATE_CELLS};
 pub use hitting::{HittingStop, minimal_hitting_sets};
