@@ -1,5 +1,7 @@
 //! Rules compiled for packed states: a truth table over the issues the rule reads.
 
+use fixedbitset::FixedBitSet;
+
 use super::state_space::{StateIndex, StateSpace};
 use crate::model::rule::ResolvedExpr;
 
@@ -39,7 +41,7 @@ pub struct CompiledRule {
 #[derive(Debug, Clone)]
 enum Form {
     /// Bit `k` of the table is the rule's value at local index `k`.
-    Table(Vec<u64>),
+    Table(FixedBitSet),
     /// The resolved tree and the full space's strides and radices.
     Tree {
         expr: ResolvedExpr,
@@ -86,14 +88,15 @@ impl CompiledRule {
                 expr: expr.clone(),
             };
         }
-        let mut bits = vec![0u64; table_size.div_ceil(64) as usize];
+        // `table_size` ≤ MAX_TABLE, so it fits a usize.
+        let mut bits = FixedBitSet::with_capacity(table_size as usize);
         let mut levels = vec![0usize; space.issues()];
         for k in 0..table_size {
             for (&issue, &(_, radix, tstride)) in issues.iter().zip(&vars) {
                 levels[issue] = ((k / tstride) % radix) as usize;
             }
             if expr.eval(&levels) {
-                bits[(k / 64) as usize] |= 1 << (k % 64);
+                bits.insert(k as usize);
             }
         }
         CompiledRule {
@@ -118,7 +121,7 @@ impl CompiledRule {
                 for (&i, &(_, _, tstride)) in self.issues.iter().zip(&self.vars) {
                     k += levels[i] as u64 * tstride;
                 }
-                bits[(k / 64) as usize] >> (k % 64) & 1 == 1
+                bits.contains(k as usize)
             }
             Form::Tree { expr, .. } => expr.eval(levels),
         }
@@ -188,7 +191,7 @@ impl CompiledRule {
                 for &(stride, radix, tstride) in &self.vars {
                     k += ((state / stride) % radix) * tstride;
                 }
-                bits[(k / 64) as usize] >> (k % 64) & 1 == 1
+                bits.contains(k as usize)
             }
             Form::Tree {
                 expr,

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 
 use crate::config::Deadline;
@@ -248,7 +249,7 @@ pub(super) struct Check {
 struct SupportTable {
     /// (issue, stride in `bits`) for each issue.
     vars: Vec<(usize, usize)>,
-    bits: Vec<u64>,
+    bits: FixedBitSet,
 }
 
 /// Largest number of combinations of a red line's issues tabulated for forward checking.
@@ -279,7 +280,7 @@ impl Check {
                 vars.push((i, size));
                 size *= radices[i] as usize;
             }
-            let mut bits = vec![0u64; size.div_ceil(64)];
+            let mut bits = FixedBitSet::with_capacity(size);
             let mut levels = vec![0usize; radices.len()];
             for mut k in 0..total {
                 for &i in issues.iter().rev() {
@@ -288,7 +289,7 @@ impl Check {
                 }
                 if r.eval_levels(&levels) {
                     let at: usize = vars.iter().map(|&(i, s)| levels[i] * s).sum();
-                    bits[at / 64] |= 1 << (at % 64);
+                    bits.insert(at);
                 }
             }
             SupportTable { vars, bits }
@@ -306,7 +307,7 @@ impl Check {
         match &self.support {
             Some(t) => {
                 let at: usize = t.vars.iter().map(|&(i, s)| levels[i] * s).sum();
-                t.bits[at / 64] >> (at % 64) & 1 == 1
+                t.bits.contains(at)
             }
             // Exact for few free combinations, three-valued above: an exhaustive check
             // over many free issues would cost more than the subtree it prunes.
