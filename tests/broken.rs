@@ -99,3 +99,69 @@ fn broken_fixtures_fail_where_and_how_they_say() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Root causes first: the tactic naming `union` (line 7) is an echo of the mistake in
+/// `union`'s own table (line 14), so it is listed after it, and says so instead of calling
+/// the party unknown.
+#[test]
+fn a_party_with_errors_is_not_called_unknown_and_its_echoes_come_last() {
+    let path = crate::root("tests/fixtures/broken/root_cause_before_its_echo.toml");
+    let err = load_document(&path).expect_err("broken");
+    let dealzone::Error::Invalid(diags) = &err else {
+        panic!("diagnostics expected, got {err}")
+    };
+    let listed: Vec<(Option<usize>, String)> = diags
+        .0
+        .iter()
+        .map(|d| (d.line(), d.kind.to_string()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (Some(14), "unknown issue `wagee`".to_string()),
+            (
+                Some(7),
+                "party `union` cannot be used here: its own table has errors (listed first)"
+                    .to_string()
+            ),
+        ],
+        "{err}"
+    );
+    assert!(!err.to_string().contains("unknown party"), "{err}");
+}
+
+/// The same in a timeline: a party added with a mistake in its weights, then named by a
+/// later change. The mistake comes first; the later change is an echo, not an unknown name.
+#[test]
+fn a_timeline_party_added_with_errors_is_an_echo_not_unknown() {
+    let text = r#"name = "echo"
+base = "wage_base.toml"
+
+[[change]]
+date = "2026-06-01"
+source = "letter.txt"
+op = "set_reservation"
+party = "arbiter"
+reservation = 0.2
+
+[[change]]
+date = "2026-05-01"
+source = "letter.txt"
+op = "add_party"
+party = "arbiter"
+weights = { wagee = 1 }
+values = { wage = [0, 0.3, 0.6, 1] }
+"#;
+    let dir = crate::root("tests/fixtures/valid");
+    let err = dealzone::Timeline::from_toml_str(text, "echo.toml", &dir).expect_err("broken");
+    let dealzone::Error::Invalid(diags) = &err else {
+        panic!("diagnostics expected, got {err}")
+    };
+    let kinds: Vec<String> = diags.0.iter().map(|d| d.kind.to_string()).collect();
+    assert_eq!(kinds.len(), 2, "{err}");
+    assert!(kinds[0].contains("wagee"), "{err}");
+    assert_eq!(
+        kinds[1], "party `arbiter` cannot be used here: its own table has errors (listed first)",
+        "{err}"
+    );
+}

@@ -68,6 +68,13 @@ pub enum ErrorKind {
         /// The name as written.
         name: String,
     },
+    /// A party named where its own table has errors: a consequence of those errors, so
+    /// listed after them ([`ErrorKind::is_consequence`]).
+    #[error("party `{name}` cannot be used here: its own table has errors (listed first)")]
+    BrokenParty {
+        /// The name as written.
+        name: String,
+    },
     /// A name that is not a constraint of the party.
     #[error("party `{party}` has no {what} `{id}`")]
     UnknownConstraint {
@@ -307,6 +314,14 @@ pub enum ErrorKind {
     },
 }
 
+impl ErrorKind {
+    /// Whether this error only follows from another one in the same input (a party named
+    /// where its own table has errors): such errors are listed after the root causes.
+    pub fn is_consequence(&self) -> bool {
+        matches!(self, ErrorKind::BrokenParty { .. })
+    }
+}
+
 /// Why dealzone refused to read a file: it lies outside the folder it must stay in, it is
 /// not a regular file, or it is too large. Checked before the file is opened, so nothing of
 /// it is read, let alone shown.
@@ -517,10 +532,19 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// Diagnostics sorted by file, line and column (stable: equal positions keep the order
-    /// they were found in).
+    /// Diagnostics sorted root causes first, then by file, line and column (stable: equal
+    /// positions keep the order they were found in).
     pub fn sorted(mut list: Vec<Diagnostic>) -> Diagnostics {
-        list.sort_by(|a, b| (&a.file, a.line(), a.column()).cmp(&(&b.file, b.line(), b.column())));
+        // Root causes first: an error that only follows from another is listed after every
+        // root cause, so the reader fixes the cause before reading its echoes.
+        list.sort_by(|a, b| {
+            (a.kind.is_consequence(), &a.file, a.line(), a.column()).cmp(&(
+                b.kind.is_consequence(),
+                &b.file,
+                b.line(),
+                b.column(),
+            ))
+        });
         Diagnostics(list)
     }
 }

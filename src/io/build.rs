@@ -32,6 +32,9 @@ pub(crate) struct Builder<'a> {
     pub diags: Vec<Diagnostic>,
     /// `Limits::max_expr_depth` for the rules and conditions read.
     pub max_expr_depth: usize,
+    /// Parties declared whose own table has errors: naming one elsewhere is a consequence
+    /// of those errors, not an unknown name.
+    pub broken_parties: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -40,6 +43,7 @@ impl<'a> Builder<'a> {
             src,
             diags: Vec::new(),
             max_expr_depth: crate::model::expr::MAX_DEPTH,
+            broken_parties: Vec::new(),
         }
     }
 
@@ -157,8 +161,9 @@ impl<'a> Builder<'a> {
                     parties: &party_ids,
                     constraints: &constraint_ids,
                 };
-                if let Some(p) = self.party(name, party, &issues, &names) {
-                    parties.push(p);
+                match self.party(name, party, &issues, &names) {
+                    Some(p) => parties.push(p),
+                    None => self.broken_parties.push(name.get_ref().clone()),
                 }
             }
         }
@@ -843,7 +848,12 @@ fn unknown_field_hint(message: &str) -> Option<String> {
 impl Builder<'_> {
     fn party_ref(&mut self, name: &Spanned<String>, parties: &[Party]) -> Option<usize> {
         let found = parties.iter().position(|p| p.id() == name.get_ref());
-        if found.is_none() {
+        if found.is_none() && self.broken_parties.contains(name.get_ref()) {
+            let kind = ErrorKind::BrokenParty {
+                name: name.get_ref().clone(),
+            };
+            self.error(name.span(), kind, None);
+        } else if found.is_none() {
             self.error(
                 name.span(),
                 ErrorKind::UnknownParty {

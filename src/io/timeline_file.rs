@@ -316,7 +316,12 @@ fn change_op(b: &mut Builder<'_>, c: &RawChange, current: &Scenario) -> Option<C
     }
     let party_name = c.party.as_ref()?;
     if op_name == "add_party" {
-        return add_party(b, c, party_name, current);
+        let added = add_party(b, c, party_name, current);
+        if added.is_none() && current.party(party_name.get_ref()).is_none() {
+            // Later changes naming it echo this error; they say so (root causes first).
+            b.broken_parties.push(party_name.get_ref().clone());
+        }
+        return added;
     }
     let party = find_party(b, party_name, current)?;
     let pid = party.id.clone();
@@ -557,7 +562,12 @@ fn find_party<'s>(
     s: &'s Scenario,
 ) -> Option<&'s Party> {
     let found = s.party(name.get_ref());
-    if found.is_none() {
+    if found.is_none() && b.broken_parties.contains(name.get_ref()) {
+        let kind = ErrorKind::BrokenParty {
+            name: name.get_ref().clone(),
+        };
+        b.error(name.span(), kind, None);
+    } else if found.is_none() {
         b.error(
             name.span(),
             ErrorKind::UnknownParty {
