@@ -469,7 +469,7 @@ impl World {
         }
         let sequencing = std::sync::Arc::new(super::sequencing::Sequencing::new(
             preconditions,
-            overrides.bad_faith,
+            overrides.bad_faith || scenario.simulation().bad_faith,
             limits,
         ));
         let ranked = std::sync::Arc::new(
