@@ -300,10 +300,12 @@ fn read_lines(out: impl Read, max: usize, to: &Sender<Incoming>) {
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        let n = match r.by_ref().take(max as u64 + 1).read_until(b'\n', &mut buf) {
-            Ok(n) => n,
-            Err(_) => 0,
-        };
+        // A read error ends the stream as its close does.
+        let n: usize = r
+            .by_ref()
+            .take(max as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .unwrap_or_default();
         if n == 0 {
             let _ = to.send(Incoming::Eof);
             return;
