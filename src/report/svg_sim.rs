@@ -99,8 +99,9 @@ struct Offer {
 /// The offer trace of one run: each party's utility of each offer put on the table, over
 /// the rounds, with the agreement marked.
 ///
-/// One line per party with a utility (its colour in the legend) through its utility of
-/// every offer in order; an offer made in round `r` by the `k`-th of `n` parties sits at
+/// Each party with a utility has a colour (named in the legend) and, for each offerer, a
+/// line through its utility of that offerer's offers in order (thick for its own offers,
+/// thin for the others'); an offer made in round `r` by the `k`-th of `n` parties sits at
 /// `r + k/n` on the time axis, so the offers of one round stand apart. A dot is filled
 /// where the party made the offer itself, hollow where another did. Each party's
 /// reservation in force at the end is a dashed line in its colour. An agreement is a
@@ -264,25 +265,26 @@ fn draw_trace(
     }
     for (k, &p) in utility.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
-        let points: Vec<(f64, f64)> = offers
-            .iter()
-            .map(|o| (o.x, w.utility(p, o.state)))
-            .collect();
-        if points.len() > 1 {
-            root.draw(&PathElement::new(
-                points.iter().map(|&(x, y)| at(x, y)).collect::<Vec<_>>(),
-                colour.stroke_width(2),
-            ))?;
+        // One line per offerer, so a party's view of its own offers and of each other
+        // party's reads as a curve, not a zig-zag between them: its own thick, others' thin.
+        for from in 0..w.parties.len() {
+            let line: Vec<(i32, i32)> = offers
+                .iter()
+                .filter(|o| o.party == from)
+                .map(|o| at(o.x, w.utility(p, o.state)))
+                .collect();
+            if line.len() > 1 {
+                let width = if from == p { 2 } else { 1 };
+                root.draw(&PathElement::new(line, colour.stroke_width(width)))?;
+            }
         }
-        for (o, &(x, y)) in offers.iter().zip(&points) {
-            let style = if o.party == p {
-                colour.filled()
+        for o in offers {
+            let xy = at(o.x, w.utility(p, o.state));
+            if o.party == p {
+                root.draw(&Circle::new(xy, 4, colour.filled()))?;
             } else {
-                WHITE.filled()
-            };
-            root.draw(&Circle::new(at(x, y), 4, style))?;
-            if o.party != p {
-                root.draw(&Circle::new(at(x, y), 4, colour.stroke_width(1)))?;
+                root.draw(&Circle::new(xy, 4, WHITE.filled()))?;
+                root.draw(&Circle::new(xy, 4, colour.stroke_width(1)))?;
             }
         }
         if let (Some(x), Some(s)) = (agreed_x, result.agreed) {
