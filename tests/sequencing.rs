@@ -367,3 +367,46 @@ proptest! {
         }
     }
 }
+
+/// `[simulation] bad_faith = true` is `--bad-faith` written in the scenario: the same
+/// batch, byte for byte; a value that is not a boolean is a positioned error.
+#[test]
+fn the_bad_faith_key_is_the_flag() {
+    let dir = std::env::temp_dir().join(format!("dz_seq_key_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plain = dir.join("sanctions.toml");
+    std::fs::write(&plain, SANCTIONS).unwrap();
+    let keyed = dir.join("sanctions_bad_faith.toml");
+    std::fs::write(
+        &keyed,
+        SANCTIONS.replace("deadline = 30", "deadline = 30\nbad_faith = true"),
+    )
+    .unwrap();
+    let run = |f: &std::path::Path, extra: &[&str]| {
+        let (code, out, err) = crate::dealzone(
+            &[
+                &["simulate", f.to_str().unwrap(), "--runs", "100", "--json"],
+                extra,
+            ]
+            .concat(),
+        );
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let flag = run(&plain, &["--bad-faith"]);
+    let key = run(&keyed, &[]);
+    let v: serde_json::Value = serde_json::from_str(&key).unwrap();
+    assert!(v["unimplementable"].as_u64().unwrap() > 0);
+    assert_eq!(key, flag);
+    assert_ne!(key, run(&plain, &[]));
+    let s = Scenario::from_toml_str(&std::fs::read_to_string(&keyed).unwrap(), "k.toml").unwrap();
+    assert!(s.simulation().bad_faith);
+    let w = World::new(&s, Default::default(), &Default::default()).unwrap();
+    assert!(w.sequencing.bad_faith);
+    let wrong = SANCTIONS.replace("deadline = 30", "deadline = 30\nbad_faith = \"yes\"");
+    let e = Scenario::from_toml_str(&wrong, "wrong.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("wrong.toml") && e.contains("bad_faith"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

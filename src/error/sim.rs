@@ -92,4 +92,33 @@ pub enum SimError {
         /// What is wrong, naming the shard or its file.
         message: String,
     },
+    /// `--agent PARTY=PROGRAM` names no party of the scenario.
+    #[error("no party `{party}` to seat an outside agent{hint}; the parties are: {parties}")]
+    UnknownAgentParty {
+        /// The name given.
+        party: String,
+        /// `: did you mean …?`, or empty.
+        hint: String,
+        /// The scenario's parties, comma-separated.
+        parties: String,
+    },
+    /// An outside agent that cannot be seated: a malformed `--agent`, a party seated twice,
+    /// or a protocol other than alternating offers.
+    #[error("outside agent for `{party}`: {message}")]
+    OutsideAgent {
+        /// The party.
+        party: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An outside agent's program could not be started.
+    #[error("outside agent for `{party}`: cannot start `{program}`: {source}")]
+    AgentStart {
+        /// The party.
+        party: String,
+        /// The program as given.
+        program: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }

@@ -1064,6 +1064,7 @@ impl Builder<'_> {
             protocol,
             mediator,
             deadline,
+            bad_faith: r.bad_faith.unwrap_or(false),
             tactics,
             events,
         })

@@ -132,6 +132,8 @@ pub(crate) struct RawSimulation {
     pub mediator: Option<Spanned<String>>,
     #[schemars(with = "Option<i64>")]
     pub deadline: Option<Spanned<i64>>,
+    /// Let agents offer and accept states no precondition-respecting path reaches.
+    pub bad_faith: Option<bool>,
     #[schemars(with = "Option<OrderedMap<RawTactic>>")]
     pub tactics: Option<Spanned<OrderedMap<Spanned<RawTactic>>>>,
     #[serde(default)]

@@ -6,6 +6,9 @@
 //!                               # mediation when a party has role `mediator`)
 //! mediator = "united_states"    # default: the first party with role `mediator`
 //! deadline = 100                # rounds (default 100)
+//! bad_faith = false             # let agents offer and accept states that cannot be
+//!                               # implemented (as `--bad-faith`; such agreements end
+//!                               # `unimplementable`, never as deals)
 //!
 //! [simulation.tactics]          # default for a party not listed: linear
 //! russia = { kind = "boulware" }                # boulware, linear, conceder, hardliner
@@ -212,6 +215,10 @@ pub struct Simulation {
     pub mediator: Option<usize>,
     /// Rounds before the talks end without a deal (default [`DEFAULT_DEADLINE`]).
     pub deadline: Option<u32>,
+    /// Agents may offer and accept states no precondition-respecting path reaches from the
+    /// status quo in force (`bad_faith = true`; `--bad-faith` sets it too). Such an
+    /// agreement still ends the run `unimplementable`, never as a deal.
+    pub bad_faith: bool,
     /// Tactics by party position (parties not listed use [`Tactic::default`]), in file order.
     pub tactics: Vec<(usize, Tactic)>,
     /// Random events, in file order.

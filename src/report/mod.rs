@@ -12,6 +12,8 @@ pub mod simulate;
 pub mod stability;
 #[cfg(feature = "svg")]
 pub mod svg;
+#[cfg(feature = "svg")]
+pub mod svg_sim;
 pub mod text;
 pub mod timeline;
 pub mod tournament;

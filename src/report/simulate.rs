@@ -393,6 +393,28 @@ fn step(w: &World, s: &Step) -> Value {
         Step::WalkOut { round, party: p } => {
             json!({"round": round, "step": "walk_out", "party": party(p)})
         }
+        Step::Said {
+            round,
+            party: p,
+            message,
+        } => {
+            json!({"round": round, "step": "message", "party": party(p), "message": message})
+        }
+        Step::Refused {
+            round,
+            party: p,
+            code,
+            reason,
+        } => {
+            json!({"round": round, "step": "refused", "party": party(p), "code": code, "reason": reason})
+        }
+        Step::Forfeit {
+            round,
+            party: p,
+            reason,
+        } => {
+            json!({"round": round, "step": "forfeit", "party": party(p), "reason": reason})
+        }
         Step::Implementation {
             round,
             state: st,
@@ -434,4 +456,105 @@ fn step(w: &World, s: &Step) -> Value {
 
 fn round_f(x: f64) -> f64 {
     round(x)
+}
+
+/// One run with outside agents ([`crate::sim::outside::play`]) as JSON: its [`trace`]
+/// (the agents' messages, the referee's refusals and forfeits among the steps) and
+/// `outside_agents`: each seated party with its refused lines and forfeits. `seeded` is
+/// false: an outside program's answers do not come from the seed.
+///
+/// # Example
+/// See `tests/outside_agent.rs`.
+pub fn outside(w: &World, seed: u64, run: u64, r: &crate::sim::outside::OutsideRun) -> Value {
+    let mut doc = trace(w, seed, run, &r.result, &r.trace);
+    let seated: Vec<&str> = {
+        let mut v: Vec<&str> = r.log.iter().map(|e| e.party.as_str()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let agents: Vec<Value> = seated
+        .iter()
+        .map(|name| {
+            let p = w.parties.iter().position(|q| q.name == *name);
+            let count = |f: &dyn Fn(&Step) -> bool| r.trace.steps.iter().filter(|s| f(s)).count();
+            let mine = |q: &usize| Some(*q) == p;
+            json!({
+                "party": name,
+                "refused": count(&|s| matches!(s, Step::Refused { party, .. } if mine(party))),
+                "forfeits": r.trace.steps.iter().filter_map(|s| match s {
+                    Step::Forfeit { round, party, reason } if mine(party) =>
+                        Some(json!({"round": round, "reason": reason})),
+                    _ => None,
+                }).collect::<Vec<_>>(),
+                "messages": count(&|s| matches!(s, Step::Said { party, .. } if mine(party))),
+            })
+        })
+        .collect();
+    if let Value::Object(m) = &mut doc {
+        m.insert("outside_agents".into(), Value::from(agents));
+        m.insert("seeded".into(), Value::from(false));
+        m.insert(
+            "end".into(),
+            Value::from(match r.result.end {
+                End::Agreement => "agreement",
+                End::Deadline => "deadline",
+                End::WalkOut(_) => "walk_out",
+                End::Unimplementable(_) => "unimplementable",
+            }),
+        );
+    }
+    doc
+}
+
+/// One run with outside agents in words: how it ended, the agreement, and each outside
+/// agent's refused lines and forfeits.
+pub fn outside_text(w: &World, r: &crate::sim::outside::OutsideRun) -> String {
+    let mut out = String::from("One run with outside agents (not reproducible from the seed)\n");
+    let end = match r.result.end {
+        End::Agreement => "agreement".to_string(),
+        End::Deadline => "deadline, no agreement".to_string(),
+        End::WalkOut(p) => format!("{} walked out", w.parties[p].name),
+        End::Unimplementable(_) => "agreed on an unimplementable state: not a deal".to_string(),
+    };
+    out.push_str(&format!("Ended: {end} after {} rounds\n", r.result.rounds));
+    if let Some(s) = r.result.agreed {
+        let names: Vec<String> = w
+            .state_names(s)
+            .iter()
+            .map(|(i, l)| format!("{i}={l}"))
+            .collect();
+        out.push_str(&format!("Agreed: {}\n", names.join(", ")));
+    }
+    for s in &r.trace.steps {
+        match s {
+            Step::Refused {
+                round,
+                party,
+                code,
+                reason,
+            } => out.push_str(&format!(
+                "  round {round}: refused a line from {} ({code}): {reason}\n",
+                w.parties[*party].name
+            )),
+            Step::Forfeit {
+                round,
+                party,
+                reason,
+            } => out.push_str(&format!(
+                "  round {round}: {} forfeits ({reason})\n",
+                w.parties[*party].name
+            )),
+            Step::Said {
+                round,
+                party,
+                message,
+            } => out.push_str(&format!(
+                "  round {round}: {} says: {message}\n",
+                w.parties[*party].name
+            )),
+            _ => {}
+        }
+    }
+    out
 }

@@ -25,6 +25,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::agent::RunState;
 use super::events;
+use super::seat::{Inside, SeatMove, Seats, Turn};
 use super::tactic::normalised_time;
 use super::trace::{End, InForce, Recorder, Step};
 use super::world::{Protocol, World};
@@ -69,9 +70,45 @@ pub struct RunResult {
 /// assert!(matches!(trace.steps.last(), Some(dealzone::sim::trace::Step::End { .. })));
 /// ```
 pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
+    run_seated(w, rng, rec, &mut Inside)
+}
+
+/// Play one run with some parties played by `seats` ([`super::seat`]); [`run`] is this
+/// with every party built in.
+///
+/// Outside seats play alternating offers only: under mediation `seats` is not asked
+/// (callers refuse that combination first, see [`super::outside`]).
+///
+/// # Arguments
+/// As [`run`], and who plays each party.
+///
+/// # Returns
+/// The run's [`RunResult`].
+///
+/// # Complexity
+/// As [`run`], plus the seats' moves.
+///
+/// # Example
+/// ```
+/// use rand::SeedableRng;
+/// use dealzone::sim::{protocol, seat::Inside, trace::NoTrace};
+/// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+/// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
+/// let rng = || rand_chacha::ChaCha8Rng::seed_from_u64(7);
+/// assert_eq!(
+///     protocol::run_seated(&w, rng(), &mut NoTrace, &mut Inside),
+///     protocol::run(&w, rng(), &mut NoTrace)
+/// );
+/// ```
+pub fn run_seated<R: Recorder, S: Seats>(
+    w: &World,
+    rng: ChaCha8Rng,
+    rec: &mut R,
+    seats: &mut S,
+) -> RunResult {
     let mut st = RunState::new(w, rng);
     let (mut end, mut agreed) = match w.protocol {
-        Protocol::Alternating => alternating(w, &mut st, rec),
+        Protocol::Alternating => alternating(w, &mut st, rec, seats),
         Protocol::Mediation { mediator } => mediation(w, &mut st, mediator, rec),
     };
     let in_force = InForce {
@@ -162,20 +199,61 @@ fn table<R: Recorder>(
     st.received(w, p, s);
 }
 
-fn alternating<R: Recorder>(
+fn alternating<R: Recorder, S: Seats>(
     w: &World,
     st: &mut RunState,
     rec: &mut R,
+    seats: &mut S,
 ) -> (End, Option<StateIndex>) {
     let n = w.parties.len();
     let mut offer: Option<(StateIndex, usize)> = None;
     // Who accepted the offer on the table, one flag per party.
     let mut accepted = vec![false; n];
+    // Each party's latest offer, shown to outside seats.
+    let mut latest: Vec<Option<StateIndex>> = vec![None; n];
     for round in 0..w.deadline {
         st.round = round;
         events::fire(w, st, rec);
         let t = normalised_time(round, w.deadline);
         for p in 0..n {
+            if seats.outside(p) {
+                let turn = Turn {
+                    round,
+                    on_table: offer,
+                    accepted: &accepted,
+                    latest: &latest,
+                };
+                match seats.play(w, st, p, turn, rec) {
+                    SeatMove::Offer(s) => {
+                        offer = Some((s, p));
+                        latest[p] = Some(s);
+                        accepted.iter_mut().for_each(|a| *a = false);
+                        table(w, st, p, s, w.parties[p].contrib.is_some(), rec);
+                    }
+                    SeatMove::Accept => {
+                        // The seat checked that an offer by another party is on the table.
+                        let Some((o, from)) = offer else { continue };
+                        accepted[p] = true;
+                        st.agents[p].last = Move::Accept;
+                        rec.record(|| Step::Accept { round, party: p });
+                        if (0..n).all(|q| q == from || accepted[q]) && all_accept(w, st, o) {
+                            return (End::Agreement, Some(o));
+                        }
+                    }
+                    SeatMove::Pass => {
+                        accepted.iter_mut().for_each(|a| *a = false);
+                        st.agents[p].last = Move::Reject;
+                        rec.record(|| Step::Reject { round, party: p });
+                    }
+                    SeatMove::WalkOut => {
+                        st.agents[p].last = Move::WalkOut;
+                        st.agents[p].active = false;
+                        rec.record(|| Step::WalkOut { round, party: p });
+                        return (End::WalkOut(p), None);
+                    }
+                }
+                continue;
+            }
             st.update_target(w, p, t);
             let on_table = offer.map_or(st.sq, |(s, _)| s);
             let utility_less = w.parties[p].contrib.is_none();
@@ -223,6 +301,7 @@ fn alternating<R: Recorder>(
                 continue;
             }
             offer = Some((pos, p));
+            latest[p] = Some(pos);
             accepted.iter_mut().for_each(|a| *a = false);
             table(w, st, p, pos, !utility_less, rec);
         }

@@ -255,7 +255,7 @@ pub fn path_to(
     in_force: &super::trace::InForce,
     target: StateIndex,
 ) -> crate::Result<ZonePath> {
-    let scenario = super::summary::scenario_in_force(w, in_force);
+    let scenario = w.scenario_in_force(in_force);
     let limits = &w.sequencing.limits;
     let c = CompiledScenario::new(&scenario, limits)?;
     let zone = DealZone {

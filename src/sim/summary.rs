@@ -18,7 +18,6 @@ use crate::Limits;
 use crate::analysis::bargain::bargain_compiled;
 use crate::analysis::zone::{Engine, find_zones_compiled};
 use crate::model::Scenario;
-use crate::model::behaviour::Action;
 use crate::space::{CompiledScenario, StateIndex};
 
 /// Most distinct sets of constraints in force analysed for distances and zones.
@@ -122,16 +121,7 @@ fn key(inf: &InForce) -> Key {
 }
 
 /// The scenario with the red lines, preconditions and reservations in force (and the
-/// status quo).
-///
-/// # Arguments
-/// The world and what was in force.
-///
-/// # Returns
-/// A scenario whose candidates and acceptable states are those the agents were held to.
-///
-/// # Complexity
-/// O(size of the scenario).
+/// status quo): [`World::scenario_in_force`], kept here for callers of this path.
 ///
 /// # Example
 /// ```
@@ -145,44 +135,7 @@ fn key(inf: &InForce) -> Key {
 /// assert_eq!(dealzone::sim::summary::scenario_in_force(&w, &inf), s);
 /// ```
 pub fn scenario_in_force(w: &World, inf: &InForce) -> Scenario {
-    let mut s = w.scenario.clone();
-    let mut k = 0;
-    for (p, party) in s.parties.iter_mut().enumerate() {
-        let rules = party.rules.clone();
-        // Red lines, then preconditions: the order of `World::constraints`.
-        for list in [&mut party.red_lines, &mut party.preconditions] {
-            let mut kept = Vec::new();
-            for mut c in std::mem::take(list) {
-                let v = usize::from(inf.variants[k]);
-                k += 1;
-                match v {
-                    0 => kept.push(c),
-                    1 => {}
-                    _ => {
-                        let text = &w.constraints[k - 1].texts[v];
-                        let replacement = rules.iter().find_map(|r| match r.then() {
-                            Action::Soften { id, to: Some(rule) }
-                                if *id == c.id && rule.text().trim() == text =>
-                            {
-                                Some(rule.clone())
-                            }
-                            _ => None,
-                        });
-                        if let Some(rule) = replacement {
-                            c.rule = rule;
-                        }
-                        kept.push(c);
-                    }
-                }
-            }
-            *list = kept;
-        }
-        if let Some(prefs) = party.preferences.as_mut() {
-            prefs.reservation = inf.reservations[p];
-        }
-    }
-    s.status_quo = w.space.decode(inf.status_quo);
-    s
+    w.scenario_in_force(inf)
 }
 
 /// Summarise a batch in run order.

@@ -116,6 +116,39 @@ pub enum Step {
         /// Why the path could not be computed (a limit), if so.
         note: Option<String>,
     },
+    /// An outside agent ([`super::outside`]) sent a free-text message with its move.
+    Said {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+        /// The message as sent.
+        message: String,
+    },
+    /// The referee refused a line from an outside agent ([`super::outside`]): malformed,
+    /// or a move that breaks the sender's red lines, its reservation or the preconditions
+    /// in force. The agent is told why and may answer again.
+    Refused {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+        /// The reason's code (`malformed`, `red_line`, …; see docs/agent-protocol.md).
+        code: String,
+        /// The reason in words.
+        reason: String,
+    },
+    /// An outside agent lost its move (too many refused lines: the move counts as a
+    /// rejection) or the run (no answer within the move timeout, or the program ended: a
+    /// walk-out follows).
+    Forfeit {
+        /// Round.
+        round: u32,
+        /// Party.
+        party: usize,
+        /// `retries`, `timeout` or `exited`.
+        reason: String,
+    },
     /// The run ended.
     End {
         /// Round.

@@ -469,7 +469,7 @@ impl World {
         }
         let sequencing = std::sync::Arc::new(super::sequencing::Sequencing::new(
             preconditions,
-            overrides.bad_faith,
+            overrides.bad_faith || scenario.simulation().bad_faith,
             limits,
         ));
         let ranked = std::sync::Arc::new(
@@ -609,6 +609,71 @@ impl World {
             let s = self.space.encode(&levels);
             (s, self.utility(p, s))
         }))
+    }
+
+    /// The scenario with the red lines, preconditions and reservations in force (and the
+    /// status quo).
+    ///
+    /// # Arguments
+    /// The world and what was in force.
+    ///
+    /// # Returns
+    /// A scenario whose candidates and acceptable states are those the agents were held to.
+    ///
+    /// # Complexity
+    /// O(size of the scenario).
+    ///
+    /// # Example
+    /// ```
+    /// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+    /// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
+    /// let inf = dealzone::sim::trace::InForce {
+    ///     variants: vec![0; w.constraints.len()],
+    ///     reservations: w.parties.iter().map(|p| p.reservation).collect(),
+    ///     status_quo: w.status_quo,
+    /// };
+    /// assert_eq!(w.scenario_in_force(&inf), s);
+    /// ```
+    pub fn scenario_in_force(&self, inf: &super::trace::InForce) -> Scenario {
+        let w = self;
+        let mut s = w.scenario.clone();
+        let mut k = 0;
+        for (p, party) in s.parties.iter_mut().enumerate() {
+            let rules = party.rules.clone();
+            // Red lines, then preconditions: the order of `World::constraints`.
+            for list in [&mut party.red_lines, &mut party.preconditions] {
+                let mut kept = Vec::new();
+                for mut c in std::mem::take(list) {
+                    let v = usize::from(inf.variants[k]);
+                    k += 1;
+                    match v {
+                        0 => kept.push(c),
+                        1 => {}
+                        _ => {
+                            let text = &w.constraints[k - 1].texts[v];
+                            let replacement = rules.iter().find_map(|r| match r.then() {
+                                Action::Soften { id, to: Some(rule) }
+                                    if *id == c.id && rule.text().trim() == text =>
+                                {
+                                    Some(rule.clone())
+                                }
+                                _ => None,
+                            });
+                            if let Some(rule) = replacement {
+                                c.rule = rule;
+                            }
+                            kept.push(c);
+                        }
+                    }
+                }
+                *list = kept;
+            }
+            if let Some(prefs) = party.preferences.as_mut() {
+                prefs.reservation = inf.reservations[p];
+            }
+        }
+        s.status_quo = w.space.decode(inf.status_quo);
+        s
     }
 
     /// Issue and level names of a packed state, in issue order.

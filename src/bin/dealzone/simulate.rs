@@ -78,6 +78,27 @@ pub struct Args {
     /// `--shard`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     shard: Option<ShardSpec>,
+    /// Seat an outside agent: party PARTY is played by PROGRAM (with its arguments, split
+    /// at spaces, run without a shell) over the line-delimited JSON protocol of
+    /// docs/agent-protocol.md. Repeatable. Plays one run (the stream of run `--trace-run`,
+    /// default 0) and reports it; only programs named here ever run, never one from a file.
+    #[arg(long, value_name = "PARTY=PROGRAM", conflicts_with_all = ["runs", "shard", "format"])]
+    agent: Vec<String>,
+    /// With `--agent`: the longest wait for each line an agent sends, in milliseconds;
+    /// none in time forfeits the run (the party walks out).
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    move_timeout_ms: u64,
+    /// With `--agent`: refused lines allowed per move before the move is forfeited.
+    #[arg(long, default_value_t = 3)]
+    agent_retries: u32,
+    /// With `--agent`: write every line exchanged with the agents (and the referee's
+    /// notes) to this file, one JSON object per line: `{"party", "dir", "line"}`.
+    #[arg(long, value_name = "FILE")]
+    agent_log: Option<PathBuf>,
+    /// Draw the offer trace of the traced run (each party's utility of each offer over the
+    /// rounds, the agreement marked) as SVG to this file.
+    #[arg(long, value_name = "FILE")]
+    trace_svg: Option<PathBuf>,
     #[command(flatten)]
     files: crate::files::FileAccess,
     #[command(flatten)]
@@ -318,6 +339,9 @@ fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
 /// Run `dealzone simulate`.
 pub fn run(args: &Args) -> Result<String> {
     let (scenario, config, world) = prepare(args)?;
+    if !args.agent.is_empty() {
+        return outside(args, &config, &world);
+    }
     if args.format == Some(crate::FormatArg::Csv) {
         let range = args.shard.map_or(0..config.runs, |s| s.range(config.runs));
         let end = range.end;
@@ -393,12 +417,68 @@ pub fn run(args: &Args) -> Result<String> {
             .unwrap_or_else(|| summary.first_agreement.unwrap_or(0));
         let (r, t) = monte_carlo::replay(&world, config.seed, k);
         let doc = dealzone::report::simulate::trace(&world, config.seed, k, &r, &t);
-        std::fs::write(file, pretty(&doc)).map_err(|source| Error::Write {
-            path: file.clone(),
-            source,
-        })?;
+        write(file, &pretty(&doc))?;
+    }
+    if let Some(file) = &args.trace_svg {
+        let k = args
+            .trace_run
+            .unwrap_or_else(|| summary.first_agreement.unwrap_or(0));
+        let (r, t) = monte_carlo::replay(&world, config.seed, k);
+        write(
+            file,
+            &dealzone::report::svg_sim::offer_trace(&world, k, &r, &t)?,
+        )?;
     }
     Ok(render(args, &scenario, &world, &summary))
+}
+
+fn write(path: &std::path::Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// `dealzone simulate --agent …`: one run with outside agents, reported as its trace.
+fn outside(args: &Args, config: &SimConfig, world: &World) -> Result<String> {
+    use dealzone::sim::outside::{AgentProgram, RefereeConfig, play};
+    let agents = args
+        .agent
+        .iter()
+        .map(|a| AgentProgram::parse(a))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let referee = RefereeConfig {
+        move_timeout: std::time::Duration::from_millis(args.move_timeout_ms),
+        max_retries: args.agent_retries,
+        ..RefereeConfig::default()
+    };
+    let k = args.trace_run.unwrap_or(0);
+    let run = play(world, config.seed, k, &agents, &referee)?;
+    if let Some(file) = &args.agent_log {
+        let mut text = String::new();
+        for e in &run.log {
+            text.push_str(&e.to_json().to_string());
+            text.push('\n');
+        }
+        write(file, &text)?;
+    }
+    let doc = dealzone::report::simulate::outside(world, config.seed, k, &run);
+    if let Some(file) = &args.trace {
+        write(file, &pretty(&doc))?;
+    }
+    if let Some(file) = &args.trace_svg {
+        write(
+            file,
+            &dealzone::report::svg_sim::offer_trace(world, k, &run.result, &run.trace)?,
+        )?;
+    }
+    Ok(
+        if args.json || args.format == Some(crate::FormatArg::Json) {
+            pretty(&doc)
+        } else {
+            dealzone::report::simulate::outside_text(world, &run)
+        },
+    )
 }
 
 /// The batch's report, text or `--json`.

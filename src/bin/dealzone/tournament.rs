@@ -23,6 +23,10 @@ pub struct Args {
     /// Print the scores as JSON instead of a readable report.
     #[arg(long)]
     json: bool,
+    /// Also draw the scores per tactic (mean utility ± sd, agreement rate) as SVG to this
+    /// file.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
     #[command(flatten)]
     files: crate::files::FileAccess,
     #[command(flatten)]
@@ -85,6 +89,14 @@ pub fn run(args: &Args) -> Result<String> {
         Ok(())
     })?;
     let s = scores(&spec, &rows);
+    if let Some(file) = &args.svg {
+        let name = args.spec.file_name().map_or_else(
+            || args.spec.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let picture = dealzone::report::svg_sim::tournament_chart(&s, &name)?;
+        std::fs::write(file, picture).map_err(write_err(file))?;
+    }
     Ok(if args.json {
         pretty(&dealzone::report::tournament::json(&s, &played))
     } else {
