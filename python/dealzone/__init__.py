@@ -458,7 +458,10 @@ class Scenario:
     ) -> Table:
         """Every run's outcome (runs ``start .. end`` of the batch, default all) as an Arrow
         :class:`Table` streamed in record batches of ``batch_size`` runs (default 65,536),
-        each played when it is read: the columns of :meth:`runs_csv`, typed."""
+        each played when it is read: the columns of :meth:`runs_csv`, typed. The scenario's
+        ``time_limit`` bounds the time spent playing the runs (not the reader's own time
+        between batches); past it, the reader gets the runs played in time, then an error
+        naming ``time_limit``."""
         native = self._native.runs_arrow(runs, seed, rounds, protocol, start, end, batch_size)
         return Table(native, lambda: self.runs_csv(runs, seed, rounds, protocol, start, end))
 

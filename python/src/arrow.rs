@@ -209,7 +209,8 @@ pub struct RunsSpec {
     pub end: u64,
     /// Runs per record batch.
     pub batch: u64,
-    /// The wall-time budget of reading the whole stream.
+    /// The wall-time budget of playing the stream's runs (the time the consumer spends
+    /// between reads does not count).
     pub time_limit: Option<Duration>,
 }
 
@@ -218,7 +219,8 @@ struct RunsReader {
     spec: Arc<RunsSpec>,
     schema: SchemaRef,
     next: u64,
-    deadline: Option<Instant>,
+    /// The time spent playing runs so far.
+    spent: Duration,
     /// Set when the budget ran out: the next read reports it.
     late: Option<u64>,
 }
@@ -242,9 +244,8 @@ impl Iterator for RunsReader {
         }
         let s = &self.spec;
         let stop = s.end.min(self.next.saturating_add(s.batch));
-        let left = self
-            .deadline
-            .map(|d| d.saturating_duration_since(Instant::now()));
+        let left = s.time_limit.map(|l| l.saturating_sub(self.spent));
+        let began = Instant::now();
         let mut text = Vec::new();
         let done = match dealzone::report::csv::runs(
             &mut text,
@@ -260,6 +261,7 @@ impl Iterator for RunsReader {
                 return Some(Err(ArrowError::IoError(e.to_string(), e)));
             }
         };
+        self.spent += began.elapsed();
         if done < stop {
             // As the CSV: the prefix played in time, then the failure.
             self.late = Some(done);
@@ -313,7 +315,7 @@ impl ArrowTable {
                 spec: spec.clone(),
                 schema: self.schema.clone(),
                 next: spec.start,
-                deadline: spec.time_limit.map(|d| Instant::now() + d),
+                spent: Duration::ZERO,
                 late: None,
             }),
         }

@@ -107,6 +107,19 @@ def test_a_stream_read_past_its_time_limit_fails_naming_it():
         pyarrow.table(t)
 
 
+def test_the_readers_own_time_between_batches_does_not_count():
+    import time
+
+    # 0.6 s of budget; the reader sleeps 0.25 s after each of 4 batches of 25 runs (played
+    # in milliseconds), 1 s in all: only the playing counts, so the stream completes.
+    s = dealzone.load(WAGE, time_limit=0.6)
+    rows = 0
+    for batch in pyarrow.RecordBatchReader.from_stream(s.runs_table(100, 1, batch_size=25)):
+        rows += batch.num_rows
+        time.sleep(0.25)
+    assert rows == 100
+
+
 def test_the_schema_capsule_and_the_columns():
     s = dealzone.load(WAGE)
     t = s.bargain().table()
@@ -158,3 +171,22 @@ def test_to_pandas_through_arrow_equals_the_csv_route():
         assert [str(x) for x in via_arrow.dtypes] == [str(x) for x in via_csv.dtypes]
         assert _cells(via_arrow) == _cells(via_csv)
         assert isinstance(via_arrow, pandas.DataFrame)
+
+
+def test_every_result_with_a_picture_shows_it_in_a_notebook():
+    # The pictures the command line draws (`bargain --svg`, `timeline --svg`) and the zones'
+    # utility space; stability has none to match (the command line draws no stability).
+    s = dealzone.load(WAGE)
+    results = {
+        "zones": s.zones(),
+        "paths": s.paths(),
+        "explain": s.explain(),
+        "bargain": s.bargain(),
+        "stability": s.stability(states="zone"),
+        "simulate": s.simulate(50, 1),
+        "timeline": s.timeline(samples=5),
+    }
+    drawn = {k for k, r in results.items() if r.svg() is not None}
+    assert drawn == {"zones", "bargain", "timeline"}
+    for k, r in results.items():
+        assert r._repr_svg_() == r.svg(), k
