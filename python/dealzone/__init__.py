@@ -11,6 +11,15 @@ whose ``to_dict()`` is its ``--json`` document::
     z.to_dict()["acceptable"]     # the --json document, as a dict
     s.simulate(runs=10_000, seed=1).to_dict()
 
+Tables (a zone's acceptable states, the Pareto set, simulated runs) are :class:`Table`
+objects speaking the Arrow PyCapsule interface, read without copies by pyarrow, polars and
+pandas::
+
+    import pyarrow
+    pyarrow.table(s.zones().table())          # one row per acceptable state
+    s.bargain().to_pandas()                   # the Pareto set (through Arrow with pyarrow)
+    polars.DataFrame(s.runs_table(10**6, seed=1))   # streamed, 65,536 runs per batch
+
 Every analysis runs with the interpreter released. Errors are :class:`DealzoneError`
 with the library's positioned message (``file:line:column``, did-you-mean).
 Sharded simulations over Dask: :mod:`dealzone.dask`.
@@ -30,6 +39,7 @@ __all__ = [
     "DealzoneError",
     "Scenario",
     "Result",
+    "Table",
     "Zones",
     "Paths",
     "Explanation",
@@ -76,12 +86,24 @@ class Result:
 
     def csv(self) -> Optional[str]:
         """The result's table as CSV text (the command's ``--format csv``: one row per
-        acceptable state for zones, per Pareto point for bargaining), or None."""
+        acceptable state for zones, per Pareto point for bargaining, per run for a
+        simulation), or None."""
         return self._native.csv()
 
+    def table(self, batch_size: Optional[int] = None) -> "Optional[Table]":
+        """The result's table (the rows and columns of :meth:`csv`, typed) as an Arrow
+        :class:`Table`, or None when the result has none. A simulation's runs stream
+        ``batch_size`` runs per record batch (default 65,536)."""
+        native = self._native.arrow(batch_size)
+        return None if native is None else Table(native, self.csv)
+
     def to_pandas(self):
-        """The result's table (:meth:`csv`) as a ``pandas.DataFrame`` (pandas needed)."""
-        return _frame(self.csv(), type(self).__name__)
+        """The result's table as a ``pandas.DataFrame`` (pandas needed): through Arrow when
+        pyarrow is installed, else read from :meth:`csv` (the same frame)."""
+        t = self.table()
+        if t is None:
+            raise DealzoneError(f"{type(self).__name__} has no table")
+        return t.to_pandas()
 
     def __str__(self) -> str:
         return self.text()
@@ -195,23 +217,114 @@ _KINDS = {
 }
 
 
-def _frame(text: Optional[str], what: str):
-    if text is None:
-        raise DealzoneError(f"{what} has no table")
+class Table:
+    """A table of results (a zone's acceptable states, the Pareto set, simulated runs) as
+    Arrow, through the Arrow PyCapsule interface (``__arrow_c_stream__``,
+    ``__arrow_c_schema__``): ``pyarrow.table(t)``, ``polars.DataFrame(t)`` and
+    ``pyarrow.RecordBatchReader.from_stream(t)`` import its buffers without copying them.
+
+    Its columns are the CSV table's (docs/CONTRACT.md, "Tables"), in the same order, typed
+    by name: ``state``, ``zone``, ``point``, ``run``, ``rounds`` int64; ``utility:PARTY``
+    and ``reservation:PARTY`` float64; ``agreement`` and ``rational`` bool; ``solutions``,
+    ``rules_fired``, ``events_fired`` and ``not_as_written`` lists of strings (the CSV's
+    ``;``-separated cell); every other column (``issue:ID``, ``outcome``, ``walked_out``)
+    utf8. An empty CSV cell is a null (an empty list in a list column).
+
+    A runs table is a stream: each read plays its runs again, one record batch at a time
+    (the same bytes every time), so memory holds one batch whatever the runs."""
+
+    def __init__(self, native: Any, csv: Any):
+        self._native = native
+        self._csv = csv
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """A PyCapsule holding an ``ArrowArrayStream`` of the table (a new stream each call;
+        ``requested_schema`` is not honoured: the consumer gets the table's own types)."""
+        return self._native.__arrow_c_stream__(requested_schema)
+
+    def __arrow_c_schema__(self) -> Any:
+        """A PyCapsule holding the table's ``ArrowSchema``."""
+        return self._native.__arrow_c_schema__()
+
+    @property
+    def columns(self) -> list:
+        """``(name, type)`` of each column; type ``int64``, ``float64``, ``bool``,
+        ``list<utf8>`` or ``utf8``."""
+        return list(self._native.columns)
+
+    @property
+    def num_rows(self) -> int:
+        """The number of rows (of a runs table: its runs, read or not)."""
+        return self._native.rows
+
+    def csv(self) -> str:
+        """The same table as CSV text, byte for byte the command's ``--format csv``."""
+        return self._csv()
+
+    def to_pandas(self):
+        """The table as a ``pandas.DataFrame``: through pyarrow when it is installed, else
+        read from :meth:`csv` into the same frame (int64, float64 with NaN for nulls, bool,
+        text with None for nulls, a list per cell of a list column)."""
+        try:
+            import pyarrow
+        except ImportError:
+            return _frame(self.csv(), self.columns)
+        return pyarrow.table(self).to_pandas()
+
+    def __len__(self) -> int:
+        return self.num_rows
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{n}: {t}" for n, t in self.columns)
+        return f"<dealzone.Table of {self.num_rows} rows: {cols}>"
+
+
+def _frame(text: str, columns: list):
+    """The pandas frame of a CSV table, typed as its Arrow table is (without pyarrow)."""
     try:
         import pandas
     except ImportError as e:  # optional: the package itself needs no pandas
         raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+    import csv
     import io
 
-    # Level ids stay text (a level named "1" is not a number).
-    frame = pandas.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    for column in frame.columns:
-        if column.startswith(("utility:", "reservation:")) or column in ("state", "zone", "point", "run", "rounds"):
-            frame[column] = pandas.to_numeric(frame[column].replace("", None))
-        elif column in ("agreement", "rational"):
-            frame[column] = frame[column] == "true"
-    return frame
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    rows = list(reader)
+    data = {}
+    for k, (name, kind) in enumerate(columns):
+        assert header[k] == name, (header[k], name)
+        cells = [r[k] for r in rows]
+        if kind == "int64":
+            if all(cells):
+                data[name] = pandas.array([int(c) for c in cells], dtype="int64")
+            else:  # as pyarrow converts an integer column with nulls
+                data[name] = pandas.array([float(c) if c else float("nan") for c in cells], dtype="float64")
+        elif kind == "float64":
+            data[name] = pandas.array([float(c) if c else float("nan") for c in cells], dtype="float64")
+        elif kind == "bool":
+            if all(cells):
+                data[name] = pandas.array([c == "true" for c in cells], dtype="bool")
+            else:
+                data[name] = pandas.array([(c == "true") if c else None for c in cells], dtype="object")
+        elif kind == "list<utf8>":
+            data[name] = pandas.Series([c.split(";") if c else [] for c in cells], dtype="object")
+        else:
+            data[name] = pandas.Series([c if c else None for c in cells], dtype=_text_dtype(pandas))
+    return pandas.DataFrame(data, columns=[n for n, _ in columns])
+
+
+def _text_dtype(pandas) -> str:
+    """The dtype pyarrow gives a text column: ``str`` where pandas infers strings (the
+    default from pandas 3), else ``object``."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return "str" if pandas.get_option("future.infer_string") else "object"
+        except Exception:  # the option is gone once inferring strings is the only way
+            return "str"
 
 
 def _wrap(native: Any, scenario: "Scenario") -> Result:
@@ -333,6 +446,25 @@ class Scenario:
             runs, seed, rounds, protocol, start, end, None if path is None else os.fspath(path)
         )
 
+    def runs_table(
+        self,
+        runs: int = 1000,
+        seed: int = 0,
+        rounds: Optional[int] = None,
+        protocol: Optional[str] = None,
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        batch_size: Optional[int] = None,
+    ) -> Table:
+        """Every run's outcome (runs ``start .. end`` of the batch, default all) as an Arrow
+        :class:`Table` streamed in record batches of ``batch_size`` runs (default 65,536),
+        each played when it is read: the columns of :meth:`runs_csv`, typed. The scenario's
+        ``time_limit`` bounds the time spent playing the runs (not the reader's own time
+        between batches); past it, the reader gets the runs played in time, then an error
+        naming ``time_limit``."""
+        native = self._native.runs_arrow(runs, seed, rounds, protocol, start, end, batch_size)
+        return Table(native, lambda: self.runs_csv(runs, seed, rounds, protocol, start, end))
+
     def runs(
         self,
         runs: int = 1000,
@@ -340,8 +472,9 @@ class Scenario:
         rounds: Optional[int] = None,
         protocol: Optional[str] = None,
     ):
-        """Every run's outcome as a ``pandas.DataFrame`` (pandas needed)."""
-        return _frame(self.runs_csv(runs, seed, rounds, protocol), "the runs")
+        """Every run's outcome as a ``pandas.DataFrame`` (pandas needed; through Arrow when
+        pyarrow is installed)."""
+        return self.runs_table(runs, seed, rounds, protocol).to_pandas()
 
     def timeline_shard(self, index: int, count: int, samples: int = 200, seed: int = 1) -> str:
         """Shard ``index`` of ``count`` of the timeline report's sweeps: its document."""

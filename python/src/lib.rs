@@ -5,6 +5,9 @@
 //! and `json()` are the command line's output and `--json` document. The typed Python
 //! classes (`Zones`, `Simulation`, …) live in `dealzone/__init__.py` and wrap these.
 //!
+//! Tables (zones' states, the Pareto set, simulated runs) come out as CSV (`csv()`) and as
+//! Arrow through the PyCapsule interface ([`arrow::ArrowTable`]).
+//!
 //! Every analysis runs with the interpreter released (`Python::detach`), so other Python
 //! threads (a Dask worker's heartbeat, say) run meanwhile. Errors are `DealzoneError`,
 //! carrying the library's message (file, line, column, did-you-mean).
@@ -27,6 +30,9 @@ use dealzone::{Analysis, Limits, Report, Scenario, Timeline};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
+
+mod arrow;
+use arrow::{ArrowTable, RunsSpec};
 
 create_exception!(
     _dealzone,
@@ -82,6 +88,41 @@ struct Finding {
     draw: Option<Lazy>,
     /// Writes the per-state table (CSV, as the command's `--format csv`), if it has one.
     table: Option<Lazy>,
+    /// The batch simulated (its world, seed and runs), whose per-run table streams.
+    runs: Option<Batch>,
+}
+
+/// A batch of simulated runs, for its per-run table.
+struct Batch {
+    world: dealzone::sim::World,
+    seed: u64,
+    runs: u64,
+    time_limit: Option<std::time::Duration>,
+}
+
+impl Batch {
+    fn new(a: &Analysis, o: &SimOptions) -> dealzone::Result<Batch> {
+        Ok(Batch {
+            world: a.world(o)?,
+            seed: o.seed,
+            runs: o.runs,
+            time_limit: a.limits().time_limit,
+        })
+    }
+}
+
+/// Rows per record batch of a per-run table: as many runs as the core plays in parallel
+/// chunks, 64 of them (a few MB per batch, whatever the runs).
+const RUNS_PER_BATCH: u64 = 64 * 1024;
+
+fn batch_size(rows: Option<u64>) -> PyResult<u64> {
+    match rows {
+        None => Ok(RUNS_PER_BATCH),
+        Some(0) => Err(PyValueError::new_err(
+            "batch_size 0: at least 1 row per batch",
+        )),
+        Some(n) => Ok(n),
+    }
 }
 
 /// Work done only when Python asks for it (with the interpreter released).
@@ -97,6 +138,7 @@ impl Finding {
             timeline: None,
             draw: None,
             table: None,
+            runs: None,
         }
     }
 }
@@ -157,8 +199,72 @@ impl Finding {
 
     /// The per-state or per-run table as CSV text (the command's `--format csv`; columns in
     /// docs/CONTRACT.md, "Tables"), or None when the result has no table.
-    fn csv(&self, py: Python<'_>) -> Option<String> {
-        self.table.as_ref().and_then(|f| py.detach(f))
+    fn csv(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        if let Some(b) = &self.runs {
+            return runs_text(py, &b.world, b.seed, 0..b.runs, b.time_limit, None);
+        }
+        Ok(self.table.as_ref().and_then(|f| py.detach(f)))
+    }
+
+    /// The same table as [`Finding::csv`], as Arrow (typed columns; a per-run table streams
+    /// `batch_size` runs per record batch), or None when the result has no table.
+    #[pyo3(signature = (batch_size = None))]
+    fn arrow(&self, py: Python<'_>, batch_size: Option<u64>) -> PyResult<Option<ArrowTable>> {
+        let batch = self::batch_size(batch_size)?;
+        if let Some(b) = &self.runs {
+            return Ok(Some(ArrowTable::runs(RunsSpec {
+                world: b.world.clone(),
+                seed: b.seed,
+                start: 0,
+                end: b.runs,
+                batch,
+                time_limit: b.time_limit,
+            })));
+        }
+        let Some(f) = &self.table else {
+            return Ok(None);
+        };
+        py.detach(|| f().map(|text| ArrowTable::from_csv(text.as_bytes())))
+            .transpose()
+            .map_err(|e| DealzoneError::new_err(format!("cannot read the table: {e}")))
+    }
+}
+
+/// Runs `range` of the batch as CSV text (with its header), or streamed into `path`.
+fn runs_text(
+    py: Python<'_>,
+    world: &dealzone::sim::World,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    limit: Option<std::time::Duration>,
+    path: Option<PathBuf>,
+) -> PyResult<Option<String>> {
+    let end = range.end;
+    let write = |out: &mut (dyn std::io::Write + Send)| -> PyResult<()> {
+        let done = py
+            .detach(|| dealzone::report::csv::runs(out, world, seed, range, true, limit))
+            .map_err(|e| DealzoneError::new_err(format!("cannot write the table: {e}")))?;
+        if done < end {
+            return Err(err(dealzone::Error::LimitExceeded {
+                limit: dealzone::Limit::TimeLimit,
+                value: limit.map_or(0, |d| d.as_millis() as u64),
+            }));
+        }
+        Ok(())
+    };
+    match path {
+        Some(p) => {
+            let file = std::fs::File::create(&p).map_err(|e| {
+                DealzoneError::new_err(format!("cannot write {}: {e}", p.display()))
+            })?;
+            write(&mut std::io::BufWriter::new(file))?;
+            Ok(None)
+        }
+        None => {
+            let mut out = Vec::new();
+            write(&mut out)?;
+            Ok(Some(String::from_utf8_lossy(&out).into_owned()))
+        }
     }
 }
 
@@ -430,8 +536,14 @@ impl Session {
         protocol: Option<&str>,
     ) -> PyResult<Finding> {
         let o = sim_options(runs, seed, rounds, protocol)?;
-        let f = py.detach(|| self.analysis.simulate(&o)).map_err(err)?;
-        Ok(Finding::new("simulate", f))
+        let (f, batch) = py
+            .detach(|| -> dealzone::Result<_> {
+                Ok((self.analysis.simulate(&o)?, Batch::new(&self.analysis, &o)?))
+            })
+            .map_err(err)?;
+        let mut out = Finding::new("simulate", f);
+        out.runs = Some(batch);
+        Ok(out)
     }
 
     /// Every run's outcome as CSV text (`dealzone simulate --format csv`; columns in
@@ -455,32 +567,38 @@ impl Session {
         let (start, end) = (start.unwrap_or(0), end.unwrap_or(runs).min(runs));
         let world = py.detach(|| self.analysis.world(&o)).map_err(err)?;
         let limit = self.analysis.limits().time_limit;
-        let write = |out: &mut (dyn std::io::Write + Send)| -> PyResult<()> {
-            let done = py
-                .detach(|| dealzone::report::csv::runs(out, &world, seed, start..end, true, limit))
-                .map_err(|e| DealzoneError::new_err(format!("cannot write the table: {e}")))?;
-            if done < end {
-                return Err(err(dealzone::Error::LimitExceeded {
-                    limit: dealzone::Limit::TimeLimit,
-                    value: limit.map_or(0, |d| d.as_millis() as u64),
-                }));
-            }
-            Ok(())
-        };
-        match path {
-            Some(p) => {
-                let file = std::fs::File::create(&p).map_err(|e| {
-                    DealzoneError::new_err(format!("cannot write {}: {e}", p.display()))
-                })?;
-                write(&mut std::io::BufWriter::new(file))?;
-                Ok(None)
-            }
-            None => {
-                let mut out = Vec::new();
-                write(&mut out)?;
-                Ok(Some(String::from_utf8_lossy(&out).into_owned()))
-            }
-        }
+        runs_text(py, &world, seed, start..end, limit, path)
+    }
+
+    /// Every run's outcome as an Arrow table (the columns of [`Session::runs_csv`], typed),
+    /// streamed: each record batch holds `batch_size` runs, played when it is read.
+    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None, start = None, end = None, batch_size = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn runs_arrow(
+        &self,
+        py: Python<'_>,
+        runs: u64,
+        seed: u64,
+        rounds: Option<u32>,
+        protocol: Option<&str>,
+        start: Option<u64>,
+        end: Option<u64>,
+        batch_size: Option<u64>,
+    ) -> PyResult<ArrowTable> {
+        let o = sim_options(runs, seed, rounds, protocol)?;
+        dealzone::sim::check_runs(runs).map_err(sim_err)?;
+        let batch = self::batch_size(batch_size)?;
+        let end = end.unwrap_or(runs).min(runs);
+        let start = start.unwrap_or(0).min(end);
+        let world = py.detach(|| self.analysis.world(&o)).map_err(err)?;
+        Ok(ArrowTable::runs(RunsSpec {
+            world,
+            seed,
+            start,
+            end,
+            batch,
+            time_limit: self.analysis.limits().time_limit,
+        }))
     }
 
     /// Shard `index` of `count` of the report's sensitivity sweeps (`dealzone timeline
@@ -586,10 +704,16 @@ impl Session {
                     .iter()
                     .map(|s| Shard::from_json(s))
                     .collect::<Result<Vec<_>, _>>()?;
-                self.analysis.merge_shards(&o, &parsed)
+                Ok((
+                    self.analysis.merge_shards(&o, &parsed)?,
+                    Batch::new(&self.analysis, &o)?,
+                ))
             })
             .map_err(err)?;
-        Ok(Finding::new("simulate", f))
+        let (f, batch) = f;
+        let mut out = Finding::new("simulate", f);
+        out.runs = Some(batch);
+        Ok(out)
     }
 
     /// The timeline report (`dealzone timeline`) of the timeline this scenario is a date of
@@ -698,6 +822,7 @@ fn _dealzone(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DealzoneError", m.py().get_type::<DealzoneError>())?;
     m.add_class::<Session>()?;
     m.add_class::<Finding>()?;
+    m.add_class::<ArrowTable>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     Ok(())
