@@ -7,6 +7,7 @@ pub mod condition;
 mod date;
 mod evidence;
 pub mod expr;
+pub mod imported;
 mod issue;
 mod origin;
 mod party;

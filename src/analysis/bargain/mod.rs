@@ -27,6 +27,7 @@
 //! ```
 
 mod candidates;
+pub mod imported;
 mod pareto;
 mod solutions;
 
