@@ -120,7 +120,7 @@ fn chunks<T: Send>(c: &Candidates, f: impl Fn(usize, &[f64]) -> T + Sync) -> Vec
 
 /// Rows of `d` values in `m` (`n` rows when `d` is 0).
 fn rows(m: &[f64], d: usize, n: usize) -> impl Iterator<Item = &[f64]> {
-    (0..if d == 0 { n } else { m.len() / d }).map(move |k| &m[k * d..(k + 1) * d])
+    (0..m.len().checked_div(d).unwrap_or(n)).map(move |k| &m[k * d..(k + 1) * d])
 }
 
 /// Nash, Kalai–Smorodinsky, egalitarian and maximum welfare with the contract's tie rules,
