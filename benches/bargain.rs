@@ -6,9 +6,9 @@
 //!
 //! `bargain_process/…` (issue 14, item 4): the whole of `dealzone bargain FILE --json`
 //! after parsing (compiling the scenario, enumerating the candidates by the engine
-//! `Engine::Auto` picks, tabulating utilities, the frontier and every solution, and the
+//! `Engine::Auto` picks with their utilities, the frontier and every solution, and the
 //! JSON streamed to a sink) on synthetic 2-party scenarios of 1e6 and 1e7 outcomes (4 loose
-//! red lines: about two thirds of the outcomes are candidates), worst of 5 seeds, beside
+//! red lines: about two thirds of the outcomes are candidates), worst of 10 seeds, beside
 //! `bargain_kernel/…`, the frontier kernel alone on the same candidates. Targets: the
 //! process within twice the kernel, under 50 ms at 1e6 and under 500 ms at 1e7.
 //! `cargo bench --bench bargain -- bargain_`.
@@ -100,7 +100,7 @@ fn process(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(3));
     let mut kernels = Vec::new();
     for (label, issues) in [("1e6", 6), ("1e7", 7)] {
-        let cases: Vec<Scenario> = (0..5)
+        let cases: Vec<Scenario> = (0..10)
             .map(|seed| {
                 let mut s = Synthetic::new(issues, 10, Regime::Reservations, seed)
                     .with_red_lines(4, 1_000.0);

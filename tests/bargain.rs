@@ -167,7 +167,17 @@ fn check_all(rows: &[Vec<f64>], res: &[f64]) {
         count_rational(&c, &front),
         front.iter().filter(|&&k| rational(&rows[k], res)).count()
     );
-    let b = Bargain::new(c);
+    let b = Bargain::new(c.clone());
+    // `Bargain::new` computes every concept in shared passes: the same answers, to the bit.
+    assert_eq!(b.pareto, front, "Bargain::new frontier");
+    assert_eq!(b.nash, nash(&c), "Bargain::new nash");
+    assert_eq!(
+        b.kalai_smorodinsky,
+        kalai_smorodinsky(&c),
+        "Bargain::new ks"
+    );
+    assert_eq!(b.egalitarian, egalitarian(&c), "Bargain::new egalitarian");
+    assert_eq!(b.max_welfare, max_welfare(&c), "Bargain::new max welfare");
     assert_eq!(
         b.zone_size as usize,
         rows.iter()
@@ -363,11 +373,9 @@ fn larger_sets_match_brute_force() {
                 })
                 .collect();
             let c = candidates(&rows, &vec![0.1; d]);
-            assert_eq!(
-                pareto_frontier(&c),
-                brute_pareto(&rows),
-                "d={d} grid={grid}"
-            );
+            let front = brute_pareto(&rows);
+            assert_eq!(pareto_frontier(&c), front, "d={d} grid={grid}");
+            assert_eq!(Bargain::new(c).pareto, front, "d={d} grid={grid}");
         }
         // Anti-correlated: most rows on the frontier.
         let mut next = stream(d as u64);
@@ -381,11 +389,9 @@ fn larger_sets_match_brute_force() {
             })
             .collect();
         let c = candidates(&rows, &vec![0.0; d]);
-        assert_eq!(
-            pareto_frontier(&c),
-            brute_pareto(&rows),
-            "anti-correlated d={d}"
-        );
+        let front = brute_pareto(&rows);
+        assert_eq!(pareto_frontier(&c), front, "anti-correlated d={d}");
+        assert_eq!(Bargain::new(c).pareto, front, "anti-correlated d={d}");
     }
 }
 

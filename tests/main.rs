@@ -1,6 +1,7 @@
 //! One integration-test binary (link time stays low); each module is one concern.
 
 mod bargain;
+mod bargain_passes;
 mod bargain_stream;
 mod baseline;
 mod broken;

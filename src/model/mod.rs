@@ -8,6 +8,7 @@ mod date;
 mod evidence;
 #[doc(hidden)]
 pub mod expr;
+pub mod imported;
 mod issue;
 mod origin;
 mod party;

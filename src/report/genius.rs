@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 
 use super::json::round;
 use crate::analysis::bargain::Bargain;
-use crate::io::genius::Imported;
-use crate::io::genius::bargain::{BargainOptions, NoDeal, discount_multipliers};
+use crate::analysis::bargain::imported::{BargainOptions, NoDeal, discount_multipliers};
 use crate::model::Scenario;
+use crate::model::imported::Imported;
 use crate::space::CompiledScenario;
 
 /// Keys added to the `bargain --json` document of an imported domain:
@@ -21,7 +21,8 @@ use crate::space::CompiledScenario;
 ///
 /// # Example
 /// ```
-/// use dealzone::io::genius::{ImportOptions, Input, import, bargain::{self, BargainOptions}};
+/// use dealzone::analysis::bargain::imported::{self as bargain, BargainOptions};
+/// use dealzone::io::genius::{ImportOptions, Input, import};
 /// let d = r#"{"name": "d", "issuesValues": {"x": {"values": ["a", "b"]}}}"#;
 /// let p = format!(r#"{{"LinearAdditiveUtilitySpace": {{"name": "p", "domain": {d},
 ///   "issueWeights": {{"x": 1}}, "issueUtilities": {{"x": {{"discreteutils":

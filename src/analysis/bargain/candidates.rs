@@ -3,11 +3,49 @@
 
 use rayon::prelude::*;
 
+use crate::analysis::zone::{
+    self, AUTO_BRUTE_FORCE_MAX, AUTO_STATES_PER_NODE, Engine, MAX_FACTOR, count_candidates,
+};
+use crate::config::Deadline;
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Limits, Result};
 
 /// Rows per parallel chunk when tabulating utilities.
 const CHUNK: usize = 1 << 14;
+
+/// [`Engine::Auto`] enumerates the candidates by a scan when they are at least one state in
+/// this many; below, by branch and bound.
+///
+/// For now the zone search's measured crossover ([`zone::AUTO_OUTPUT_SHARE`]: brute force
+/// against branch and bound on 2^22 states with reservations dropped as here, 207 / 473 ms
+/// at one candidate in 4, 127 / 153 at 1 in 16, 127 / 58 at 1 in 64; they cross near 1 in
+/// 20). Bargaining's scan also tabulates the utilities, which the search then does
+/// separately, so its own crossover lies lower (the scan pays further down); measuring it
+/// is `cargo run --release --example bargain_probe -- crossover 7 3 1e4 1e5 1e6`.
+pub const SCAN_SHARE: u64 = zone::AUTO_OUTPUT_SHARE;
+
+/// Whether the candidates of `open` (counted by variable elimination, with tables kept
+/// small next to the space) are at least one state in [`SCAN_SHARE`]; `false` when they
+/// cannot be counted cheaply.
+fn scan_pays(open: &CompiledScenario, size: u64) -> bool {
+    let max_factor = MAX_FACTOR.min((size / 64).max(1 << 10));
+    count_candidates(open, max_factor).is_some_and(|n| n.saturating_mul(SCAN_SHARE) >= size)
+}
+
+/// A time-limit error naming the whole budget (the scan after a search ran on what was
+/// left of it).
+fn whole_budget(e: crate::Error, limits: &Limits) -> crate::Error {
+    match e {
+        crate::Error::LimitExceeded {
+            limit: crate::Limit::TimeLimit,
+            ..
+        } => crate::Error::LimitExceeded {
+            limit: crate::Limit::TimeLimit,
+            value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+        },
+        e => e,
+    }
+}
 
 /// Why a [`Candidates`] value could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -164,8 +202,80 @@ impl Candidates {
     /// # Ok::<(), dealzone::Error>(())
     /// ```
     pub fn from_compiled(c: &CompiledScenario, limits: &Limits) -> Result<Candidates> {
+        Candidates::from_compiled_with(c, Engine::Auto, limits)
+    }
+
+    /// [`Candidates::from_compiled`] by a chosen engine.
+    ///
+    /// # Arguments
+    /// `c`; `engine`: [`Engine::BruteForce`] scans every state, tabulating each
+    /// candidate's utilities as it is found; [`Engine::BranchAndBound`] searches
+    /// ([`crate::analysis::zone::branch_and_bound`]), then tabulates; [`Engine::Auto`]
+    /// scans spaces of at most [`AUTO_BRUTE_FORCE_MAX`] states and those where the
+    /// candidates, counted first by [`count_candidates`], are at least one state in
+    /// [`SCAN_SHARE`], else searches, switching to the scan when the search stops
+    /// pruning (more than one node per [`AUTO_STATES_PER_NODE`] states); `limits` as
+    /// [`Candidates::from_compiled`].
+    ///
+    /// # Returns
+    /// The same candidates whatever the engine.
+    ///
+    /// # Errors
+    /// As [`Candidates::from_compiled`].
+    ///
+    /// # Complexity
+    /// The scan: O(S / L · R_last + C · P) for S states, L levels of the last issue,
+    /// R_last red lines reading it, C candidates and P parties (two walks over the rows,
+    /// the second writing the rows in place). The search: that of branch and bound plus
+    /// O(C · I · P) to tabulate.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::{Limits, Scenario, space::CompiledScenario};
+    /// use dealzone::analysis::{bargain::Candidates, zone::Engine};
+    /// let s = Scenario::load("seeds/supplier_contract.toml")?;
+    /// let c = CompiledScenario::new(&s, &Limits::default())?;
+    /// let scan = Candidates::from_compiled_with(&c, Engine::BruteForce, &Limits::default())?;
+    /// let search = Candidates::from_compiled_with(&c, Engine::BranchAndBound, &Limits::default())?;
+    /// assert_eq!(scan, search);
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn from_compiled_with(
+        c: &CompiledScenario,
+        engine: Engine,
+        limits: &Limits,
+    ) -> Result<Candidates> {
+        let deadline = Deadline::new(limits.time_limit);
         let open = c.with_reservations(&vec![false; c.utilities().len()]);
-        let states = crate::analysis::zone::acceptable_states(&open, limits)?;
+        let reservations = c.utilities().iter().map(|u| u.reservation()).collect();
+        let size = open.space().size();
+        let searched = match engine {
+            Engine::BruteForce => None,
+            Engine::BranchAndBound => Some(zone::branch_and_bound(&open, limits)?),
+            Engine::Auto if size <= AUTO_BRUTE_FORCE_MAX || scan_pays(&open, size) => None,
+            Engine::Auto => {
+                zone::branch_and_bound_within(&open, limits, size / AUTO_STATES_PER_NODE)?
+            }
+        };
+        let states = match searched {
+            Some(states) => states,
+            None => {
+                // The fused scan when it applies, else the zone scan and a second pass for
+                // the utilities; either way the time left of the whole budget.
+                if let Some((states, utilities)) =
+                    super::scan::candidates(&open, limits, &deadline)?
+                {
+                    return Ok(Candidates {
+                        states,
+                        utilities,
+                        reservations,
+                    });
+                }
+                zone::brute_force(&open, &deadline.limits_left(limits))
+                    .map_err(|e| whole_budget(e, limits))?
+                    .acceptable
+            }
+        };
         let parties = c.utilities().len();
         // The utility matrix, estimated before it is allocated.
         limits.check_memory(states.len() as u64, 8 * (parties as u64 + 1))?;
@@ -187,7 +297,7 @@ impl Candidates {
         Ok(Candidates {
             states,
             utilities,
-            reservations: c.utilities().iter().map(|u| u.reservation()).collect(),
+            reservations,
         })
     }
 

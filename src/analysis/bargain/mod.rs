@@ -14,7 +14,9 @@
 //!   the highest sum of utilities).
 //! - [`count_rational`], [`zone_size`], [`distance_to_frontier`], [`distance`].
 //! - [`bargain`] and [`bargain_compiled`] run all of it on a scenario; [`Bargain::new`] on
-//!   any [`Candidates`].
+//!   any [`Candidates`]; [`imported`] on a GENIUS or GeniusWeb domain.
+//! - [`Candidates::from_compiled`] finds the candidates with their utilities in one scan
+//!   of the space, or by branch and bound when they are few ([`SCAN_SHARE`]).
 //!
 //! ```
 //! use dealzone::{Limits, Scenario, analysis::bargain};
@@ -27,10 +29,13 @@
 //! ```
 
 mod candidates;
+pub mod imported;
 mod pareto;
+mod passes;
+mod scan;
 mod solutions;
 
-pub use candidates::{Candidates, CandidatesError};
+pub use candidates::{Candidates, CandidatesError, SCAN_SHARE};
 pub use pareto::{PARETO_DECIMALS, pareto_frontier};
 pub use solutions::{
     Solution, TIE_TOLERANCE, count_rational, distance, distance_to_frontier, egalitarian,
@@ -77,7 +82,8 @@ impl Bargain {
     /// Run every analysis on `candidates`.
     ///
     /// # Complexity
-    /// That of [`pareto_frontier`], plus O(n · d) for the solutions.
+    /// That of [`pareto_frontier`], plus O(n · d) for the solutions (two parallel passes
+    /// over the rows shared by every concept, results combined in row order).
     ///
     /// # Example
     /// ```
@@ -90,15 +96,20 @@ impl Bargain {
     /// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
     /// ```
     pub fn new(candidates: Candidates) -> Bargain {
-        let pareto = pareto_frontier(&candidates);
+        // Every concept in two shared passes (`passes::solve`), the two-party frontier's
+        // prefilter among them; the frontier by sorting when that leaves many rows.
+        let s = passes::solve(&candidates);
+        let pareto = s
+            .frontier
+            .unwrap_or_else(|| pareto::frontier_by_sort(&candidates));
         Bargain {
             count_rational: count_rational(&candidates, &pareto),
-            zone_size: zone_size(&candidates),
-            nash: nash(&candidates),
-            kalai_smorodinsky: kalai_smorodinsky(&candidates),
+            zone_size: s.zone_size,
+            nash: s.nash,
+            kalai_smorodinsky: s.kalai_smorodinsky,
             genius_kalai: genius_kalai(&candidates, &pareto),
-            egalitarian: egalitarian(&candidates),
-            max_welfare: max_welfare(&candidates),
+            egalitarian: s.egalitarian,
+            max_welfare: s.max_welfare,
             pareto,
             candidates,
         }

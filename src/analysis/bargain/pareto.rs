@@ -6,8 +6,11 @@
 //! that leaves a thin shell; on zero-sum data, nothing). Then one algorithm per dimension:
 //!
 //! - one party: the rows with the largest key;
-//! - two parties: sort by the first key (a radix sort: keys of utilities in [0, 1] span
-//!   10⁹ < 2³²), then a sweep over the second, O(n log n) at worst;
+//! - two parties: first a linear filter by buckets of the first key (the largest second
+//!   key of each bucket drops every row some later bucket dominates), which on typical
+//!   data leaves little more than the frontier; when it leaves many rows, sort by the
+//!   first key (a radix sort: keys of utilities in [0, 1] span 10⁹ < 2³²), then a sweep
+//!   over the second, O(n log n) at worst;
 //! - three parties: the same sort, then a sweep that keeps the frontier points seen so
 //!   far as a 2-D staircase, O(n log n);
 //! - four or more: duplicates merged, then the multidimensional divide and conquer of
@@ -78,6 +81,16 @@ pub(crate) fn key(u: f64) -> i64 {
 /// # Ok::<(), dealzone::analysis::bargain::CandidatesError>(())
 /// ```
 pub fn pareto_frontier(c: &Candidates) -> Vec<usize> {
+    if c.parties() == 2
+        && let Some(front) = front2_prefiltered(c.matrix())
+    {
+        return front;
+    }
+    frontier_by_sort(c)
+}
+
+/// [`pareto_frontier`] without the two-party prefilter.
+pub(super) fn frontier_by_sort(c: &Candidates) -> Vec<usize> {
     let n = c.len();
     let d = c.parties();
     let m = c.matrix();
@@ -120,6 +133,112 @@ pub fn pareto_frontier(c: &Candidates) -> Vec<usize> {
 
 /// Rows per parallel chunk.
 const CHUNK: usize = 1 << 14;
+
+/// Buckets of the first key in [`front2_prefiltered`].
+pub(super) const X_BUCKETS: usize = 1 << 10;
+
+/// The bucket of a first key: keys of utilities in [0, 1] (0..=10⁹) spread evenly, keys
+/// outside clamped to the end buckets. Non-decreasing in the key, so a row in a later
+/// bucket has a strictly larger key.
+#[inline]
+fn x_bucket(k: i64) -> usize {
+    let span = SCALE as u64;
+    (k.clamp(0, SCALE as i64) as u64 * X_BUCKETS as u64 / (span + 1)) as usize
+}
+
+/// The two-party frontier in O(n) when it is small, `None` when the filter below leaves
+/// more than one row in [`PREFILTER_SHARE`] (then the sort of every row is cheaper).
+///
+/// One pass finds the largest second key in each bucket of the first key; a row whose
+/// second key is at most the largest of any later bucket is dominated (that row has a
+/// strictly larger first key and a second key at least as large) and dropped in a second
+/// pass. Every frontier row survives, and every dominated survivor is dominated by a
+/// frontier row, so the frontier of the survivors (by [`front2`]) is the frontier. Both
+/// passes run in parallel chunks; the bucket maxima are a maximum and the survivors are
+/// joined in row order, so nothing depends on the thread count.
+fn front2_prefiltered(m: &[f64]) -> Option<Vec<usize>> {
+    let n = m.len() / 2;
+    let tops = m
+        .par_chunks(CHUNK * 2)
+        .map(|src| {
+            let mut top = vec![i64::MIN; X_BUCKETS];
+            src.chunks_exact(2).for_each(|u| bucket_top(&mut top, u));
+            top
+        })
+        .reduce(|| vec![i64::MIN; X_BUCKETS], max_tops);
+    let above = above(&tops);
+    let parts: Vec<Vec<(i64, i64, usize)>> = m
+        .par_chunks(CHUNK * 2)
+        .enumerate()
+        .map(|(c, src)| {
+            let mut out = Vec::new();
+            for (r, u) in src.chunks_exact(2).enumerate() {
+                if let Some((x, y)) = survives(&above, u) {
+                    out.push((x, y, c * CHUNK + r));
+                }
+            }
+            out
+        })
+        .collect();
+    front2_of_survivors(parts, n)
+}
+
+/// The first pass of [`front2_prefiltered`] for one row `u` of two utilities: raise
+/// `top[bucket]` (of [`X_BUCKETS`]) to its second key.
+#[inline]
+pub(super) fn bucket_top(top: &mut [i64], u: &[f64]) {
+    let b = x_bucket(key(u[0]));
+    top[b] = top[b].max(key(u[1]));
+}
+
+/// The bucket maxima of two runs of rows.
+pub(super) fn max_tops(mut a: Vec<i64>, b: Vec<i64>) -> Vec<i64> {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x = (*x).max(y));
+    a
+}
+
+/// `above[b]`: the largest second key in the buckets after `b`.
+pub(super) fn above(tops: &[i64]) -> Vec<i64> {
+    let mut above = vec![i64::MIN; tops.len()];
+    let mut run = i64::MIN;
+    for b in (0..tops.len()).rev() {
+        above[b] = run;
+        run = run.max(tops[b]);
+    }
+    above
+}
+
+/// The second pass of [`front2_prefiltered`] for one row: its keys, when no later bucket
+/// dominates it.
+#[inline]
+pub(super) fn survives(above: &[i64], u: &[f64]) -> Option<(i64, i64)> {
+    let (x, y) = (key(u[0]), key(u[1]));
+    (y > above[x_bucket(x)]).then_some((x, y))
+}
+
+/// The frontier of the survivors `(x, y, row)` of [`front2_prefiltered`]'s filter (in row
+/// order, by chunk), among `n` rows; `None` when they are too many ([`PREFILTER_SHARE`]).
+pub(super) fn front2_of_survivors(
+    parts: Vec<Vec<(i64, i64, usize)>>,
+    n: usize,
+) -> Option<Vec<usize>> {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    if total > RADIX_MIN && total.saturating_mul(PREFILTER_SHARE) > n {
+        return None;
+    }
+    let mut pts = parts.concat();
+    // First key descending, equal keys in row order, as `front2` takes them.
+    pts.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
+    let order = Sorted::Wide(pts.iter().enumerate().map(|(j, p)| (p.0, j)).collect());
+    let ys: Vec<i64> = pts.iter().map(|p| p.1).collect();
+    let mut front = Vec::new();
+    front2(order, &ys, |j| front.push(pts[j].2));
+    front.sort_unstable();
+    Some(front)
+}
+
+/// [`front2_prefiltered`] gives up when more than one row in this many survives its filter.
+const PREFILTER_SHARE: usize = 8;
 
 /// The keys by column (`D` parties, unrolled), the keys of the row of largest key sum
 /// (the first, on ties), and the smallest and largest key of the first column. In

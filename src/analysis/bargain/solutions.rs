@@ -24,7 +24,8 @@ pub struct Solution {
 }
 
 impl Solution {
-    fn at(c: &Candidates, row: usize, value: f64) -> Solution {
+    /// The solution at row `row` of `c`, with objective `value`.
+    pub(super) fn at(c: &Candidates, row: usize, value: f64) -> Solution {
         Solution {
             row,
             state: c.state(row),

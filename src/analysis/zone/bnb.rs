@@ -64,7 +64,7 @@ pub fn branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Vec<Sta
 /// [`branch_and_bound`] that gives up (`Ok(None)`) once it has visited more than
 /// `max_nodes` inner nodes: the automatic engine's way to notice that the bounds stopped
 /// pruning and a scan is cheaper.
-pub(super) fn branch_and_bound_within(
+pub(crate) fn branch_and_bound_within(
     c: &CompiledScenario,
     limits: &Limits,
     max_nodes: u64,
@@ -204,7 +204,7 @@ pub fn first_acceptable(c: &CompiledScenario, limits: &Limits) -> Result<Option<
 
 /// The error for too many acceptable states: `max_acceptable`, or `max_memory_bytes`
 /// when the memory budget is the smaller bound.
-pub(super) fn found_limit(limits: &Limits) -> Error {
+pub(crate) fn found_limit(limits: &Limits) -> Error {
     if limits.memory_items(16) < limits.max_acceptable {
         Error::LimitExceeded {
             limit: crate::Limit::MaxMemoryBytes,

@@ -127,9 +127,9 @@ enum Planned {
 /// issues that moved. Each party's acceptable levels come from its partial utility plus
 /// the last issue's contribution, added in issue order exactly as
 /// [`crate::space::PartyUtility::utility`] does.
-struct RowPlan {
+pub(crate) struct RowPlan {
     /// Level count of the last issue.
-    radix: usize,
+    pub(crate) radix: usize,
     /// Red lines that do not read the last issue, by the last issue they read (latest
     /// first), with that issue.
     prefix_rules: Vec<(usize, usize)>,
@@ -147,7 +147,9 @@ struct RowRule {
 }
 
 impl RowPlan {
-    fn new(c: &CompiledScenario) -> Option<RowPlan> {
+    /// The plan for `c`; `None` when the last issue has more than 64 levels or a red line's
+    /// mask table would exceed [`crate::space::MAX_TABLE`] entries.
+    pub(crate) fn new(c: &CompiledScenario) -> Option<RowPlan> {
         let space = c.space();
         let n = space.issues();
         let radix = *space.radices().last()? as usize;
@@ -200,6 +202,71 @@ impl RowPlan {
 
     /// Scan rows `start..end` (row `k` holds states `k · radix ..`).
     fn scan(&self, c: &CompiledScenario, start: u64, end: u64) -> Scan {
+        let last = c.space().issues() - 1;
+        let n = last + 1;
+        let radix = self.radix;
+        let utils = c.utilities();
+        // Per party: the last issue's contributions, and their least and greatest.
+        let tails: Vec<(Vec<f64>, f64, f64)> = utils
+            .iter()
+            .map(|u| {
+                let t: Vec<f64> = (0..radix).map(|l| u.contrib(last, l)).collect();
+                let lo = t.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = t.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (t, lo, hi)
+            })
+            .collect();
+        let mut out = Scan {
+            candidates: 0,
+            acceptable: Vec::new(),
+        };
+        self.walk(c, start, end, |first, mut mask, psum| {
+            out.candidates += u64::from(mask.count_ones());
+            for (p, (u, (tail, lo, hi))) in utils.iter().zip(&tails).enumerate() {
+                if mask == 0 {
+                    break;
+                }
+                let base = psum[p * n + last];
+                // Floating-point addition is monotone, so these bound every level.
+                if u.accepts((base + lo).min(1.0)) {
+                    continue;
+                }
+                if !u.accepts((base + hi).min(1.0)) {
+                    mask = 0;
+                    break;
+                }
+                let mut keep = 0u64;
+                for (l, &t) in tail.iter().enumerate() {
+                    keep |= u64::from(u.accepts((base + t).min(1.0))) << l;
+                }
+                mask &= keep;
+            }
+            while mask != 0 {
+                out.acceptable
+                    .push(first + u64::from(mask.trailing_zeros()));
+                mask &= mask - 1;
+            }
+        });
+        out
+    }
+
+    /// Walk rows `start..end` (row `k` holds states `k · radix ..`) and call
+    /// `visit(first, mask, psum)` for each row holding a candidate (a state meeting every
+    /// red line; reservations are not looked at): `first` is the row's first state, bit
+    /// `l` of `mask` is set when state `first + l` is a candidate, and `psum[p · I + I − 1]`
+    /// is party `p`'s utility summed over every issue but the last, in issue order, for I
+    /// issues (so `min(1, psum[p · I + I − 1] + contrib_p(I − 1, l))` is bit for bit the
+    /// utility [`crate::space::PartyUtility::utility`] gives state `first + l`).
+    pub(crate) fn walk(
+        &self,
+        c: &CompiledScenario,
+        start: u64,
+        end: u64,
+        mut visit: impl FnMut(StateIndex, u64, &[f64]),
+    ) {
+        if start >= end {
+            return;
+        }
         let space = c.space();
         let n = space.issues();
         let last = n - 1;
@@ -213,16 +280,6 @@ impl RowPlan {
             prefix_sums(utils, n, last, from, digits, psum);
         };
         prefix_sums(0, &digits, &mut psum);
-        // Per party: the last issue's contributions, and their least and greatest.
-        let tails: Vec<(Vec<f64>, f64, f64)> = utils
-            .iter()
-            .map(|u| {
-                let t: Vec<f64> = (0..radix).map(|l| u.contrib(last, l)).collect();
-                let lo = t.iter().copied().fold(f64::INFINITY, f64::min);
-                let hi = t.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                (t, lo, hi)
-            })
-            .collect();
         let all: u64 = if radix == 64 {
             u64::MAX
         } else {
@@ -235,10 +292,6 @@ impl RowPlan {
             .map(|&(r, _)| rules[r].eval_levels(&digits))
             .collect();
         let mut failing = ok.iter().filter(|&&b| !b).count();
-        let mut out = Scan {
-            candidates: 0,
-            acceptable: Vec::new(),
-        };
         let mut row = start;
         loop {
             if failing == 0 {
@@ -247,36 +300,13 @@ impl RowPlan {
                     let k: usize = rule.vars.iter().map(|&(i, s)| digits[i] * s).sum();
                     mask &= rule.masks[k];
                 }
-                out.candidates += u64::from(mask.count_ones());
-                for (p, (u, (tail, lo, hi))) in utils.iter().zip(&tails).enumerate() {
-                    if mask == 0 {
-                        break;
-                    }
-                    let base = psum[p * n + last];
-                    // Floating-point addition is monotone, so these bound every level.
-                    if u.accepts((base + lo).min(1.0)) {
-                        continue;
-                    }
-                    if !u.accepts((base + hi).min(1.0)) {
-                        mask = 0;
-                        break;
-                    }
-                    let mut keep = 0u64;
-                    for (l, &t) in tail.iter().enumerate() {
-                        keep |= u64::from(u.accepts((base + t).min(1.0))) << l;
-                    }
-                    mask &= keep;
-                }
-                let first = row * radix as u64;
-                while mask != 0 {
-                    out.acceptable
-                        .push(first + u64::from(mask.trailing_zeros()));
-                    mask &= mask - 1;
+                if mask != 0 {
+                    visit(row * radix as u64, mask, &psum);
                 }
             }
             row += 1;
             if row >= end {
-                return out;
+                return;
             }
             // Step the odometer over the issues before the last; `i` is the first that
             // changed.

@@ -21,6 +21,9 @@ pub use brute::{Scan, brute_force};
 pub use components::{components, for_each_neighbour};
 pub use count::{MAX_FACTOR, count_candidates};
 
+pub(crate) use bnb::{branch_and_bound_within, found_limit};
+pub(crate) use brute::RowPlan;
+
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, StateIndex};
 use crate::{Error, Limits, Result};

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use dealzone::io::genius::{self, ImportOptions, bargain::BargainOptions};
+use dealzone::analysis::bargain::imported::{self as imported_bargain, BargainOptions};
+use dealzone::io::genius::{self, ImportOptions};
 use dealzone::{Error, Limits, Result};
 
 use crate::Input;
@@ -93,7 +94,7 @@ pub fn run(args: &Args) -> Result<String> {
                 time: args.time,
                 no_deal: args.no_deal.into(),
             };
-            let (c, b) = genius::bargain::bargain(&imported, &bo, &limits)?;
+            let (c, b) = imported_bargain::bargain(&imported, &bo, &limits)?;
             let extra = dealzone::report::genius::extra(&imported, &bo, &b);
             (imported.scenario().clone(), c, b, Some(extra))
         }

@@ -1,5 +1,5 @@
 //! GENIUS XML and GeniusWeb JSON domains and profiles: the standard negotiation domains of
-//! the automated-negotiation field, read into a [`Scenario`] with the field's own utility
+//! the automated-negotiation field, read into a [`Scenario`](crate::Scenario) with the field's own utility
 //! semantics, written back out as scenario TOML, and bargained over with GENIUS's
 //! discounting.
 //!
@@ -52,10 +52,7 @@
 //! # Ok::<(), dealzone::io::genius::GeniusError>(())
 //! ```
 
-pub mod bargain;
-mod decimal;
 mod discretise;
-mod domain;
 pub mod export;
 mod geniusweb;
 mod json_tree;
@@ -66,13 +63,21 @@ mod xml_profile;
 mod xml_tree;
 
 pub use crate::error::genius::{GeniusError, GeniusErrorDetails, GeniusErrorKind};
-pub use decimal::Decimal;
+pub use crate::model::imported::{
+    Decimal, Domain, DomainIssue, Format, Imported, IssueKind, Profile, Reservation, ValueFunction,
+};
 pub use discretise::Steps;
-pub use domain::{Domain, DomainIssue, Format, IssueKind, Profile, Reservation, ValueFunction};
+
+/// Bargaining over an imported domain: moved to [`crate::analysis::bargain::imported`]
+/// (bargaining is an analysis); this path keeps callers compiling.
+pub mod bargain {
+    pub use crate::analysis::bargain::imported::*;
+}
+
+// The readers name these modules as `super::decimal` and `super::domain`.
+use crate::model::imported::{decimal, domain};
 
 use std::path::{Path, PathBuf};
-
-use crate::model::Scenario;
 
 /// Default for [`ImportOptions::max_levels`].
 pub const DEFAULT_MAX_LEVELS: u64 = 1_000_000;
@@ -135,32 +140,6 @@ impl Input {
         let name = path.display().to_string();
         let text = crate::io::source::decode(&name, bytes)?;
         Ok(Input { name, text })
-    }
-}
-
-/// A domain and its profiles, read and checked, with the scenario they make.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Imported {
-    /// The domain as read.
-    pub domain: Domain,
-    /// The profiles as read, in the order given.
-    pub profiles: Vec<Profile>,
-    scenario: Scenario,
-}
-
-impl Imported {
-    /// The scenario: one issue per domain issue, one party per profile.
-    pub fn scenario(&self) -> &Scenario {
-        &self.scenario
-    }
-
-    /// Each party's discount factor as GENIUS applies it (1 where none is given, where it is
-    /// out of (0, 1], and for GeniusWeb).
-    pub fn discounts(&self) -> Vec<f64> {
-        self.profiles
-            .iter()
-            .map(Profile::effective_discount)
-            .collect()
     }
 }
 
@@ -250,11 +229,7 @@ pub fn import(
         });
     }
     let scenario = scenario::build(&d, &ps);
-    Ok(Imported {
-        domain: d,
-        profiles: ps,
-        scenario,
-    })
+    Ok(Imported::new(d, ps, scenario))
 }
 
 /// [`import`] from files, with the default [`crate::Limits`].

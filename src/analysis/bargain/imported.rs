@@ -3,8 +3,9 @@
 //! directly in enumeration order, and `--time t` discounts each party's utility and
 //! reservation by `d^t` as GENIUS's `U · d^t`.
 
-use super::{GeniusError, GeniusErrorKind, Imported};
-use crate::analysis::bargain::{Bargain, Candidates};
+use super::{Bargain, Candidates};
+use crate::error::genius::{GeniusError, GeniusErrorKind};
+use crate::model::imported::Imported;
 use crate::space::CompiledScenario;
 use crate::{Error, Limits, Result};
 
@@ -60,7 +61,8 @@ pub fn discount_multipliers(imported: &Imported, time: Option<f64>) -> Vec<f64> 
 ///
 /// # Example
 /// ```
-/// use dealzone::io::genius::{ImportOptions, Input, import, bargain::{self, BargainOptions}};
+/// use dealzone::analysis::bargain::imported::{self as bargain, BargainOptions};
+/// use dealzone::io::genius::{ImportOptions, Input, import};
 /// let d = r#"{"name": "d", "issuesValues": {"x": {"values": ["a", "b"]}}}"#;
 /// let p = format!(r#"{{"LinearAdditiveUtilitySpace": {{"name": "p", "domain": {d},
 ///   "issueWeights": {{"x": 1}}, "issueUtilities": {{"x": {{"discreteutils":
@@ -166,7 +168,8 @@ pub fn candidates(
 ///
 /// # Example
 /// ```
-/// use dealzone::io::genius::{ImportOptions, Input, import, bargain::{self, BargainOptions}};
+/// use dealzone::analysis::bargain::imported::{self as bargain, BargainOptions};
+/// use dealzone::io::genius::{ImportOptions, Input, import};
 /// let d = r#"{"name": "d", "issuesValues": {"x": {"values": ["a", "b"]}}}"#;
 /// let p = |name: &str, a: f64, b: f64| format!(r#"{{"LinearAdditiveUtilitySpace": {{"name": "{name}",
 ///   "domain": {d}, "issueWeights": {{"x": 1}},
