@@ -360,7 +360,7 @@ struct Bound<'a> {
     /// Per box, per issue, per level: the one-issue cost of walking into the box's range,
     /// 0 inside it, at `box · width + offset[i] + level`.
     cost_terms: Vec<u64>,
-    /// The same in rungs.
+    /// Per issue, per level: rungs to the range of the zone's bounding box.
     step_terms: Vec<u32>,
     /// Where each issue's levels start in a box's row.
     offset: Vec<usize>,
@@ -424,20 +424,29 @@ impl<'a> Bound<'a> {
             width += space.radices()[i] as usize;
         }
         let mut cost_terms = Vec::with_capacity(boxes.len() * width);
-        let mut step_terms = Vec::with_capacity(boxes.len() * width);
         for b in &boxes {
             for (i, &(a, z)) in b.iter().enumerate() {
                 for l in 0..space.radices()[i] as usize {
-                    let (c, s) = if l < a {
-                        (rungs.up[i][a] - rungs.up[i][l], a - l)
+                    cost_terms.push(if l < a {
+                        rungs.up[i][a] - rungs.up[i][l]
                     } else if l > z {
-                        (rungs.down[i][l] - rungs.down[i][z], l - z)
+                        rungs.down[i][l] - rungs.down[i][z]
                     } else {
-                        (0, 0)
-                    };
-                    cost_terms.push(c);
-                    step_terms.push(s as u32);
+                        0
+                    });
                 }
+            }
+        }
+        let mut hull = vec![(usize::MAX, 0); n];
+        for b in &zone.boxes {
+            for (h, &(a, z)) in hull.iter_mut().zip(b) {
+                *h = (h.0.min(a), h.1.max(z));
+            }
+        }
+        let mut step_terms = Vec::with_capacity(width);
+        for (i, &(a, z)) in hull.iter().enumerate() {
+            for l in 0..space.radices()[i] as usize {
+                step_terms.push((a.saturating_sub(l) + l.saturating_sub(z)) as u32);
             }
         }
         let cells = CellBound::new(walls, zone, &rungs, limits);
@@ -461,20 +470,19 @@ impl<'a> Bound<'a> {
         // The minimum over the boxes, cost and steps apart; the last nearest box goes
         // first, so that the others stop as soon as they pass it on both counts.
         let hint = self.hint.get();
-        let (mut sep, mut fewest) = (NEVER, u32::MAX);
+        let mut sep = NEVER;
         let mut nearest = hint;
         let first = (self.boxes > 0).then_some(hint);
         for k in first
             .into_iter()
             .chain((0..self.boxes).filter(|&k| k != hint))
         {
-            let row = k * self.width;
-            let (mut d, mut s) = (0u64, 0u32);
+            let row = &self.cost_terms[k * self.width..(k + 1) * self.width];
+            let mut d = 0u64;
             for (&l, &o) in levels.iter().zip(&self.offset) {
-                d += self.cost_terms[row + o + l];
-                s += self.step_terms[row + o + l];
-                // Terms are never negative: this box cannot beat the best ones so far.
-                if d >= sep && s >= fewest {
+                d += row[o + l];
+                // Terms are never negative: this box cannot beat the best one so far.
+                if d >= sep {
                     break;
                 }
             }
@@ -482,8 +490,13 @@ impl<'a> Bound<'a> {
                 sep = d;
                 nearest = k;
             }
-            fewest = fewest.min(s);
         }
+        // Steps: rungs to the zone's bounding box (one load per issue, and 1-Lipschitz).
+        let fewest: u32 = levels
+            .iter()
+            .zip(&self.offset)
+            .map(|(&l, &o)| self.step_terms[o + l])
+            .sum();
         self.hint.set(nearest);
         let party = self.best.as_ref().map_or(0, |best| {
             raw.iter()
