@@ -3,8 +3,10 @@
 //!
 //! Three cost models ([`CostModel`]): the contract's total concession and fewest steps
 //! (one A* each from the status quo over packed states, with a consistent bound: the
-//! cheapest one-issue walks into the nearest of the zone's boxes, issue by issue; see the
-//! `search` submodule), and the fairest path, which minimises the largest single party's
+//! largest of the cheapest one-issue walks into the nearest of the zone's boxes, each
+//! party's utility above its best in the zone, and the cheapest crossings of the
+//! precondition quotient's cells into the zone's cells; then a depth-first pass that picks
+//! the path the tie rule below names; see the `search` submodule), and the fairest path, which minimises the largest single party's
 //! total concession. That last cost does not add up step by step, so it is found by an
 //! exact label-setting search over per-party concession vectors, after a fewest-steps A*
 //! has shown the zone reachable. Reachability itself is proved first, by a bidirectional
@@ -16,6 +18,27 @@
 //! [`crate::space::MAX_QUOTIENT_CELLS`] cells) both run on the states, over the compiled
 //! region ([`CompiledScenario::precondition_region`]) where it fits. A hit limit (`max_visited`, `max_labels`,
 //! `max_memory_bytes`, `time_limit`) is always an error, never a partial or costlier path.
+//!
+//! # Which path
+//!
+//! Under total concession and fewest steps the path returned is defined by these
+//! criteria alone, in order (no bound, search order or name enters them):
+//!
+//! 1. the least cost, compared exactly in integer units: each party's utility counted in
+//!    [`UNITS_PER_UTILITY`] units (each issue's term rounded to the nearest unit, the sum
+//!    capped at one utility), a step costing the sum of the parties' drops (fewest steps:
+//!    one per step). Paths whose float costs differ by less than a unit per party and step
+//!    may thus tie; the reported [`ZonePath::cost`] is the float sum along the path;
+//! 2. the fewest steps;
+//! 3. the sequence of states (status quo first) that comes first comparing state index by
+//!    state index: a tie rule only, fixing stable bytes among paths equal on every count
+//!    above. State indices follow the issues' file order (the last issue varies fastest),
+//!    which no party owns; mirrored parties get mirrored answers.
+//!
+//! The tests compare every path step for step with a brute-force twin applying these
+//! rules to the materialised graph (`paths_follow_the_documented_tie_rule`). The fairest
+//! path is the label search's first label settled in the zone (smallest worst-party
+//! total, then smallest sum, then smallest state).
 //!
 //! ```
 //! use dealzone::{Limits, Scenario, analysis::{path, zone}, space::CompiledScenario};
@@ -36,6 +59,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 mod search;
 mod walls;
 
+pub use search::UNITS_PER_UTILITY;
 use search::{EdgeCost, search};
 use walls::{Walls, connected};
 
@@ -218,9 +242,10 @@ impl BlockingSets {
 /// # Complexity
 /// Per zone, one bidirectional reachability search, O(W · I) for W cells of the
 /// precondition quotient seen (at most about twice the smaller of the status quo's and
-/// the zone's components; states when there is no quotient), then one A*:
-/// O(V · I · (R + P · I + B · I) + V log V) for V states visited, I issues, R
-/// preconditions (O(1) with the compiled region), P parties and B ≤ 256 boxes in the
+/// the zone's components; states when there is no quotient), then the cell bound, one
+/// Dijkstra over the C ≤ 2^22 open cells (O(C · I log C)), then one A* and one pruned
+/// depth-first pass: O(V · I · (R + P + B · I) + V log V) for V states visited, I issues,
+/// R preconditions (O(1) with the compiled region), P parties and B ≤ 256 boxes in the
 /// bound. V is small when the preconditions leave the way open (the bound is then the
 /// exact remaining cost); an unreachable zone then costs the blocking-set search.
 ///

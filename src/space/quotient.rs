@@ -166,6 +166,12 @@ impl RegionQuotient {
         &self.runs[issue]
     }
 
+    /// The run of issue `issue` holding level `level` (its "level" in [`Self::cells`]).
+    #[inline]
+    pub fn run_of(&self, issue: usize, level: usize) -> usize {
+        self.run_of[issue][level] as usize
+    }
+
     /// The cell holding the state whose levels are `levels`.
     #[inline]
     pub fn cell(&self, levels: &[usize]) -> StateIndex {

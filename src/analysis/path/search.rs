@@ -1,37 +1,54 @@
-//! The path search proper: one A* from the status quo, with no separate reachability
-//! pass, over packed states.
+//! The path search proper: the cheapest path from the status quo, over packed states, in
+//! two passes that together return the path the documented tie rule names whatever the
+//! bound (see the `path` module docs, "Which path").
 //!
-//! Why it is fast where the petgraph route was slow: nothing is allocated per edge (levels
-//! are decoded once per expansion and moved in place), preconditions are evaluated once per
-//! state first generated (a blocked state is remembered), the visited map is a hash map with
-//! a multiplicative hash, and the bound is strong: utilities add up over the issues, so
-//! the cost of any walk from `s` into a box of the zone is at least the sum, issue by
-//! issue, of the cheapest one-issue walk into the box's range (the exact distance when no
-//! precondition is in the way). The search settles states in order of `g + h`, larger `g`
-//! first among equal sums (goal-directed), then smaller state: deterministic, and blind
-//! to names.
+//! Costs are compared exactly, in integer units: each party's utility is counted in
+//! [`UNITS_PER_UTILITY`] units (each issue term rounded to the nearest unit, the sum capped
+//! at one utility, as [`crate::space::PartyUtility::utility`] caps), a step costs the sum
+//! of the parties' drops in units, and a path's label is (cost, steps), compared in that
+//! order. Integer sums do not depend on the order they are added in, so ties are true ties
+//! and every search agrees on them.
 //!
-//! Callers prove the zone reachable first (`walls::connected`, bidirectional over the
-//! compiled precondition region), so the search never combs a component for a zone it
-//! cannot reach; an open list running dry still answers `None`. A hit limit
-//! ([`crate::Limits::max_visited`], the memory budget, the time limit) is an error, never
-//! a partial answer.
+//! 1. **The least label** (`cheapest`): an A* with a consistent bound on both parts of the
+//!    label, settling by (cost + bound, steps + step bound), then more steps first
+//!    (goal-directed), then the smaller state. The bound is the largest of three lower
+//!    bounds, each consistent: the cheapest one-issue walks into the nearest of the zone's
+//!    boxes, issue by issue (exact when no precondition is in the way); each party's
+//!    utility above the most it can have in the zone; and, on the precondition quotient,
+//!    the cheapest way out of the state's cell (the walk to a face of the cell and the
+//!    rung across) plus the cheapest crossings from the cell beyond into a cell holding
+//!    the zone (one Dijkstra over the open cells, backward from the zone's cells, per
+//!    search). A state whose cell cannot reach the zone's cells is never entered.
+//! 2. **The path** (`canonical`): a depth-first search from the status quo trying moves in
+//!    increasing order of the state they lead to, pruning every prefix whose label plus
+//!    bound exceeds the least label, or that reaches a state with a worse label than one
+//!    already known there: the first path it completes into the zone is, among the paths
+//!    with the least label, the lexicographically smallest sequence of states. The bound
+//!    only prunes, so which path comes out does not depend on it.
+//!
+//! Callers prove the zone reachable first (`walls::connected`), so the search never combs
+//! a component for a zone it cannot reach. A hit limit ([`crate::Limits::max_visited`], the
+//! memory budget, the time limit) is an error, never a partial or costlier answer.
 
 use std::cell::Cell;
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::walls::{Walls, visit_limit};
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
-use crate::space::{CompiledScenario, StateIndex};
+use crate::space::{CompiledScenario, RegionQuotient, StateIndex};
 use crate::{Limits, Result};
+
+/// Units of utility per 1.0 of utility in which path costs are compared (2^40, so a unit
+/// is about 9.1e-13, below the crate's tolerance of 1e-12).
+pub const UNITS_PER_UTILITY: i64 = 1 << 40;
 
 /// What an edge costs in [`search`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum EdgeCost {
-    /// Σ_p max(0, −Δu_p), exactly as [`crate::graph::Concession::cost`] computes it.
+    /// Σ_p max(0, −Δu_p), each utility in units (see the module docs).
     Concession,
     /// One per move.
     Step,
@@ -63,105 +80,120 @@ impl Hasher for StateHasher {
 type StateMap<V> = HashMap<StateIndex, V, BuildHasherDefault<StateHasher>>;
 
 /// Bytes one visited state costs (map entry with its share of empty slots, heap entry).
-const BYTES_PER_STATE: u64 = 64;
+const BYTES_PER_STATE: u64 = 96;
 
 /// Most boxes of a zone the bound takes one by one; beyond, their bounding box.
 const MAX_BOUND_BOXES: usize = 256;
 
-/// A visited state.
-#[derive(Clone, Copy)]
-struct Node {
-    g: f64,
-    parent: StateIndex,
-    mark: Mark,
+/// Most cells the cell bound tabulates (13 bytes each).
+const MAX_BOUND_CELLS: u64 = 1 << 22;
+
+/// Infinite cost: no way into the zone.
+const NEVER: u64 = u64::MAX;
+
+/// A path's label: its cost in units, then its steps, compared in this order.
+type Label = (u64, u32);
+
+/// Each party's utility in units.
+struct Units {
+    /// Per party, per issue, per level: the issue's term, rounded to units.
+    terms: Vec<Vec<Vec<i64>>>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    /// Reached, not yet settled.
-    Open,
-    /// Settled.
-    Closed,
-    /// Breaks a precondition: never entered.
-    Blocked,
-}
-
-/// Heap entry: smallest `f` first, then largest `g`, then smallest state.
-#[derive(PartialEq)]
-struct Entry {
-    f: f64,
-    g: f64,
-    state: StateIndex,
-}
-
-impl Eq for Entry {}
-
-impl Ord for Entry {
-    fn cmp(&self, o: &Self) -> Ordering {
-        // Reversed where smaller must come first: BinaryHeap is a max-heap.
-        o.f.total_cmp(&self.f)
-            .then(self.g.total_cmp(&o.g))
-            .then(o.state.cmp(&self.state))
-    }
-}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-
-/// The consistent lower bound on the cost still to pay from a state into the zone.
-struct Bound {
-    /// The boxes the bound measures the distance to (the zone's, or their bounding box).
-    boxes: Vec<Vec<(usize, usize)>>,
-    /// Per box, per issue, per level: the one-issue term of the distance to the box, 0
-    /// inside the box's range. With `up[i]`, `down[i]` the prefix sums of issue `i`'s
-    /// cheapest rung costs, walking it up from `l` to `a` costs at least `up[i][a] −
-    /// up[i][l]`, down from `l` to `z` at least `down[i][l] − down[i][z]`, at `box · width + offset[i] +
-    /// level`: one load per issue instead of two and a branch.
-    terms: Vec<f64>,
-    /// Where each issue's levels start in a box's row of `terms`.
-    offset: Vec<usize>,
-    /// Levels of all issues: a box's row length in `terms`.
-    width: usize,
-    /// The box nearest the last state bounded: tried first, so that the others stop early.
-    hint: Cell<usize>,
-    /// Per party, the best utility in the zone (`None`: fewest-steps model).
-    best: Option<Vec<f64>>,
-}
-
-impl Bound {
-    fn new(c: &CompiledScenario, zone: &DealZone, cost: EdgeCost) -> Bound {
+impl Units {
+    fn new(c: &CompiledScenario) -> Units {
         let space = c.space();
-        let n = space.issues();
-        // A party whose summed utility may pass the cap of 1 can lose less than its
-        // tabulated drop on a step: it is left out of the per-issue tables (it still
-        // counts in the per-party term below, which reads capped utilities). Normalised
-        // weights and values top out at 1 up to rounding, which the shave below absorbs.
-        let uncapped: Vec<bool> = c
+        let terms = c
             .utilities()
             .iter()
             .map(|u| {
-                let top: f64 = (0..n)
+                (0..space.issues())
                     .map(|i| {
                         (0..space.radices()[i] as usize)
-                            .map(|l| u.contrib(i, l))
-                            .fold(f64::NEG_INFINITY, f64::max)
+                            .map(|l| units(u.contrib(i, l)))
+                            .collect()
                     })
-                    .sum();
-                top <= 1.0 + 1e-13
+                    .collect()
             })
             .collect();
-        let rung = |i: usize, from: usize, to: usize| -> f64 {
+        Units { terms }
+    }
+
+    /// Each party's uncapped sum of terms at `levels`.
+    fn raw(&self, levels: &[usize], out: &mut Vec<i64>) {
+        out.clear();
+        out.extend(self.terms.iter().map(|t| {
+            levels
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| t[i][l])
+                .sum::<i64>()
+        }));
+    }
+
+    /// The raw sums after moving issue `i` from `from` to `to`.
+    #[inline]
+    fn moved(&self, raw: &[i64], i: usize, from: usize, to: usize, out: &mut Vec<i64>) {
+        out.clear();
+        out.extend(
+            raw.iter()
+                .zip(&self.terms)
+                .map(|(r, t)| r - t[i][from] + t[i][to]),
+        );
+    }
+}
+
+/// `x` utility in units, rounded to the nearest.
+fn units(x: f64) -> i64 {
+    (x * UNITS_PER_UTILITY as f64).round() as i64
+}
+
+/// A raw sum capped at one utility.
+#[inline]
+fn capped(raw: i64) -> i64 {
+    raw.min(UNITS_PER_UTILITY)
+}
+
+/// Σ_p max(0, u_p(before) − u_p(after)) in units, from raw sums.
+#[inline]
+fn drop_units(before: &[i64], after: &[i64]) -> u64 {
+    before
+        .iter()
+        .zip(after)
+        .map(|(&b, &a)| (capped(b) - capped(a)).max(0) as u64)
+        .sum()
+}
+
+/// Per issue, prefix sums of the least cost of each rung, up and down: walking issue `i`
+/// up from `a` to `b` costs at least `up[i][b] − up[i][a]`, down from `b` to `a` at
+/// least `down[i][b] − down[i][a]`, whatever the other issues' levels.
+struct Rungs {
+    up: Vec<Vec<u64>>,
+    down: Vec<Vec<u64>>,
+}
+
+impl Rungs {
+    fn new(c: &CompiledScenario, units: &Units, cost: EdgeCost) -> Rungs {
+        let space = c.space();
+        let n = space.issues();
+        // A party whose summed terms may pass the cap of one can lose less than its term's
+        // drop on a step: it is left out here (the per-party bound still counts it).
+        let uncapped: Vec<&Vec<Vec<i64>>> = units
+            .terms
+            .iter()
+            .filter(|t| {
+                t.iter()
+                    .map(|row| row.iter().copied().max().unwrap_or(0))
+                    .sum::<i64>()
+                    <= UNITS_PER_UTILITY
+            })
+            .collect();
+        let rung = |i: usize, from: usize, to: usize| -> u64 {
             match cost {
-                EdgeCost::Step => 1.0,
-                EdgeCost::Concession => c
-                    .utilities()
+                EdgeCost::Step => 1,
+                EdgeCost::Concession => uncapped
                     .iter()
-                    .zip(&uncapped)
-                    .filter(|(_, ok)| **ok)
-                    .map(|(u, _)| (u.contrib(i, from) - u.contrib(i, to)).max(0.0))
+                    .map(|t| (t[i][from] - t[i][to]).max(0) as u64)
                     .sum(),
             }
         };
@@ -169,8 +201,8 @@ impl Bound {
         let mut down = Vec::with_capacity(n);
         for i in 0..n {
             let r = space.radices()[i] as usize;
-            let mut u = vec![0.0; r];
-            let mut d = vec![0.0; r];
+            let mut u = vec![0; r];
+            let mut d = vec![0; r];
             for l in 1..r {
                 u[l] = u[l - 1] + rung(i, l - 1, l);
                 d[l] = d[l - 1] + rung(i, l, l - 1);
@@ -178,6 +210,181 @@ impl Bound {
             up.push(u);
             down.push(d);
         }
+        Rungs { up, down }
+    }
+}
+
+/// The cell part of the bound: per open cell of the precondition quotient, the cheapest
+/// crossings (and the fewest) from it into a cell holding an open state of the zone.
+struct CellBound<'a> {
+    q: &'a RegionQuotient,
+    cost: Vec<u64>,
+    steps: Vec<u32>,
+    zone: Vec<bool>,
+}
+
+impl<'a> CellBound<'a> {
+    /// `None` without a quotient, or when it has more than [`MAX_BOUND_CELLS`] cells or
+    /// its tables would not fit the memory budget.
+    fn new(
+        walls: &Walls<'a>,
+        zone: &DealZone,
+        rungs: &Rungs,
+        limits: &Limits,
+    ) -> Option<CellBound<'a>> {
+        let q = walls.quotient?;
+        let cells = q.cells();
+        let size = cells.size();
+        if size > MAX_BOUND_CELLS || size.saturating_mul(13) > limits.max_memory_bytes {
+            return None;
+        }
+        let space = walls.c.space();
+        let open = |cell: StateIndex| q.broken_cell(cell) & walls.mask == 0;
+        let mut in_zone = vec![false; size as usize];
+        let mut levels = vec![0; space.issues()];
+        for &z in &zone.states {
+            space.decode_into(z, &mut levels);
+            let cell = q.cell(&levels);
+            if open(cell) {
+                in_zone[cell as usize] = true;
+            }
+        }
+        // Crossing from the cell with run `r` of issue `i` into its neighbour: up across
+        // the rung above the run's last level, down across the one below its first.
+        let neighbours = |cell: StateIndex, f: &mut dyn FnMut(StateIndex, usize, bool)| {
+            for i in 0..cells.issues() {
+                let (stride, r) = (cells.strides()[i], cells.level(cell, i) as u64);
+                if r > 0 {
+                    f(cell - stride, i, false);
+                }
+                if r + 1 < cells.radices()[i] {
+                    f(cell + stride, i, true);
+                }
+            }
+        };
+        // Backward: the cost of stepping from `from` (a neighbour of `into`) into `into`.
+        let crossing = |from: StateIndex, i: usize, from_below: bool| -> u64 {
+            let (first, last) = q.runs(i)[cells.level(from, i)];
+            if from_below {
+                rungs.up[i][last + 1] - rungs.up[i][last]
+            } else {
+                rungs.down[i][first] - rungs.down[i][first - 1]
+            }
+        };
+        let mut cost = vec![NEVER; size as usize];
+        let mut heap = BinaryHeap::new();
+        let mut steps = vec![u32::MAX; size as usize];
+        let mut queue = VecDeque::new();
+        for (cell, _) in in_zone.iter().enumerate().filter(|(_, z)| **z) {
+            cost[cell] = 0;
+            steps[cell] = 0;
+            heap.push(Reverse((0u64, cell as StateIndex)));
+            queue.push_back(cell as StateIndex);
+        }
+        while let Some(Reverse((d, into))) = heap.pop() {
+            if d > cost[into as usize] {
+                continue;
+            }
+            neighbours(into, &mut |from, i, up| {
+                // `from` lies below `into` when `into` is its upper neighbour (`up` is the
+                // direction from `into`: false means `from` is below).
+                if !open(from) {
+                    return;
+                }
+                let nd = d + crossing(from, i, !up);
+                if nd < cost[from as usize] {
+                    cost[from as usize] = nd;
+                    heap.push(Reverse((nd, from)));
+                }
+            });
+        }
+        while let Some(into) = queue.pop_front() {
+            let s = steps[into as usize] + 1;
+            neighbours(into, &mut |from, _, _| {
+                if open(from) && steps[from as usize] == u32::MAX {
+                    steps[from as usize] = s;
+                    queue.push_back(from);
+                }
+            });
+        }
+        Some(CellBound {
+            q,
+            cost,
+            steps,
+            zone: in_zone,
+        })
+    }
+
+    /// The bound at `levels` (cost, steps): the cheapest way out of its cell into a
+    /// neighbour, then that neighbour's crossings; 0 in a cell holding the zone, `NEVER`
+    /// when no neighbour reaches it.
+    #[inline]
+    fn at(&self, levels: &[usize], rungs: &Rungs) -> (u64, u32) {
+        let cells = self.q.cells();
+        let cell = self.q.cell(levels);
+        if self.zone[cell as usize] {
+            return (0, 0);
+        }
+        let (mut best, mut fewest) = (NEVER, u32::MAX);
+        for (i, &l) in levels.iter().enumerate() {
+            let r = self.q.run_of(i, l);
+            let (first, last) = self.q.runs(i)[r];
+            let stride = cells.strides()[i];
+            if r + 1 < cells.radices()[i] as usize {
+                let b = (cell + stride) as usize;
+                if self.cost[b] != NEVER {
+                    let walk = rungs.up[i][last + 1] - rungs.up[i][l];
+                    best = best.min(walk + self.cost[b]);
+                    fewest = fewest.min((last + 1 - l) as u32 + self.steps[b]);
+                }
+            }
+            if r > 0 {
+                let b = (cell - stride) as usize;
+                if self.cost[b] != NEVER {
+                    let walk = rungs.down[i][l] - rungs.down[i][first - 1];
+                    best = best.min(walk + self.cost[b]);
+                    fewest = fewest.min((l + 1 - first) as u32 + self.steps[b]);
+                }
+            }
+        }
+        (best, fewest)
+    }
+}
+
+/// The consistent lower bound on the label (cost, steps) still to add from a state into
+/// the zone: each part the largest of the box, party and cell bounds that apply to it.
+struct Bound<'a> {
+    rungs: Rungs,
+    /// Number of boxes the box bound measures the distance to.
+    boxes: usize,
+    /// Per box, per issue, per level: the one-issue cost of walking into the box's range,
+    /// 0 inside it, at `box · width + offset[i] + level`.
+    cost_terms: Vec<u64>,
+    /// Per issue, per level: rungs to the range of the zone's bounding box.
+    step_terms: Vec<u32>,
+    /// Where each issue's levels start in a box's row.
+    offset: Vec<usize>,
+    /// Levels of all issues: a box's row length.
+    width: usize,
+    /// The box nearest the last state bounded: tried first, so that the others stop early.
+    hint: Cell<usize>,
+    /// Per party, the most utility (units) it can have in the zone (`None`: steps model).
+    best: Option<Vec<i64>>,
+    cells: Option<CellBound<'a>>,
+}
+
+impl<'a> Bound<'a> {
+    fn new(
+        walls: &Walls<'a>,
+        zone: &DealZone,
+        cost: EdgeCost,
+        units: &Units,
+        limits: &Limits,
+    ) -> Bound<'a> {
+        let c = walls.c;
+        let space = c.space();
+        let n = space.issues();
+        let rungs = Rungs::new(c, units, cost);
         let boxes = if zone.boxes.len() <= MAX_BOUND_BOXES {
             zone.boxes.clone()
         } else {
@@ -189,60 +396,89 @@ impl Bound {
             }
             vec![hull]
         };
-        let best =
-            (cost == EdgeCost::Concession).then(|| zone.utility.iter().map(|r| r.1).collect());
+        // The zone's states lie in its boxes: no party has more there than its best box.
+        let best = (cost == EdgeCost::Concession).then(|| {
+            units
+                .terms
+                .iter()
+                .map(|t| {
+                    let top = zone
+                        .boxes
+                        .iter()
+                        .map(|b| {
+                            b.iter()
+                                .enumerate()
+                                .map(|(i, &(a, z))| t[i][a..=z].iter().copied().max().unwrap_or(0))
+                                .sum::<i64>()
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    capped(top)
+                })
+                .collect()
+        });
         let mut offset = Vec::with_capacity(n);
         let mut width = 0;
         for i in 0..n {
             offset.push(width);
             width += space.radices()[i] as usize;
         }
-        let mut terms = Vec::with_capacity(boxes.len() * width);
+        let mut cost_terms = Vec::with_capacity(boxes.len() * width);
         for b in &boxes {
             for (i, &(a, z)) in b.iter().enumerate() {
                 for l in 0..space.radices()[i] as usize {
-                    // The very differences `at` once computed per state, so sums are equal.
-                    terms.push(if l < a {
-                        up[i][a] - up[i][l]
+                    cost_terms.push(if l < a {
+                        rungs.up[i][a] - rungs.up[i][l]
                     } else if l > z {
-                        down[i][l] - down[i][z]
+                        rungs.down[i][l] - rungs.down[i][z]
                     } else {
-                        0.0
+                        0
                     });
                 }
             }
         }
+        let mut hull = vec![(usize::MAX, 0); n];
+        for b in &zone.boxes {
+            for (h, &(a, z)) in hull.iter_mut().zip(b) {
+                *h = (h.0.min(a), h.1.max(z));
+            }
+        }
+        let mut step_terms = Vec::with_capacity(width);
+        for (i, &(a, z)) in hull.iter().enumerate() {
+            for l in 0..space.radices()[i] as usize {
+                step_terms.push((a.saturating_sub(l) + l.saturating_sub(z)) as u32);
+            }
+        }
+        let cells = CellBound::new(walls, zone, &rungs, limits);
         Bound {
-            boxes,
-            terms,
+            rungs,
+            boxes: boxes.len(),
+            cost_terms,
+            step_terms,
             offset,
             width,
             hint: Cell::new(0),
             best,
+            cells,
         }
     }
 
-    /// The bound at `levels`, whose utilities (capped, in party order) are `utils`.
+    /// The bound at `levels` (raw utility sums `raw`, empty for the steps model): (cost,
+    /// steps) still to add, `NEVER` cost when the zone cannot be reached from there.
     #[inline]
-    fn at(&self, levels: &[usize], utils: &[f64]) -> f64 {
-        // The minimum over the boxes of each box's sum, issue by issue in order (adding a
-        // 0 term leaves a sum unchanged, so the value is the plain loop's, bit for bit).
-        // The last nearest box goes first: the others then stop as soon as they pass it,
-        // which changes no box's sum, only how many are finished.
+    fn at(&self, levels: &[usize], raw: &[i64]) -> (u64, u32) {
+        // The minimum over the boxes, cost and steps apart; the last nearest box goes
+        // first, so that the others stop as soon as they pass it on both counts.
         let hint = self.hint.get();
-        let mut sep = f64::INFINITY;
+        let mut sep = NEVER;
         let mut nearest = hint;
-        let tried = if self.boxes.is_empty() {
-            None
-        } else {
-            Some(hint)
-        };
-        for k in tried
+        let first = (self.boxes > 0).then_some(hint);
+        for k in first
             .into_iter()
-            .chain((0..self.boxes.len()).filter(|&k| k != hint))
+            .chain((0..self.boxes).filter(|&k| k != hint))
         {
-            let row = &self.terms[k * self.width..(k + 1) * self.width];
-            let mut d = 0.0;
+            let row = &self.cost_terms[k * self.width..(k + 1) * self.width];
+            let mut d = 0u64;
             for (&l, &o) in levels.iter().zip(&self.offset) {
                 d += row[o + l];
                 // Terms are never negative: this box cannot beat the best one so far.
@@ -255,17 +491,70 @@ impl Bound {
                 nearest = k;
             }
         }
+        // Steps: rungs to the zone's bounding box (one load per issue, and 1-Lipschitz).
+        let fewest: u32 = levels
+            .iter()
+            .zip(&self.offset)
+            .map(|(&l, &o)| self.step_terms[o + l])
+            .sum();
         self.hint.set(nearest);
-        let party = self.best.as_ref().map_or(0.0, |best| {
-            utils
-                .iter()
+        let party = self.best.as_ref().map_or(0, |best| {
+            raw.iter()
                 .zip(best)
-                .map(|(u, m)| (u - m).max(0.0))
-                .sum::<f64>()
+                .map(|(&r, &m)| (capped(r) - m).max(0) as u64)
+                .sum::<u64>()
         });
-        let h = sep.max(party);
-        // Prefix differences round; shave the bound so rounding never makes it overshoot.
-        (h * (1.0 - 1e-9) - 1e-12).max(0.0)
+        let (cell, cell_steps) = self
+            .cells
+            .as_ref()
+            .map_or((0, 0), |cb| cb.at(levels, &self.rungs));
+        (sep.max(party).max(cell), fewest.max(cell_steps))
+    }
+}
+
+/// A state met by the first pass.
+#[derive(Clone, Copy)]
+struct Node {
+    /// The best label found so far (the least once settled).
+    label: Label,
+    /// The bound there.
+    h: (u64, u32),
+    mark: Mark,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Reached, not yet settled.
+    Open,
+    /// Settled.
+    Closed,
+    /// Breaks a precondition, or cannot reach the zone: never entered.
+    Blocked,
+}
+
+/// Heap entry: smallest `f` (cost + bound) first, then smallest `fs` (steps + bound), then
+/// most steps, then smallest state.
+#[derive(PartialEq, Eq)]
+struct Entry {
+    f: u64,
+    fs: u32,
+    label: Label,
+    state: StateIndex,
+}
+
+impl Ord for Entry {
+    fn cmp(&self, o: &Self) -> Ordering {
+        // Reversed where smaller must come first: BinaryHeap is a max-heap.
+        o.f.cmp(&self.f)
+            .then(o.fs.cmp(&self.fs))
+            .then(self.label.1.cmp(&o.label.1))
+            .then(o.state.cmp(&self.state))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
     }
 }
 
@@ -275,12 +564,55 @@ pub(super) struct Found {
     pub path: Option<Vec<StateIndex>>,
 }
 
-/// The cheapest path under `cost` from the status quo into `zone` through states meeting
-/// `walls` leaves open, or `None` when there is none.
+/// What both passes share.
+struct Ctx<'w, 'a> {
+    walls: &'w Walls<'a>,
+    zone: &'w DealZone,
+    cost: EdgeCost,
+    units: Units,
+    bound: Bound<'a>,
+    limits: &'w Limits,
+    deadline: Deadline,
+    max_states: u64,
+}
+
+impl Ctx<'_, '_> {
+    /// The label after stepping at cost from raw sums `here` to `there`.
+    #[inline]
+    fn step(&self, label: Label, here: &[i64], there: &[i64]) -> Label {
+        let w = match self.cost {
+            EdgeCost::Step => 1,
+            EdgeCost::Concession => drop_units(here, there),
+        };
+        (label.0 + w, label.1 + 1)
+    }
+
+    /// Raw sums after moving issue `i` from `from` to `to` (none for the steps model).
+    #[inline]
+    fn moved(&self, here: &[i64], i: usize, from: usize, to: usize, out: &mut Vec<i64>) {
+        if self.cost == EdgeCost::Concession {
+            self.units.moved(here, i, from, to, out);
+        } else {
+            out.clear();
+        }
+    }
+
+    fn raw(&self, levels: &[usize], out: &mut Vec<i64>) {
+        if self.cost == EdgeCost::Concession {
+            self.units.raw(levels, out);
+        } else {
+            out.clear();
+        }
+    }
+}
+
+/// The path under `cost` from the status quo into `zone` through states `walls` leaves
+/// open with the least label (cost in units, then steps), and among those the
+/// lexicographically smallest sequence of states; `None` when there is none.
 ///
 /// # Errors
-/// [`Error::LimitExceeded`] naming `max_visited`, `max_memory_bytes` or `time_limit` when
-/// the search outgrows one: never a partial or costlier answer.
+/// [`crate::Error::LimitExceeded`] naming `max_visited`, `max_memory_bytes` or
+/// `time_limit` when the search outgrows one: never a partial or costlier answer.
 pub(super) fn search(
     walls: &Walls,
     zone: &DealZone,
@@ -289,69 +621,83 @@ pub(super) fn search(
 ) -> Result<Found> {
     let c = walls.c;
     let space = c.space();
-    let n = space.issues();
     let start = c.status_quo();
-    let mut levels = space.decode(start);
+    let levels = space.decode(start);
     if !walls.open(start, &levels) || zone.states.is_empty() {
         return Ok(Found { path: None });
     }
-    let bound = Bound::new(c, zone, cost);
-    // Steps cost 1 and their bound reads no utility: skip computing them.
-    let utils_at = |levels: &[usize], out: &mut Vec<f64>| {
-        out.clear();
-        if cost == EdgeCost::Concession {
-            out.extend(c.utilities().iter().map(|u| u.utility(levels)));
-        }
+    let units = Units::new(c);
+    let bound = Bound::new(walls, zone, cost, &units, limits);
+    let ctx = Ctx {
+        walls,
+        zone,
+        cost,
+        units,
+        bound,
+        limits,
+        deadline: Deadline::new(limits.time_limit),
+        max_states: limits.max_visited.min(limits.memory_items(BYTES_PER_STATE)),
     };
-    let max_states = limits.max_visited.min(limits.memory_items(BYTES_PER_STATE));
-    let over = || visit_limit(limits, BYTES_PER_STATE, false);
-    let deadline = Deadline::new(limits.time_limit);
     let mut nodes: StateMap<Node> = StateMap::default();
-    let mut heap = BinaryHeap::new();
-    let mut here = Vec::with_capacity(c.utilities().len());
-    let mut there = Vec::with_capacity(c.utilities().len());
-    utils_at(&levels, &mut here);
+    let Some(least) = cheapest(&ctx, &mut nodes)? else {
+        return Ok(Found { path: None });
+    };
+    canonical(&ctx, &nodes, least).map(|path| Found { path })
+}
+
+/// The first pass: the least label of a path into the zone, by A*; `nodes` keeps every
+/// state met with the best label found there (the least for settled states).
+fn cheapest(ctx: &Ctx, nodes: &mut StateMap<Node>) -> Result<Option<Label>> {
+    let (c, limits) = (ctx.walls.c, ctx.limits);
+    let space = c.space();
+    let n = space.issues();
+    let start = c.status_quo();
+    let mut levels = space.decode(start);
+    let over = || visit_limit(limits, BYTES_PER_STATE, false);
+    let mut here = Vec::new();
+    let mut there = Vec::new();
+    ctx.raw(&levels, &mut here);
+    let h = ctx.bound.at(&levels, &here);
+    if h.0 == NEVER {
+        return Ok(None);
+    }
     nodes.insert(
         start,
         Node {
-            g: 0.0,
-            parent: start,
+            label: (0, 0),
+            h,
             mark: Mark::Open,
         },
     );
-    heap.push(Entry {
-        f: bound.at(&levels, &here),
-        g: 0.0,
+    let mut heap = BinaryHeap::from([Entry {
+        f: h.0,
+        fs: h.1,
+        label: (0, 0),
         state: start,
-    });
+    }]);
     let mut settled = 0u64;
-    while let Some(Entry { g, state: s, .. }) = heap.pop() {
+    while let Some(Entry {
+        label, state: s, ..
+    }) = heap.pop()
+    {
         let node = nodes[&s];
-        if node.mark == Mark::Closed || g > node.g {
+        if node.mark == Mark::Closed || label != node.label {
             continue;
         }
         settled += 1;
         if settled.is_multiple_of(1 << 12) {
-            deadline.check(limits)?;
+            ctx.deadline.check(limits)?;
         }
-        if zone.contains(s) {
-            let mut path = vec![s];
-            let mut cur = s;
-            while cur != start {
-                cur = nodes[&cur].parent;
-                path.push(cur);
-            }
-            path.reverse();
-            return Ok(Found { path: Some(path) });
+        if ctx.zone.contains(s) {
+            return Ok(Some(label));
         }
         if let Some(n) = nodes.get_mut(&s) {
             n.mark = Mark::Closed;
         }
         space.decode_into(s, &mut levels);
-        utils_at(&levels, &mut here);
+        ctx.raw(&levels, &mut here);
         for i in 0..n {
             let (l, stride, radix) = (levels[i], space.strides()[i], space.radices()[i]);
-            // Down before up, issue by issue, like `ConcessionGraph::moves`.
             for (to, t) in [
                 (l.wrapping_sub(1), s.wrapping_sub(stride)),
                 (l + 1, s.wrapping_add(stride)),
@@ -363,53 +709,173 @@ pub(super) fn search(
                 if known.is_some_and(|k| k.mark != Mark::Open) {
                     continue;
                 }
+                ctx.moved(&here, i, l, to, &mut there);
+                let next = ctx.step(label, &here, &there);
+                if known.is_some_and(|k| next >= k.label) {
+                    continue;
+                }
                 levels[i] = to;
-                if known.is_none() {
-                    if nodes.len() as u64 >= max_states {
-                        return Err(over());
+                let h = match known {
+                    Some(k) => k.h,
+                    None => {
+                        if nodes.len() as u64 >= ctx.max_states {
+                            return Err(over());
+                        }
+                        let h = if ctx.walls.open(t, &levels) {
+                            ctx.bound.at(&levels, &there)
+                        } else {
+                            (NEVER, 0)
+                        };
+                        if h.0 == NEVER {
+                            nodes.insert(
+                                t,
+                                Node {
+                                    label: next,
+                                    h,
+                                    mark: Mark::Blocked,
+                                },
+                            );
+                            levels[i] = l;
+                            continue;
+                        }
+                        h
                     }
-                    if !walls.open(t, &levels) {
-                        nodes.insert(
-                            t,
-                            Node {
-                                g: f64::INFINITY,
-                                parent: s,
-                                mark: Mark::Blocked,
-                            },
-                        );
-                        levels[i] = l;
-                        continue;
-                    }
-                }
-                utils_at(&levels, &mut there);
-                let step = match cost {
-                    EdgeCost::Step => 1.0,
-                    // As `Concession::cost` sums its deltas (after − before), party order.
-                    EdgeCost::Concession => there
-                        .iter()
-                        .zip(&here)
-                        .map(|(a, b)| (-(a - b)).max(0.0))
-                        .sum::<f64>(),
                 };
-                let g2 = g + step;
-                if known.is_none_or(|k| g2 < k.g) {
-                    nodes.insert(
-                        t,
-                        Node {
-                            g: g2,
-                            parent: s,
-                            mark: Mark::Open,
-                        },
-                    );
-                    heap.push(Entry {
-                        f: g2 + bound.at(&levels, &there),
-                        g: g2,
-                        state: t,
-                    });
-                }
                 levels[i] = l;
+                nodes.insert(
+                    t,
+                    Node {
+                        label: next,
+                        h,
+                        mark: Mark::Open,
+                    },
+                );
+                heap.push(Entry {
+                    f: next.0.saturating_add(h.0),
+                    fs: next.1.saturating_add(h.1),
+                    label: next,
+                    state: t,
+                });
             }
         }
     }
-    Ok(Found { path: None })
+    Ok(None)
+}
+
+/// One state on the depth-first stack.
+struct Frame {
+    state: StateIndex,
+    label: Label,
+    /// The next move to try, in [`canonical`]'s order.
+    next: usize,
+    /// The move that led here: issue and its level before (none for the status quo).
+    came: Option<(usize, usize)>,
+}
+
+/// The second pass: among paths into the zone with label `least`, the lexicographically
+/// smallest sequence of states, by a depth-first search trying moves in increasing order
+/// of the state they lead to. `nodes` holds labels the first pass found (each one a path's,
+/// so a prefix reaching a state with a worse label is pruned, as is one whose label plus
+/// bound passes `least`). States met are remembered with the best label they were entered
+/// with: entering one again with no better label cannot succeed where the first failed.
+fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<Vec<StateIndex>>> {
+    let (c, limits) = (ctx.walls.c, ctx.limits);
+    let space = c.space();
+    let n = space.issues();
+    let start = c.status_quo();
+    // Moves by the state they lead to: down on the largest stride first, up on the
+    // smallest last.
+    let mut by_stride: Vec<usize> = (0..n).collect();
+    by_stride.sort_by_key(|&i| Reverse(space.strides()[i]));
+    let order: Vec<(usize, bool)> = by_stride
+        .iter()
+        .map(|&i| (i, false))
+        .chain(by_stride.iter().rev().map(|&i| (i, true)))
+        .collect();
+    let over = || visit_limit(limits, BYTES_PER_STATE, false);
+    let mut levels = space.decode(start);
+    let mut raw = Vec::new();
+    let mut there = Vec::new();
+    ctx.raw(&levels, &mut raw);
+    let mut entered: StateMap<Label> = StateMap::default();
+    entered.insert(start, (0, 0));
+    let mut stack = vec![Frame {
+        state: start,
+        label: (0, 0),
+        next: 0,
+        came: None,
+    }];
+    let mut tried = 0u64;
+    if ctx.zone.contains(start) {
+        return Ok(Some(vec![start]));
+    }
+    while let Some(top) = stack.last_mut() {
+        let Some(&(i, up)) = order.get(top.next) else {
+            // Every way on from here is pruned: step back.
+            if let Some((i, from)) = top.came {
+                ctx.moved(&raw, i, levels[i], from, &mut there);
+                std::mem::swap(&mut raw, &mut there);
+                levels[i] = from;
+            }
+            stack.pop();
+            continue;
+        };
+        top.next += 1;
+        tried += 1;
+        if tried.is_multiple_of(1 << 12) {
+            ctx.deadline.check(limits)?;
+        }
+        let (s, label) = (top.state, top.label);
+        let (l, stride) = (levels[i], space.strides()[i]);
+        let (to, t) = if up {
+            (l + 1, s.wrapping_add(stride))
+        } else {
+            (l.wrapping_sub(1), s.wrapping_sub(stride))
+        };
+        if to as u64 >= space.radices()[i] {
+            continue;
+        }
+        ctx.moved(&raw, i, l, to, &mut there);
+        let next = ctx.step(label, &raw, &there);
+        if next > least {
+            continue;
+        }
+        let known = nodes.get(&t);
+        if known.is_some_and(|k| k.mark == Mark::Blocked || next > k.label) {
+            continue;
+        }
+        if entered.get(&t).is_some_and(|&e| next >= e) {
+            continue;
+        }
+        levels[i] = to;
+        let h = match known {
+            Some(k) => k.h,
+            None if ctx.walls.open(t, &levels) => ctx.bound.at(&levels, &there),
+            None => (NEVER, 0),
+        };
+        if h.0 == NEVER || (next.0.saturating_add(h.0), next.1.saturating_add(h.1)) > least {
+            levels[i] = l;
+            continue;
+        }
+        if (nodes.len() + entered.len()) as u64 >= ctx.max_states {
+            return Err(over());
+        }
+        if ctx.zone.contains(t) {
+            // Only a path with the least label gets here (any other is pruned first).
+            let mut path: Vec<StateIndex> = stack.iter().map(|f| f.state).collect();
+            path.push(t);
+            return Ok(Some(path));
+        }
+        entered.insert(t, next);
+        std::mem::swap(&mut raw, &mut there);
+        stack.push(Frame {
+            state: t,
+            label: next,
+            next: 0,
+            came: Some((i, l)),
+        });
+    }
+    // The first pass found a path with this label, and the depth-first search prunes
+    // no prefix of one: unreachable, but answered rather than assumed.
+    Ok(None)
 }
