@@ -205,7 +205,7 @@ impl ViolationTable {
         for p in parts {
             deadline.check(limits)?;
             acceptable += p.acceptable;
-            // The least state seen per mask (parts need not come in state order).
+            // The least state seen per mask (whatever order the parts come in).
             for (m, st) in p.masks {
                 let first = masks.entry(m).or_insert(st);
                 *first = (*first).min(st);
@@ -228,7 +228,7 @@ impl ViolationTable {
                 value: limits.max_acceptable,
             });
         }
-        // Parts list their states in order, but parts and boxes may interleave.
+        // In state order, whatever order the parts come in.
         for list in &mut only {
             list.sort_unstable();
         }
