@@ -22,18 +22,8 @@
 //! # Ok::<(), dealzone::Error>(())
 //! ```
 
-use super::timeline_report::SnapshotReport;
-
-/// One finding that reads differently on stated evidence alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvidenceMark {
-    /// The finding, as the text report heads it (`Red lines alone`, `Clashing red lines`, …).
-    pub finding: &'static str,
-    /// What it says on every admitted grade.
-    pub full: String,
-    /// What it says on stated evidence alone.
-    pub stated: String,
-}
+pub use super::timeline_types::EvidenceMark;
+use super::timeline_types::{Deal, SnapshotReport};
 
 /// The findings of a snapshot as `(heading, value)`, in report order. Every finding the
 /// text report states for a snapshot appears here; the values are canonical (sorted
@@ -87,7 +77,7 @@ pub fn findings(r: &SnapshotReport) -> Vec<(&'static str, String)> {
             soft.join("; ")
         },
     ));
-    let deal = |d: &Option<super::timeline_report::Deal>| match d {
+    let deal = |d: &Option<Deal>| match d {
         None => "none".to_string(),
         Some(d) => format!(
             "state {}, {}",

@@ -9,4 +9,5 @@ pub mod session;
 pub mod session_ext;
 pub mod stability;
 pub mod timeline_report;
+mod timeline_types;
 pub mod zone;

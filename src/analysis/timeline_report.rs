@@ -22,10 +22,8 @@
 use rayon::prelude::*;
 
 use super::bargain::{Candidates, Solution, is_acceptable, nash};
-use super::evidence_marks::{EvidenceMark, marks};
-use super::explain::{
-    ExplainLimits, Explanation, Ranked, Softening, Tiered, evidence_key, explain_with, tiered,
-};
+use super::evidence_marks::marks;
+use super::explain::{Ranked, Softening, Tiered, evidence_key, explain_with, tiered};
 use super::path::{CostModel, ZonePath, least_blocking_path};
 use super::sensitivity::{Robustness, sweep_range, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
@@ -33,194 +31,9 @@ use crate::model::{Date, Evidence, Scenario, Timeline};
 use crate::space::{CompiledScenario, PreconditionRegion, RESERVATION_TOLERANCE, StateIndex};
 use crate::{Limits, Result};
 
-/// Options of the report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportOptions {
-    /// Perturbed preference sets per sensitivity sweep.
-    pub samples: usize,
-    /// Largest perturbation of a weight, value or reservation.
-    pub spread: f64,
-    /// Master seed of the sweeps.
-    pub seed: u64,
-    /// Budget of the explanations.
-    pub explain: ExplainLimits,
-    /// Also run the report on stated evidence alone and mark every finding that differs
-    /// ([`SnapshotReport::stated_alone`]); skipped when the timeline has nothing weaker.
-    pub compare_stated: bool,
-    /// Most tied least relaxations and softenings listed per snapshot; the count of the
-    /// rest is kept ([`SnapshotReport::least_relaxations_more`]).
-    pub max_listed: usize,
-    /// Most what-if scenarios computed per snapshot (each a zone search, a Nash deal, a
-    /// path and a sweep); the count of the rest is kept ([`SnapshotReport::what_ifs_more`]).
-    pub max_what_ifs: usize,
-    /// Draw only these samples of every sweep (a shard of the report's sweeps, which the
-    /// simulator layer's sweep shards merge); `None`: all `samples`.
-    pub sample_range: Option<std::ops::Range<usize>>,
-}
-
-impl Default for ReportOptions {
-    /// 200 samples, ±0.1, seed 1, up to 8 listed ties and 6 what-ifs.
-    fn default() -> Self {
-        ReportOptions {
-            samples: 200,
-            spread: 0.1,
-            seed: 1,
-            explain: ExplainLimits::default(),
-            compare_stated: true,
-            max_listed: 8,
-            max_what_ifs: 6,
-            sample_range: None,
-        }
-    }
-}
-
-/// A deal and how to reach it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Deal {
-    /// The Nash solution over the candidates.
-    pub nash: Solution,
-    /// The cheapest path from the status quo to it (total concession).
-    pub path: ZonePath,
-}
-
-/// The order of every "least" list in the report, as JSON states it: the one `explain`
-/// uses ([`super::explain::RELAXATION_ORDER`], [`super::explain::SOFTENING_ORDER`]).
-///
-/// Symmetric in the parties: relaxations of the fewest constraints (all listed are tied on
-/// it), then weaker evidence first ([`super::explain::evidence_of`]: fewer stated, then
-/// fewer reported constraints; a reservation counts as stated, as in `explain`, and is
-/// marked `[prefs]`); softenings by fewest rungs, then weaker evidence first. Options with
-/// equal keys form a tier; inside a tier they are grouped by party and the groups
-/// interleaved ([`Tiered`]), names ordering groups and members only for stable bytes: they
-/// never decide which option is listed or which party is named.
-pub const LEAST_ORDER: &str = "fewest constraints (all listed are tied on it), then weakest \
-     evidence first (reservations count as stated); softenings by fewest rungs, then weakest \
-     evidence first; exact ties grouped by party, names order only within a tier";
-
-/// One minimal relaxation with the keys it is ordered by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Relaxation {
-    /// The constraints dropped (`party/id`, `party/reservation`), sorted.
-    pub dropped: Vec<String>,
-    /// The parties whose constraints these are, sorted.
-    pub parties: Vec<String>,
-    /// How many of them are reservations (judgement rather than a cited source).
-    pub reservations: usize,
-    /// Its tier (0 = best) in the list it is in: options of one tier are exact ties under
-    /// [`LEAST_ORDER`]. 0 until ranked.
-    pub tier: usize,
-}
-
-impl Relaxation {
-    /// A relaxation from its constraint names.
-    pub fn new(dropped: &[String]) -> Relaxation {
-        let mut parties: Vec<String> = dropped.iter().map(|n| party_of(n).to_string()).collect();
-        parties.sort();
-        parties.dedup();
-        Relaxation {
-            dropped: dropped.to_vec(),
-            parties,
-            reservations: dropped
-                .iter()
-                .filter(|n| n.ends_with("/reservation"))
-                .count(),
-            tier: 0,
-        }
-    }
-
-    /// Whether one party alone gives way.
-    pub fn is_one_party(&self) -> bool {
-        self.parties.len() == 1
-    }
-}
-
-/// The party of a constraint name `party/id` (party ids contain no `/`).
-pub fn party_of(name: &str) -> &str {
-    name.split('/').next().unwrap_or(name)
-}
-
-/// What the scenario would look like if one relaxation were granted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WhatIf {
-    /// The constraints dropped (`party/id`).
-    pub dropped: Vec<String>,
-    /// The parties that give way (sorted); one party, or several giving way together.
-    pub parties: Vec<String>,
-    /// Acceptable states then.
-    pub acceptable: u64,
-    /// The Nash deal then, and the path to it.
-    pub deal: Option<Deal>,
-    /// How robust those two findings are to the preferences.
-    pub robustness: Robustness,
-}
-
-/// One dated snapshot of the report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SnapshotReport {
-    /// The date.
-    pub date: Date,
-    /// The snapshot's title from the timeline's notes, if any.
-    pub title: Option<String>,
-    /// States in the space.
-    pub states: u64,
-    /// States meeting every red line (red lines alone).
-    pub candidates: u64,
-    /// Acceptable states (depends on the reservations).
-    pub acceptable: u64,
-    /// Sizes of the zones, largest first.
-    pub zones: Vec<u64>,
-    /// Minimal conflicts among red lines alone.
-    pub red_line_conflicts: Vec<Vec<String>>,
-    /// The explanation (conflicts and relaxations over red lines and reservations).
-    pub explanation: Explanation,
-    /// Every relaxation of the fewest constraints, in tiers under [`LEAST_ORDER`] (up to
-    /// [`ReportOptions::max_listed`]), in that order: the same options, in the same order,
-    /// as the explanation's `least_relaxations`.
-    pub least_relaxations: Vec<Relaxation>,
-    /// How many tied least relaxations were left off the list.
-    pub least_relaxations_more: usize,
-    /// Kept for compatibility: the first of [`Self::least_relaxations`] (empty when a deal
-    /// exists). Ties are in `least_relaxations`; do not read this one as *the* answer.
-    pub cheapest_relaxation: Vec<String>,
-    /// Per party that can open a zone by softening one of its red lines alone: its
-    /// softenings of fewest rungs (all ties), under [`LEAST_ORDER`] (rungs, then weaker
-    /// evidence; exact ties grouped by party), up to [`ReportOptions::max_listed`]. Utility
-    /// costs are shown, never used to choose.
-    pub softenings: Vec<Softening>,
-    /// Kept for compatibility: the first of [`Self::softenings`].
-    pub softening: Option<Softening>,
-    /// The Nash deal and the path to it, when a deal exists.
-    pub deal: Option<Deal>,
-    /// How robust the deal findings are to the preferences.
-    pub robustness: Robustness,
-    /// With no deal: the outcome of each party's least own relaxation (every party that
-    /// alone can open a zone, its ties included), and of each tied least relaxation that
-    /// needs several parties; ordered by [`LEAST_ORDER`], up to
-    /// [`ReportOptions::max_what_ifs`].
-    pub what_ifs: Vec<WhatIf>,
-    /// How many what-ifs were left uncomputed by the cap.
-    pub what_ifs_more: usize,
-    /// Kept for compatibility: the first of [`Self::what_ifs`].
-    pub what_if: Option<WhatIf>,
-    /// One line per change since the previous snapshot.
-    pub changes: Vec<String>,
-    /// What the changes did, in a sentence or two.
-    pub effect: String,
-    /// The findings that read differently on stated evidence alone, with what they say
-    /// then; empty when every finding holds on stated evidence (or it was not compared).
-    pub stated_alone: Vec<EvidenceMark>,
-}
-
-/// The whole report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimelineReport {
-    /// The timeline's name.
-    pub name: String,
-    /// One report per snapshot, oldest first.
-    pub snapshots: Vec<SnapshotReport>,
-    /// The options used.
-    pub options: ReportOptions,
-}
+pub use super::timeline_types::{
+    Deal, LEAST_ORDER, Relaxation, ReportOptions, SnapshotReport, TimelineReport, WhatIf, party_of,
+};
 
 /// Analyse every snapshot of a timeline.
 ///
@@ -355,8 +168,8 @@ pub fn snapshot(
         .filter(|set| set.iter().all(|n| !n.ends_with("/reservation")))
         .cloned()
         .collect();
-    let (deal, robustness, _) =
-        deal_and_robustness(s, &c, red.candidates(&c, &[], limits)?, options, limits)?;
+    let (nash_here, robustness, _) =
+        nash_and_robustness(s, &c, red.candidates(&c, &[], limits)?, options, limits)?;
     let no_deal = zones.acceptable.is_empty();
     let all: Vec<Relaxation> = if no_deal {
         e.relaxations.iter().map(|r| Relaxation::new(r)).collect()
@@ -367,25 +180,61 @@ pub fn snapshot(
     let least_relaxations_more = least.omitted;
     let least: Vec<Relaxation> = least.tiers.into_iter().flatten().collect();
     let (options_list, what_ifs_more) = what_if_options(s, &all, options.max_what_ifs);
-    // Each what-if is independent (its own candidates, path and sweep): in parallel too,
-    // collected in the order of the list.
-    let what_ifs = options_list
+    // Each what-if is independent (its own candidates, Nash deal and sweep): in parallel
+    // too, collected in the order of the list.
+    let found = options_list
         .par_iter()
         .map(|r| {
             let names: Vec<&str> = r.dropped.iter().map(String::as_str).collect();
             let relaxed = relax(&c, &names)?;
             let cands = red.candidates(&relaxed, &names, limits)?;
-            let (deal, robustness, acceptable) =
-                deal_and_robustness(s, &relaxed, cands, options, limits)?;
-            Ok(WhatIf {
-                dropped: r.dropped.clone(),
-                parties: r.parties.clone(),
-                acceptable,
-                deal,
-                robustness,
-            })
+            nash_and_robustness(s, &relaxed, cands, options, limits)
         })
-        .collect::<Result<Vec<WhatIf>>>()?;
+        .collect::<Result<Vec<_>>>()?;
+    // The paths last, one per distinct Nash state: a path reads the preconditions, the
+    // status quo and the utilities, never the red lines or reservations a what-if drops,
+    // so it is routed on the snapshot itself (its precondition region built once) and
+    // what-ifs that land on the same deal share it. The report names the least blocking
+    // options only: the least tier is found by reachability tests, far cheaper than every
+    // minimal set (`dealzone path` lists those).
+    let mut targets: Vec<StateIndex> = nash_here
+        .iter()
+        .chain(found.iter().filter_map(|(n, _, _)| n.as_ref()))
+        .map(|n| n.state)
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let paths = targets
+        .par_iter()
+        .map(|&st| {
+            least_blocking_path(
+                &c,
+                0,
+                &single_state_zone(&c, st),
+                CostModel::TotalConcession,
+                options.max_listed,
+                limits,
+            )
+        })
+        .collect::<Result<Vec<ZonePath>>>()?;
+    let deal_of = |n: Option<Solution>| {
+        n.map(|n| {
+            let path = paths[targets.binary_search(&n.state).unwrap_or_default()].clone();
+            Deal { nash: n, path }
+        })
+    };
+    let deal = deal_of(nash_here);
+    let what_ifs: Vec<WhatIf> = options_list
+        .iter()
+        .zip(found)
+        .map(|(r, (n, robustness, acceptable))| WhatIf {
+            dropped: r.dropped.clone(),
+            parties: r.parties.clone(),
+            acceptable,
+            deal: deal_of(n),
+            robustness,
+        })
+        .collect();
     let softenings = least_softenings(s, &e.softenings, options.max_listed);
     Ok(SnapshotReport {
         date,
@@ -564,15 +413,14 @@ pub fn relax(c: &CompiledScenario, names: &[&str]) -> Result<CompiledScenario> {
     Ok(c.without(&red)?.with_reservations(&keep_res))
 }
 
-/// The Nash deal with its path, the sweep over the candidates, and the number of
-/// acceptable states.
-fn deal_and_robustness(
+/// The Nash deal, the sweep over the candidates, and the number of acceptable states.
+fn nash_and_robustness(
     s: &Scenario,
     c: &CompiledScenario,
     cands: Candidates,
     options: &ReportOptions,
     limits: &Limits,
-) -> Result<(Option<Deal>, Robustness, u64)> {
+) -> Result<(Option<Solution>, Robustness, u64)> {
     // The acceptable states are the candidates every party accepts (the zone search's own
     // test, on the same utilities): counted here rather than by a second search.
     let acceptable = cands
@@ -599,20 +447,7 @@ fn deal_and_robustness(
             limits,
         )?,
     };
-    let Some(n) = nash(&cands) else {
-        return Ok((None, robustness, acceptable));
-    };
-    // The report names the least blocking options only: the least tier is found by
-    // reachability tests, far cheaper than every minimal set (`dealzone path` lists those).
-    let path = least_blocking_path(
-        c,
-        0,
-        &single_state_zone(c, n.state),
-        CostModel::TotalConcession,
-        options.max_listed,
-        limits,
-    )?;
-    Ok((Some(Deal { nash: n, path }), robustness, acceptable))
+    Ok((nash(&cands), robustness, acceptable))
 }
 
 /// A snapshot's red-line table: per state, the red lines it breaks (bit `r`: red line
@@ -652,38 +487,67 @@ impl RedLines {
             .fold(0u64, |m, (r, _)| m | 1 << r);
         let space = relaxed.space();
         let utils = relaxed.utilities();
-        let mut levels = vec![0; space.issues()];
-        let mut states = Vec::new();
-        let mut utilities = Vec::new();
-        let mut row = vec![0.0; utils.len()];
+        let np = utils.len();
         let max_found = limits.max_acceptable.min(limits.memory_items(16));
-        for st in 0..space.size() {
-            if table.broken(st) & keep != 0 {
-                continue;
-            }
-            space.decode_into(st, &mut levels);
-            for (x, u) in row.iter_mut().zip(utils) {
-                *x = u.utility(&levels);
-            }
-            // As `from_compiled`: the acceptable states once every reservation is 0.
-            if row.iter().all(|&x| x >= -RESERVATION_TOLERANCE) {
-                // The zone scan's own limit on the states it lists, with its error.
-                if states.len() as u64 >= max_found {
-                    return Err(if limits.memory_items(16) < limits.max_acceptable {
-                        crate::Error::LimitExceeded {
-                            limit: crate::Limit::MaxMemoryBytes,
-                            value: limits.max_memory_bytes,
-                        }
-                    } else {
-                        crate::Error::LimitExceeded {
-                            limit: crate::Limit::MaxAcceptable,
-                            value: limits.max_acceptable,
-                        }
-                    });
+        let too_many = || {
+            if limits.memory_items(16) < limits.max_acceptable {
+                crate::Error::LimitExceeded {
+                    limit: crate::Limit::MaxMemoryBytes,
+                    value: limits.max_memory_bytes,
                 }
-                states.push(st);
-                utilities.extend_from_slice(&row);
+            } else {
+                crate::Error::LimitExceeded {
+                    limit: crate::Limit::MaxAcceptable,
+                    value: limits.max_acceptable,
+                }
             }
+        };
+        // Chunks in parallel, joined in state order. Most states break a red line kept:
+        // the utilities are computed only for those that pass (as `from_compiled` does).
+        let size = space.size();
+        let parts: Vec<(Vec<StateIndex>, Vec<f64>)> = (0..size.div_ceil(CANDIDATE_CHUNK))
+            .into_par_iter()
+            .map(|k| {
+                let (start, end) = (k * CANDIDATE_CHUNK, ((k + 1) * CANDIDATE_CHUNK).min(size));
+                let mut states = Vec::new();
+                let mut utilities = Vec::new();
+                let mut levels = vec![0; space.issues()];
+                let mut row = vec![0.0; np];
+                let mut over = false;
+                for st in start..end {
+                    if table.broken(st) & keep != 0 {
+                        continue;
+                    }
+                    space.decode_into(st, &mut levels);
+                    for (x, u) in row.iter_mut().zip(utils) {
+                        *x = u.utility(&levels);
+                    }
+                    // As `from_compiled`: the acceptable states once every reservation is 0.
+                    if row.iter().all(|&x| x >= -RESERVATION_TOLERANCE) {
+                        if states.len() as u64 >= max_found {
+                            over = true;
+                            break;
+                        }
+                        states.push(st);
+                        utilities.extend_from_slice(&row);
+                    }
+                }
+                if over {
+                    Err(too_many())
+                } else {
+                    Ok((states, utilities))
+                }
+            })
+            .collect::<Result<_>>()?;
+        // The zone scan's own limit on the states it lists, with its error.
+        if parts.iter().map(|(s, _)| s.len() as u64).sum::<u64>() > max_found {
+            return Err(too_many());
+        }
+        let mut states = Vec::new();
+        let mut utilities = Vec::with_capacity(np);
+        for (s, u) in parts {
+            states.extend(s);
+            utilities.extend(u);
         }
         limits.check_memory(states.len() as u64, 8 * (utils.len() as u64 + 1))?;
         let reservations = utils.iter().map(|u| u.reservation()).collect();
@@ -694,6 +558,9 @@ impl RedLines {
         }
     }
 }
+
+/// States per parallel chunk of a candidate scan.
+const CANDIDATE_CHUNK: u64 = 1 << 16;
 
 /// A one-state "zone", to route a path to a single deal.
 fn single_state_zone(c: &CompiledScenario, s: StateIndex) -> DealZone {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::item::{Item, ItemKind};
 use crate::config::Deadline;
-use crate::space::{CompiledScenario, PreconditionRegion, StateIndex};
+use crate::space::{CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex};
 use crate::{Error, Limits, Result};
 
 /// Spaces up to this size get a violation table.
@@ -163,19 +163,40 @@ impl ViolationTable {
                 .collect()
         });
         let deadline = Deadline::new(limits.time_limit);
-        let parts: Vec<Part> = (0..size.div_ceil(CHUNK))
-            .into_par_iter()
-            .map(|k| {
-                deadline.check(limits)?;
-                let (start, end) = (k * CHUNK, ((k + 1) * CHUNK).min(size));
-                Ok(match (region, &luts) {
-                    (Some(region), Some(luts)) => {
-                        scan_region(c, region, luts, start, end, &red_bit, &res_bit, &own)
-                    }
-                    _ => scan(c, start, end, &red_bit, &res_bit, &own),
+        let parts: Vec<Part> = match (region, &luts) {
+            (Some(region), Some(luts)) => {
+                // Each party's best utility over the states meeting its own red lines,
+                // cell by cell of the red lines' quotient, when it can be built: the
+                // per-state loop then skips it.
+                let ideal = cell_ideal(c, region, luts, &red_bit, &own);
+                let scan = RegionScan::new(c, region, luts, &red_bit, &res_bit, &own);
+                let scan = RegionScan {
+                    with_ideal: ideal.is_none(),
+                    ..scan
+                };
+                let mut parts: Vec<Part> = (0..size.div_ceil(CHUNK))
+                    .into_par_iter()
+                    .map(|k| {
+                        deadline.check(limits)?;
+                        let mut part = scan.part();
+                        scan.scan(k * CHUNK, ((k + 1) * CHUNK).min(size), &mut part);
+                        Ok(part)
+                    })
+                    .collect::<Result<_>>()?;
+                if let (Some(ideal), Some(first)) = (ideal, parts.first_mut()) {
+                    first.ideal = ideal;
+                }
+                parts
+            }
+            _ => (0..size.div_ceil(CHUNK))
+                .into_par_iter()
+                .map(|k| {
+                    deadline.check(limits)?;
+                    let (start, end) = (k * CHUNK, ((k + 1) * CHUNK).min(size));
+                    Ok(scan(c, start, end, &red_bit, &res_bit, &own))
                 })
-            })
-            .collect::<Result<_>>()?;
+                .collect::<Result<_>>()?,
+        };
         let mut masks: BTreeMap<u128, StateIndex> = BTreeMap::new();
         let mut only = vec![Vec::new(); items.len()];
         let mut ideal: Vec<Option<f64>> = vec![None; c.utilities().len()];
@@ -184,9 +205,10 @@ impl ViolationTable {
         for p in parts {
             deadline.check(limits)?;
             acceptable += p.acceptable;
-            // Chunks come in state order: the first state seen per mask is the smallest.
+            // The least state seen per mask (whatever order the parts come in).
             for (m, st) in p.masks {
-                masks.entry(m).or_insert(st);
+                let first = masks.entry(m).or_insert(st);
+                *first = (*first).min(st);
             }
             // A map entry costs about 56 bytes, a listed state 8.
             limits.check_memory(masks.len() as u64 * 56 + kept * 8, 1)?;
@@ -205,6 +227,10 @@ impl ViolationTable {
                 limit: crate::Limit::MaxAcceptable,
                 value: limits.max_acceptable,
             });
+        }
+        // In state order, whatever order the parts come in.
+        for list in &mut only {
+            list.sort_unstable();
         }
         let (minimal, rest) = minimal_masks(masks.keys().copied().collect(), &deadline);
         Ok(Some(ViolationTable {
@@ -309,70 +335,167 @@ pub(super) fn walk_utilities(
     }
 }
 
-/// [`scan`] with the red lines read off `region`: per state one load and a table lookup
-/// per byte of red lines; the utilities by running sums as in [`scan`], so every value is
-/// the same to the bit.
-#[allow(clippy::too_many_arguments)]
-fn scan_region(
+/// What [`RegionScan::scan`] reads: the red lines off a region (per state one load and
+/// a table lookup per byte of red lines), the utilities by running sums as in [`scan`],
+/// so every value is the same to the bit.
+struct RegionScan<'a> {
+    c: &'a CompiledScenario,
+    region: &'a PreconditionRegion,
+    luts: &'a [[u128; 256]],
+    res_bit: &'a [u128],
+    /// Each party's own red lines, as item bits: "meets all its own" is one test.
+    own_bits: Vec<u128>,
+    /// Every red line's item bit.
+    red_items: u128,
+    n_items: usize,
+    /// Whether the per-state loop finds each party's best utility (otherwise it is
+    /// found cell by cell, [`cell_ideal`]).
+    with_ideal: bool,
+}
+
+impl<'a> RegionScan<'a> {
+    fn new(
+        c: &'a CompiledScenario,
+        region: &'a PreconditionRegion,
+        luts: &'a [[u128; 256]],
+        red_bit: &'a [u128],
+        res_bit: &'a [u128],
+        own: &[Vec<bool>],
+    ) -> RegionScan<'a> {
+        RegionScan {
+            c,
+            region,
+            luts,
+            res_bit,
+            own_bits: own
+                .iter()
+                .map(|o| {
+                    o.iter()
+                        .zip(red_bit)
+                        .filter(|(k, _)| **k)
+                        .fold(0, |m, (_, b)| m | b)
+                })
+                .collect(),
+            red_items: red_bit.iter().fold(0u128, |m, b| m | b),
+            n_items: red_bit.iter().chain(res_bit).filter(|b| **b != 0).count(),
+            with_ideal: true,
+        }
+    }
+
+    fn part(&self) -> Part {
+        Part {
+            acceptable: 0,
+            masks: BTreeMap::new(),
+            only: vec![Vec::new(); self.n_items],
+            ideal: vec![None; self.res_bit.len()],
+        }
+    }
+
+    /// Item bits of the red lines broken, from the region's word `broken`.
+    #[inline]
+    fn red_mask(&self, broken: u64) -> u128 {
+        self.luts.iter().enumerate().fold(0u128, |m, (b, lut)| {
+            m | lut[(broken >> (8 * b)) as usize & 255]
+        })
+    }
+
+    /// Every state of `start..end`, one by one, into `part`.
+    fn scan(&self, start: StateIndex, end: StateIndex, part: &mut Part) {
+        let utils = self.c.utilities();
+        let (res_bit, own_bits, red_items) = (self.res_bit, &self.own_bits, self.red_items);
+        // The cache: a mask per slot, and which slots hold one.
+        let mut seen = [0u128; 64];
+        let mut filled = 0u64;
+        let mut previous = None;
+        let with_ideal = self.with_ideal;
+        walk_utilities(self.c, start, end, |s, _, x| {
+            let mut mask = self.red_mask(self.region.broken(s));
+            for (p, (u, &x)) in utils.iter().zip(x).enumerate() {
+                if !u.accepts(x) {
+                    mask |= res_bit[p];
+                }
+                if with_ideal && mask & own_bits[p] == 0 {
+                    part.ideal[p] = Some(part.ideal[p].map_or(x, |b: f64| b.max(x)));
+                }
+            }
+            part.acceptable += u64::from(mask == 0);
+            if mask != 0 && mask & (mask - 1) == 0 && mask & red_items != 0 {
+                part.only[mask.trailing_zeros() as usize].push(s);
+            }
+            // A chunk meets few distinct masks, but rarely the same twice in a row: a small
+            // direct-mapped cache of masks already inserted skips the ordered-map insert
+            // (which keeps the first state per mask, so a skipped repeat changes nothing).
+            if previous == Some(mask) {
+                return;
+            }
+            previous = Some(mask);
+            let slot =
+                (mask as u64 ^ (mask >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;
+            if filled >> slot & 1 == 0 || seen[slot as usize] != mask {
+                part.masks.entry(mask).or_insert(s);
+                seen[slot as usize] = mask;
+                filled |= 1 << slot;
+            }
+        });
+    }
+}
+
+/// Per party, its best utility over the states meeting all of its own red lines (`None`
+/// if there is none), cell by cell of the red lines' [`RegionQuotient`]: every state of a
+/// cell breaks the same red lines, and a party's best over a cell is its best level on
+/// each issue within the cell's run (a rounded sum never falls when a term grows), summed
+/// in issue order as [`crate::space::PartyUtility::utility`] does: the per-state maximum
+/// to the bit. `None` when the quotient cannot be built or a value is not finite.
+///
+/// # Complexity
+/// O(C · P · I) for C cells, P parties, I issues, after the quotient's build.
+fn cell_ideal(
     c: &CompiledScenario,
     region: &PreconditionRegion,
     luts: &[[u128; 256]],
-    start: StateIndex,
-    end: StateIndex,
     red_bit: &[u128],
-    res_bit: &[u128],
     own: &[Vec<bool>],
-) -> Part {
-    let n_items = red_bit.iter().chain(res_bit).filter(|b| **b != 0).count();
-    let mut part = Part {
-        acceptable: 0,
-        masks: BTreeMap::new(),
-        only: vec![Vec::new(); n_items],
-        ideal: vec![None; res_bit.len()],
-    };
+) -> Option<Vec<Option<f64>>> {
+    let space = c.space();
+    let n = space.issues();
+    let radices: Vec<usize> = space.radices().iter().map(|&r| r as usize).collect();
     let utils = c.utilities();
-    // Each party's own red lines, as item bits: "meets all its own" is one test.
-    let own_bits: Vec<u128> = own
+    // The greatest term needs finite values (a NaN compares with nothing).
+    let finite = utils
         .iter()
-        .map(|o| {
-            o.iter()
-                .zip(red_bit)
-                .filter(|(k, _)| **k)
-                .fold(0, |m, (_, b)| m | b)
-        })
-        .collect();
-    let red_items = red_bit.iter().fold(0u128, |m, b| m | b);
-    // The cache: a mask per slot, and which slots hold one.
-    let mut seen = [0u128; 64];
-    let mut filled = 0u64;
-    walk_utilities(c, start, end, |s, _, x| {
-        let broken = region.broken(s);
-        let mut mask = luts.iter().enumerate().fold(0u128, |m, (b, lut)| {
-            m | lut[(broken >> (8 * b)) as usize & 255]
-        });
-        for (p, (u, &x)) in utils.iter().zip(x).enumerate() {
-            if !u.accepts(x) {
-                mask |= res_bit[p];
+        .all(|u| (0..n).all(|i| (0..radices[i]).all(|l| u.contrib(i, l).is_finite())));
+    if !finite || n == 0 {
+        return None;
+    }
+    // The region lent was built over the same red lines, bit for bit: the quotient's
+    // cells carry the same bits.
+    let q = RegionQuotient::build(space, c.red_lines(), u64::MAX)?;
+    let scan = RegionScan::new(c, region, luts, red_bit, &[], own);
+    let mut ideal: Vec<Option<f64>> = vec![None; utils.len()];
+    let mut runs = vec![0usize; n];
+    let mut levels = vec![0usize; n];
+    for cell in 0..q.cells().size() {
+        q.cells().decode_into(cell, &mut runs);
+        let mask = scan.red_mask(q.broken_cell(cell));
+        for (p, u) in utils.iter().enumerate() {
+            if mask & scan.own_bits[p] != 0 {
+                continue;
             }
-            if mask & own_bits[p] == 0 {
-                part.ideal[p] = Some(part.ideal[p].map_or(x, |b: f64| b.max(x)));
+            for (i, l) in levels.iter_mut().enumerate() {
+                let (a, b) = q.runs(i)[runs[i]];
+                *l = (a..=b).fold(a, |k, l| {
+                    if u.contrib(i, l) > u.contrib(i, k) {
+                        l
+                    } else {
+                        k
+                    }
+                });
             }
+            let x = u.utility(&levels);
+            ideal[p] = Some(ideal[p].map_or(x, |b: f64| b.max(x)));
         }
-        part.acceptable += u64::from(mask == 0);
-        if mask != 0 && mask & (mask - 1) == 0 && mask & red_items != 0 {
-            part.only[mask.trailing_zeros() as usize].push(s);
-        }
-        // A chunk meets few distinct masks, but rarely the same twice in a row: a small
-        // direct-mapped cache of masks already inserted skips the ordered-map insert
-        // (which keeps the first state per mask, so a skipped repeat changes nothing).
-        let slot = (mask as u64 ^ (mask >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;
-        if filled >> slot & 1 == 0 || seen[slot as usize] != mask {
-            part.masks.entry(mask).or_insert(s);
-            seen[slot as usize] = mask;
-            filled |= 1 << slot;
-        }
-    });
-    part
+    }
+    Some(ideal)
 }
 
 fn scan(
