@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dealzone::Limits;
-use dealzone::io::genius::bargain::{BargainOptions, bargain};
+use dealzone::formats::genius::{BargainOptions, bargain};
 use dealzone::io::genius::{ImportOptions, Input, import};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;

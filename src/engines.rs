@@ -85,9 +85,13 @@ pub mod timeline {
     pub use crate::analysis::timeline_report::{report, snapshot};
 }
 
-/// The simulator: compiled worlds, seeded runs, replays and tournaments.
+/// The simulator: compiled worlds, seeded runs, replays, tournaments, and parties played
+/// by outside programs (docs/agent-protocol.md).
 pub mod simulate {
     pub use crate::sim::monte_carlo::{replay, run_many, run_seed};
+    pub use crate::sim::outside::{
+        AgentProgram, Exchange, OutsideRun, RefereeConfig, play as play_outside,
+    };
     pub use crate::sim::protocol::RunResult;
     pub use crate::sim::tournament::{Row, Scores, match_count, play, scores};
     pub use crate::sim::{Overrides, SimConfig, World, simulate, summarise};

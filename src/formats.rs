@@ -27,7 +27,9 @@
 /// GENIUS XML and GeniusWeb JSON: import as a scenario, export a scenario, bargain on a
 /// domain as GENIUS does.
 pub mod genius {
-    pub use crate::io::genius::bargain::{BargainOptions, NoDeal, bargain, discount_multipliers};
+    pub use crate::analysis::bargain::imported::{
+        BargainOptions, NoDeal, bargain, discount_multipliers,
+    };
     pub use crate::io::genius::export::to_toml;
     pub use crate::io::genius::write::{
         ExportError, ExportFile, ExportFormat, ExportOptions, Exported, RedLines, export_scenario,
@@ -59,10 +61,12 @@ pub mod tables {
     pub use crate::report::csv::{pareto, runs, runs_header, zone_states};
 }
 
-/// Pictures: the utility space as SVG (feature `svg`), a path's neighbourhood as
-/// Graphviz DOT.
+/// Pictures: the utility space, a run's offer trace and a tournament's scores as SVG
+/// (feature `svg`), a path's neighbourhood as Graphviz DOT.
 pub mod pictures {
     pub use crate::report::dot::neighbourhood;
     #[cfg(feature = "svg")]
     pub use crate::report::svg::{Caption, utility_plot, utility_plot_captioned};
+    #[cfg(feature = "svg")]
+    pub use crate::report::svg_sim::{offer_trace, tournament_chart};
 }

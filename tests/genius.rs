@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use dealzone::io::genius::bargain::{BargainOptions, NoDeal, bargain, candidates};
+use dealzone::analysis::bargain::imported::{BargainOptions, NoDeal, bargain, candidates};
 use dealzone::io::genius::{
     GeniusError, GeniusErrorKind, ImportOptions, Imported, Input, Steps, export, import, load,
 };

@@ -272,7 +272,7 @@ pub fn read_genius(data: &[u8]) {
                 }
                 let limits = Limits::default();
                 let _ =
-                    dealzone::io::genius::bargain::bargain(&imported, &Default::default(), &limits)
+                    dealzone::formats::genius::bargain(&imported, &Default::default(), &limits)
                         .expect("bargain over a small imported domain");
             }
         }

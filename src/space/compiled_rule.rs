@@ -1,5 +1,7 @@
 //! Rules compiled for packed states: a truth table over the issues the rule reads.
 
+use std::fmt;
+
 use fixedbitset::FixedBitSet;
 
 use super::state_space::{StateIndex, StateSpace};
@@ -38,10 +40,26 @@ pub struct CompiledRule {
     expr: ResolvedExpr,
 }
 
+/// A rule's truth table. Its `Debug` prints the bits: fixedbitset's own prints its buffer's
+/// address, which would make `Debug` text (and the simulator's world digest, which hashes
+/// it) differ from one process to the next.
+#[derive(Clone)]
+struct Truth(FixedBitSet);
+
+impl fmt::Debug for Truth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Truth({}: ", self.0.len())?;
+        for block in self.0.as_slice() {
+            write!(f, "{block:x}.")?;
+        }
+        write!(f, ")")
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Form {
     /// Bit `k` of the table is the rule's value at local index `k`.
-    Table(FixedBitSet),
+    Table(Truth),
     /// The resolved tree and the full space's strides and radices.
     Tree {
         expr: ResolvedExpr,
@@ -102,7 +120,7 @@ impl CompiledRule {
         CompiledRule {
             issues: issues.to_vec(),
             vars,
-            form: Form::Table(bits),
+            form: Form::Table(Truth(bits)),
             expr: expr.clone(),
         }
     }
@@ -116,7 +134,7 @@ impl CompiledRule {
     #[inline]
     pub fn eval_levels(&self, levels: &[usize]) -> bool {
         match &self.form {
-            Form::Table(bits) => {
+            Form::Table(Truth(bits)) => {
                 let mut k = 0u64;
                 for (&i, &(_, _, tstride)) in self.issues.iter().zip(&self.vars) {
                     k += levels[i] as u64 * tstride;
@@ -186,7 +204,7 @@ impl CompiledRule {
     #[inline]
     pub fn eval(&self, state: StateIndex) -> bool {
         match &self.form {
-            Form::Table(bits) => {
+            Form::Table(Truth(bits)) => {
                 let mut k = 0u64;
                 for &(stride, radix, tstride) in &self.vars {
                     k += ((state / stride) % radix) * tstride;

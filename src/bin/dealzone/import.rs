@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use dealzone::io::genius::{self, ImportOptions, bargain::NoDeal};
+use dealzone::analysis::bargain::imported::NoDeal;
+use dealzone::io::genius::{self, ImportOptions};
 use dealzone::{Error, Result};
 
 /// What no agreement is worth.

@@ -68,12 +68,6 @@ pub use crate::model::imported::{
 };
 pub use discretise::Steps;
 
-/// Bargaining over an imported domain: moved to [`crate::analysis::bargain::imported`]
-/// (bargaining is an analysis); this path keeps callers compiling.
-pub mod bargain {
-    pub use crate::analysis::bargain::imported::*;
-}
-
 // The readers name these modules as `super::decimal` and `super::domain`.
 use crate::model::imported::{decimal, domain};
 
