@@ -31,17 +31,17 @@ const PLOT_WIDTH: u32 = 572;
 const AXIS_MIN: f64 = -0.03;
 const AXIS_MAX: f64 = 1.03;
 
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 /// Requested font sizes. plotters writes `font-size` as the requested size / 1.24, so the
 /// document says about 19.4, 14.5 and 12.9 pixels.
-const TITLE_SIZE: f64 = 24.0;
-const AXIS_SIZE: f64 = 18.0;
-const TEXT_SIZE: f64 = 16.0;
+pub(super) const TITLE_SIZE: f64 = 24.0;
+pub(super) const AXIS_SIZE: f64 = 18.0;
+pub(super) const TEXT_SIZE: f64 = 16.0;
 /// Step numbers along a path: small, in a dark shade of the path's colour.
 const STEP_SIZE: f64 = 15.0;
 const PATH_INK: RGBColor = RGBColor(140, 90, 0);
 /// A generous estimate of a character's advance, in em, for laying out labels.
-const CHAR_EM: f64 = 0.6;
+pub(super) const CHAR_EM: f64 = 0.6;
 /// A likely character advance, in em, of a common sans-serif font.
 const LIKELY_EM: f64 = 0.55;
 
@@ -61,13 +61,13 @@ const NASH: RGBColor = RGBColor(213, 94, 0);
 const KALAI: RGBColor = RGBColor(204, 121, 167);
 const PATH: RGBColor = RGBColor(230, 159, 0);
 const RESERVATION: RGBColor = RGBColor(90, 90, 90);
-const GRID: RGBColor = RGBColor(232, 232, 232);
-const INK: RGBColor = RGBColor(30, 30, 30);
+pub(super) const GRID: RGBColor = RGBColor(232, 232, 232);
+pub(super) const INK: RGBColor = RGBColor(30, 30, 30);
 /// The what-if line: dark vermillion, to read as a warning.
 const WHAT_IF_INK: RGBColor = RGBColor(170, 60, 0);
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-type DrawResult = std::result::Result<(), DrawingAreaErrorKind<std::io::Error>>;
+pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub(super) type DrawResult = std::result::Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
 /// A pixel box `(x0, y0, x1, y1)`, edges included.
 type PixelBox = (i32, i32, i32, i32);
@@ -268,7 +268,7 @@ fn bad_parties() -> Error {
 }
 
 /// The drawing backend failed (writing to a String does not, in practice).
-fn drawing_failed<E: std::fmt::Debug>(e: E) -> Error {
+pub(super) fn drawing_failed<E: std::fmt::Debug>(e: E) -> Error {
     Error::Plot {
         message: format!("drawing failed: {e:?}"),
     }
@@ -875,7 +875,7 @@ fn around(p: (i32, i32), r: i32) -> PixelBox {
     (p.0 - r, p.1 - r, p.0 + r, p.1 + r)
 }
 
-fn text_style(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+pub(super) fn text_style(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
     TextStyle {
         font: (FONT, size).into_font(),
         color: colour.to_backend_color(),

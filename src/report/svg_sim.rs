@@ -3,11 +3,14 @@
 //! left to the viewer's sans-serif font, Okabe–Ito colours, whole pixels: the same input
 //! always gives the same bytes).
 
-use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
+use super::svg::{
+    AXIS_SIZE, Area, CHAR_EM, DrawResult, FONT, GRID, INK, TEXT_SIZE, TITLE_SIZE, drawing_failed,
+    text_style,
+};
 use crate::sim::protocol::RunResult;
 use crate::sim::tournament::Scores;
 use crate::sim::trace::{End, Step, Trace};
@@ -19,14 +22,7 @@ const WIDTH: u32 = 800;
 const HEIGHT: u32 = 600;
 const TITLE_HEIGHT: u32 = 64;
 const PLOT_WIDTH: u32 = 572;
-const FONT: &str = "sans-serif";
-const TITLE_SIZE: f64 = 24.0;
-const AXIS_SIZE: f64 = 18.0;
-const TEXT_SIZE: f64 = 16.0;
-const CHAR_EM: f64 = 0.6;
 
-const INK: RGBColor = RGBColor(30, 30, 30);
-const GRID: RGBColor = RGBColor(232, 232, 232);
 /// The agreement's mark, and a failed one's (dark vermillion: a warning).
 const AGREED: RGBColor = RGBColor(30, 30, 30);
 const WARN: RGBColor = RGBColor(170, 60, 0);
@@ -41,23 +37,6 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(86, 180, 233),
     RGBColor(120, 120, 120),
 ];
-
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-type DrawResult = std::result::Result<(), DrawingAreaErrorKind<std::io::Error>>;
-
-fn drawing_failed<E: std::fmt::Debug>(e: E) -> Error {
-    Error::Plot {
-        message: format!("drawing failed: {e:?}"),
-    }
-}
-
-fn text_style(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    TextStyle {
-        font: (FONT, size).into_font(),
-        color: colour.to_backend_color(),
-        pos: Pos::new(h, v),
-    }
-}
 
 fn chars_that_fit(width: i32, size: f64) -> usize {
     (f64::from(width.max(0)) / (size / 1.24 * CHAR_EM)).floor() as usize

@@ -20,8 +20,9 @@
 //! key paths (serde_json) for error messages; readers for GENIUS domains and profiles and
 //! for GeniusWeb domains and profiles; [`Steps`] and exact [`Decimal`] arithmetic for
 //! numeric levels; the raw file data ([`Domain`], [`Profile`]) and its normalisation
-//! ([`Profile::level_values`]); [`export`] (scenario TOML) and [`bargain`] (the report,
-//! with GENIUS's discounting and a choice of disagreement point, [`bargain::NoDeal`]).
+//! ([`Profile::level_values`]) and [`export`] (scenario TOML). Bargaining on a domain (with
+//! GENIUS's discounting and a choice of disagreement point) is an analysis:
+//! `analysis::bargain::imported`, offered to users as [`crate::formats::genius::bargain`].
 //!
 //! ```
 //! use dealzone::io::genius::{ImportOptions, Input, import};
