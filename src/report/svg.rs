@@ -889,12 +889,12 @@ fn text_width(text: &str, size: f64) -> i32 {
 }
 
 /// How many characters fit in `width` pixels at the requested `size`.
-fn chars_that_fit(width: i32, size: f64) -> usize {
+pub(super) fn chars_that_fit(width: i32, size: f64) -> usize {
     (f64::from(width.max(0)) / (size / 1.24 * CHAR_EM)).floor() as usize
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.
-fn truncate(text: &str, max: usize) -> String {
+pub(super) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()
     } else {

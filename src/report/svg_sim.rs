@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::svg::{
-    AXIS_SIZE, Area, CHAR_EM, DrawResult, FONT, GRID, INK, TEXT_SIZE, TITLE_SIZE, drawing_failed,
-    text_style,
+    AXIS_SIZE, Area, DrawResult, FONT, GRID, INK, TEXT_SIZE, TITLE_SIZE, chars_that_fit,
+    drawing_failed, text_style, truncate,
 };
 use crate::sim::protocol::RunResult;
 use crate::sim::tournament::Scores;
@@ -37,20 +37,6 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(86, 180, 233),
     RGBColor(120, 120, 120),
 ];
-
-fn chars_that_fit(width: i32, size: f64) -> usize {
-    (f64::from(width.max(0)) / (size / 1.24 * CHAR_EM)).floor() as usize
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
 
 /// Title and subtitle lines at the top.
 fn title(area: &Area, main: &str, sub: &str, sub_colour: RGBColor) -> DrawResult {
