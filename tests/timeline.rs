@@ -315,6 +315,13 @@ mod even_handed {
         check_mirror(966181);
     }
 
+    /// A seed where the what-if's Nash deal once depended on which side's name sorted
+    /// first.
+    #[test]
+    fn a_tied_what_if_nash_deal_reads_the_same_for_the_mirror() {
+        check_mirror(422316);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
         #[test]

@@ -337,7 +337,8 @@ pub fn least_tier(s: &Scenario, all: &[Relaxation], cap: usize) -> Tiered<Relaxa
 /// The relaxations a what-if is computed for: each party's relaxations of its fewest own
 /// constraints (every party that alone can open a zone, ties included), or, when no party
 /// alone can, every relaxation of the fewest constraints (they all need several parties);
-/// in tiers under [`LEAST_ORDER`], at most `cap`, the cap cutting every party's share alike.
+/// in tiers under [`LEAST_ORDER`], at most `cap` save the best class, the cap keeping or
+/// dropping whole classes of tied options (never choosing among them by name).
 ///
 /// # Returns
 /// The options, in order, and how many were cut.

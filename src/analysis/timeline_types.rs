@@ -66,9 +66,10 @@ pub struct Deal {
 /// it), then weaker evidence first ([`super::explain::evidence_of`]: fewer stated, then
 /// fewer reported constraints; a reservation counts as stated, as in `explain`, and is
 /// marked `[prefs]`); softenings by fewest rungs, then weaker evidence first. Options with
-/// equal keys form a tier; inside a tier they are grouped by party and the groups
-/// interleaved ([`super::explain::Tiered`]), names ordering groups and members only for stable bytes: they
-/// never decide which option is listed or which party is named.
+/// equal keys form a tier; inside a tier, options involving fewer parties come first, then
+/// they are grouped by party and the groups interleaved ([`super::explain::Tiered`]), names
+/// ordering groups and members only for stable bytes: they never decide which option is
+/// listed (a cap keeps or drops whole classes of tied options) or which party is named.
 pub const LEAST_ORDER: &str = "fewest constraints (all listed are tied on it), then weakest \
      evidence first (reservations count as stated); softenings by fewest rungs, then weakest \
      evidence first; exact ties grouped by party, names order only within a tier";

@@ -17,10 +17,12 @@
 //! ([`RELAXATION_ORDER`], [`SOFTENING_ORDER`], [`JOINT_ORDER`]); evidence ranks the
 //! weaker first ([`evidence_of`]; reservations count as stated). Ranking only orders: every
 //! listed option is an optimum of the measure the list is named after. Options with equal
-//! keys form a tier; inside a tier, options are grouped by party and the groups
-//! interleaved, names ordering groups and members **only for stable bytes**. At most
-//! [`ExplainLimits::max_tied`] options are listed, the rest counted
-//! ([`Tiered::omitted`]). A utility cost (`[prefs]`, [`Softening::cost`]) is informative
+//! keys form a tier; inside a tier, options involving fewer parties come first, then options
+//! are grouped by party and the groups interleaved, names ordering groups and members
+//! **only for stable bytes**. At most [`ExplainLimits::max_tied`] options are listed, the
+//! rest counted ([`Tiered::omitted`]); the cap keeps or drops whole classes of options no
+//! name-blind criterion tells apart, never some of one, and always lists the best class
+//! (see [`Tiered`]). A utility cost (`[prefs]`, [`Softening::cost`]) is informative
 //! and orders nothing: it rests on judgement numbers that differ between parties.
 //!
 //! # Proofs a reader can check
