@@ -331,6 +331,14 @@ impl Default for Config {
 /// (`RESERVATION_TOLERANCE`, `TIE_TOLERANCE`, …), so the rule is written once. Weights
 /// summing to 1 in a file are checked more loosely (`io::build::WEIGHT_SUM_TOLERANCE`,
 /// 1e-3), since authors write them by hand.
+///
+/// # Example
+/// ```
+/// use dealzone::TOLERANCE;
+/// let (u, r) = (0.5 - 1e-13, 0.5);
+/// assert!(u >= r - TOLERANCE); // acceptable: a rounding error below the reservation
+/// assert!(!(u > r + TOLERANCE)); // but not a gain over it
+/// ```
 pub const TOLERANCE: f64 = 1e-12;
 
 /// The default [`Config::max_expr_depth`]: 1,000 (the expression parser's depth guard
@@ -339,6 +347,12 @@ pub const TOLERANCE: f64 = 1e-12;
 pub const DEFAULT_MAX_EXPR_DEPTH: usize = 1000;
 
 /// The default [`Limits::time_limit`]: 60 s.
+///
+/// # Example
+/// ```
+/// use dealzone::{Config, DEFAULT_TIME_LIMIT};
+/// assert_eq!(Config::default().time_limit, Some(DEFAULT_TIME_LIMIT));
+/// ```
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
 
 impl Limits {

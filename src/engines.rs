@@ -30,6 +30,22 @@ pub use crate::synthetic::{Regime, Synthetic};
 
 /// Deal zones: brute force (the reference), branch and bound (output-sensitive), the
 /// automatic choice, and the pieces both use.
+///
+/// # Example
+/// A zone is a set of boxes of levels; its states are walked box by box, and the zones are
+/// the connected pieces of the acceptable states (one-rung moves):
+/// ```
+/// use dealzone::engines::{StateSpace, zones};
+/// let space = StateSpace::from_radices(&[3, 2], 100)?;
+/// let mut inside = Vec::new();
+/// zones::for_each_in_box(&vec![(1, 2), (0, 1)], &space, |st| inside.push(st));
+/// assert_eq!(inside.len(), 4);
+/// let mut next = Vec::new();
+/// zones::for_each_neighbour(space.encode(&[0, 0]), &space, |st| next.push(space.decode(st)));
+/// next.sort();
+/// assert_eq!(next, [vec![0, 1], vec![1, 0]]);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub mod zones {
     pub use crate::analysis::zone::{
         Scan, acceptable_states, boxes, branch_and_bound, brute_force, components,
@@ -40,6 +56,24 @@ pub mod zones {
 
 /// Concession paths: A* into each zone, and the minimal sets of preconditions that wall a
 /// zone off.
+///
+/// # Example
+/// The `_with` forms take [`PathOptions`](crate::results::paths::PathOptions) (the cost
+/// model, how many blocking sets to list); one zone's path equals its entry in the list:
+/// ```
+/// use dealzone::engines::{CompiledScenario, paths, zones};
+/// use dealzone::results::paths::PathOptions;
+/// use dealzone::{Limits, Scenario};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let limits = Limits::default();
+/// let c = CompiledScenario::new(&s, &limits)?;
+/// let z = zones::find_zones_compiled(&c, Default::default(), &limits)?;
+/// let options = PathOptions::default();
+/// let all = paths::paths_with(&c, &z, &options, &limits)?;
+/// let first = paths::path_to_zone_with(&c, 0, &z.zones[0], &options, &limits)?;
+/// assert_eq!(all[0].steps, first.steps);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub mod paths {
     pub use crate::analysis::path::{
         blocking_sets, least_blocking_path, path_to_zone, path_to_zone_with, paths, paths_with,
@@ -48,6 +82,21 @@ pub mod paths {
 
 /// Explanations of a missing deal: the MARCO-style enumeration, QuickXplain, the
 /// minimal-hitting-set duality, softenings, and their brute-force twins.
+///
+/// # Example
+/// Every red line carries its evidence grade (`stated` unless the file says otherwise);
+/// reservations count as stated:
+/// ```
+/// use dealzone::engines::explain::evidence_of;
+/// use dealzone::model::Evidence;
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let party = &s.parties()[0];
+/// let red = party.red_lines().first().expect("a red line");
+/// let name = format!("{}/{}", party.id(), red.id());
+/// assert_eq!(evidence_of(&s, &name), red.evidence());
+/// assert_eq!(evidence_of(&s, &format!("{}/reservation", party.id())), Evidence::Stated);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub mod explain {
     pub use crate::analysis::explain::{
         HittingStop, Oracle, ViolationTable, evidence_of, explain, explain_with, first_conflict,
@@ -56,6 +105,15 @@ pub mod explain {
 }
 
 /// Bargaining over candidates: the Pareto frontier and every solution concept.
+///
+/// # Example
+/// A row is acceptable when every party gets at least its reservation, rational when
+/// every party gets more:
+/// ```
+/// use dealzone::engines::bargain::{is_acceptable, is_rational};
+/// assert!(is_acceptable(&[0.5, 0.4], &[0.5, 0.4]));
+/// assert!(!is_rational(&[0.5, 0.4], &[0.5, 0.4]));
+/// ```
 pub mod bargain {
     pub use crate::analysis::bargain::{
         Candidates, CandidatesError, bargain, bargain_compiled, count_rational, distance,

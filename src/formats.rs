@@ -26,6 +26,27 @@
 
 /// GENIUS XML and GeniusWeb JSON: import as a scenario, export a scenario, bargain on a
 /// domain as GENIUS does.
+///
+/// # Example
+/// Files read from disk under explicit limits; a profile without a discount factor
+/// discounts nothing, at any time:
+/// ```
+/// use dealzone::formats::genius::{DEFAULT_MAX_LEVELS, ImportOptions, discount_multipliers, load_with};
+/// use dealzone::Limits;
+/// use std::path::{Path, PathBuf};
+/// let options = ImportOptions::default();
+/// assert_eq!(options.max_levels, DEFAULT_MAX_LEVELS);
+/// let dir = Path::new("tests/fixtures/genius/laptop_cap");
+/// let imported = load_with(
+///     &dir.join("laptop-domain.xml"),
+///     &[PathBuf::from(dir.join("laptop-prof1.xml"))],
+///     &options,
+///     &Limits::default(),
+/// )?;
+/// assert_eq!(imported.profiles.len(), 1);
+/// assert_eq!(discount_multipliers(&imported, None), [1.0]);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub mod genius {
     pub use crate::analysis::bargain::imported::{
         BargainOptions, NoDeal, bargain, discount_multipliers,
@@ -47,6 +68,16 @@ pub mod gmcr {
 
 /// Any of dealzone's own files (scenario, timeline, tournament) by content, and their
 /// JSON Schemas.
+///
+/// # Example
+/// ```
+/// use dealzone::formats::documents::{Document, load_document, load_document_with};
+/// use dealzone::Limits;
+/// assert!(matches!(load_document("seeds/wage_round.toml")?, Document::Scenario(_)));
+/// let t = load_document_with("seeds/russia_ukraine/timeline.toml", &Limits::default())?;
+/// assert!(matches!(t, Document::Timeline(_)));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub mod documents {
     pub use crate::io::schema::{scenario_schema, timeline_schema};
     pub use crate::io::{
@@ -63,6 +94,19 @@ pub mod tables {
 
 /// Pictures: the utility space, a run's offer trace and a tournament's scores as SVG
 /// (feature `svg`), a path's neighbourhood as Graphviz DOT.
+///
+/// # Example
+/// The status quo, its one-rung moves and each path's states, as a DOT graph:
+/// ```
+/// use dealzone::formats::pictures::neighbourhood;
+/// use dealzone::results::paths::PathOptions;
+/// use dealzone::{Analysis, Config, Scenario};
+/// let a = Analysis::new(Scenario::load("seeds/wage_round.toml")?, Config::default())?;
+/// let p = a.paths(&PathOptions::default())?;
+/// let dot = neighbourhood(a.scenario(), a.compiled(), &p.value().paths);
+/// assert!(dot.starts_with("digraph"));
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub mod pictures {
     pub use crate::report::dot::neighbourhood;
     #[cfg(feature = "svg")]

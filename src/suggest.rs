@@ -15,7 +15,15 @@ pub fn did_you_mean<'a>(
 /// Names longer than this get no suggestion.
 const MAX_SUGGEST_LEN: usize = 64;
 
-/// The candidate nearest to `name`, if any is near enough.
+/// The candidate nearest to `name`, if any is near enough (the did-you-mean of every
+/// error that names something unknown).
+///
+/// # Example
+/// ```
+/// use dealzone::nearest;
+/// assert_eq!(nearest("ukriane", ["russia", "ukraine"]), Some("ukraine"));
+/// assert_eq!(nearest("europe", ["russia", "ukraine"]), None);
+/// ```
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let len = name.chars().count();
     // Long names are not typos of short ones, and edit distance is quadratic in length.

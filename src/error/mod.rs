@@ -407,6 +407,14 @@ impl Diagnostic {
 /// Most characters of a source line an error shows; a longer line is cut to an excerpt
 /// around the caret, marked with `…`, so an error never echoes a huge line (or much of a
 /// file that is one long line).
+///
+/// # Example
+/// ```
+/// use dealzone::error::MAX_EXCERPT_CHARS;
+/// let long = format!("name = \"x\"\n[issues]\nx = [{}\"a\"", "\"a\", ".repeat(500));
+/// let e = dealzone::Scenario::from_toml_str(&long, "long.toml").unwrap_err().to_string();
+/// assert!(e.lines().all(|l| l.chars().count() <= MAX_EXCERPT_CHARS + 40));
+/// ```
 pub const MAX_EXCERPT_CHARS: usize = 200;
 
 /// Most characters of a message or hint an error shows (they may quote names from the file).

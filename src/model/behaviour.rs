@@ -56,6 +56,12 @@ pub enum Action {
 }
 
 /// Action keywords, for errors and suggestions.
+///
+/// # Example
+/// ```
+/// use dealzone::model::behaviour::ACTIONS;
+/// assert_eq!(dealzone::nearest("sofen", ACTIONS), Some("soften"));
+/// ```
 pub const ACTIONS: [&str; 7] = [
     "accept", "reject", "walk_out", "concede", "propose", "soften", "restore",
 ];

@@ -8,6 +8,8 @@ mod date;
 mod evidence;
 #[doc(hidden)]
 pub mod expr;
+// Re-exported where users meet them, [`crate::formats::genius`]; one page per type.
+#[doc(hidden)]
 pub mod imported;
 mod issue;
 mod origin;

@@ -108,6 +108,15 @@ impl TacticKind {
 }
 
 /// Named tactics and the exponents they stand for.
+///
+/// # Example
+/// ```
+/// use dealzone::model::simulation::{DEFAULT_DEADLINE, DEFAULT_NOISE, MAX_DEADLINE, TACTIC_NAMES};
+/// assert!(TACTIC_NAMES.contains(&"boulware") && TACTIC_NAMES.contains(&"micro"));
+/// // A scenario without a `[simulation]` table plays these defaults.
+/// assert!(DEFAULT_DEADLINE <= MAX_DEADLINE);
+/// assert!((0.0..=1.0).contains(&DEFAULT_NOISE));
+/// ```
 pub const TACTIC_NAMES: [&str; 10] = [
     "boulware",
     "linear",

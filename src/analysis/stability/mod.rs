@@ -18,7 +18,7 @@
 //! - [`reach`]: legal sequences ([`legal_sequences`]) and coalitional improvements.
 //! - [`concepts`]: [`analyse`] (Nash, GMR, SMR, SEQ for every state and decision maker),
 //!   [`simultaneous`] and [`limited_move`] for two decision makers.
-//! - [`status_quo`](mod@status_quo): reachable states and equilibria from a status quo.
+//! - [`status_quo()`]: reachable states and equilibria from a status quo.
 //! - [`explain`]: each improvement and the sanction that deters it.
 //! - [`scenario`]: a scenario with `controls` as a conflict ([`scenario_stability`]).
 //!
@@ -50,7 +50,7 @@ pub mod model;
 pub mod preference;
 pub mod reach;
 pub mod scenario;
-pub mod status_quo;
+mod status_quo;
 
 pub use concepts::{Concept, MAX_HORIZON, Stability, analyse, limited_move, simultaneous};
 pub use explain::{ImprovementCheck, StabilityExplanation, explain_stability};

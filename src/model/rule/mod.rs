@@ -29,6 +29,23 @@
 //!     r#"talks >= direct -> ceasefire == full and "Size of Fund" < "$50 bn""#
 //! );
 //! ```
+//!
+//! A name that is a keyword must be quoted; an expression deeper than the parser's guard
+//! is a positioned error, never a stack overflow; names resolve against a scenario's
+//! issues:
+//! ```
+//! use dealzone::model::rule::{KEYWORDS, MAX_DEPTH, MAX_NESTING, is_bare_name, parse, resolve};
+//! assert!(KEYWORDS.contains(&"and") && !is_bare_name("and") && is_bare_name("nato"));
+//! assert_eq!(MAX_NESTING, MAX_DEPTH);
+//! let deep = format!("{}x == a{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+//! assert!(parse(&deep).is_err());
+//! let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+//! let issue = &s.issues()[0];
+//! let text = format!("{} == {}", issue.id(), issue.levels()[0].id());
+//! assert!(resolve(&parse(&text)?, s.issues()).is_ok());
+//! assert!(resolve(&parse("no_such_issue == x")?, s.issues()).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod ast;
 pub(crate) mod parse;
