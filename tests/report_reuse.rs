@@ -62,3 +62,49 @@ fn report_with_repeated_scenarios_equals_date_by_date_analysis() {
     };
     assert!(check(&t, &options) > 0, "the fixture repeats a scenario");
 }
+
+/// The report leaves the certificates out of each snapshot's explanation (it prints none);
+/// every other field is `explain_with`'s, and `explain_with` itself still gives one
+/// certificate per conflict.
+#[test]
+fn snapshot_explanation_is_explain_without_certificates() {
+    use dealzone::analysis::explain::explain_with;
+    use dealzone::space::PreconditionRegion;
+    let limits = Limits {
+        time_limit: None,
+        ..Limits::default()
+    };
+    let options = ReportOptions {
+        samples: 0,
+        ..ReportOptions::default()
+    };
+    let mut conflicts = 0;
+    for file in [
+        "tests/fixtures/valid/graded_timeline.toml",
+        "tests/fixtures/valid/wage_timeline.toml",
+    ] {
+        let t = Timeline::load(crate::root(file)).unwrap();
+        for (date, s) in t.snapshots() {
+            let c = CompiledScenario::new(s, &limits).unwrap();
+            let red = PreconditionRegion::build(c.space(), c.red_lines(), u64::MAX);
+            let full = explain_with(s, &c, &options.explain, &limits, red.as_ref()).unwrap();
+            assert_eq!(
+                full.certificates.len(),
+                full.conflicts.len(),
+                "{file} {date}"
+            );
+            conflicts += full.conflicts.len();
+            let got = snapshot(s, date, &options, &limits).unwrap().explanation;
+            assert!(got.certificates.is_empty(), "{file} {date}");
+            let expected = dealzone::analysis::explain::Explanation {
+                certificates: Vec::new(),
+                ..full
+            };
+            assert_eq!(got, expected, "{file} {date}");
+        }
+    }
+    assert!(
+        conflicts > 0,
+        "some date has a conflict, so a certificate to leave out"
+    );
+}

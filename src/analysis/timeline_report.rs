@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use super::bargain::{Candidates, Solution, is_acceptable, nash};
 use super::evidence_marks::marks;
-use super::explain::{Ranked, Softening, Tiered, evidence_key, explain_with, tiered};
+use super::explain::{Ranked, Softening, Tiered, evidence_key, explain_parts, tiered};
 use super::path::{CostModel, ZonePath, least_blocking_path};
 use super::sensitivity::{Robustness, sweep_range, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
@@ -161,7 +161,8 @@ pub fn snapshot(
     // reads it, and every what-if's candidates (the states meeting the red lines it keeps)
     // are a filter of it, not a scan.
     let red = RedLines::new(&c, limits);
-    let e = explain_with(s, &c, &options.explain, limits, red.table.as_ref())?;
+    // No certificates: the report prints none (`dealzone explain` gives them).
+    let e = explain_parts(s, &c, &options.explain, limits, red.table.as_ref(), false)?;
     let red_line_conflicts: Vec<Vec<String>> = e
         .conflicts
         .iter()

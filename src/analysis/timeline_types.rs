@@ -148,7 +148,9 @@ pub struct SnapshotReport {
     pub zones: Vec<u64>,
     /// Minimal conflicts among red lines alone.
     pub red_line_conflicts: Vec<Vec<String>>,
-    /// The explanation (conflicts and relaxations over red lines and reservations).
+    /// The explanation (conflicts and relaxations over red lines and reservations), as
+    /// [`crate::analysis::explain::explain`] gives it but without certificates
+    /// (`certificates` is empty: the report prints none, and they cost a tenth of its time).
     pub explanation: Explanation,
     /// Every relaxation of the fewest constraints, in tiers under [`LEAST_ORDER`] (up to
     /// [`ReportOptions::max_listed`]), in that order: the same options, in the same order,

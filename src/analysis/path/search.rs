@@ -176,24 +176,28 @@ impl Rungs {
     fn new(c: &CompiledScenario, units: &Units, cost: EdgeCost) -> Rungs {
         let space = c.space();
         let n = space.issues();
-        // A party whose summed terms may pass the cap of one can lose less than its term's
-        // drop on a step: it is left out here (the per-party bound still counts it).
-        let uncapped: Vec<&Vec<Vec<i64>>> = units
+        // A party whose summed terms can pass the cap of one by `e` units loses at least
+        // its term's drop less `e` on a step (the cap hides at most the part above it).
+        // Leaving such a party out instead zeroed the bound whenever weights summing to 1
+        // round one unit above the cap, as the bundled timeline's do: A* then combed
+        // 1.2 million states for one path.
+        let parties: Vec<(&Vec<Vec<i64>>, i64)> = units
             .terms
             .iter()
-            .filter(|t| {
-                t.iter()
+            .map(|t| {
+                let top = t
+                    .iter()
                     .map(|row| row.iter().copied().max().unwrap_or(0))
-                    .sum::<i64>()
-                    <= UNITS_PER_UTILITY
+                    .sum::<i64>();
+                (t, (top - UNITS_PER_UTILITY).max(0))
             })
             .collect();
         let rung = |i: usize, from: usize, to: usize| -> u64 {
             match cost {
                 EdgeCost::Step => 1,
-                EdgeCost::Concession => uncapped
+                EdgeCost::Concession => parties
                     .iter()
-                    .map(|t| (t[i][from] - t[i][to]).max(0) as u64)
+                    .map(|&(t, e)| (t[i][from] - t[i][to] - e).max(0) as u64)
                     .sum(),
             }
         };
