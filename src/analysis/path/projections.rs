@@ -1,0 +1,241 @@
+//! The projection part of the path bound: an additive pattern database.
+//!
+//! The issues are split into disjoint groups, each small enough to tabulate
+//! ([`MAX_GROUP_STATES`] combinations), greedily merging the issues a kept precondition
+//! reads. Per group, one backward Dijkstra over the group's own levels (every other issue
+//! forgotten) from the zone's projection, through the combinations that break no kept
+//! precondition reading only the group's issues, with each move costing its least rung
+//! cost. A move changes one issue, hence one group's combination, by at most what it costs,
+//! so the sum over groups is a consistent lower bound; it sees the detours the
+//! preconditions inside each group force, which the per-issue walk into the zone's boxes
+//! and the cells' crossings do not.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::walls::Walls;
+use crate::analysis::zone::DealZone;
+use crate::space::StateSpace;
+
+/// Most level combinations one group tabulates (12 bytes each).
+pub(super) const MAX_GROUP_STATES: u64 = 1 << 17;
+
+/// No way into the zone's projection.
+const NEVER: u64 = u64::MAX;
+
+/// One group of issues with its table.
+struct Group {
+    /// The group's issues, ascending.
+    issues: Vec<usize>,
+    /// Per group issue (in `issues` order), its stride in the table.
+    strides: Vec<u64>,
+    /// Per combination, the least cost into the zone's projection (`NEVER`: none).
+    cost: Vec<u64>,
+    /// Per combination, the fewest moves into it (`u32::MAX`: none).
+    steps: Vec<u32>,
+}
+
+/// The additive bound over every group (see the module docs).
+pub(super) struct Projections {
+    groups: Vec<Group>,
+}
+
+impl Projections {
+    /// Tabulate the groups for the kept preconditions of `walls` and `zone`; a move of
+    /// issue `i` from `l` to `l + 1` costs at least `up(i, l)`, from `l + 1` to `l` at
+    /// least `down(i, l)`. `None` when the tables would pass `max_bytes`, or when no kept
+    /// precondition reads two issues (the box bound is then as good).
+    pub fn new(
+        walls: &Walls,
+        zone: &DealZone,
+        up: impl Fn(usize, usize) -> u64,
+        down: impl Fn(usize, usize) -> u64,
+        max_bytes: u64,
+    ) -> Option<Projections> {
+        let c = walls.c;
+        let space = c.space();
+        let n = space.issues();
+        let rules: Vec<&crate::space::CompiledRule> = c
+            .preconditions()
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| walls.keeps(k))
+            .map(|(_, r)| r)
+            .collect();
+        // Union the issues each rule reads while the merged group stays small; rules in
+        // file order (the bound only prunes: no answer depends on this order).
+        let mut group_of: Vec<usize> = (0..n).collect();
+        let mut merged = false;
+        for r in &rules {
+            let read = r.issues();
+            let Some(&first) = read.first() else { continue };
+            let target = group_of[first];
+            let joined: Vec<usize> = (0..n)
+                .filter(|&i| read.iter().any(|&j| group_of[j] == group_of[i]))
+                .collect();
+            let size = joined
+                .iter()
+                .try_fold(1u64, |acc, &i| acc.checked_mul(space.radices()[i]));
+            if size.is_some_and(|s| s <= MAX_GROUP_STATES) {
+                let old: Vec<usize> = read.iter().map(|&j| group_of[j]).collect();
+                for g in group_of.iter_mut() {
+                    if old.contains(g) {
+                        *g = target;
+                    }
+                }
+                merged |= old.iter().any(|&g| g != target);
+            }
+        }
+        if !merged {
+            return None;
+        }
+        let mut ids: Vec<usize> = group_of.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        let members: Vec<Vec<usize>> = ids
+            .iter()
+            .map(|&g| (0..n).filter(|&i| group_of[i] == g).collect())
+            .collect();
+        let total: u64 = members
+            .iter()
+            .map(|m| m.iter().map(|&i| space.radices()[i]).product::<u64>())
+            .sum();
+        if total.saturating_mul(12) > max_bytes {
+            return None;
+        }
+        let groups: Vec<Group> = members
+            .into_iter()
+            .map(|issues| {
+                let inside: Vec<&crate::space::CompiledRule> = rules
+                    .iter()
+                    .copied()
+                    .filter(|r| r.issues().iter().all(|i| issues.contains(i)))
+                    .collect();
+                Group::new(space, issues, &inside, zone, &up, &down)
+            })
+            .collect();
+        Some(Projections { groups })
+    }
+
+    /// The bound at `levels`: (cost, steps), `NEVER` cost when some group's projection
+    /// cannot reach the zone's.
+    #[inline]
+    pub fn at(&self, levels: &[usize]) -> (u64, u32) {
+        let (mut cost, mut steps) = (0u64, 0u32);
+        for g in &self.groups {
+            let k: u64 = g
+                .issues
+                .iter()
+                .zip(&g.strides)
+                .map(|(&i, &s)| levels[i] as u64 * s)
+                .sum();
+            let c = g.cost[k as usize];
+            if c == NEVER {
+                return (NEVER, 0);
+            }
+            cost += c;
+            steps += g.steps[k as usize];
+        }
+        (cost, steps)
+    }
+}
+
+impl Group {
+    fn new(
+        space: &StateSpace,
+        issues: Vec<usize>,
+        rules: &[&crate::space::CompiledRule],
+        zone: &DealZone,
+        up: &impl Fn(usize, usize) -> u64,
+        down: &impl Fn(usize, usize) -> u64,
+    ) -> Group {
+        let radices: Vec<u64> = issues.iter().map(|&i| space.radices()[i]).collect();
+        let mut strides = vec![1u64; issues.len()];
+        for k in (0..issues.len().saturating_sub(1)).rev() {
+            strides[k] = strides[k + 1] * radices[k + 1];
+        }
+        let size = radices.iter().product::<u64>() as usize;
+        // Which combinations break no rule of the group (other issues: any level, the
+        // rules do not read them).
+        let mut levels = vec![0usize; space.issues()];
+        let mut open = Vec::with_capacity(size);
+        for k in 0..size {
+            for (j, &i) in issues.iter().enumerate() {
+                levels[i] = (k as u64 / strides[j] % radices[j]) as usize;
+            }
+            open.push(rules.iter().all(|r| r.eval_levels(&levels)));
+        }
+        let index = |levels: &[usize]| -> usize {
+            issues
+                .iter()
+                .zip(&strides)
+                .map(|(&i, &s)| levels[i] as u64 * s)
+                .sum::<u64>() as usize
+        };
+        let mut cost = vec![NEVER; size];
+        let mut steps = vec![u32::MAX; size];
+        let mut sources = Vec::new();
+        for &z in &zone.states {
+            space.decode_into(z, &mut levels);
+            let k = index(&levels);
+            if open[k] && cost[k] != 0 {
+                cost[k] = 0;
+                steps[k] = 0;
+                sources.push(k);
+            }
+        }
+        // Backward: `from` steps into `into` along group issue `j`.
+        let mut heap: BinaryHeap<Reverse<(u64, usize)>> =
+            sources.iter().map(|&k| Reverse((0, k))).collect();
+        let mut queue: std::collections::VecDeque<usize> = sources.into_iter().collect();
+        while let Some(Reverse((d, into))) = heap.pop() {
+            if d > cost[into] {
+                continue;
+            }
+            for (j, &i) in issues.iter().enumerate() {
+                let l = (into as u64 / strides[j] % radices[j]) as usize;
+                let s = strides[j] as usize;
+                if l > 0 && open[into - s] {
+                    // From below: an upward move from l − 1.
+                    let nd = d + up(i, l - 1);
+                    if nd < cost[into - s] {
+                        cost[into - s] = nd;
+                        heap.push(Reverse((nd, into - s)));
+                    }
+                }
+                if (l as u64) + 1 < radices[j] && open[into + s] {
+                    let nd = d + down(i, l);
+                    if nd < cost[into + s] {
+                        cost[into + s] = nd;
+                        heap.push(Reverse((nd, into + s)));
+                    }
+                }
+            }
+        }
+        while let Some(into) = queue.pop_front() {
+            let next = steps[into] + 1;
+            for (j, _) in issues.iter().enumerate() {
+                let l = into as u64 / strides[j] % radices[j];
+                let s = strides[j] as usize;
+                for from in [
+                    (l > 0).then(|| into - s),
+                    (l + 1 < radices[j]).then(|| into + s),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if open[from] && steps[from] == u32::MAX {
+                        steps[from] = next;
+                        queue.push_back(from);
+                    }
+                }
+            }
+        }
+        Group {
+            issues,
+            strides,
+            cost,
+            steps,
+        }
+    }
+}
