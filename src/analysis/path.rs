@@ -247,7 +247,7 @@ impl BlockingSets {
 /// precondition quotient seen (at most about twice the smaller of the status quo's and
 /// the zone's components; states when there is no quotient), then the cell bound, one
 /// Dijkstra over the C ≤ 2^22 open cells (O(C · I log C)) and one per group of issues of
-/// the projection bound (O(T · I log T) for T ≤ 2^17 level combinations each), then one A* and one pruned
+/// the projection bound (O(T · I log T) for T ≤ 2^20 level combinations each), then one A* and one pruned
 /// depth-first pass: O(V · I · (R + P + B · I) + V log V) for V states visited, I issues,
 /// R preconditions (O(1) with the compiled region), P parties and B ≤ 256 boxes in the
 /// bound. V is small when the preconditions leave the way open (the bound is then the

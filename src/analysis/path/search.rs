@@ -462,7 +462,7 @@ impl<'a> Bound<'a> {
             |i, l| rungs.up[i][l + 1] - rungs.up[i][l],
             |i, l| rungs.down[i][l + 1] - rungs.down[i][l],
             limits.max_memory_bytes / 4,
-            super::projections::MAX_GROUP_STATES,
+            super::projections::group_cap(c.space().size()),
         );
         Bound {
             rungs,
