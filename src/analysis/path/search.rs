@@ -11,14 +11,17 @@
 //!
 //! 1. **The least label** (`cheapest`): an A* with a consistent bound on both parts of the
 //!    label, settling by (cost + bound, steps + step bound), then more steps first
-//!    (goal-directed), then the smaller state. The bound is the largest of three lower
+//!    (goal-directed), then the smaller state. The bound is the largest of four lower
 //!    bounds, each consistent: the cheapest one-issue walks into the nearest of the zone's
 //!    boxes, issue by issue (exact when no precondition is in the way); each party's
 //!    utility above the most it can have in the zone; and, on the precondition quotient,
 //!    the cheapest way out of the state's cell (the walk to a face of the cell and the
 //!    rung across) plus the cheapest crossings from the cell beyond into a cell holding
 //!    the zone (one Dijkstra over the open cells, backward from the zone's cells, per
-//!    search). A state whose cell cannot reach the zone's cells is never entered.
+//!    search); and an additive pattern database, the sum over disjoint groups of issues of
+//!    the cheapest way into the zone's projection on each group, around the preconditions
+//!    inside the group (the `projections` module; it sees the detours walls force). A
+//!    state whose cell or projection cannot reach the zone's is never entered.
 //! 2. **The path** (`canonical`): a depth-first search from the status quo trying moves in
 //!    increasing order of the state they lead to, pruning every prefix whose label plus
 //!    bound exceeds the least label, or that reaches a state with a worse label than one
@@ -35,6 +38,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::projections::Projections;
 use super::walls::{Walls, visit_limit};
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
@@ -375,6 +379,8 @@ struct Bound<'a> {
     /// Per party, the most utility (units) it can have in the zone (`None`: steps model).
     best: Option<Vec<i64>>,
     cells: Option<CellBound<'a>>,
+    /// The additive bound over groups of issues (see the `projections` module).
+    projections: Option<Projections>,
 }
 
 impl<'a> Bound<'a> {
@@ -454,6 +460,14 @@ impl<'a> Bound<'a> {
             }
         }
         let cells = CellBound::new(walls, zone, &rungs, limits);
+        let projections = Projections::new(
+            walls,
+            zone,
+            |i, l| rungs.up[i][l + 1] - rungs.up[i][l],
+            |i, l| rungs.down[i][l + 1] - rungs.down[i][l],
+            limits.max_memory_bytes / 4,
+            super::projections::group_cap(c.space().size()),
+        );
         Bound {
             rungs,
             boxes: boxes.len(),
@@ -464,6 +478,7 @@ impl<'a> Bound<'a> {
             hint: Cell::new(0),
             best,
             cells,
+            projections,
         }
     }
 
@@ -471,8 +486,25 @@ impl<'a> Bound<'a> {
     /// steps) still to add, `NEVER` cost when the zone cannot be reached from there.
     #[inline]
     fn at(&self, levels: &[usize], raw: &[i64]) -> (u64, u32) {
-        // The minimum over the boxes, cost and steps apart; the last nearest box goes
-        // first, so that the others stop as soon as they pass it on both counts.
+        let party = self.best.as_ref().map_or(0, |best| {
+            raw.iter()
+                .zip(best)
+                .map(|(&r, &m)| (capped(r) - m).max(0) as u64)
+                .sum::<u64>()
+        });
+        let (cell, cell_steps) = self
+            .cells
+            .as_ref()
+            .map_or((0, 0), |cb| cb.at(levels, &self.rungs));
+        let (projected, projected_steps) =
+            self.projections.as_ref().map_or((0, 0), |p| p.at(levels));
+        let floor = party.max(cell).max(projected);
+        if floor == NEVER {
+            return (NEVER, 0);
+        }
+        // The minimum over the boxes; the last nearest box goes first, so that the others
+        // stop as soon as they pass it, and the whole loop as soon as one box is no
+        // farther than the other bounds (the maximum is then theirs).
         let hint = self.hint.get();
         let mut sep = NEVER;
         let mut nearest = hint;
@@ -493,26 +525,19 @@ impl<'a> Bound<'a> {
             if d < sep {
                 sep = d;
                 nearest = k;
+                if sep <= floor {
+                    break;
+                }
             }
         }
+        self.hint.set(nearest);
         // Steps: rungs to the zone's bounding box (one load per issue, and 1-Lipschitz).
         let fewest: u32 = levels
             .iter()
             .zip(&self.offset)
             .map(|(&l, &o)| self.step_terms[o + l])
             .sum();
-        self.hint.set(nearest);
-        let party = self.best.as_ref().map_or(0, |best| {
-            raw.iter()
-                .zip(best)
-                .map(|(&r, &m)| (capped(r) - m).max(0) as u64)
-                .sum::<u64>()
-        });
-        let (cell, cell_steps) = self
-            .cells
-            .as_ref()
-            .map_or((0, 0), |cb| cb.at(levels, &self.rungs));
-        (sep.max(party).max(cell), fewest.max(cell_steps))
+        (sep.max(floor), fewest.max(cell_steps).max(projected_steps))
     }
 }
 

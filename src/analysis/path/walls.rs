@@ -9,6 +9,8 @@
 
 use std::collections::HashSet;
 
+use fixedbitset::FixedBitSet;
+
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
 use crate::space::{CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex, StateSpace};
@@ -49,6 +51,11 @@ impl<'a> Walls<'a> {
         }
     }
 
+    /// Whether precondition `k` counts.
+    pub fn keeps(&self, k: usize) -> bool {
+        self.keep[k]
+    }
+
     /// Whether state `s`, whose levels are `levels`, meets every kept precondition.
     #[inline]
     pub fn open(&self, s: StateIndex, levels: &[usize]) -> bool {
@@ -74,14 +81,14 @@ const SPARSE_BYTES: u64 = 24;
 /// The states a breadth-first search has seen: a bit per state when the whole space fits
 /// in [`DENSE_SEEN_MAX`] bits, a hash set of the states seen otherwise.
 enum Seen {
-    Dense(Vec<u64>),
+    Dense(FixedBitSet),
     Sparse(HashSet<StateIndex>),
 }
 
 impl Seen {
     fn new(size: u64) -> Seen {
         if size <= DENSE_SEEN_MAX {
-            Seen::Dense(vec![0; size.div_ceil(64) as usize])
+            Seen::Dense(FixedBitSet::with_capacity(size as usize))
         } else {
             Seen::Sparse(HashSet::new())
         }
@@ -90,7 +97,7 @@ impl Seen {
     #[inline]
     fn contains(&self, s: StateIndex) -> bool {
         match self {
-            Seen::Dense(bits) => bits[(s / 64) as usize] >> (s % 64) & 1 == 1,
+            Seen::Dense(bits) => bits.contains(s as usize),
             Seen::Sparse(h) => h.contains(&s),
         }
     }
@@ -98,7 +105,7 @@ impl Seen {
     #[inline]
     fn insert(&mut self, s: StateIndex) {
         match self {
-            Seen::Dense(bits) => bits[(s / 64) as usize] |= 1 << (s % 64),
+            Seen::Dense(bits) => bits.insert(s as usize),
             Seen::Sparse(h) => {
                 h.insert(s);
             }
