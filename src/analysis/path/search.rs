@@ -83,8 +83,13 @@ impl Hasher for StateHasher {
 
 type StateMap<V> = HashMap<StateIndex, V, BuildHasherDefault<StateHasher>>;
 
-/// Bytes one visited state costs (map entry with its share of empty slots, heap entry).
-const BYTES_PER_STATE: u64 = 96;
+/// Bytes one visited state may cost at the peak, so that the memory budget holds: a map
+/// entry (state and node, 48 bytes, and a control byte) in a table at most 7/8 full that
+/// doubles when it grows (up to about 112 bytes each, more while the old table is still
+/// being moved), and open-list entries (40 bytes, some states pushed more than once, in a
+/// vector that doubles). 96, the average, let a 1e10-state search peak at 1.4 GB where
+/// it had counted a third of that.
+const BYTES_PER_STATE: u64 = 256;
 
 /// Most boxes of a zone the bound takes one by one; beyond, their bounding box.
 const MAX_BOUND_BOXES: usize = 256;
