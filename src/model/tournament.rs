@@ -21,7 +21,14 @@
 //! [[tactics]]
 //! name = "tit_for_tat"
 //! kind = "tit_for_tat"
+//! [[tactics]]
+//! name = "llm"
+//! kind = "outside"          # an outside agent: its program is given on the command line
 //! ```
+//!
+//! A file never names a program: an entrant of kind `outside` is played by the program the
+//! caller seats under its name (`dealzone tournament SPEC --agent llm=PROGRAM`), and
+//! playing the spec without one is an error.
 
 use std::time::Duration;
 
@@ -50,6 +57,26 @@ pub struct TournamentSpec {
     pub match_time_limit: Option<Duration>,
     /// The scenarios, in file order.
     pub scenarios: Vec<Entry>,
-    /// The tactics, named, in file order.
+    /// The tactics, named, in file order. An outside agent's entry holds the default
+    /// tactic, never used: see [`TournamentSpec::outside`].
     pub tactics: Vec<(String, Tactic)>,
+    /// The names (among [`TournamentSpec::tactics`]) of the entrants of kind `outside`:
+    /// played by external programs the caller seats, never by a built-in tactic.
+    pub outside: Vec<String>,
+}
+
+impl TournamentSpec {
+    /// Whether the entrant at `k` in [`TournamentSpec::tactics`] is an outside agent.
+    ///
+    /// # Example
+    /// ```
+    /// let spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
+    /// assert!(!spec.is_outside(0));
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn is_outside(&self, k: usize) -> bool {
+        self.tactics
+            .get(k)
+            .is_some_and(|(name, _)| self.outside.contains(name))
+    }
 }
