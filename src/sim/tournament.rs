@@ -238,10 +238,12 @@ pub struct Seating {
 /// spec.outside.push("llm".into());
 /// let llm = AgentProgram::parse("llm=python3 agent.py")?;
 /// assert!(seat(&spec, &[]).is_err()); // `llm` has no program
-/// // The wage round is played by mediation, which outside agents do not play.
+/// // The wage round and the 2025 snapshot are played by mediation, which outside agents
+/// // do not play.
 /// assert!(seat(&spec, &[llm.clone()]).is_err());
-/// spec.scenarios.retain(|e| e.label != "wage_round.toml");
-/// let seats = seat(&spec, &[llm])?;
+/// spec.scenarios.retain(|e| e.label == "supplier_contract.toml");
+/// let programs = [llm];
+/// let seats = seat(&spec, &programs)?;
 /// assert_eq!(seats.iter().filter(|s| s.is_some()).count(), 1);
 /// # Ok::<(), dealzone::Error>(())
 /// ```
@@ -341,7 +343,7 @@ fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String
 /// use dealzone::sim::outside::AgentProgram;
 /// use dealzone::sim::tournament::{Seating, play_seated};
 /// let mut spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
-/// spec.scenarios.retain(|e| e.label != "wage_round.toml"); // mediation
+/// spec.scenarios.retain(|e| e.label == "supplier_contract.toml"); // alternating offers
 /// spec.tactics.push(("concede".into(), Default::default()));
 /// spec.outside.push("concede".into());
 /// let seating = Seating {

@@ -228,9 +228,13 @@ pub struct Overrides {
 ///
 /// # Example
 /// ```
-/// use dealzone::sim::world::{Protocol, protocol_of};
+/// use dealzone::model::simulation::ProtocolKind;
+/// use dealzone::sim::world::{Overrides, Protocol, protocol_of};
 /// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
-/// assert_eq!(protocol_of(&s, Default::default()).unwrap(), Protocol::Alternating);
+/// // The wage round has a conciliator with the mediator role.
+/// assert!(matches!(protocol_of(&s, Overrides::default()), Ok(Protocol::Mediation { .. })));
+/// let alternating = Overrides { protocol: Some(ProtocolKind::Alternating), ..Default::default() };
+/// assert_eq!(protocol_of(&s, alternating).unwrap(), Protocol::Alternating);
 /// ```
 pub fn protocol_of(scenario: &Scenario, overrides: Overrides) -> Result<Protocol, SimError> {
     let settings = scenario.simulation();
