@@ -94,6 +94,22 @@ fn the_spec_names_outside_entrants_and_cannot_parametrise_them() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("no meaning for an outside agent"), "{e}");
+    // The spec's protocol is checked, with a did-you-mean.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\ne = 0.5", "")
+        .replace("seed = 7", "seed = 7\nprotocol = \"alternatng\"");
+    std::fs::write(&file, &text).unwrap();
+    let e = dealzone::io::load_tournament(&file, &Default::default()).unwrap_err();
+    let shown = format!("{e}\n{:?}", e.diagnostics());
+    assert!(shown.contains("unknown protocol `alternatng`"), "{shown}");
+    assert!(shown.contains("did you mean `alternating`"), "{shown}");
+    std::fs::write(&file, text.replace("alternatng", "alternating")).unwrap();
+    let s = dealzone::io::load_tournament(&file, &Default::default()).unwrap();
+    assert_eq!(
+        s.protocol,
+        Some(dealzone::model::simulation::ProtocolKind::Alternating)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -160,6 +176,9 @@ fn seating_errors_are_typed_with_did_you_mean() {
         e.contains("alternating offers only") && e.contains("wage_round"),
         "{e}"
     );
+    // Unless the spec plays every scenario by alternating offers.
+    seeds.protocol = Some(dealzone::model::simulation::ProtocolKind::Alternating);
+    assert!(seat(&seeds, &one).unwrap()[5].is_some());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -22,6 +22,7 @@ struct RawSpec {
     repetitions: Option<Spanned<u64>>,
     max_rounds: Option<Spanned<u32>>,
     match_time_limit_ms: Option<u64>,
+    protocol: Option<Spanned<String>>,
     #[serde(default)]
     scenarios: Vec<RawEntry>,
     #[serde(default)]
@@ -62,7 +63,7 @@ fn message(b: &mut Builder<'_>, span: std::ops::Range<usize>, message: String) {
 ///
 /// # Errors
 /// A positioned error for a malformed spec (unknown keys, an unknown tactic with a
-/// did-you-mean, a parameter given to an outside agent, no scenario or tactic, zero repetitions, a bad date), a refused or
+/// did-you-mean, an unknown protocol, a parameter given to an outside agent, no scenario or tactic, zero repetitions, a bad date), a refused or
 /// unreadable scenario file, that file's own errors, or more matches than
 /// `limits.max_matches`.
 ///
@@ -105,6 +106,22 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
             "a tournament needs at least one `[[tactics]]`".into(),
         );
     }
+    let protocol = raw.protocol.as_ref().and_then(|p| {
+        use crate::model::simulation::ProtocolKind;
+        let kind = ProtocolKind::parse(p.get_ref());
+        if kind.is_none() {
+            let kind = ErrorKind::Toml {
+                message: format!(
+                    "unknown protocol `{}` (protocols: {})",
+                    p.get_ref(),
+                    ProtocolKind::NAMES.join(", ")
+                ),
+            };
+            let help = crate::suggest::did_you_mean(p.get_ref(), ProtocolKind::NAMES);
+            b.error(p.span(), kind, help);
+        }
+        kind
+    });
     let mut tactics = Vec::new();
     let mut outside = Vec::new();
     for t in &raw.tactics {
@@ -188,6 +205,7 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
         repetitions,
         max_rounds: raw.max_rounds.map(|m| *m.get_ref()),
         match_time_limit: raw.match_time_limit_ms.map(Duration::from_millis),
+        protocol,
         scenarios,
         tactics,
         outside,

@@ -8,6 +8,7 @@
 //! repetitions = 20          # matches per line-up
 //! max_rounds = 100          # optional: a match still running after this many rounds fails
 //! match_time_limit_ms = 2000  # optional: a match taking longer (wall time) fails
+//! protocol = "alternating"  # optional: every match's protocol (default: each scenario's)
 //!
 //! [[scenarios]]
 //! file = "wage_round.toml"  # inside the spec's folder (see `--allow-outside-paths`)
@@ -33,7 +34,7 @@
 use std::time::Duration;
 
 use super::Scenario;
-use super::simulation::Tactic;
+use super::simulation::{ProtocolKind, Tactic};
 
 /// One scenario of a tournament.
 #[derive(Debug, Clone)]
@@ -55,6 +56,8 @@ pub struct TournamentSpec {
     pub max_rounds: Option<u32>,
     /// A match taking longer than this (wall time) fails (`None`: no per-match limit).
     pub match_time_limit: Option<Duration>,
+    /// Every match's protocol, instead of each scenario's own (`None`: the scenario's).
+    pub protocol: Option<ProtocolKind>,
     /// The scenarios, in file order.
     pub scenarios: Vec<Entry>,
     /// The tactics, named, in file order. An outside agent's entry holds the default

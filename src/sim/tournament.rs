@@ -224,7 +224,8 @@ pub struct Seating {
 /// [`SimError::UnknownEntrant`] for a program under a name that is no outside entrant
 /// (both with a did-you-mean), [`SimError::OutsideAgent`] for a name seated twice or an
 /// outside entrant in a tournament with a scenario played by mediation (outside agents
-/// play alternating offers only).
+/// play alternating offers only; the spec's `protocol = "alternating"` plays every
+/// scenario so).
 ///
 /// # Complexity
 /// O(entrants · programs + scenarios · parties).
@@ -241,7 +242,7 @@ pub struct Seating {
 /// // The wage round and the 2025 snapshot are played by mediation, which outside agents
 /// // do not play.
 /// assert!(seat(&spec, &[llm.clone()]).is_err());
-/// spec.scenarios.retain(|e| e.label == "supplier_contract.toml");
+/// spec.protocol = Some(dealzone::model::simulation::ProtocolKind::Alternating);
 /// let programs = [llm];
 /// let seats = seat(&spec, &programs)?;
 /// assert_eq!(seats.iter().filter(|s| s.is_some()).count(), 1);
@@ -290,7 +291,7 @@ pub fn seat<'a>(
         spec.outside.first(),
         spec.scenarios.iter().find(|e| {
             matches!(
-                protocol_of(&e.scenario, Overrides::default()),
+                protocol_of(&e.scenario, overrides(spec)),
                 Ok(Protocol::Mediation { .. })
             )
         }),
@@ -313,6 +314,14 @@ pub fn seat<'a>(
                 .map(|a| a.argv.as_slice())
         })
         .collect())
+}
+
+/// The spec's overrides of every scenario's settings (its `protocol`).
+fn overrides(spec: &TournamentSpec) -> Overrides {
+    Overrides {
+        protocol: spec.protocol,
+        ..Overrides::default()
+    }
 }
 
 /// `: did you mean …?` for `name` among `candidates`, or empty.
@@ -343,7 +352,7 @@ fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String
 /// use dealzone::sim::outside::AgentProgram;
 /// use dealzone::sim::tournament::{Seating, play_seated};
 /// let mut spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
-/// spec.scenarios.retain(|e| e.label == "supplier_contract.toml"); // alternating offers
+/// spec.protocol = Some(dealzone::model::simulation::ProtocolKind::Alternating);
 /// spec.tactics.push(("concede".into(), Default::default()));
 /// spec.outside.push("concede".into());
 /// let seating = Seating {
@@ -388,7 +397,7 @@ pub fn play_seated(
                 .map(|t| t.saturating_sub(started.elapsed())),
             ..limits.clone()
         };
-        let setup = World::new(&entry.scenario, Overrides::default(), &left).and_then(|w| {
+        let setup = World::new(&entry.scenario, overrides(spec), &left).and_then(|w| {
             let c = CompiledScenario::new(&entry.scenario, &left)?;
             Ok((w, bargain_compiled(&c, &left)?))
         });
