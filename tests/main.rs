@@ -42,6 +42,7 @@ mod svg_sim;
 mod tables;
 mod timeline;
 mod tournament;
+mod tournament_outside;
 mod zones;
 
 /// The budget tests (`hard`, `hard_families`) take this lock so they do not share the

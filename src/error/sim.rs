@@ -111,6 +111,27 @@ pub enum SimError {
         /// What is wrong.
         message: String,
     },
+    /// A tournament entrant of kind `outside` with no program seated under its name (on the
+    /// command line: `dealzone tournament SPEC --agent NAME=PROGRAM`).
+    #[error("the tournament's outside agent `{name}` has no program seated under its name{hint}")]
+    UnseatedAgent {
+        /// The entrant's name in the spec.
+        name: String,
+        /// `: did you mean …?` (among the names given that match no outside entrant), or
+        /// empty.
+        hint: String,
+    },
+    /// A program seated under a name that is no outside entrant of the tournament.
+    #[error("no outside agent `{name}` in the tournament{hint}; {known}")]
+    UnknownEntrant {
+        /// The name given.
+        name: String,
+        /// `: did you mean …?`, or empty.
+        hint: String,
+        /// What the spec has instead (its outside entrants, or that the name is a built-in
+        /// tactic).
+        known: String,
+    },
     /// An outside agent's program could not be started.
     #[error("outside agent for `{party}`: cannot start `{program}`: {source}")]
     AgentStart {

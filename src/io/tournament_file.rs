@@ -22,6 +22,7 @@ struct RawSpec {
     repetitions: Option<Spanned<u64>>,
     max_rounds: Option<Spanned<u32>>,
     match_time_limit_ms: Option<u64>,
+    protocol: Option<Spanned<String>>,
     #[serde(default)]
     scenarios: Vec<RawEntry>,
     #[serde(default)]
@@ -57,11 +58,12 @@ fn message(b: &mut Builder<'_>, span: std::ops::Range<usize>, message: String) {
 ///
 /// # Returns
 /// The [`TournamentSpec`], scenarios loaded (a timeline's snapshot at `at`, else its
-/// latest).
+/// latest). An entrant of kind `outside` is listed in [`TournamentSpec::outside`]; the
+/// file cannot name its program (only the caller seats one).
 ///
 /// # Errors
 /// A positioned error for a malformed spec (unknown keys, an unknown tactic with a
-/// did-you-mean, no scenario or tactic, zero repetitions, a bad date), a refused or
+/// did-you-mean, an unknown protocol, a parameter given to an outside agent, no scenario or tactic, zero repetitions, a bad date), a refused or
 /// unreadable scenario file, that file's own errors, or more matches than
 /// `limits.max_matches`.
 ///
@@ -104,11 +106,41 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
             "a tournament needs at least one `[[tactics]]`".into(),
         );
     }
+    let protocol = raw.protocol.as_ref().and_then(|p| {
+        use crate::model::simulation::ProtocolKind;
+        let kind = ProtocolKind::parse(p.get_ref());
+        if kind.is_none() {
+            let kind = ErrorKind::Toml {
+                message: format!(
+                    "unknown protocol `{}` (protocols: {})",
+                    p.get_ref(),
+                    ProtocolKind::NAMES.join(", ")
+                ),
+            };
+            let help = crate::suggest::did_you_mean(p.get_ref(), ProtocolKind::NAMES);
+            b.error(p.span(), kind, help);
+        }
+        kind
+    });
     let mut tactics = Vec::new();
+    let mut outside = Vec::new();
     for t in &raw.tactics {
         if tactics.iter().any(|(n, _)| n == t.name.get_ref()) {
             let m = format!("tactic `{}` is named twice", t.name.get_ref());
             message(&mut b, t.name.span(), m);
+        }
+        if t.kind.get_ref() == "outside" {
+            // Played by a program the caller seats under this name; the file names none.
+            for (key, span) in [("e", &t.e), ("k", &t.k), ("noise", &t.noise)]
+                .into_iter()
+                .filter_map(|(key, v)| v.as_ref().map(|v| (key, v.span())))
+            {
+                let m = format!("`{key}` has no meaning for an outside agent");
+                message(&mut b, span, m);
+            }
+            tactics.push((t.name.get_ref().clone(), Default::default()));
+            outside.push(t.name.get_ref().clone());
+            continue;
         }
         let rt = RawTactic {
             kind: t.kind.clone(),
@@ -173,8 +205,10 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
         repetitions,
         max_rounds: raw.max_rounds.map(|m| *m.get_ref()),
         match_time_limit: raw.match_time_limit_ms.map(Duration::from_millis),
+        protocol,
         scenarios,
         tactics,
+        outside,
     };
     let matches = crate::sim::tournament::match_count(&spec);
     if matches > limits.max_matches {

@@ -8,6 +8,7 @@
 //! repetitions = 20          # matches per line-up
 //! max_rounds = 100          # optional: a match still running after this many rounds fails
 //! match_time_limit_ms = 2000  # optional: a match taking longer (wall time) fails
+//! protocol = "alternating"  # optional: every match's protocol (default: each scenario's)
 //!
 //! [[scenarios]]
 //! file = "wage_round.toml"  # inside the spec's folder (see `--allow-outside-paths`)
@@ -21,12 +22,19 @@
 //! [[tactics]]
 //! name = "tit_for_tat"
 //! kind = "tit_for_tat"
+//! [[tactics]]
+//! name = "llm"
+//! kind = "outside"          # an outside agent: its program is given on the command line
 //! ```
+//!
+//! A file never names a program: an entrant of kind `outside` is played by the program the
+//! caller seats under its name (`dealzone tournament SPEC --agent llm=PROGRAM`), and
+//! playing the spec without one is an error.
 
 use std::time::Duration;
 
 use super::Scenario;
-use super::simulation::Tactic;
+use super::simulation::{ProtocolKind, Tactic};
 
 /// One scenario of a tournament.
 #[derive(Debug, Clone)]
@@ -48,8 +56,30 @@ pub struct TournamentSpec {
     pub max_rounds: Option<u32>,
     /// A match taking longer than this (wall time) fails (`None`: no per-match limit).
     pub match_time_limit: Option<Duration>,
+    /// Every match's protocol, instead of each scenario's own (`None`: the scenario's).
+    pub protocol: Option<ProtocolKind>,
     /// The scenarios, in file order.
     pub scenarios: Vec<Entry>,
-    /// The tactics, named, in file order.
+    /// The tactics, named, in file order. An outside agent's entry holds the default
+    /// tactic, never used: see [`TournamentSpec::outside`].
     pub tactics: Vec<(String, Tactic)>,
+    /// The names (among [`TournamentSpec::tactics`]) of the entrants of kind `outside`:
+    /// played by external programs the caller seats, never by a built-in tactic.
+    pub outside: Vec<String>,
+}
+
+impl TournamentSpec {
+    /// Whether the entrant at `k` in [`TournamentSpec::tactics`] is an outside agent.
+    ///
+    /// # Example
+    /// ```
+    /// let spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
+    /// assert!(!spec.is_outside(0));
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn is_outside(&self, k: usize) -> bool {
+        self.tactics
+            .get(k)
+            .is_some_and(|(name, _)| self.outside.contains(name))
+    }
 }

@@ -26,21 +26,15 @@
 //!   accepts an offer it could accept at all with probability [`RANDOM_ACCEPT`]. Every
 //!   draw comes from the run's seeded stream.
 
-use std::sync::OnceLock;
-
 use rand::RngExt;
 
-use super::agent::RunState;
+pub use super::frequency::{FrequencyModel, HH_LEARN_COEF};
+use super::run_state::{RunState, TOL};
+pub use super::tactic::{HH_E, HH_K};
 use super::world::World;
 use crate::model::simulation::TacticKind;
 use crate::space::StateIndex;
 
-/// HardHeaded's concession exponent (Boulware).
-pub const HH_E: f64 = 0.05;
-/// HardHeaded's initial concession `k`.
-pub const HH_K: f64 = 0.05;
-/// HardHeaded's learning coefficient: the weight an issue gains when left unchanged.
-pub const HH_LEARN_COEF: f64 = 0.2;
 /// Width of HardHeaded's utility window above its target.
 pub const HH_WINDOW: f64 = 0.01;
 /// Most states of the window HardHeaded rates per turn (its best-rated ones first in the
@@ -51,8 +45,7 @@ pub const RANDOM_ACCEPT: f64 = 0.5;
 /// Most draws the random agent makes for an offer it may put on the table.
 pub const RANDOM_TRIES: usize = 64;
 
-/// The ranked lists of a world's parties, built on first use.
-pub type Ranked = Vec<OnceLock<Vec<(f64, StateIndex)>>>;
+pub use super::world::Ranked;
 
 /// Party `p`'s ranked list: every state meeting its red lines as written, by utility,
 /// highest first (ties by state index).
@@ -68,78 +61,6 @@ pub fn ranked(w: &World, p: usize) -> &[(f64, StateIndex)] {
         list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         list
     })
-}
-
-/// A frequency model of one opponent (HardHeaded's).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FrequencyModel {
-    /// Estimated issue weights, summing to 1.
-    pub weights: Vec<f64>,
-    /// How often each level was offered, at the world's flat offsets.
-    pub counts: Vec<f64>,
-    /// The opponent's previous offer.
-    pub last: Option<StateIndex>,
-}
-
-impl FrequencyModel {
-    /// A model knowing nothing: equal weights, no counts.
-    pub fn new(w: &World) -> FrequencyModel {
-        let n = w.offsets.len();
-        FrequencyModel {
-            weights: vec![1.0 / n.max(1) as f64; n],
-            counts: vec![0.0; w.total.len()],
-            last: None,
-        }
-    }
-
-    /// Learn from the opponent's offer `s`: issues it left unchanged since its previous
-    /// offer gain [`HH_LEARN_COEF`] of weight (then the weights are normalised), and each
-    /// offered level's count grows by one.
-    ///
-    /// # Example
-    /// ```
-    /// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
-    /// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
-    /// let mut m = dealzone::sim::baseline::FrequencyModel::new(&w);
-    /// m.update(&w, 0);
-    /// m.update(&w, 1); // only the last issue moved
-    /// assert!(m.weights[0] > m.weights[4]);
-    /// assert!((m.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
-    /// assert!(m.estimate(&w, 0) > m.estimate(&w, w.space.size() - 1));
-    /// ```
-    pub fn update(&mut self, w: &World, s: StateIndex) {
-        if let Some(prev) = self.last {
-            for i in 0..w.offsets.len() {
-                if w.level(prev, i) == w.level(s, i) {
-                    self.weights[i] += HH_LEARN_COEF;
-                }
-            }
-            let total: f64 = self.weights.iter().sum();
-            self.weights.iter_mut().for_each(|x| *x /= total);
-        }
-        for i in 0..w.offsets.len() {
-            self.counts[w.offsets[i] + w.level(s, i)] += 1.0;
-        }
-        self.last = Some(s);
-    }
-
-    /// The estimated utility of `s` to the opponent: `Σ_i weight_i · count(level_i) /
-    /// max_l count(l)`.
-    pub fn estimate(&self, w: &World, s: StateIndex) -> f64 {
-        let radices = w.space.radices();
-        (0..w.offsets.len())
-            .map(|i| {
-                let off = w.offsets[i];
-                let row = &self.counts[off..off + radices[i] as usize];
-                let max = row.iter().copied().fold(0.0, f64::max);
-                if max > 0.0 {
-                    self.weights[i] * row[w.level(s, i)] / max
-                } else {
-                    0.0
-                }
-            })
-            .sum()
-    }
 }
 
 /// Whether `p` may put `s` on the table now: its red lines and floor in force, and
@@ -204,7 +125,7 @@ pub fn choose(st: &mut RunState, w: &World, p: usize) {
             let target = st.agents[p].target.max(st.floor(w, p));
             let list = ranked(w, p);
             // The list is by utility, highest first: those at or above the target lead.
-            let j = list.partition_point(|&(u, _)| u >= target - super::agent::TOL);
+            let j = list.partition_point(|&(u, _)| u >= target - TOL);
             let mut best: Option<(f64, f64, StateIndex)> = None;
             let mut rated = 0;
             for k in (0..j).rev() {
@@ -235,7 +156,7 @@ pub fn choose(st: &mut RunState, w: &World, p: usize) {
         TacticKind::Random => {
             let floor = st.floor(w, p);
             let list = ranked(w, p);
-            let j = list.partition_point(|&(u, _)| u >= floor - super::agent::TOL);
+            let j = list.partition_point(|&(u, _)| u >= floor - TOL);
             if j == 0 {
                 return;
             }

@@ -38,13 +38,13 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
-use super::SimError;
 use super::agent::RunState;
 use super::monte_carlo::run_seed;
 use super::protocol::{RunResult, run_seated};
 use super::seat::{SeatMove, Seats, Turn};
 use super::trace::{End, InForce, Recorder, Step, Trace};
 use super::world::{Protocol, World};
+use crate::error::sim::SimError;
 use crate::space::StateIndex;
 
 /// The protocol's name and version, sent in the `start` message.
@@ -108,15 +108,20 @@ pub struct RefereeConfig {
     /// The longest line accepted from an agent, in bytes (a longer one is refused as
     /// malformed).
     pub max_line_bytes: usize,
+    /// The longest a whole run may wait for agents (a tournament's per-match budget):
+    /// once it is spent, the agent the referee is waiting for forfeits the run as on a
+    /// timeout (`None`: no limit beyond the per-line timeout).
+    pub run_time_limit: Option<Duration>,
 }
 
 impl Default for RefereeConfig {
-    /// 5 s per line, 3 retries, 1 MiB lines.
+    /// 5 s per line, 3 retries, 1 MiB lines, no limit per run.
     fn default() -> Self {
         RefereeConfig {
             move_timeout: Duration::from_secs(5),
             max_retries: 3,
             max_line_bytes: 1 << 20,
+            run_time_limit: None,
         }
     }
 }
@@ -334,6 +339,8 @@ fn read_lines(out: impl Read, max: usize, to: &Sender<Incoming>) {
 /// The referee: the [`Seats`] of a run with outside agents.
 struct Referee<'a> {
     config: RefereeConfig,
+    /// When the run's time is up ([`RefereeConfig::run_time_limit`]).
+    deadline: Option<Instant>,
     /// By party: its program, if outside.
     procs: Vec<Option<Proc>>,
     log: &'a mut Vec<Exchange>,
@@ -383,7 +390,12 @@ impl Seats for Referee<'_> {
         self.send(w, p, &msg);
         let mut retries_left = self.config.max_retries;
         loop {
-            let timeout = self.config.move_timeout;
+            let left = self
+                .deadline
+                .map(|d| d.saturating_duration_since(Instant::now()));
+            let timeout = left.map_or(self.config.move_timeout, |l| {
+                l.min(self.config.move_timeout)
+            });
             let Some(proc) = self.procs[p].as_ref() else {
                 return SeatMove::WalkOut;
             };
@@ -398,7 +410,13 @@ impl Seats for Referee<'_> {
                     return self.forfeit_run(w, p, round, "exited", rec);
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    return self.forfeit_run(w, p, round, "timeout", rec);
+                    // The run's budget, when it ran out before the line's own timeout.
+                    let why = if left.is_some_and(|l| l < self.config.move_timeout) {
+                        "run_time_limit"
+                    } else {
+                        "timeout"
+                    };
+                    return self.forfeit_run(w, p, round, why, rec);
                 }
             };
             if !line.is_empty() {
@@ -473,6 +491,10 @@ impl Referee<'_> {
             "timeout" => format!(
                 "no line within {} ms: the party forfeits the run",
                 self.config.move_timeout.as_millis()
+            ),
+            "run_time_limit" => format!(
+                "the run's time limit of {} ms is spent: the party forfeits the run",
+                self.config.run_time_limit.unwrap_or_default().as_millis()
             ),
             _ => "the program closed its output: the party forfeits the run".to_string(),
         };
@@ -800,6 +822,41 @@ pub fn play(
     agents: &[AgentProgram],
     config: &RefereeConfig,
 ) -> crate::Result<OutsideRun> {
+    play_seeded(w, run_seed(seed, run), agents, config)
+}
+
+/// [`play`] with the run's stream seeded by `stream_seed` itself (a tournament match's
+/// seed, [`super::tournament`]).
+///
+/// # Arguments
+/// As [`play`], the stream's seed in place of the batch's seed and run number.
+///
+/// # Returns
+/// As [`play`].
+///
+/// # Errors
+/// As [`play`].
+///
+/// # Complexity
+/// As [`play`]; with [`RefereeConfig::run_time_limit`], at most that long waiting for
+/// agents in all.
+///
+/// # Example
+/// ```no_run
+/// use dealzone::sim::outside::{AgentProgram, RefereeConfig, play_seeded};
+/// let s = dealzone::Scenario::load("seeds/wage_round.toml")?;
+/// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default())?;
+/// let agent = AgentProgram::parse("union=python3 examples/agents/concede.py")?;
+/// let run = play_seeded(&w, 42, &[agent], &RefereeConfig::default())?;
+/// println!("{:?} after {} rounds", run.result.end, run.result.rounds);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn play_seeded(
+    w: &World,
+    stream_seed: u64,
+    agents: &[AgentProgram],
+    config: &RefereeConfig,
+) -> crate::Result<OutsideRun> {
     let names: Vec<&str> = w.parties.iter().map(|p| p.name.as_str()).collect();
     let mut seat = vec![None; w.parties.len()];
     for a in agents {
@@ -841,6 +898,7 @@ pub fn play(
     }
     let mut log = Vec::new();
     let mut referee = Referee {
+        deadline: config.run_time_limit.map(|t| Instant::now() + t),
         config: *config,
         procs,
         log: &mut log,
@@ -852,7 +910,7 @@ pub fn play(
         }
     }
     let mut trace = Trace::default();
-    let rng = ChaCha8Rng::seed_from_u64(run_seed(seed, run));
+    let rng = ChaCha8Rng::seed_from_u64(stream_seed);
     let result = run_seated(w, rng, &mut trace, &mut referee);
     let outcome = match result.end {
         End::Agreement => "agreement",

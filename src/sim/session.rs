@@ -22,8 +22,10 @@
 
 use std::sync::Arc;
 
+use super::batch::{SimConfig, check_runs, summarise_streaming};
 use super::shard::{Shard, ShardSpec, merge, run_shard};
-use super::{Overrides, SimConfig, Summary, World, check_runs, summarise_streaming};
+use super::summary::Summary;
+use super::world::{Overrides, World};
 use crate::Result;
 use crate::analysis::session::{Analysis, Finding};
 use crate::model::simulation::ProtocolKind;
@@ -156,7 +158,7 @@ impl Analysis {
             .iter()
             .find(|s| (s.runs, s.seed) != (options.runs, options.seed))
         {
-            return Err(super::SimError::Shard {
+            return Err(crate::error::sim::SimError::Shard {
                 message: format!(
                     "shard {}/{} is of a batch of {} runs with seed {}, not {} runs with seed {}",
                     s.shard[0], s.shard[1], s.runs, s.seed, options.runs, options.seed

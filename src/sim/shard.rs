@@ -29,12 +29,14 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::batch::check_runs;
+use super::monte_carlo;
 use super::protocol::RunResult;
 use super::summary::{Summary, Tally};
 use super::trace::{End, InForce};
 use super::world::World;
-use super::{SimError, check_runs, monte_carlo};
 use crate::Limits;
+use crate::error::sim::SimError;
 
 /// The `format` of every shard document this version writes and reads.
 pub const SHARD_FORMAT: &str = "dealzone-shard/1";

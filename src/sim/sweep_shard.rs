@@ -26,10 +26,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::SimError;
 use super::shard::ShardSpec;
 use crate::analysis::sensitivity::Robustness;
 use crate::analysis::timeline_report::{ReportOptions, TimelineReport, report};
+use crate::error::sim::SimError;
 use crate::{Limits, Timeline};
 
 /// The `format` of every sweep shard document this version writes and reads.

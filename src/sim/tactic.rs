@@ -15,6 +15,11 @@
 
 pub use crate::model::simulation::{Tactic, TacticKind};
 
+/// HardHeaded's concession exponent (Boulware; see [`super::baseline`]).
+pub const HH_E: f64 = 0.05;
+/// HardHeaded's initial concession `k` (see [`super::baseline`]).
+pub const HH_K: f64 = 0.05;
+
 /// The normalised time of round `round` (0-based) out of `deadline` rounds: 0 in the first
 /// round, 1 in the last.
 ///
@@ -187,10 +192,7 @@ pub fn next_target(
             .map(|(prev, latest)| tit_for_tat_target(current, prev, latest, absolute, pmin, pmax))
             .reduce(f64::max)
             .unwrap_or_else(|| current.clamp(pmin.min(pmax), pmax.max(pmin))),
-        TacticKind::HardHeaded => {
-            use super::baseline::{HH_E, HH_K};
-            time_dependent_target(t, pmin, pmax, HH_E, HH_K)
-        }
+        TacticKind::HardHeaded => time_dependent_target(t, pmin, pmax, HH_E, HH_K),
         // MiCRO's target is its next offer's utility (set by the agent); the random agent
         // asks for nothing beyond its floor.
         TacticKind::Micro => current.clamp(pmin.min(pmax), pmax.max(pmin)),

@@ -14,6 +14,17 @@
 //! time (which depends on the machine: the row says so and the scores count it as a failure).
 //! Without an agreement each party gets its reservation in force (the ANAC convention).
 //!
+//! **Outside agents.** An entrant of kind `outside` is played by an external program
+//! ([`super::outside`]) that only the caller can seat ([`Seating`], [`play_seated`]); a
+//! spec cannot name a program. Each seat of such an entrant in a line-up starts its own
+//! copy of the program for each match. Those matches are played one at a time (a program
+//! may be a slow or rate-limited service) and their rows handed on one by one; their
+//! coordinates and seeds are as for any match (so a table with them resumes), but their
+//! outcomes are **not** reproducible from the seed: the program answers as it likes. An
+//! agent that stays silent past the per-line timeout or exits forfeits the match (the row
+//! says `walk_out:PARTY`); the match's wall-time budget `match_time_limit` also bounds the
+//! waits, and a match that exceeds it is a `failed:match_time_limit` row.
+//!
 //! # Example
 //! ```
 //! use dealzone::sim::tournament::{play, scores};
@@ -41,10 +52,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::monte_carlo::run_seed;
-use super::protocol::run;
+use super::outside::{AgentProgram, Exchange, RefereeConfig, play_seeded};
+use super::protocol::{RunResult, run};
 use super::trace::{End, NoTrace};
-use super::world::{Overrides, World};
+use super::world::{Overrides, Protocol, World, protocol_of};
 use crate::analysis::bargain::{Bargain, bargain_compiled};
+use crate::error::sim::SimError;
 use crate::model::Scenario;
 use crate::model::tournament::TournamentSpec;
 use crate::space::CompiledScenario;
@@ -174,6 +187,198 @@ pub fn play(
     from: u64,
     sink: &mut dyn FnMut(&[Row]) -> Result<()>,
 ) -> Result<Played> {
+    play_seated(
+        spec,
+        &Seating::default(),
+        limits,
+        from,
+        sink,
+        &mut |_, _| Ok(()),
+    )
+}
+
+/// The programs that play a tournament's outside entrants, and how the referee treats
+/// them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seating {
+    /// One program per outside entrant: [`AgentProgram::party`] holds the entrant's name
+    /// in the spec (`NAME=PROGRAM`).
+    pub programs: Vec<AgentProgram>,
+    /// Per-line timeout, retries and line length; its
+    /// [`run_time_limit`](RefereeConfig::run_time_limit) is set from the spec's
+    /// `match_time_limit` for each match.
+    pub referee: RefereeConfig,
+}
+
+/// Match every outside entrant of `spec` with its program.
+///
+/// # Arguments
+/// The spec and the programs seated.
+///
+/// # Returns
+/// For each entrant of [`TournamentSpec::tactics`], the program playing it (`None`: a
+/// built-in tactic).
+///
+/// # Errors
+/// [`SimError::UnseatedAgent`] for an outside entrant without a program,
+/// [`SimError::UnknownEntrant`] for a program under a name that is no outside entrant
+/// (both with a did-you-mean), [`SimError::OutsideAgent`] for a name seated twice or an
+/// outside entrant in a tournament with a scenario played by mediation (outside agents
+/// play alternating offers only; the spec's `protocol = "alternating"` plays every
+/// scenario so).
+///
+/// # Complexity
+/// O(entrants · programs + scenarios · parties).
+///
+/// # Example
+/// ```
+/// use dealzone::sim::outside::AgentProgram;
+/// use dealzone::sim::tournament::seat;
+/// let mut spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
+/// spec.tactics.push(("llm".into(), Default::default()));
+/// spec.outside.push("llm".into());
+/// let llm = AgentProgram::parse("llm=python3 agent.py")?;
+/// assert!(seat(&spec, &[]).is_err()); // `llm` has no program
+/// // The wage round and the 2025 snapshot are played by mediation, which outside agents
+/// // do not play.
+/// assert!(seat(&spec, &[llm.clone()]).is_err());
+/// spec.protocol = Some(dealzone::model::simulation::ProtocolKind::Alternating);
+/// let programs = [llm];
+/// let seats = seat(&spec, &programs)?;
+/// assert_eq!(seats.iter().filter(|s| s.is_some()).count(), 1);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn seat<'a>(
+    spec: &TournamentSpec,
+    programs: &'a [AgentProgram],
+) -> std::result::Result<Vec<Option<&'a [String]>>, SimError> {
+    let strays: Vec<&str> = programs
+        .iter()
+        .map(|a| a.party.as_str())
+        .filter(|n| !spec.outside.iter().any(|o| o == n))
+        .collect();
+    for (k, a) in programs.iter().enumerate() {
+        if programs[..k].iter().any(|b| b.party == a.party) {
+            return Err(SimError::OutsideAgent {
+                party: a.party.clone(),
+                message: "the name is seated twice".into(),
+            });
+        }
+    }
+    for name in &spec.outside {
+        if !programs.iter().any(|a| &a.party == name) {
+            return Err(SimError::UnseatedAgent {
+                name: name.clone(),
+                hint: hint(name, strays.iter().copied()),
+            });
+        }
+    }
+    if let Some(name) = strays.first() {
+        let known = if spec.tactics.iter().any(|(t, _)| t == name) {
+            format!("`{name}` is a built-in tactic of the spec")
+        } else if spec.outside.is_empty() {
+            "the spec has no entrant of kind `outside`".to_string()
+        } else {
+            format!("its outside agents are: {}", spec.outside.join(", "))
+        };
+        return Err(SimError::UnknownEntrant {
+            name: name.to_string(),
+            hint: hint(name, spec.outside.iter().map(String::as_str)),
+            known,
+        });
+    }
+    if let (Some(name), Some(e)) = (
+        spec.outside.first(),
+        spec.scenarios.iter().find(|e| {
+            matches!(
+                protocol_of(&e.scenario, overrides(spec)),
+                Ok(Protocol::Mediation { .. })
+            )
+        }),
+    ) {
+        return Err(SimError::OutsideAgent {
+            party: name.clone(),
+            message: format!(
+                "outside agents play alternating offers only, and `{}` is played by mediation",
+                e.label
+            ),
+        });
+    }
+    Ok(spec
+        .tactics
+        .iter()
+        .map(|(name, _)| {
+            programs
+                .iter()
+                .find(|a| spec.outside.contains(name) && &a.party == name)
+                .map(|a| a.argv.as_slice())
+        })
+        .collect())
+}
+
+/// The spec's overrides of every scenario's settings (its `protocol`).
+fn overrides(spec: &TournamentSpec) -> Overrides {
+    Overrides {
+        protocol: spec.protocol,
+        ..Overrides::default()
+    }
+}
+
+/// `: did you mean …?` for `name` among `candidates`, or empty.
+fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    crate::suggest::did_you_mean(name, candidates).map_or_else(String::new, |h| format!(": {h}"))
+}
+
+/// [`play`] with outside entrants played by the programs of `seating`.
+///
+/// # Arguments
+/// As [`play`], with the programs and the referee's settings, and `log`, told of every
+/// line exchanged with the agents of each match (its number, then the lines) once the
+/// match is over.
+///
+/// # Returns
+/// As [`play`]. Rows of matches with outside agents are not reproducible from the seed.
+///
+/// # Errors
+/// As [`play`]; as [`seat`] before any match is played; a program that cannot be started
+/// ([`SimError::AgentStart`], the rows so far handed on); `log`'s error.
+///
+/// # Complexity
+/// As [`play`]; a match with an outside agent waits for it, at most `match_time_limit`
+/// when the spec sets one, else at most the per-line timeout per line.
+///
+/// # Example
+/// ```no_run
+/// use dealzone::sim::outside::AgentProgram;
+/// use dealzone::sim::tournament::{Seating, play_seated};
+/// let mut spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
+/// spec.protocol = Some(dealzone::model::simulation::ProtocolKind::Alternating);
+/// spec.tactics.push(("concede".into(), Default::default()));
+/// spec.outside.push("concede".into());
+/// let seating = Seating {
+///     programs: vec![AgentProgram::parse("concede=python3 examples/agents/concede.py")?],
+///     ..Default::default()
+/// };
+/// let mut rows = Vec::new();
+/// play_seated(&spec, &seating, &Default::default(), 0, &mut |b| {
+///     rows.extend_from_slice(b);
+///     Ok(())
+/// }, &mut |_, _| Ok(()))?;
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn play_seated(
+    spec: &TournamentSpec,
+    seating: &Seating,
+    limits: &Limits,
+    from: u64,
+    sink: &mut dyn FnMut(&[Row]) -> Result<()>,
+    log: &mut dyn FnMut(u64, &[Exchange]) -> Result<()>,
+) -> Result<Played> {
+    let programs = seat(spec, &seating.programs)?;
+    let referee = RefereeConfig {
+        run_time_limit: spec.match_time_limit,
+        ..seating.referee
+    };
     let started = Instant::now();
     let requested = match_count(spec);
     let reps = spec.repetitions;
@@ -192,7 +397,7 @@ pub fn play(
                 .map(|t| t.saturating_sub(started.elapsed())),
             ..limits.clone()
         };
-        let setup = World::new(&entry.scenario, Overrides::default(), &left).and_then(|w| {
+        let setup = World::new(&entry.scenario, overrides(spec), &left).and_then(|w| {
             let c = CompiledScenario::new(&entry.scenario, &left)?;
             Ok((w, bargain_compiled(&c, &left)?))
         });
@@ -234,14 +439,48 @@ pub fn play(
                 players: names.join(";"),
                 tactics: tactics.join(";"),
             };
-            let rows: Vec<Row> = (first.max(from) - first..reps)
-                .into_par_iter()
-                .map(|r| {
-                    let seed = run_seed(run_seed(run_seed(spec.seed, i as u64), k), r);
-                    one_match(spec, &w, &who, &bargain, &coords, first + r, r, seed)
-                })
+            let seed_of = |r: u64| run_seed(run_seed(run_seed(spec.seed, i as u64), k), r);
+            let seated: Vec<(usize, &[String])> = line
+                .iter()
+                .enumerate()
+                .filter_map(|(slot, &t)| programs[t].map(|argv| (who[slot], argv)))
                 .collect();
-            sink(&rows)?;
+            if seated.is_empty() {
+                let rows: Vec<Row> = (first.max(from) - first..reps)
+                    .into_par_iter()
+                    .map(|r| {
+                        let t0 = Instant::now();
+                        let result = run(&w, ChaCha8Rng::seed_from_u64(seed_of(r)), &mut NoTrace);
+                        let at = (first + r, r, seed_of(r));
+                        row(spec, &w, &who, &bargain, &coords, at, &result, t0)
+                    })
+                    .collect();
+                sink(&rows)?;
+            } else {
+                let agents: Vec<AgentProgram> = seated
+                    .iter()
+                    .map(|&(p, argv)| AgentProgram {
+                        party: w.parties[p].name.clone(),
+                        argv: argv.to_vec(),
+                    })
+                    .collect();
+                for r in first.max(from) - first..reps {
+                    if r > first.max(from) - first
+                        && limits.time_limit.is_some_and(|t| started.elapsed() > t)
+                    {
+                        return Ok(Played {
+                            matches: first + r,
+                            requested,
+                            complete: false,
+                        });
+                    }
+                    let t0 = Instant::now();
+                    let out = play_seeded(&w, seed_of(r), &agents, &referee)?;
+                    log(first + r, &out.log)?;
+                    let at = (first + r, r, seed_of(r));
+                    sink(&[row(spec, &w, &who, &bargain, &coords, at, &out.result, t0)])?;
+                }
+            }
         }
         m0 += here;
     }
@@ -258,19 +497,18 @@ struct Coords<'a> {
     tactics: String,
 }
 
+/// The row of a match played from `t0`: `(number, repetition, seed)` and its result.
 #[allow(clippy::too_many_arguments)]
-fn one_match(
+fn row(
     spec: &TournamentSpec,
     w: &World,
     who: &[usize],
     bargain: &Bargain,
     at: &Coords<'_>,
-    number: u64,
-    repetition: u64,
-    seed: u64,
+    (number, repetition, seed): (u64, u64, u64),
+    r: &RunResult,
+    t0: Instant,
 ) -> Row {
-    let t0 = Instant::now();
-    let r = run(w, ChaCha8Rng::seed_from_u64(seed), &mut NoTrace);
     let slow = spec.match_time_limit.is_some_and(|t| t0.elapsed() > t);
     let status = if spec.max_rounds.is_some_and(|m| r.rounds > m) {
         "failed:max_rounds".to_string()

@@ -2,8 +2,8 @@
 //! line and precondition with its softened alternatives as truth tables, compiled behaviour
 //! rules and events. Runs only read it.
 
-use super::SimError;
 use crate::Limits;
+use crate::error::sim::SimError;
 use crate::model::behaviour::Action;
 use crate::model::condition::CondExpr;
 use crate::model::rule::{BinOp, CmpOp, ResolvedExpr};
@@ -194,11 +194,15 @@ pub struct World {
     /// (32-bit division is several times faster than 64-bit); empty otherwise.
     pub narrow: Vec<(u32, u32)>,
     /// Which states can be implemented from the status quo in force (shared by clones).
-    pub sequencing: std::sync::Arc<super::sequencing::Sequencing>,
+    pub sequencing: std::sync::Arc<super::reach::Sequencing>,
     /// Each party's ranked list of states, built when a listed tactic first needs it
     /// ([`super::baseline::ranked`]; shared by clones).
-    pub ranked: std::sync::Arc<super::baseline::Ranked>,
+    pub ranked: std::sync::Arc<Ranked>,
 }
+
+/// The ranked lists of a world's parties, each built on first use
+/// ([`super::baseline::ranked`]).
+pub type Ranked = Vec<std::sync::OnceLock<Vec<(f64, StateIndex)>>>;
 
 /// Overrides of the scenario's `[simulation]` settings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -210,6 +214,42 @@ pub struct Overrides {
     /// Let agents offer and accept states that cannot be implemented from the status quo
     /// under the preconditions (bad-faith offers; see [`super::sequencing`]).
     pub bad_faith: bool,
+}
+
+/// The protocol a world of `scenario` plays under `overrides`: mediation when asked for
+/// (or left to `auto`) and a mediator is named or has the mediator role; alternating
+/// offers otherwise.
+///
+/// # Errors
+/// [`SimError::NoMediator`] when mediation is asked for without a mediator.
+///
+/// # Complexity
+/// O(parties).
+///
+/// # Example
+/// ```
+/// use dealzone::model::simulation::ProtocolKind;
+/// use dealzone::sim::world::{Overrides, Protocol, protocol_of};
+/// let s = dealzone::Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/wage_round.toml")).unwrap();
+/// // The wage round has a conciliator with the mediator role.
+/// assert!(matches!(protocol_of(&s, Overrides::default()), Ok(Protocol::Mediation { .. })));
+/// let alternating = Overrides { protocol: Some(ProtocolKind::Alternating), ..Default::default() };
+/// assert_eq!(protocol_of(&s, alternating).unwrap(), Protocol::Alternating);
+/// ```
+pub fn protocol_of(scenario: &Scenario, overrides: Overrides) -> Result<Protocol, SimError> {
+    let settings = scenario.simulation();
+    let protocol_kind = overrides.protocol.unwrap_or(settings.protocol);
+    let mediator = settings.mediator.or_else(|| {
+        scenario
+            .parties()
+            .iter()
+            .position(|p| p.role() == Some(Role::Mediator))
+    });
+    Ok(match (protocol_kind, mediator) {
+        (ProtocolKind::Alternating, _) | (ProtocolKind::Auto, None) => Protocol::Alternating,
+        (_, Some(m)) => Protocol::Mediation { mediator: m },
+        (ProtocolKind::Mediation, None) => return Err(SimError::NoMediator),
+    })
 }
 
 fn mask_of(issues: &[usize]) -> u64 {
@@ -378,18 +418,7 @@ impl World {
             });
         }
 
-        let protocol_kind = overrides.protocol.unwrap_or(settings.protocol);
-        let mediator = settings.mediator.or_else(|| {
-            scenario
-                .parties()
-                .iter()
-                .position(|p| p.role() == Some(Role::Mediator))
-        });
-        let protocol = match (protocol_kind, mediator) {
-            (ProtocolKind::Alternating, _) | (ProtocolKind::Auto, None) => Protocol::Alternating,
-            (_, Some(m)) => Protocol::Mediation { mediator: m },
-            (ProtocolKind::Mediation, None) => return Err(SimError::NoMediator.into()),
-        };
+        let protocol = protocol_of(scenario, overrides)?;
         // A protocol with nobody to answer would end every run at the deadline in silence.
         match protocol {
             Protocol::Alternating if parties.len() < 2 => {
@@ -460,14 +489,14 @@ impl World {
             .filter(|(_, c)| !c.red_line)
             .map(|(k, _)| k)
             .collect();
-        if !preconditions.is_empty() && space.size() > super::sequencing::MAX_SEQUENCED_STATES {
+        if !preconditions.is_empty() && space.size() > super::reach::MAX_SEQUENCED_STATES {
             return Err(SimError::SequencingTooLarge {
                 states: space.size(),
-                limit: super::sequencing::MAX_SEQUENCED_STATES,
+                limit: super::reach::MAX_SEQUENCED_STATES,
             }
             .into());
         }
-        let sequencing = std::sync::Arc::new(super::sequencing::Sequencing::new(
+        let sequencing = std::sync::Arc::new(super::reach::Sequencing::new(
             preconditions,
             overrides.bad_faith || scenario.simulation().bad_faith,
             limits,

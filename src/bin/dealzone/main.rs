@@ -181,6 +181,9 @@ fn raising_flags(e: &dealzone::Error) -> Vec<&'static str> {
         {
             vec!["give the step with --step ISSUE=STEP (or --step STEP for every issue)"]
         }
+        dealzone::Error::Simulation(dealzone::sim::SimError::UnseatedAgent { .. }) => {
+            vec!["seat a program under that name with --agent NAME=PROGRAM"]
+        }
         dealzone::Error::Gmcr(_) if e.to_string().contains("max_conflict_states") => {
             vec!["raise it with --max-conflict-states"]
         }
