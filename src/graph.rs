@@ -26,8 +26,8 @@ use petgraph::visit::{
 };
 
 use crate::config::Deadline;
+use crate::error::{Error, Result};
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Error, Result};
 
 /// One concession: a one-rung move of one issue, with every party's utility change.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,16 +154,16 @@ impl<'c> ConcessionGraph<'c> {
     ///
     /// # Errors
     /// [`Error::LimitExceeded`] naming `max_visited` or `time_limit`.
-    pub fn check_limits(&self, limits: &crate::Limits) -> Result<()> {
+    pub fn check_limits(&self, limits: &crate::config::Limits) -> Result<()> {
         if self.expanded.get() > self.max_expanded {
             return Err(Error::LimitExceeded {
-                limit: crate::Limit::MaxVisited,
+                limit: crate::config::Limit::MaxVisited,
                 value: self.max_expanded,
             });
         }
         if self.late.get() {
             return Err(Error::LimitExceeded {
-                limit: crate::Limit::TimeLimit,
+                limit: crate::config::Limit::TimeLimit,
                 value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             });
         }
@@ -248,7 +248,7 @@ impl<'c> ConcessionGraph<'c> {
                     None => {
                         if index.len() as u64 >= limit {
                             return Err(Error::LimitExceeded {
-                                limit: crate::Limit::MaxVisited,
+                                limit: crate::config::Limit::MaxVisited,
                                 value: limit,
                             });
                         }

@@ -105,6 +105,7 @@ mod config;
 pub mod engines;
 pub mod error;
 pub mod formats;
+mod limit;
 pub mod model;
 pub mod results;
 mod suggest;

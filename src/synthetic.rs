@@ -80,8 +80,10 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::analysis::zone::{MAX_FACTOR, branch_and_bound, count_candidates};
+use crate::config::Limits;
+use crate::error::Result;
+use crate::model::Scenario;
 use crate::space::CompiledScenario;
-use crate::{Limits, Result, Scenario};
 
 /// Which constraints make the acceptable set small.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -290,7 +292,7 @@ impl Synthetic {
             Regime::RedLines => count_candidates(&c, MAX_FACTOR),
             Regime::Reservations => match branch_and_bound(&c, limits) {
                 Ok(states) => Some(states.len() as u64),
-                Err(crate::Error::LimitExceeded { .. }) => Some(limits.max_acceptable + 1),
+                Err(crate::error::Error::LimitExceeded { .. }) => Some(limits.max_acceptable + 1),
                 Err(_) => None,
             },
         }

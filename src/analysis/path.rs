@@ -68,9 +68,10 @@ use walls::{Walls, connected};
 
 use super::zone::{DealZone, Zones};
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::{Error, Result};
 use crate::graph::ConcessionGraph;
 use crate::space::{CompiledScenario, StateIndex, StateSpace};
-use crate::{Error, Limits, Result};
 
 /// What a path minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -625,7 +626,7 @@ fn fairest(
             let new = arena.len();
             if new as u64 >= limits.max_labels {
                 return Err(Error::LimitExceeded {
-                    limit: crate::Limit::MaxLabels,
+                    limit: crate::config::Limit::MaxLabels,
                     value: limits.max_labels,
                 });
             }
@@ -774,7 +775,7 @@ fn with_witnesses(
                 .path
                 .ok_or(Error::LimitExceeded {
                     // Reachable by construction; say which search disagreed rather than panic.
-                    limit: crate::Limit::BlockingWitness,
+                    limit: crate::config::Limit::BlockingWitness,
                     value: 0,
                 })?;
         sets.push(BlockingSet {
@@ -812,7 +813,7 @@ fn minimal_opening_masks(
     let m = c.preconditions().len();
     if m > MAX_BLOCKING_PRECONDITIONS {
         return Err(Error::LimitExceeded {
-            limit: crate::Limit::BlockingPreconditions,
+            limit: crate::config::Limit::BlockingPreconditions,
             value: MAX_BLOCKING_PRECONDITIONS as u64,
         });
     }
@@ -911,7 +912,7 @@ fn opening_masks_in(
                     labels += 1;
                     if labels > limits.max_labels {
                         return Err(Error::LimitExceeded {
-                            limit: crate::Limit::MaxLabels,
+                            limit: crate::config::Limit::MaxLabels,
                             value: limits.max_labels,
                         });
                     }

@@ -159,8 +159,8 @@ pub fn sweep_within(
     samples: usize,
     spread: f64,
     seed: u64,
-    limits: &crate::Limits,
-) -> crate::Result<Robustness> {
+    limits: &crate::config::Limits,
+) -> crate::error::Result<Robustness> {
     check_samples(samples, limits)?;
     let deadline = limits.time_limit.map(|d| std::time::Instant::now() + d);
     Ok(sweep_until(
@@ -217,8 +217,8 @@ pub fn sweep_range(
     range: std::ops::Range<usize>,
     spread: f64,
     seed: u64,
-    limits: &crate::Limits,
-) -> crate::Result<Robustness> {
+    limits: &crate::config::Limits,
+) -> crate::error::Result<Robustness> {
     check_samples(range.end, limits)?;
     let deadline = limits.time_limit.map(|d| std::time::Instant::now() + d);
     Ok(sweep_until(s, c, states, range, spread, seed, deadline))
@@ -262,10 +262,13 @@ pub fn sweep_reference(
 ///
 /// # Errors
 /// [`crate::Error::LimitExceeded`] naming `max_samples`.
-pub(crate) fn check_samples(samples: usize, limits: &crate::Limits) -> crate::Result<()> {
+pub(crate) fn check_samples(
+    samples: usize,
+    limits: &crate::config::Limits,
+) -> crate::error::Result<()> {
     if samples as u64 > limits.max_samples {
-        return Err(crate::Error::LimitExceeded {
-            limit: crate::Limit::MaxSamples,
+        return Err(crate::error::Error::LimitExceeded {
+            limit: crate::config::Limit::MaxSamples,
             value: limits.max_samples,
         });
     }

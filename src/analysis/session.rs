@@ -29,9 +29,10 @@ use super::bargain::{Bargain, bargain_compiled};
 use super::explain::{ExplainLimits, Explanation, explain};
 use super::path::{PathOptions, ZonePath, paths_with};
 use super::zone::{Engine, Zones, find_zones_compiled};
+use crate::config::Limits;
+use crate::error::{Error, Result};
 use crate::model::{Evidence, Scenario};
 use crate::space::CompiledScenario;
-use crate::{Error, Limits, Result};
 
 /// A scenario compiled once, with the limits every analysis on it runs under.
 #[derive(Debug, Clone)]
@@ -288,10 +289,10 @@ impl Analysis {
         // The error names the whole budget, not what the path search had left of it.
         let paths = paths_with(self.compiled(), &zones, options, &left).map_err(|e| match e {
             Error::LimitExceeded {
-                limit: crate::Limit::TimeLimit,
+                limit: crate::config::Limit::TimeLimit,
                 ..
             } => Error::LimitExceeded {
-                limit: crate::Limit::TimeLimit,
+                limit: crate::config::Limit::TimeLimit,
                 value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             },
             e => e,

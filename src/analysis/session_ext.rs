@@ -26,8 +26,9 @@ use super::session::{Analysis, Finding};
 use super::stability::{Feasibility, ScenarioStability, scenario_stability_within};
 use super::timeline_report::{ReportOptions, TimelineReport, report};
 use super::zone::{Engine, Zones, find_zones_compiled};
+use crate::config::Limits;
+use crate::error::Result;
 use crate::model::{Evidence, Timeline};
-use crate::{Limits, Result};
 
 /// Most states a stability analysis lists with [`StatesListed::All`] (the command line's
 /// `--states all`): each listed state costs memory for its moves and sanctions.

@@ -27,9 +27,10 @@ use super::explain::{Ranked, Softening, Tiered, evidence_key, explain_parts, tie
 use super::path::{CostModel, ZonePath, least_blocking_path};
 use super::sensitivity::{Robustness, sweep_range, sweep_within};
 use super::zone::{DealZone, Engine, find_zones_compiled};
+use crate::config::Limits;
+use crate::error::Result;
 use crate::model::{Date, Evidence, Scenario, Timeline};
 use crate::space::{CompiledScenario, PreconditionRegion, RESERVATION_TOLERANCE, StateIndex};
-use crate::{Limits, Result};
 
 pub use super::timeline_types::{
     Deal, LEAST_ORDER, Relaxation, ReportOptions, SnapshotReport, TimelineReport, WhatIf, party_of,
@@ -493,13 +494,13 @@ impl RedLines {
         let max_found = limits.max_acceptable.min(limits.memory_items(16));
         let too_many = || {
             if limits.memory_items(16) < limits.max_acceptable {
-                crate::Error::LimitExceeded {
-                    limit: crate::Limit::MaxMemoryBytes,
+                crate::error::Error::LimitExceeded {
+                    limit: crate::config::Limit::MaxMemoryBytes,
                     value: limits.max_memory_bytes,
                 }
             } else {
-                crate::Error::LimitExceeded {
-                    limit: crate::Limit::MaxAcceptable,
+                crate::error::Error::LimitExceeded {
+                    limit: crate::config::Limit::MaxAcceptable,
                     value: limits.max_acceptable,
                 }
             }

@@ -666,7 +666,7 @@ pub enum Error {
     #[error("search stopped: limit `{limit}` = {value} exceeded{}", if limit.is_settable() { " (raise it in `Config`)" } else { " (a fixed bound)" })]
     LimitExceeded {
         /// The limit broken.
-        limit: crate::Limit,
+        limit: crate::limit::Limit,
         /// Its value (milliseconds for `time_limit`, bytes for `max_memory_bytes`).
         value: u64,
     },

@@ -132,7 +132,7 @@ struct RawCompound {
 }
 
 /// Maps a literal `[optIdx, "Y"|"N"]` at an element to (regrouped position, taken).
-type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::Result<(usize, bool)> + 'a;
+type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::error::Result<(usize, bool)> + 'a;
 
 /// Read a `.gmcr` file.
 ///
@@ -150,7 +150,10 @@ type LiteralFn<'a> = dyn Fn(&(usize, String), &str) -> crate::Result<(usize, boo
 /// assert_eq!(st.equilibria(Concept::Nash), vec![0]);
 /// # Ok::<(), dealzone::Error>(())
 /// ```
-pub fn load_gmcr(path: impl AsRef<Path>, limits: &crate::Limits) -> crate::Result<GmcrFile> {
+pub fn load_gmcr(
+    path: impl AsRef<Path>,
+    limits: &crate::config::Limits,
+) -> crate::error::Result<GmcrFile> {
     let path = path.as_ref();
     let name = path.display().to_string();
     let text = super::source::decode(&name, super::source::read_file(path, limits)?)?;
@@ -190,7 +193,11 @@ fn json_message(e: &serde_json::Error) -> String {
 ///
 /// # Complexity
 /// O(2^options · (infeasibles + statements)).
-pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Result<GmcrFile> {
+pub fn parse_gmcr(
+    text: &str,
+    file: &str,
+    limits: &crate::config::Limits,
+) -> crate::error::Result<GmcrFile> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawFile = serde_json::from_str(text).map_err(|e| GmcrError::Json {
         file: file.to_string(),
@@ -203,7 +210,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
             .unwrap_or_default()
             .to_string(),
     })?;
-    let element = |element: String, message: String| -> crate::Error {
+    let element = |element: String, message: String| -> crate::error::Error {
         GmcrError::Element {
             file: file.to_string(),
             element,
@@ -319,7 +326,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         ));
     }
     let position: Vec<usize> = position.into_iter().flatten().collect();
-    let literal = |(k, v): &(usize, String), at: &str| -> crate::Result<(usize, bool)> {
+    let literal = |(k, v): &(usize, String), at: &str| -> crate::error::Result<(usize, bool)> {
         if *k >= n {
             return Err(element(
                 at.to_string(),
@@ -341,10 +348,10 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         at: &str,
         lit: &LiteralFn,
         out: &mut Vec<Pattern>,
-    ) -> crate::Result<()> {
+    ) -> crate::error::Result<()> {
         match c {
             RawCond::And(l) => {
-                let lits: crate::Result<Vec<_>> = l.iter().map(|x| lit(x, at)).collect();
+                let lits: crate::error::Result<Vec<_>> = l.iter().map(|x| lit(x, at)).collect();
                 out.push(Pattern(lits?));
             }
             RawCond::Or(comp) => {
@@ -364,8 +371,8 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
     let codes = model
         .feasible_codes_within(max, limits)
         .map_err(|e| match e {
-            crate::Error::LimitExceeded {
-                limit: crate::Limit::MaxConflictStates,
+            crate::error::Error::LimitExceeded {
+                limit: crate::config::Limit::MaxConflictStates,
                 ..
             } => GmcrError::Element {
                 file: file.to_string(),
@@ -382,19 +389,19 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
         })?;
     let m = codes.len();
 
-    fn statement(c: &RawCond, at: &str, lit: &LiteralFn) -> crate::Result<Statement> {
+    fn statement(c: &RawCond, at: &str, lit: &LiteralFn) -> crate::error::Result<Statement> {
         Ok(match c {
             RawCond::And(l) => Statement::And(
                 l.iter()
                     .map(|x| lit(x, at).map(|(k, y)| Statement::Literal(k, y)))
-                    .collect::<crate::Result<_>>()?,
+                    .collect::<crate::error::Result<_>>()?,
             ),
             RawCond::Or(comp) => Statement::Or(
                 comp.members
                     .iter()
                     .enumerate()
                     .map(|(x, m)| statement(m, &format!("{at}.members[{x}]"), lit))
-                    .collect::<crate::Result<_>>()?,
+                    .collect::<crate::error::Result<_>>()?,
             ),
         })
     }
@@ -442,7 +449,7 @@ pub fn parse_gmcr(text: &str, file: &str, limits: &crate::Limits) -> crate::Resu
                         &literal,
                     )
                 })
-                .collect::<crate::Result<_>>()?;
+                .collect::<crate::error::Result<_>>()?;
             ranks.push(ranks_from_statements(&sts, &codes).map_err(|e| {
                 element(format!("decisionMakers[{d}].preferences"), model_message(e))
             })?);
@@ -474,8 +481,8 @@ fn not_compound(c: &RawCond, at: &str) -> Option<String> {
 /// every decision maker exactly once (the format's rule), or none at all.
 fn coalitions(
     raw: &RawFile,
-    element: &dyn Fn(String, String) -> crate::Error,
-) -> crate::Result<Vec<Vec<usize>>> {
+    element: &dyn Fn(String, String) -> crate::error::Error,
+) -> crate::error::Result<Vec<Vec<usize>>> {
     let nd = raw.decision_makers.len();
     let mut owner: Vec<Option<String>> = vec![None; nd];
     let mut out = Vec::new();
@@ -530,9 +537,9 @@ fn coalitions(
     Ok(out)
 }
 
-fn model_message(e: crate::Error) -> String {
+fn model_message(e: crate::error::Error) -> String {
     match e {
-        crate::Error::Gmcr(GmcrError::Model { message }) => message,
+        crate::error::Error::Gmcr(GmcrError::Model { message }) => message,
         other => other.to_string(),
     }
 }

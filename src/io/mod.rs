@@ -17,7 +17,7 @@ pub use source::SourceFile;
 
 use std::path::Path;
 
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::{Error, Result};
 use crate::model::{Scenario, Timeline};
 

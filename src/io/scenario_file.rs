@@ -5,7 +5,7 @@ use std::path::Path;
 use super::build::{Builder, toml_diagnostic};
 use super::raw::RawScenario;
 use super::source::SourceFile;
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Result};
 use crate::model::Scenario;
 
@@ -94,7 +94,7 @@ impl Scenario {
     /// [`crate::Error::Io`] when the file cannot be read, [`crate::Error::Invalid`] with
     /// positioned diagnostics when it is not a valid scenario.
     pub fn load(path: impl AsRef<Path>) -> Result<Scenario> {
-        Self::load_with(path, &crate::Limits::default())
+        Self::load_with(path, &crate::config::Limits::default())
     }
 
     /// Load a scenario TOML file under `limits`: a regular file of at most
@@ -103,7 +103,7 @@ impl Scenario {
     /// # Errors
     /// As [`Scenario::load`]; [`crate::Error::Refused`] for a file that is not regular or
     /// too large.
-    pub fn load_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Scenario> {
+    pub fn load_with(path: impl AsRef<Path>, limits: &crate::config::Limits) -> Result<Scenario> {
         crate::io::scenario_file::load(path.as_ref(), limits)
     }
 

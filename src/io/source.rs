@@ -10,7 +10,7 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Refusal, Result};
 
 /// Read a whole input file: a regular file of at most `limits.max_file_bytes` bytes.

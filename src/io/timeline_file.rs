@@ -9,7 +9,7 @@ use super::raw::{RawBehaviour, RawChange, RawConstraint, RawTimeline};
 use super::scenario_file::{self, read};
 use super::source::SourceFile;
 use super::source::{decode, read_file, resolve_named};
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::{Diagnostics, Error, ErrorKind, Refusal, Result};
 use crate::model::behaviour::Action;
 use crate::model::timeline::SnapshotNote;
@@ -651,7 +651,7 @@ impl Timeline {
     /// [`Error::Io`] or [`Error::Invalid`], positioned in the file at fault (the timeline or
     /// its base).
     pub fn load(path: impl AsRef<Path>) -> Result<Timeline> {
-        Self::load_with(path, &crate::Limits::default())
+        Self::load_with(path, &crate::config::Limits::default())
     }
 
     /// Load a timeline file under `limits`: the timeline and its base are regular files of
@@ -661,7 +661,7 @@ impl Timeline {
     /// # Errors
     /// As [`Timeline::load`]; [`Error::Refused`] for a timeline that is not a regular file
     /// or too large; [`Error::Invalid`] positioned at the `base` value for a base refused.
-    pub fn load_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Timeline> {
+    pub fn load_with(path: impl AsRef<Path>, limits: &crate::config::Limits) -> Result<Timeline> {
         crate::io::timeline_file::load(path.as_ref(), limits)
     }
 
@@ -671,7 +671,7 @@ impl Timeline {
     /// # Errors
     /// As [`Timeline::load`].
     pub fn from_toml_str(text: &str, file: &str, dir: &Path) -> Result<Timeline> {
-        Self::from_toml_str_with(text, file, dir, &crate::Limits::default())
+        Self::from_toml_str_with(text, file, dir, &crate::config::Limits::default())
     }
 
     /// [`Timeline::from_toml_str`] under `limits` (see [`Timeline::load_with`]).
@@ -682,7 +682,7 @@ impl Timeline {
         text: &str,
         file: &str,
         dir: &Path,
-        limits: &crate::Limits,
+        limits: &crate::config::Limits,
     ) -> Result<Timeline> {
         let src = crate::io::SourceFile::new(file, text);
         crate::io::timeline_file::parse_source(&src, &dir.join(file), limits)

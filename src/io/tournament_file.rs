@@ -10,7 +10,7 @@ use super::build::{Builder, toml_diagnostic};
 use super::raw::RawTactic;
 use super::source::{SourceFile, decode, read_file, resolve_named};
 use super::{Document, load_document_with};
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::{Diagnostics, Error, ErrorKind, Result};
 use crate::model::Date;
 use crate::model::tournament::{Entry, TournamentSpec};
@@ -213,7 +213,7 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
     let matches = crate::sim::tournament::match_count(&spec);
     if matches > limits.max_matches {
         return Err(Error::LimitExceeded {
-            limit: crate::Limit::MaxMatches,
+            limit: crate::config::Limit::MaxMatches,
             value: limits.max_matches,
         });
     }

@@ -206,7 +206,7 @@ impl Scenario {
         for n in names {
             if !known().any(|k| k == *n) {
                 let all: Vec<String> = known().collect();
-                return Err(crate::Error::UnknownConstraintName {
+                return Err(crate::error::Error::UnknownConstraintName {
                     name: n.to_string(),
                     help: crate::suggest::did_you_mean(n, all.iter().map(String::as_str)),
                 });

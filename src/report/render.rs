@@ -187,7 +187,7 @@ impl TimelineFinding {
     ///
     /// # Errors
     /// A snapshot's scenario that cannot be compiled again under the limits.
-    pub fn try_text(&self) -> crate::Result<String> {
+    pub fn try_text(&self) -> crate::error::Result<String> {
         let a = self.analysis();
         super::timeline::text(a.timeline(), self.report(), a.limits())
     }
@@ -196,7 +196,7 @@ impl TimelineFinding {
     ///
     /// # Errors
     /// As [`TimelineFinding::try_text`].
-    pub fn try_json(&self) -> crate::Result<Value> {
+    pub fn try_json(&self) -> crate::error::Result<Value> {
         let a = self.analysis();
         let mut v = super::timeline::json(a.timeline(), self.report(), a.limits())?;
         if let Some(m) = v.as_object_mut() {

@@ -14,9 +14,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::analysis::bargain::{Bargain, is_acceptable};
 use crate::analysis::path::ZonePath;
+use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::space::CompiledScenario;
-use crate::{Error, Result};
 
 /// Size of the picture in pixels.
 const WIDTH: u32 = 800;

@@ -11,12 +11,12 @@ use super::svg::{
     AXIS_SIZE, Area, DrawResult, FONT, GRID, INK, TEXT_SIZE, TITLE_SIZE, chars_that_fit,
     drawing_failed, text_style, truncate,
 };
+use crate::error::{Error, Result};
 use crate::sim::protocol::RunResult;
 use crate::sim::tournament::Scores;
 use crate::sim::trace::{End, Step, Trace};
 use crate::sim::world::World;
 use crate::space::StateIndex;
-use crate::{Error, Result};
 
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 600;

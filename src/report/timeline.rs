@@ -8,9 +8,10 @@ use super::json::{round, state};
 use crate::analysis::timeline_report::{
     Deal, LEAST_ORDER, SnapshotReport, TimelineReport, WhatIf, party_of,
 };
+use crate::config::Limits;
+use crate::error::Result;
 use crate::model::{ChangeOp, ConstraintKind, Date, Scenario, Timeline};
 use crate::space::CompiledScenario;
-use crate::{Limits, Result};
 
 /// Width the text report keeps to.
 pub const WIDTH: usize = 80;

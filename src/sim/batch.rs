@@ -5,7 +5,7 @@ use super::monte_carlo;
 use super::protocol;
 use super::summary::{self, Summary};
 use super::world::{Overrides, World};
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::sim::SimError;
 use crate::model::Scenario;
 use crate::model::simulation::ProtocolKind;
@@ -91,7 +91,7 @@ pub fn simulate(
     scenario: &Scenario,
     config: &SimConfig,
     done: &(dyn Fn() + Sync),
-) -> crate::Result<Summary> {
+) -> crate::error::Result<Summary> {
     check_runs(config.runs)?;
     let world = World::new(
         scenario,
@@ -116,7 +116,7 @@ pub fn simulate(
 /// summary is then that of the runs played (a prefix in run order).
 ///
 /// # Errors
-/// As [`summarise`].
+/// As [`summarise`](super::summary::summarise).
 ///
 /// # Complexity
 /// As [`simulate`]; memory O([`monte_carlo::CHUNK`] runs), not O(runs).
@@ -134,7 +134,7 @@ pub fn summarise_streaming(
     world: &World,
     config: &SimConfig,
     done: &(dyn Fn() + Sync),
-) -> crate::Result<Summary> {
+) -> crate::error::Result<Summary> {
     let limit = config.limits.time_limit;
     let started = std::time::Instant::now();
     let mut tally = summary::Tally::new(world, &config.limits);

@@ -821,7 +821,7 @@ pub fn play(
     run: u64,
     agents: &[AgentProgram],
     config: &RefereeConfig,
-) -> crate::Result<OutsideRun> {
+) -> crate::error::Result<OutsideRun> {
     play_seeded(w, run_seed(seed, run), agents, config)
 }
 
@@ -856,7 +856,7 @@ pub fn play_seeded(
     stream_seed: u64,
     agents: &[AgentProgram],
     config: &RefereeConfig,
-) -> crate::Result<OutsideRun> {
+) -> crate::error::Result<OutsideRun> {
     let names: Vec<&str> = w.parties.iter().map(|p| p.name.as_str()).collect();
     let mut seat = vec![None; w.parties.len()];
     for a in agents {

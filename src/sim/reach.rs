@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::Limits;
+use crate::config::Limits;
 use crate::space::StateIndex;
 
 /// Largest state space the simulator sequences when the scenario has preconditions: one

@@ -12,7 +12,7 @@ use crate::model::condition::Move;
 use crate::space::StateIndex;
 
 /// Tolerance of utility comparisons (as the contract's reservation tolerance).
-pub const TOL: f64 = crate::TOLERANCE;
+pub const TOL: f64 = crate::config::TOLERANCE;
 
 /// One agent's state during a run.
 #[derive(Debug, Clone)]

@@ -174,7 +174,7 @@ pub fn path_to(
     w: &World,
     in_force: &super::trace::InForce,
     target: StateIndex,
-) -> crate::Result<ZonePath> {
+) -> crate::error::Result<ZonePath> {
     let scenario = w.scenario_in_force(in_force);
     let limits = &w.sequencing.limits;
     let c = CompiledScenario::new(&scenario, limits)?;

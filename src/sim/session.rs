@@ -26,8 +26,8 @@ use super::batch::{SimConfig, check_runs, summarise_streaming};
 use super::shard::{Shard, ShardSpec, merge, run_shard};
 use super::summary::Summary;
 use super::world::{Overrides, World};
-use crate::Result;
 use crate::analysis::session::{Analysis, Finding};
+use crate::error::Result;
 use crate::model::simulation::ProtocolKind;
 
 /// What [`Analysis::simulate`] plays.

@@ -35,7 +35,7 @@ use super::protocol::RunResult;
 use super::summary::{Summary, Tally};
 use super::trace::{End, InForce};
 use super::world::World;
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::sim::SimError;
 
 /// The `format` of every shard document this version writes and reads.
@@ -210,7 +210,7 @@ pub fn run_shard(
     spec: ShardSpec,
     time_limit: Option<std::time::Duration>,
     done: &(dyn Fn() + Sync),
-) -> crate::Result<Shard> {
+) -> crate::error::Result<Shard> {
     check_runs(runs)?;
     let range = spec.range(runs);
     let mut in_force: BTreeMap<InForceRecord, u32> = BTreeMap::new();
@@ -380,7 +380,7 @@ impl Shard {
 ///
 /// # Example
 /// See the [module](self).
-pub fn merge(w: &World, shards: &[Shard], limits: &Limits) -> crate::Result<Summary> {
+pub fn merge(w: &World, shards: &[Shard], limits: &Limits) -> crate::error::Result<Summary> {
     let first = shards.first().ok_or_else(|| SimError::Shard {
         message: "no shard to merge".into(),
     })?;
@@ -388,7 +388,7 @@ pub fn merge(w: &World, shards: &[Shard], limits: &Limits) -> crate::Result<Summ
     let digest = world_digest(w);
     let mut ordered: Vec<&Shard> = shards.iter().collect();
     ordered.sort_by_key(|s| s.shard[0]);
-    let bad = |message: String| -> crate::Error { SimError::Shard { message }.into() };
+    let bad = |message: String| -> crate::error::Error { SimError::Shard { message }.into() };
     if ordered.len() as u64 != count {
         return Err(bad(format!(
             "{} shard(s) given; the batch has {count}",

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use super::protocol::RunResult;
 use super::trace::{End, InForce};
 use super::world::{Protocol, World};
-use crate::Limits;
 use crate::analysis::bargain::bargain_compiled;
 use crate::analysis::zone::{Engine, find_zones_compiled};
+use crate::config::Limits;
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, StateIndex};
 
@@ -166,7 +166,7 @@ pub fn summarise(
     results: &[RunResult],
     seed: u64,
     limits: &Limits,
-) -> crate::Result<Summary> {
+) -> crate::error::Result<Summary> {
     let mut tally = Tally::new(w, limits);
     for r in results {
         tally.add(r);
@@ -357,7 +357,7 @@ impl<'w> Tally<'w> {
     ///
     /// # Errors
     /// None today; the analyses' failures become notes.
-    pub fn finish(self, seed: u64, replay: &mut Replay<'_>) -> crate::Result<Summary> {
+    pub fn finish(self, seed: u64, replay: &mut Replay<'_>) -> crate::error::Result<Summary> {
         let w = self.w;
         let runs = self.runs;
         let mut outcomes: Vec<OutcomeCount> = self

@@ -29,8 +29,9 @@ use serde::{Deserialize, Serialize};
 use super::shard::ShardSpec;
 use crate::analysis::sensitivity::Robustness;
 use crate::analysis::timeline_report::{ReportOptions, TimelineReport, report};
+use crate::config::Limits;
 use crate::error::sim::SimError;
-use crate::{Limits, Timeline};
+use crate::model::Timeline;
 
 /// The `format` of every sweep shard document this version writes and reads.
 pub const SWEEP_SHARD_FORMAT: &str = "dealzone-sweep-shard/1";
@@ -133,7 +134,7 @@ pub fn timeline_shard(
     options: &ReportOptions,
     limits: &Limits,
     spec: ShardSpec,
-) -> crate::Result<SweepShard> {
+) -> crate::error::Result<SweepShard> {
     let range = spec.range(options.samples as u64);
     let o = ReportOptions {
         sample_range: Some(range.start as usize..range.end as usize),
@@ -216,8 +217,8 @@ pub fn merge_timeline(
     options: &ReportOptions,
     limits: &Limits,
     shards: &[SweepShard],
-) -> crate::Result<TimelineReport> {
-    let bad = |message: String| -> crate::Error { SimError::Shard { message }.into() };
+) -> crate::error::Result<TimelineReport> {
+    let bad = |message: String| -> crate::error::Error { SimError::Shard { message }.into() };
     let first = shards
         .first()
         .ok_or_else(|| bad("no shard to merge".into()))?;

@@ -57,11 +57,12 @@ use super::protocol::{RunResult, run};
 use super::trace::{End, NoTrace};
 use super::world::{Overrides, Protocol, World, protocol_of};
 use crate::analysis::bargain::{Bargain, bargain_compiled};
+use crate::config::Limits;
 use crate::error::sim::SimError;
+use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::model::tournament::TournamentSpec;
 use crate::space::CompiledScenario;
-use crate::{Error, Limits, Result};
 
 /// The negotiating parties of a scenario (those with a utility), by position, file order.
 pub fn players(s: &Scenario) -> Vec<usize> {
@@ -403,7 +404,7 @@ pub fn play_seated(
         });
         let (base, bargain) = match setup {
             Err(Error::LimitExceeded {
-                limit: crate::Limit::TimeLimit,
+                limit: crate::config::Limit::TimeLimit,
                 ..
             }) => {
                 return Ok(Played {
@@ -737,7 +738,7 @@ pub fn check_prefix(spec: &TournamentSpec, rows: &[Row]) -> Result<()> {
 /// a table read back gives the same scores.
 pub mod table {
     use super::Row;
-    use crate::{Error, Result};
+    use crate::error::{Error, Result};
 
     fn err(e: impl std::fmt::Display) -> Error {
         Error::Tournament {

@@ -2,7 +2,7 @@
 //! line and precondition with its softened alternatives as truth tables, compiled behaviour
 //! rules and events. Runs only read it.
 
-use crate::Limits;
+use crate::config::Limits;
 use crate::error::sim::SimError;
 use crate::model::behaviour::Action;
 use crate::model::condition::CondExpr;
@@ -278,7 +278,11 @@ impl World {
     /// let w = dealzone::sim::World::new(&s, Default::default(), &Default::default()).unwrap();
     /// assert_eq!(w.parties.len(), s.parties().len());
     /// ```
-    pub fn new(scenario: &Scenario, overrides: Overrides, limits: &Limits) -> crate::Result<World> {
+    pub fn new(
+        scenario: &Scenario,
+        overrides: Overrides,
+        limits: &Limits,
+    ) -> crate::error::Result<World> {
         let space = StateSpace::new(scenario, limits.max_states)?;
         let issues = scenario.issues();
         let mut offsets = Vec::with_capacity(issues.len());
@@ -585,7 +589,7 @@ impl World {
 
     /// The best state for `p` under its red lines as written, and its utility: issues no red
     /// line reads take their best level; the others are searched jointly.
-    fn ideal(&self, p: usize) -> crate::Result<(StateIndex, f64)> {
+    fn ideal(&self, p: usize) -> crate::error::Result<(StateIndex, f64)> {
         let party = &self.parties[p];
         let radices = self.space.radices();
         let n = radices.len();
@@ -624,7 +628,7 @@ impl World {
             let s = self.space.encode(&levels);
             if party.red_lines.iter().all(|&c| self.holds(c, 0, s)) {
                 let u = self.utility(p, s);
-                if best.is_none_or(|(_, b)| u > b + crate::TOLERANCE) {
+                if best.is_none_or(|(_, b)| u > b + crate::config::TOLERANCE) {
                     best = Some((s, u));
                 }
             }

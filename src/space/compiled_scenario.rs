@@ -6,11 +6,11 @@ use super::compiled_rule::CompiledRule;
 use super::quotient::RegionQuotient;
 use super::region::PreconditionRegion;
 use super::state_space::{StateIndex, StateSpace};
-use crate::Result;
+use crate::error::Result;
 use crate::model::Scenario;
 
 /// Tolerance when comparing a utility with a reservation (CONTRACT.md: 1e-12).
-pub const RESERVATION_TOLERANCE: f64 = crate::TOLERANCE;
+pub const RESERVATION_TOLERANCE: f64 = crate::config::TOLERANCE;
 
 /// One party's utility, tabulated: `contrib[i][l] = weight_i · value_i[l]`.
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ impl CompiledScenario {
     ///
     /// # Complexity
     /// O(Σ rule table sizes + Σ levels · parties).
-    pub fn new(scenario: &Scenario, limits: &crate::Limits) -> Result<CompiledScenario> {
+    pub fn new(scenario: &Scenario, limits: &crate::config::Limits) -> Result<CompiledScenario> {
         let space = StateSpace::new(scenario, limits.max_states)?;
         let compile = |c: &crate::model::Constraint| {
             CompiledRule::new(c.rule().expr(), c.rule().issues(), &space)
@@ -206,7 +206,7 @@ impl CompiledScenario {
                 .chain(&self.precondition_names)
                 .any(|k| k == n);
             if !known {
-                return Err(crate::Error::UnknownConstraintName {
+                return Err(crate::error::Error::UnknownConstraintName {
                     name: n.to_string(),
                     help: crate::suggest::did_you_mean(
                         n,
@@ -310,7 +310,10 @@ impl CompiledScenario {
     /// assert_eq!(r.broken(c.status_quo()) == 0, c.meets_preconditions(s.status_quo()));
     /// # Ok::<(), dealzone::Error>(())
     /// ```
-    pub fn precondition_region(&self, limits: &crate::Limits) -> Option<&PreconditionRegion> {
+    pub fn precondition_region(
+        &self,
+        limits: &crate::config::Limits,
+    ) -> Option<&PreconditionRegion> {
         self.region
             .get_or_init(|| {
                 PreconditionRegion::build(
@@ -340,7 +343,7 @@ impl CompiledScenario {
     /// assert_eq!(q.broken(s.status_quo()) == 0, c.meets_preconditions(s.status_quo()));
     /// # Ok::<(), dealzone::Error>(())
     /// ```
-    pub fn precondition_quotient(&self, limits: &crate::Limits) -> Option<&RegionQuotient> {
+    pub fn precondition_quotient(&self, limits: &crate::config::Limits) -> Option<&RegionQuotient> {
         self.quotient
             .get_or_init(|| {
                 RegionQuotient::build(

@@ -7,8 +7,9 @@ use crate::analysis::zone::{
     self, AUTO_BRUTE_FORCE_MAX, AUTO_STATES_PER_NODE, Engine, MAX_FACTOR, count_candidates,
 };
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::Result;
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Limits, Result};
 
 /// Rows per parallel chunk when tabulating utilities.
 const CHUNK: usize = 1 << 14;
@@ -34,13 +35,13 @@ fn scan_pays(open: &CompiledScenario, size: u64) -> bool {
 
 /// A time-limit error naming the whole budget (the scan after a search ran on what was
 /// left of it).
-fn whole_budget(e: crate::Error, limits: &Limits) -> crate::Error {
+fn whole_budget(e: crate::error::Error, limits: &Limits) -> crate::error::Error {
     match e {
-        crate::Error::LimitExceeded {
-            limit: crate::Limit::TimeLimit,
+        crate::error::Error::LimitExceeded {
+            limit: crate::config::Limit::TimeLimit,
             ..
-        } => crate::Error::LimitExceeded {
-            limit: crate::Limit::TimeLimit,
+        } => crate::error::Error::LimitExceeded {
+            limit: crate::config::Limit::TimeLimit,
             value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
         },
         e => e,

@@ -4,10 +4,11 @@
 //! reservation by `d^t` as GENIUS's `U · d^t`.
 
 use super::{Bargain, Candidates};
+use crate::config::Limits;
 use crate::error::genius::{GeniusError, GeniusErrorKind};
+use crate::error::{Error, Result};
 use crate::model::imported::Imported;
 use crate::space::CompiledScenario;
-use crate::{Error, Limits, Result};
 
 /// What a party gets without agreement (the GENIUS user guide and its `MultilateralAnalysis`
 /// say 0; the ANAC 2012+ rules say the discounted reservation value).
@@ -83,7 +84,7 @@ pub fn candidates(
     let n = c.space().size();
     if n > limits.max_acceptable {
         return Err(Error::LimitExceeded {
-            limit: crate::Limit::MaxAcceptable,
+            limit: crate::config::Limit::MaxAcceptable,
             value: limits.max_acceptable,
         });
     }

@@ -42,9 +42,10 @@ pub use solutions::{
     genius_kalai, is_acceptable, is_rational, kalai_smorodinsky, max_welfare, nash, zone_size,
 };
 
+use crate::config::Limits;
+use crate::error::Result;
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Limits, Result};
 
 /// Every bargaining analysis of one set of candidates.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,8 +12,9 @@ use rayon::prelude::*;
 
 use crate::analysis::zone::{RowPlan, found_limit};
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::Result;
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Limits, Result};
 
 /// States per parallel chunk (rounded to whole rows): large enough to amortise a chunk's
 /// setup, small enough to balance two cores and to check the clock every few milliseconds.

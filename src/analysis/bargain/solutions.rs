@@ -6,7 +6,7 @@ use crate::space::{RESERVATION_TOLERANCE, StateIndex};
 
 /// Objective values within this (absolute) of the best are ties (CONTRACT.md); the first
 /// tied row in enumeration order wins.
-pub const TIE_TOLERANCE: f64 = crate::TOLERANCE;
+pub const TIE_TOLERANCE: f64 = crate::config::TOLERANCE;
 
 /// The row a solution concept picks.
 #[derive(Debug, Clone, PartialEq)]

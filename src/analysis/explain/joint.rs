@@ -36,10 +36,11 @@ use super::tiers::{Ranked, Tiered, parties_of, tiered};
 use super::{ExplainLimits, Witness, evidence_key, witness};
 use crate::analysis::zone::{acceptable_states, first_acceptable};
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::{Error, Result};
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
 use crate::model::{Evidence, Scenario};
 use crate::space::{CompiledRule, CompiledScenario, PreconditionRegion, StateIndex};
-use crate::{Error, Limits, Result};
 
 /// The order joint softenings are listed in.
 pub const JOINT_ORDER: &str = "least total rungs (all listed are tied on it), then fewest red lines moved, then weakest evidence first";
@@ -565,7 +566,7 @@ fn vectors(
         }
         if out.len() as u64 > limits.max_acceptable {
             return Err(Error::LimitExceeded {
-                limit: crate::Limit::MaxAcceptable,
+                limit: crate::config::Limit::MaxAcceptable,
                 value: limits.max_acceptable,
             });
         }
@@ -590,7 +591,7 @@ fn vectors(
             deadline.check(limits)?;
             if acc.len() as u64 > limits.max_acceptable {
                 return Err(Error::LimitExceeded {
-                    limit: crate::Limit::MaxAcceptable,
+                    limit: crate::config::Limit::MaxAcceptable,
                     value: limits.max_acceptable,
                 });
             }
@@ -641,7 +642,7 @@ pub(crate) fn joint_softenings(
             .sum();
         if kept > limits.max_acceptable {
             return Err(Error::LimitExceeded {
-                limit: crate::Limit::MaxAcceptable,
+                limit: crate::config::Limit::MaxAcceptable,
                 value: limits.max_acceptable,
             });
         }

@@ -72,9 +72,10 @@ pub use table::{MAX_TABLE_STATES, ViolationTable};
 pub use tiers::Tiered;
 
 use crate::analysis::zone::first_acceptable;
+use crate::config::Limits;
+use crate::error::Result;
 use crate::model::{Evidence, Scenario};
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Limits, Result};
 pub(crate) use tiers::{Ranked, parties_of, ranked, tiered};
 
 /// The order least relaxations are listed in.
@@ -104,14 +105,14 @@ impl Default for ExplainLimits {
     /// As [`crate::Config::default`]: 20,000 checks, 1,000 sets, tables up to
     /// [`MAX_TABLE_STATES`] states, 20 tied options.
     fn default() -> Self {
-        ExplainLimits::from(&crate::Config::default())
+        ExplainLimits::from(&crate::config::Config::default())
     }
 }
 
-impl From<&crate::Config> for ExplainLimits {
+impl From<&crate::config::Config> for ExplainLimits {
     /// The explanation's share of a [`crate::Config`]: `max_checks`, `max_sets`,
     /// `max_table_states` (at most [`MAX_TABLE_STATES`]) and `max_tied`.
-    fn from(c: &crate::Config) -> Self {
+    fn from(c: &crate::config::Config) -> Self {
         ExplainLimits {
             max_checks: c.max_checks,
             max_sets: usize::try_from(c.max_sets).unwrap_or(usize::MAX),
@@ -405,8 +406,8 @@ pub(crate) fn explain_parts(
         // Past the time budget the witness is left out (the explanation says incomplete).
         witnesses.push(
             match relaxation_witness(s, c, &oracle, &set, &oracle.time_left(limits)) {
-                Err(crate::Error::LimitExceeded {
-                    limit: crate::Limit::TimeLimit,
+                Err(crate::error::Error::LimitExceeded {
+                    limit: crate::config::Limit::TimeLimit,
                     ..
                 }) => None,
                 w => w?,
@@ -471,8 +472,8 @@ pub(crate) fn explain_parts(
     );
     let (joint_softenings, per_party_softenings) =
         match joint::joint_softenings(s, &mut oracle, budget, least_rungs, limits) {
-            Err(crate::Error::LimitExceeded {
-                limit: crate::Limit::TimeLimit,
+            Err(crate::error::Error::LimitExceeded {
+                limit: crate::config::Limit::TimeLimit,
                 ..
             }) => {
                 let mut none = Tiered::empty(JOINT_ORDER);

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use super::table::ViolationTable;
 use crate::analysis::zone::{acceptable_states, first_acceptable};
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::Result;
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, PreconditionRegion};
-use crate::{Limits, Result};
 
 pub use super::item::{Item, ItemKind};
 
@@ -213,13 +214,13 @@ impl<'c> Oracle<'c> {
     }
 
     /// A time-limit error names the whole budget, not the part left to one search.
-    fn whole_budget(&self, e: crate::Error) -> crate::Error {
+    fn whole_budget(&self, e: crate::error::Error) -> crate::error::Error {
         match e {
-            crate::Error::LimitExceeded {
-                limit: crate::Limit::TimeLimit,
+            crate::error::Error::LimitExceeded {
+                limit: crate::config::Limit::TimeLimit,
                 ..
-            } => crate::Error::LimitExceeded {
-                limit: crate::Limit::TimeLimit,
+            } => crate::error::Error::LimitExceeded {
+                limit: crate::config::Limit::TimeLimit,
                 value: self.limits.time_limit.map_or(0, |d| d.as_millis() as u64),
             },
             e => e,

@@ -1,7 +1,7 @@
 //! QuickXplain (Junker, 2004): one minimal conflict with O(k log(n/k)) consistency checks.
 
 use super::oracle::Oracle;
-use crate::Result;
+use crate::error::Result;
 
 /// One minimal conflict among the oracle's items, preferring the most important ones
 /// (the oracle lists items most important first).

@@ -3,7 +3,7 @@
 use super::ExplainLimits;
 use super::hitting::{HittingStop, minimal_hitting_sets};
 use super::oracle::Oracle;
-use crate::Result;
+use crate::error::Result;
 
 /// Every minimal relaxation and conflict found, as item positions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +98,7 @@ pub fn minimal_sets(oracle: &mut Oracle<'_>, budget: &ExplainLimits) -> Result<E
             break;
         }
         let mut grown: Option<Vec<usize>> = None;
-        let mut failed: Option<crate::Error> = None;
+        let mut failed: Option<crate::error::Error> = None;
         let mut cut = false;
         let deadline = oracle.deadline();
         let family = relaxations.clone();
@@ -284,8 +284,8 @@ fn next_combination(c: &mut [usize], n: usize) -> bool {
 fn timed(answer: Result<bool>) -> Result<Option<bool>> {
     match answer {
         Ok(b) => Ok(Some(b)),
-        Err(crate::Error::LimitExceeded {
-            limit: crate::Limit::TimeLimit,
+        Err(crate::error::Error::LimitExceeded {
+            limit: crate::config::Limit::TimeLimit,
             ..
         }) => Ok(None),
         Err(e) => Err(e),

@@ -2,10 +2,11 @@
 
 use super::oracle::{ItemKind, Oracle};
 use crate::analysis::zone::{Engine, find_zones_compiled};
+use crate::config::Limits;
+use crate::error::Result;
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr, Rule, resolved_to_text};
 use crate::model::{Evidence, Issue, Scenario};
 use crate::space::{CompiledRule, CompiledScenario, StateIndex};
-use crate::{Limits, Result};
 
 /// One red line softened just enough to open a zone.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,8 +173,8 @@ pub(crate) fn single_softenings(
                 let trial = match (oracle.table(), item) {
                     (Some(t), Some(item)) => trial_in_table(c, &t.only[item], &soft, party),
                     _ => match trial_by_search(&base, k, &soft, party, limits) {
-                        Err(crate::Error::LimitExceeded {
-                            limit: crate::Limit::TimeLimit,
+                        Err(crate::error::Error::LimitExceeded {
+                            limit: crate::config::Limit::TimeLimit,
                             ..
                         }) => break 'red_lines,
                         t => t?,
@@ -194,8 +195,8 @@ pub(crate) fn single_softenings(
             (None, _) => None,
             (Some(p), Some(t)) => t.ideal[p],
             (Some(p), None) => match ideal_by_search(c, p, limits) {
-                Err(crate::Error::LimitExceeded {
-                    limit: crate::Limit::TimeLimit,
+                Err(crate::error::Error::LimitExceeded {
+                    limit: crate::config::Limit::TimeLimit,
                     ..
                 }) => break 'red_lines,
                 i => i?,

@@ -12,8 +12,9 @@ use rayon::prelude::*;
 
 use super::item::{Item, ItemKind};
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::{Error, Result};
 use crate::space::{CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex};
-use crate::{Error, Limits, Result};
 
 /// Spaces up to this size get a violation table.
 pub const MAX_TABLE_STATES: u64 = 1 << 24;
@@ -224,7 +225,7 @@ impl ViolationTable {
         }
         if kept > limits.max_acceptable {
             return Err(Error::LimitExceeded {
-                limit: crate::Limit::MaxAcceptable,
+                limit: crate::config::Limit::MaxAcceptable,
                 value: limits.max_acceptable,
             });
         }

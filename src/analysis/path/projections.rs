@@ -257,8 +257,8 @@ impl Group {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Limits;
     use crate::analysis::zone::{Engine, find_zones_compiled};
+    use crate::config::Limits;
     use crate::space::CompiledScenario;
     use crate::synthetic::{Regime, Synthetic};
 

@@ -42,8 +42,9 @@ use super::projections::Projections;
 use super::walls::{Walls, visit_limit};
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::Result;
 use crate::space::{CompiledScenario, RegionQuotient, StateIndex};
-use crate::{Limits, Result};
 
 /// Units of utility per 1.0 of utility in which path costs are compared (2^40, so a unit
 /// is about 9.1e-13, below the crate's tolerance of 1e-12).

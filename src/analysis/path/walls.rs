@@ -13,8 +13,9 @@ use fixedbitset::FixedBitSet;
 
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::{Error, Result};
 use crate::space::{CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex, StateSpace};
-use crate::{Error, Limits, Result};
 
 /// The states a path may enter: those breaking none of the kept preconditions.
 pub(super) struct Walls<'a> {
@@ -239,12 +240,12 @@ fn connected_in(
 pub(super) fn visit_limit(limits: &Limits, bytes_each: u64, fixed: bool) -> Error {
     if fixed || limits.max_visited <= limits.memory_items(bytes_each) {
         Error::LimitExceeded {
-            limit: crate::Limit::MaxVisited,
+            limit: crate::config::Limit::MaxVisited,
             value: limits.max_visited,
         }
     } else {
         Error::LimitExceeded {
-            limit: crate::Limit::MaxMemoryBytes,
+            limit: crate::config::Limit::MaxMemoryBytes,
             value: limits.max_memory_bytes,
         }
     }

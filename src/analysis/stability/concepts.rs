@@ -242,7 +242,7 @@ pub fn analyse(c: &Conflict) -> Stability {
     Stability { stable, least }
 }
 
-fn two_dms(c: &Conflict, what: &str) -> crate::Result<()> {
+fn two_dms(c: &Conflict, what: &str) -> crate::error::Result<()> {
     if c.dm_count() == 2 {
         Ok(())
     } else {
@@ -288,7 +288,7 @@ fn two_dms(c: &Conflict, what: &str) -> crate::Result<()> {
 /// assert!(sim[0][3] && sim[1][3]);
 /// # Ok::<(), dealzone::Error>(())
 /// ```
-pub fn simultaneous(c: &Conflict) -> crate::Result<Vec<Vec<bool>>> {
+pub fn simultaneous(c: &Conflict) -> crate::error::Result<Vec<Vec<bool>>> {
     two_dms(c, "simultaneous stability")?;
     let Some(info) = &c.options else {
         return Err(GmcrError::Model {
@@ -369,8 +369,8 @@ pub const MAX_HORIZON: usize = 1000;
 pub fn limited_move(
     c: &Conflict,
     h: usize,
-    limits: &crate::Limits,
-) -> crate::Result<Vec<Vec<bool>>> {
+    limits: &crate::config::Limits,
+) -> crate::error::Result<Vec<Vec<bool>>> {
     two_dms(c, "limited-move stability")?;
     let deadline = crate::config::Deadline::new(limits.time_limit);
     let m = c.state_count();

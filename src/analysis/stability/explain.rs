@@ -81,7 +81,7 @@ pub fn explain_stability(
     c: &Conflict,
     dm: usize,
     state: usize,
-) -> crate::Result<StabilityExplanation> {
+) -> crate::error::Result<StabilityExplanation> {
     c.check_state(state)?;
     c.check_dm(dm)?;
     let r = &c.ranks[dm];

@@ -151,8 +151,8 @@ impl OptionModel {
     /// assert!(model.feasible_codes(3).is_err());
     /// # Ok::<(), dealzone::Error>(())
     /// ```
-    pub fn feasible_codes(&self, max_states: u64) -> crate::Result<Vec<u64>> {
-        self.feasible_codes_within(max_states, &crate::Limits::default())
+    pub fn feasible_codes(&self, max_states: u64) -> crate::error::Result<Vec<u64>> {
+        self.feasible_codes_within(max_states, &crate::config::Limits::default())
     }
 
     /// [`Self::feasible_codes`] within `limits.time_limit`.
@@ -193,8 +193,8 @@ impl OptionModel {
     pub fn feasible_codes_within(
         &self,
         max_states: u64,
-        limits: &crate::Limits,
-    ) -> crate::Result<Vec<u64>> {
+        limits: &crate::config::Limits,
+    ) -> crate::error::Result<Vec<u64>> {
         let n = self.option_count();
         if n > MAX_OPTIONS {
             return Err(GmcrError::Model {
@@ -289,8 +289,8 @@ impl FeasibleWalk {
         &self,
         max_states: u64,
         deadline: &crate::config::Deadline,
-        limits: &crate::Limits,
-    ) -> crate::Result<Vec<u64>> {
+        limits: &crate::config::Limits,
+    ) -> crate::error::Result<Vec<u64>> {
         let mut out = Vec::new();
         // Blocked low codes at each depth (index: options still to decide above `low`).
         let mut blocked = vec![self.root.clone(); self.n - self.low + 1];
@@ -317,8 +317,8 @@ impl FeasibleWalk {
         out: &mut Vec<u64>,
         max_states: u64,
         deadline: &crate::config::Deadline,
-        limits: &crate::Limits,
-    ) -> crate::Result<()> {
+        limits: &crate::config::Limits,
+    ) -> crate::error::Result<()> {
         let full = |t: &[u64], low: usize| {
             if low >= 6 {
                 t.iter().all(|&w| w == u64::MAX)
@@ -335,8 +335,8 @@ impl FeasibleWalk {
             for x in 0..(1u64 << self.low) {
                 if t[(x / 64) as usize] >> (x % 64) & 1 == 0 {
                     if out.len() as u64 >= max_states {
-                        return Err(crate::Error::LimitExceeded {
-                            limit: crate::Limit::MaxConflictStates,
+                        return Err(crate::error::Error::LimitExceeded {
+                            limit: crate::config::Limit::MaxConflictStates,
                             value: max_states,
                         });
                     }
@@ -595,7 +595,7 @@ impl Conflict {
         labels: Vec<String>,
         moves: Vec<Vec<(usize, usize)>>,
         ranks: Vec<Vec<u32>>,
-    ) -> crate::Result<Conflict> {
+    ) -> crate::error::Result<Conflict> {
         let m = labels.len();
         check_shape(dms.len(), m, moves.len(), &ranks)?;
         let mut built = Vec::with_capacity(moves.len());
@@ -647,7 +647,7 @@ impl Conflict {
         model: &OptionModel,
         ranks: Vec<Vec<u32>>,
         max_states: u64,
-    ) -> crate::Result<Conflict> {
+    ) -> crate::error::Result<Conflict> {
         let codes = model.feasible_codes(max_states)?;
         let m = codes.len();
         check_shape(model.dms.len(), m, model.dms.len(), &ranks)?;
@@ -766,7 +766,7 @@ impl Conflict {
     }
 
     /// An error unless `s` is a state (0-based) of this conflict.
-    pub(crate) fn check_state(&self, s: usize) -> crate::Result<()> {
+    pub(crate) fn check_state(&self, s: usize) -> crate::error::Result<()> {
         if s < self.state_count() {
             return Ok(());
         }
@@ -781,7 +781,7 @@ impl Conflict {
     }
 
     /// An error unless `i` is a decision maker (0-based) of this conflict.
-    pub(crate) fn check_dm(&self, i: usize) -> crate::Result<()> {
+    pub(crate) fn check_dm(&self, i: usize) -> crate::error::Result<()> {
         if i < self.dm_count() {
             return Ok(());
         }
@@ -812,7 +812,7 @@ impl Conflict {
     }
 }
 
-fn check_shape(dms: usize, m: usize, moves: usize, ranks: &[Vec<u32>]) -> crate::Result<()> {
+fn check_shape(dms: usize, m: usize, moves: usize, ranks: &[Vec<u32>]) -> crate::error::Result<()> {
     let fail = |message: String| Err(GmcrError::Model { message }.into());
     if dms == 0 {
         return fail("a conflict needs at least one decision maker".into());

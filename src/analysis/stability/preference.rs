@@ -8,7 +8,7 @@ use crate::error::gmcr::GmcrError;
 use crate::model::expr::{BinOp, Literal, Tree, parse_statement};
 
 /// Utilities closer than this are equally preferred (CONTRACT.md's 1e-12 tolerance).
-pub const UTILITY_TIE: f64 = crate::TOLERANCE;
+pub const UTILITY_TIE: f64 = crate::config::TOLERANCE;
 
 /// A ranking, most preferred first; each entry a class of equally preferred states
 /// (0-based).
@@ -30,8 +30,8 @@ impl Ranking {
     /// assert_eq!(r.ranks(3)?, vec![0, 0, 1]);
     /// # Ok::<(), dealzone::Error>(())
     /// ```
-    pub fn parse(text: &str, states: usize) -> crate::Result<Ranking> {
-        let fail = |message: String| -> crate::Result<Ranking> {
+    pub fn parse(text: &str, states: usize) -> crate::error::Result<Ranking> {
+        let fail = |message: String| -> crate::error::Result<Ranking> {
             Err(GmcrError::Model {
                 message: format!("ranking `{text}`: {message}"),
             }
@@ -77,7 +77,7 @@ impl Ranking {
     ///
     /// # Complexity
     /// O(states).
-    pub fn ranks(&self, states: usize) -> crate::Result<Vec<u32>> {
+    pub fn ranks(&self, states: usize) -> crate::error::Result<Vec<u32>> {
         let mut rank = vec![u32::MAX; states];
         let classes = self.0.len() as u32;
         for (pos, class) in self.0.iter().enumerate() {
@@ -191,7 +191,7 @@ impl Statement {
     /// assert!(s.eval(0b00) && s.eval(0b11) && !s.eval(0b01));
     /// # Ok::<(), dealzone::Error>(())
     /// ```
-    pub fn parse(text: &str, options: usize) -> crate::Result<Statement> {
+    pub fn parse(text: &str, options: usize) -> crate::error::Result<Statement> {
         let tree = parse_statement(text, options).map_err(|e| {
             // Long statements are shown by their start; the column says where.
             let shown: String = if text.chars().count() > 60 {
@@ -288,7 +288,10 @@ impl Statement {
 /// assert_eq!(ranks_from_statements(&st, &[0, 1, 2, 3])?, vec![1, 3, 0, 2]);
 /// # Ok::<(), dealzone::Error>(())
 /// ```
-pub fn ranks_from_statements(statements: &[Statement], codes: &[u64]) -> crate::Result<Vec<u32>> {
+pub fn ranks_from_statements(
+    statements: &[Statement],
+    codes: &[u64],
+) -> crate::error::Result<Vec<u32>> {
     let k = statements.len();
     if k > 127 {
         return Err(GmcrError::Model {

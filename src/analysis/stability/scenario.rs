@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use super::concepts::{Concept, analyse};
 use super::model::{Conflict, DecisionMaker, Moves, OptionInfo};
 use super::preference::{UTILITY_TIE, ranks_from_scores};
-use crate::Result;
+use crate::error::Result;
 use crate::error::gmcr::GmcrError;
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, StateIndex};
@@ -150,7 +150,13 @@ pub fn scenario_stability(
     feasibility: Feasibility,
     listed: &[StateIndex],
 ) -> Result<ScenarioStability> {
-    scenario_stability_within(scenario, c, feasibility, listed, &crate::Limits::default())
+    scenario_stability_within(
+        scenario,
+        c,
+        feasibility,
+        listed,
+        &crate::config::Limits::default(),
+    )
 }
 
 /// [`scenario_stability`] within `limits.time_limit`.
@@ -186,7 +192,7 @@ pub fn scenario_stability_within(
     c: &CompiledScenario,
     feasibility: Feasibility,
     listed: &[StateIndex],
-    limits: &crate::Limits,
+    limits: &crate::config::Limits,
 ) -> Result<ScenarioStability> {
     let deadline = crate::config::Deadline::new(limits.time_limit);
     let f = Fibration::new(scenario, c, feasibility)?;
@@ -456,7 +462,7 @@ pub fn scenario_code(
     number: u64,
 ) -> Result<StateIndex> {
     let size = c.space().size();
-    let missing = |feasible: u64| -> crate::Error {
+    let missing = |feasible: u64| -> crate::error::Error {
         GmcrError::Model {
             message: format!("state {number} does not exist (states are numbered 1..{feasible})"),
         }

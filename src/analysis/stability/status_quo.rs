@@ -79,7 +79,7 @@ pub fn status_quo(
     c: &Conflict,
     status_quo: usize,
     options: &StatusQuoOptions,
-) -> crate::Result<Vec<(usize, Vec<PathStep>)>> {
+) -> crate::error::Result<Vec<(usize, Vec<PathStep>)>> {
     c.check_state(status_quo)?;
     for h in &options.coalitions {
         for &k in h {

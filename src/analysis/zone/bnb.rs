@@ -6,8 +6,9 @@ use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::{Error, Result};
 use crate::space::{CompiledRule, CompiledScenario, StateIndex};
-use crate::{Error, Limits, Result};
 
 /// Slack on the optimistic utility bound: partial sums are added in search order, not in
 /// issue order, so they may differ from the exact utility in the last bits. Leaves are
@@ -55,7 +56,7 @@ pub fn branch_and_bound(c: &CompiledScenario, limits: &Limits) -> Result<Vec<Sta
         Err(Halt::Error(e)) => Err(e),
         // Unreachable with no node budget; an empty answer would be wrong, so say so.
         Err(Halt::Budget) => Err(Error::LimitExceeded {
-            limit: crate::Limit::MaxNodes,
+            limit: crate::config::Limit::MaxNodes,
             value: u64::MAX,
         }),
     }
@@ -196,7 +197,7 @@ pub fn first_acceptable(c: &CompiledScenario, limits: &Limits) -> Result<Option<
         Ok(()) => Ok(work.out.first().copied()),
         Err(Halt::Error(e)) => Err(e),
         Err(Halt::Budget) => Err(Error::LimitExceeded {
-            limit: crate::Limit::MaxNodes,
+            limit: crate::config::Limit::MaxNodes,
             value: u64::MAX,
         }),
     }
@@ -207,12 +208,12 @@ pub fn first_acceptable(c: &CompiledScenario, limits: &Limits) -> Result<Option<
 pub(crate) fn found_limit(limits: &Limits) -> Error {
     if limits.memory_items(16) < limits.max_acceptable {
         Error::LimitExceeded {
-            limit: crate::Limit::MaxMemoryBytes,
+            limit: crate::config::Limit::MaxMemoryBytes,
             value: limits.max_memory_bytes,
         }
     } else {
         Error::LimitExceeded {
-            limit: crate::Limit::MaxAcceptable,
+            limit: crate::config::Limit::MaxAcceptable,
             value: limits.max_acceptable,
         }
     }

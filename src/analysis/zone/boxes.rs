@@ -39,7 +39,7 @@ pub type LevelBox = Vec<(usize, usize)>;
 pub fn boxes(states: &[StateIndex], space: &StateSpace) -> Vec<LevelBox> {
     let never = Deadline::new(None);
     // No deadline: nothing can stop it.
-    boxes_within(states, space, &never, &crate::Limits::default()).unwrap_or_default()
+    boxes_within(states, space, &never, &crate::config::Limits::default()).unwrap_or_default()
 }
 
 /// [`boxes`], stopping with [`crate::Error::LimitExceeded`] (`time_limit`) once
@@ -48,8 +48,8 @@ pub(super) fn boxes_within(
     states: &[StateIndex],
     space: &StateSpace,
     deadline: &Deadline,
-    limits: &crate::Limits,
-) -> crate::Result<Vec<LevelBox>> {
+    limits: &crate::config::Limits,
+) -> crate::error::Result<Vec<LevelBox>> {
     let n = space.issues();
     let mut covered = vec![false; states.len()];
     let mut out = Vec::new();

@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::config::Deadline;
+use crate::config::Limits;
+use crate::error::Result;
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Limits, Result};
 
 /// States per parallel chunk: large enough to amortise setup, small enough to balance.
 const CHUNK: u64 = 1 << 16;

@@ -33,7 +33,7 @@ use crate::space::{StateIndex, StateSpace};
 pub fn components(states: &[StateIndex], space: &StateSpace) -> Vec<Vec<StateIndex>> {
     let never = Deadline::new(None);
     // No deadline: nothing can stop it.
-    components_within(states, space, &never, &crate::Limits::default()).unwrap_or_default()
+    components_within(states, space, &never, &crate::config::Limits::default()).unwrap_or_default()
 }
 
 /// [`components`], stopping with [`crate::Error::LimitExceeded`] (`time_limit`) once
@@ -42,8 +42,8 @@ pub(super) fn components_within(
     states: &[StateIndex],
     space: &StateSpace,
     deadline: &Deadline,
-    limits: &crate::Limits,
-) -> crate::Result<Vec<Vec<StateIndex>>> {
+    limits: &crate::config::Limits,
+) -> crate::error::Result<Vec<Vec<StateIndex>>> {
     let mut walked = 0u64;
     let mut seen = vec![false; states.len()];
     let mut out = Vec::new();

@@ -24,9 +24,10 @@ pub use count::{MAX_FACTOR, count_candidates};
 pub(crate) use bnb::{branch_and_bound_within, found_limit};
 pub(crate) use brute::RowPlan;
 
+use crate::config::Limits;
+use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::space::{CompiledScenario, StateIndex};
-use crate::{Error, Limits, Result};
 
 /// Spaces up to this many states are scanned exhaustively by [`Engine::Auto`].
 ///
@@ -229,7 +230,7 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
     let (engine, candidates, acceptable) = match searched {
         Some(acceptable) => {
             let candidates = count_candidates(c, MAX_FACTOR).ok_or(Error::LimitExceeded {
-                limit: crate::Limit::MaxFactor,
+                limit: crate::config::Limit::MaxFactor,
                 value: MAX_FACTOR,
             })?;
             (Engine::BranchAndBound, candidates, acceptable)
@@ -277,10 +278,10 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
 fn whole_budget(limits: &Limits) -> impl Fn(Error) -> Error + '_ {
     move |e| match e {
         Error::LimitExceeded {
-            limit: crate::Limit::TimeLimit,
+            limit: crate::config::Limit::TimeLimit,
             ..
         } => Error::LimitExceeded {
-            limit: crate::Limit::TimeLimit,
+            limit: crate::config::Limit::TimeLimit,
             value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
         },
         e => e,

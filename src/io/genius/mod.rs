@@ -119,8 +119,8 @@ impl Input {
     ///
     /// # Errors
     /// As [`Input::read_with`].
-    pub fn read(path: &Path) -> crate::Result<Input> {
-        Self::read_with(path, &crate::Limits::default())
+    pub fn read(path: &Path) -> crate::error::Result<Input> {
+        Self::read_with(path, &crate::config::Limits::default())
     }
 
     /// Read a file through [`crate::io::source::read_file`]: a regular file of at most
@@ -130,7 +130,7 @@ impl Input {
     /// [`crate::Error::Io`] when it cannot be read; [`crate::Error::Refused`] when it is
     /// not a regular file or too large; [`crate::Error::Invalid`] at the line and column of
     /// the first byte that is not UTF-8.
-    pub fn read_with(path: &Path, limits: &crate::Limits) -> crate::Result<Input> {
+    pub fn read_with(path: &Path, limits: &crate::config::Limits) -> crate::error::Result<Input> {
         let bytes = crate::io::source::read_file(path, limits)?;
         let name = path.display().to_string();
         let text = crate::io::source::decode(&name, bytes)?;
@@ -235,8 +235,8 @@ pub fn load(
     domain: &Path,
     profiles: &[PathBuf],
     options: &ImportOptions,
-) -> crate::Result<Imported> {
-    load_with(domain, profiles, options, &crate::Limits::default())
+) -> crate::error::Result<Imported> {
+    load_with(domain, profiles, options, &crate::config::Limits::default())
 }
 
 /// [`import`] from files, each read as [`Input::read_with`] does under `limits`.
@@ -247,12 +247,12 @@ pub fn load_with(
     domain: &Path,
     profiles: &[PathBuf],
     options: &ImportOptions,
-    limits: &crate::Limits,
-) -> crate::Result<Imported> {
+    limits: &crate::config::Limits,
+) -> crate::error::Result<Imported> {
     let d = Input::read_with(domain, limits)?;
     let ps = profiles
         .iter()
         .map(|p| Input::read_with(p, limits))
-        .collect::<crate::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     Ok(import(&d, &ps, options)?)
 }
