@@ -11,7 +11,8 @@ use dealzone::sim::trace::{End, Step};
 use serde_json::Value;
 
 /// Whether `python3` runs here; when it does not, the tests that need it say so and pass.
-fn python() -> bool {
+/// Whether python3 runs here (the agents are Python scripts); says so when it does not.
+pub(crate) fn python() -> bool {
     let ok = std::process::Command::new("python3")
         .arg("--version")
         .output()
@@ -24,7 +25,7 @@ fn python() -> bool {
 
 /// A seller (built in) and a buyer (outside): the buyer's red line caps the price; the
 /// seller's precondition lets extras come only with a price of at least `mid`.
-const PRICE: &str = r#"
+pub(crate) const PRICE: &str = r#"
 name = "price"
 [issues]
 price = ["low", "mid", "high"]

@@ -12,39 +12,7 @@ use dealzone::sim::outside::AgentProgram;
 use dealzone::sim::tournament::{Row, check_prefix, seat, table};
 use serde_json::Value;
 
-/// The price scenario of tests/outside_agent.rs: a seller and a buyer, both negotiating.
-const PRICE: &str = r#"
-name = "price"
-[issues]
-price = ["low", "mid", "high"]
-extras = ["none", "some"]
-[status_quo]
-price = "low"
-extras = "none"
-[simulation]
-protocol = "alternating"
-deadline = 6
-[parties.seller]
-weights = { price = 0.8, extras = 0.2 }
-values = { price = [0, 0.5, 1], extras = [1, 0] }
-red_lines = [{ id = "floor", rule = "price >= mid" }]
-preconditions = [{ id = "paid_extras", rule = "extras == some -> price >= mid" }]
-[parties.buyer]
-weights = { price = 0.8, extras = 0.2 }
-values = { price = [1, 0.5, 0], extras = [0, 1] }
-red_lines = [{ id = "cap", rule = "price <= mid" }]
-"#;
-
-fn python() -> bool {
-    let ok = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipped: python3 is not available to run the agents");
-    }
-    ok
-}
+use crate::outside_agent::{PRICE, python};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
