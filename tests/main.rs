@@ -36,6 +36,7 @@ mod shards;
 mod shared_order;
 mod sim;
 mod stability;
+mod stability_sanctions;
 mod stated_alone;
 mod svg;
 mod svg_sim;

@@ -19,7 +19,8 @@
 //! - [`concepts`]: [`analyse`] (Nash, GMR, SMR, SEQ for every state and decision maker),
 //!   [`simultaneous`] and [`limited_move`] for two decision makers.
 //! - [`status_quo()`]: reachable states and equilibria from a status quo.
-//! - [`explain`]: each improvement and the sanction that deters it.
+//! - [`explain`]: each improvement and every shortest sanction that deters it, one per set
+//!   of sanctioning decision makers.
 //! - [`scenario`]: a scenario with `controls` as a conflict ([`scenario_stability`]).
 //!
 //! ## Example: Prisoner's Dilemma
@@ -49,6 +50,7 @@ pub mod explain;
 pub mod model;
 pub mod preference;
 pub mod reach;
+mod sanctions;
 pub mod scenario;
 mod status_quo;
 

@@ -17,7 +17,7 @@ pub enum MoveKind {
 }
 
 #[inline]
-fn usable(c: &Conflict, kind: MoveKind, j: usize, from: u32, to: u32) -> bool {
+pub(crate) fn usable(c: &Conflict, kind: MoveKind, j: usize, from: u32, to: u32) -> bool {
     kind == MoveKind::Any || c.ranks[j][to as usize] > c.ranks[j][from as usize]
 }
 

@@ -3,9 +3,9 @@
 
 use clap::ValueEnum;
 use dealzone::analysis::stability::{
-    Concept, Feasibility, MoveKind, StatusQuoOptions, Step, analyse, explain_stability,
-    limited_move, scenario_code, scenario_fibre, scenario_numbers, scenario_stability_within,
-    simultaneous, status_quo,
+    Concept, Feasibility, ImprovementCheck, MoveKind, StatusQuoOptions, Step, analyse,
+    explain_stability, limited_move, scenario_code, scenario_fibre, scenario_numbers,
+    scenario_stability_within, simultaneous, status_quo,
 };
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::gmcr::{GmcrError, load_gmcr};
@@ -179,17 +179,13 @@ fn gmcr(args: &Args) -> Result<String> {
         Report::Text(report::conflict_text(&file, c, &st, &names, &extra))
     };
     let dm = |i: usize| c.dms()[i].name.clone();
-    let plain = |p: &Option<Vec<Step>>| {
-        steps_text(p, ", ", |x| {
+    let plain = |p: &[Vec<Step>]| {
+        sanctions_text(p, ", ", |x| {
             format!("{} {}→{}", dm(x.mover), x.from + 1, x.to + 1)
         })
     };
-    let plain_json = |p: &Option<Vec<Step>>| {
-        steps_json(
-            p,
-            |x| serde_json::json!({"dm": dm(x.mover), "from": x.from + 1, "to": x.to + 1}),
-        )
-    };
+    let plain_step =
+        |x: &Step| serde_json::json!({"dm": dm(x.mover), "from": x.from + 1, "to": x.to + 1});
     if let Some(k) = args.explain {
         let s = number(k)?;
         let mut list = Vec::new();
@@ -205,13 +201,13 @@ fn gmcr(args: &Args) -> Result<String> {
                 out.line(format!(
                     "  {name} improves {k}→{}: GMR sanction {}; SMR {}; SEQ {}",
                     m.to + 1,
-                    plain(&m.gmr),
-                    plain(&m.smr),
-                    plain(&m.seq)
+                    plain(&m.gmr_all),
+                    plain(&m.smr_all),
+                    plain(&m.seq_all)
                 ));
-                moves.push(serde_json::json!({
-                    "to": m.to + 1, "gmr": plain_json(&m.gmr), "smr": plain_json(&m.smr), "seq": plain_json(&m.seq)
-                }));
+                let mut v = serde_json::json!({"to": m.to + 1});
+                add_sanctions(&mut v, m, &plain_step);
+                moves.push(v);
             }
             list.push(serde_json::json!({"dm": name, "improvements": moves}));
         }
@@ -318,21 +314,31 @@ impl Report {
 }
 
 /// A sanction as words (`none` when there is none), steps joined by `sep`.
-fn steps_text(p: &Option<Vec<Step>>, sep: &str, step: impl Fn(&Step) -> String) -> String {
-    match p {
-        None => "none".to_string(),
-        Some(p) => p.iter().map(step).collect::<Vec<_>>().join(sep),
+fn sanctions_text(all: &[Vec<Step>], sep: &str, step: impl Fn(&Step) -> String) -> String {
+    if all.is_empty() {
+        return "none".to_string();
     }
+    let one = |p: &Vec<Step>| p.iter().map(&step).collect::<Vec<_>>().join(sep);
+    all.iter().map(one).collect::<Vec<_>>().join(" or ")
 }
 
-/// A sanction as JSON (`null` when there is none).
-fn steps_json(
-    p: &Option<Vec<Step>>,
-    step: impl Fn(&Step) -> serde_json::Value,
-) -> serde_json::Value {
-    match p {
-        None => serde_json::Value::Null,
-        Some(p) => serde_json::Value::from(p.iter().map(step).collect::<Vec<_>>()),
+/// Adds an improvement's sanctions to its JSON object: `gmr`, `smr`, `seq` (the first
+/// sanction, `null` when there is none: the contract's fields) and `gmr_all`, `smr_all`,
+/// `seq_all` (every shortest sanction, one per set of sanctioning decision makers).
+fn add_sanctions(
+    v: &mut serde_json::Value,
+    m: &ImprovementCheck,
+    step: &dyn Fn(&Step) -> serde_json::Value,
+) {
+    let one = |p: &Vec<Step>| serde_json::Value::from(p.iter().map(step).collect::<Vec<_>>());
+    let all = |ps: &[Vec<Step>]| serde_json::Value::from(ps.iter().map(one).collect::<Vec<_>>());
+    for (key, ps) in [
+        ("gmr", &m.gmr_all),
+        ("smr", &m.smr_all),
+        ("seq", &m.seq_all),
+    ] {
+        v[key] = ps.first().map_or(serde_json::Value::Null, one);
+        v[format!("{key}_all")] = all(ps);
     }
 }
 
@@ -450,17 +456,12 @@ fn explain_scenario(
         scenario_numbers(c, feasibility, &states).map_err(|e| on_command_line(file, e))?;
     let label = |k: usize| conflict.labels()[k].clone();
     let dm = |i: usize| conflict.dms()[i].name.clone();
-    let words = |p: &Option<Vec<Step>>| {
-        steps_text(p, ", then ", |x| {
+    let words = |p: &[Vec<Step>]| {
+        sanctions_text(p, ", then ", |x| {
             format!("{} to [{}]", dm(x.mover), label(x.to))
         })
     };
-    let steps = |p: &Option<Vec<Step>>| {
-        steps_json(
-            p,
-            |x| serde_json::json!({"dm": dm(x.mover), "from": numbers[x.from], "to": numbers[x.to], "state": label(x.to)}),
-        )
-    };
+    let step = |x: &Step| serde_json::json!({"dm": dm(x.mover), "from": numbers[x.from], "to": numbers[x.to], "state": label(x.to)});
     let mut text = format!("State {number} [{}]\n", label(local));
     let mut list = Vec::new();
     for i in 0..conflict.dm_count() {
@@ -477,14 +478,13 @@ fn explain_scenario(
                 "  {name} improves to state {} [{}]\n    GMR sanction: {}\n    SMR sanction: {}\n    SEQ sanction: {}\n",
                 numbers[m.to],
                 label(m.to),
-                words(&m.gmr),
-                words(&m.smr),
-                words(&m.seq)
+                words(&m.gmr_all),
+                words(&m.smr_all),
+                words(&m.seq_all)
             ));
-            moves.push(serde_json::json!({
-                "to": numbers[m.to], "state": label(m.to),
-                "gmr": steps(&m.gmr), "smr": steps(&m.smr), "seq": steps(&m.seq),
-            }));
+            let mut v = serde_json::json!({"to": numbers[m.to], "state": label(m.to)});
+            add_sanctions(&mut v, m, &step);
+            moves.push(v);
         }
         list.push(serde_json::json!({"dm": name, "improvements": moves}));
     }
