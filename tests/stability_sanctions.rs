@@ -1,11 +1,12 @@
-//! Every shortest sanction, one per set of sanctioning decision makers: the explanation
-//! against a brute-force enumeration of legal sequences, and the same sanctions whatever
-//! the decision makers' order and names.
+//! Every shortest sanction, one per set of sanctioning decision makers, and every shortest
+//! status-quo path, one per order of movers: each against a brute-force enumeration, and
+//! the same answers whatever the decision makers' order and names.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use dealzone::analysis::stability::{
-    Conflict, ImprovementCheck, MoveKind, Step, explain_stability, legal_sequences,
+    Conflict, ImprovementCheck, MoveKind, PathStep, StatusQuoOptions, Step,
+    coalitional_improvements, explain_stability, legal_sequences, status_quo, status_quo_orders,
 };
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
@@ -181,8 +182,162 @@ fn named_sets(c: &Conflict, m: &ImprovementCheck) -> [BTreeSet<Named>; 3] {
     [&m.gmr_all, &m.smr_all, &m.seq_all].map(|all| all.iter().map(|p| named(c, p)).collect())
 }
 
+/// Every status-quo walk from `from` with exactly `len` arcs (consecutive colours differ;
+/// colour `n + k` is coalition `k`), as (colours, states), by depth-first search.
+fn walks(
+    c: &Conflict,
+    options: &StatusQuoOptions,
+    from: usize,
+    len: usize,
+) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let n = c.dm_count();
+    let arcs = |s: usize, k: usize| -> Vec<usize> {
+        match (k < n, options.kind) {
+            (true, MoveKind::Any) => c.moves_from(k, s),
+            (true, MoveKind::Improvements) => c.improvements_from(k, s),
+            (false, MoveKind::Improvements) => {
+                coalitional_improvements(c, &options.coalitions[k - n], s)
+            }
+            (false, MoveKind::Any) => {
+                legal_sequences(c, &options.coalitions[k - n], MoveKind::Any, s)
+                    .into_iter()
+                    .map(|(t, _)| t)
+                    .filter(|&t| t != s)
+                    .collect()
+            }
+        }
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![(Vec::new(), Vec::new(), from)];
+    while let Some((ks, ss, s)) = stack.pop() {
+        if ks.len() == len {
+            out.push((ks, ss));
+            continue;
+        }
+        for k in 0..n + options.coalitions.len() {
+            if ks.last() == Some(&k) {
+                continue;
+            }
+            for t in arcs(s, k) {
+                let (mut ks, mut ss) = (ks.clone(), ss.clone());
+                ks.push(k);
+                ss.push(t);
+                stack.push((ks, ss, t));
+            }
+        }
+    }
+    out
+}
+
+/// A status-quo path as (movers' names, from, to) per arc.
+fn named_path(c: &Conflict, p: &[PathStep]) -> Vec<(Vec<String>, usize, usize)> {
+    p.iter()
+        .map(|x| {
+            (
+                x.movers.iter().map(|&i| c.dms()[i].name.clone()).collect(),
+                x.from,
+                x.to,
+            )
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn every_shortest_status_quo_path_per_order_of_movers(
+        seed in any::<u64>(),
+        dms in 2usize..=4,
+        any_move in any::<bool>(),
+        coalition in any::<bool>(),
+    ) {
+        let c = conflict(seed, &["DM0", "DM1", "DM2", "DM3"][..dms]);
+        let options = StatusQuoOptions {
+            kind: if any_move { MoveKind::Any } else { MoveKind::Improvements },
+            coalitions: if coalition { vec![vec![0, 1]] } else { vec![] },
+        };
+        let n = c.dm_count();
+        let movers = |k: usize| if k < n { vec![k] } else { options.coalitions[k - n].clone() };
+        for s0 in 0..c.state_count() {
+            let reached = status_quo(&c, s0, &options).unwrap();
+            let targets: Vec<usize> = (0..c.state_count()).collect();
+            let got = status_quo_orders(&c, s0, &options, &targets).unwrap();
+            let want_states: Vec<usize> = reached.iter().map(|r| r.0).filter(|&t| t != s0).collect();
+            prop_assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), want_states);
+            for ((t, paths), (_, one)) in got.iter().zip(reached.iter().filter(|r| r.0 != s0)) {
+                prop_assert!(paths.contains(one), "status_quo()'s path is one of the orders");
+                let len = one.len();
+                if len > 5 {
+                    continue;
+                }
+                let mut by_order: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+                for (ks, ss) in walks(&c, &options, s0, len) {
+                    if ss[len - 1] != *t {
+                        continue;
+                    }
+                    let e = by_order.entry(ks).or_insert_with(|| ss.clone());
+                    if ss < *e {
+                        *e = ss;
+                    }
+                }
+                let mut want: Vec<(Vec<usize>, Vec<usize>)> = by_order.into_iter().collect();
+                want.sort_by_cached_key(|(ks, _)| {
+                    let distinct: BTreeSet<usize> = ks.iter().flat_map(|&k| movers(k)).collect();
+                    let names: Vec<Vec<String>> = ks
+                        .iter()
+                        .map(|&k| movers(k).iter().map(|&i| c.dms()[i].name.clone()).collect())
+                        .collect();
+                    (distinct.len(), names)
+                });
+                let want: Vec<Vec<PathStep>> = want
+                    .into_iter()
+                    .map(|(ks, ss)| {
+                        let froms = std::iter::once(s0).chain(ss.iter().copied());
+                        ks.iter()
+                            .zip(froms.zip(ss.iter().copied()))
+                            .map(|(&k, (from, to))| PathStep { movers: movers(k), from, to })
+                            .collect()
+                    })
+                    .collect();
+                prop_assert_eq!(paths, &want, "from {} to {}", s0, t);
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_status_quo_orders_whatever_the_order_and_names(seed in any::<u64>(), rot in 0usize..4) {
+        let c = conflict(seed, &["a", "b", "c", "d"]);
+        let order: Vec<usize> = (0..4).map(|k| (k + rot) % 4).rev().collect();
+        let names = ["z", "y", "x", "w"];
+        let d = reordered(&c, &order, &names);
+        let rename: BTreeMap<String, String> = order
+            .iter()
+            .zip(names)
+            .map(|(&old, new)| (c.dms()[old].name.clone(), new.to_string()))
+            .collect();
+        let targets: Vec<usize> = (0..c.state_count()).collect();
+        let options = StatusQuoOptions::default();
+        for s0 in 0..c.state_count() {
+            let a = status_quo_orders(&c, s0, &options, &targets).unwrap();
+            let b = status_quo_orders(&d, s0, &options, &targets).unwrap();
+            prop_assert_eq!(a.len(), b.len());
+            for ((ta, pa), (tb, pb)) in a.iter().zip(&b) {
+                prop_assert_eq!(ta, tb);
+                let renamed: BTreeSet<_> = pa
+                    .iter()
+                    .map(|p| {
+                        named_path(&c, p)
+                            .into_iter()
+                            .map(|(ns, f, t)| (ns.iter().map(|n| rename[n].clone()).collect::<Vec<_>>(), f, t))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                let mirrored: BTreeSet<_> = pb.iter().map(|p| named_path(&d, p)).collect();
+                prop_assert_eq!(renamed, mirrored);
+            }
+        }
+    }
 
     #[test]
     fn every_shortest_sanction_per_set_of_movers(seed in any::<u64>(), dms in 3usize..=4) {

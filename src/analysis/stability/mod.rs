@@ -18,7 +18,8 @@
 //! - [`reach`]: legal sequences ([`legal_sequences`]) and coalitional improvements.
 //! - [`concepts`]: [`analyse`] (Nash, GMR, SMR, SEQ for every state and decision maker),
 //!   [`simultaneous`] and [`limited_move`] for two decision makers.
-//! - [`status_quo()`]: reachable states and equilibria from a status quo.
+//! - [`status_quo()`]: reachable states and equilibria from a status quo;
+//!   [`status_quo_orders`]: every shortest path there, one per order of movers.
 //! - [`explain`]: each improvement and every shortest sanction that deters it, one per set
 //!   of sanctioning decision makers.
 //! - [`scenario`]: a scenario with `controls` as a conflict ([`scenario_stability`]).
@@ -65,4 +66,4 @@ pub use scenario::{
     Feasibility, MAX_FIBRE, MAX_NUMBERED, ScenarioStability, ScenarioState, Unravel, scenario_code,
     scenario_fibre, scenario_numbers, scenario_stability, scenario_stability_within,
 };
-pub use status_quo::{PathStep, StatusQuoOptions, status_quo};
+pub use status_quo::{PathStep, StatusQuoOptions, status_quo, status_quo_orders};

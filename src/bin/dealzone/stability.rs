@@ -1,11 +1,13 @@
 //! `dealzone stability`: GMCR stability of a `.gmcr` conflict or of a scenario with
 //! `controls`.
 
+use std::collections::BTreeMap;
+
 use clap::ValueEnum;
 use dealzone::analysis::stability::{
-    Concept, Feasibility, ImprovementCheck, MoveKind, StatusQuoOptions, Step, analyse,
+    Concept, Feasibility, ImprovementCheck, MoveKind, PathStep, StatusQuoOptions, Step, analyse,
     explain_stability, limited_move, scenario_code, scenario_fibre, scenario_numbers,
-    scenario_stability_within, simultaneous, status_quo,
+    scenario_stability_within, simultaneous, status_quo, status_quo_orders,
 };
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::gmcr::{GmcrError, load_gmcr};
@@ -241,38 +243,55 @@ fn gmcr(args: &Args) -> Result<String> {
                 .join("+")
         };
         let reached = status_quo(c, s0, &opts)?;
+        let equilibrium = |s: usize| -> Vec<&str> {
+            Concept::ALL
+                .iter()
+                .filter(|&&x| st.is_equilibrium(x, s))
+                .map(|x| x.key())
+                .collect()
+        };
+        let wanted: Vec<usize> = reached
+            .iter()
+            .map(|r| r.0)
+            .filter(|&s| !equilibrium(s).is_empty())
+            .collect();
+        let orders: BTreeMap<usize, Vec<Vec<PathStep>>> = status_quo_orders(c, s0, &opts, &wanted)?
+            .into_iter()
+            .collect();
         let mut list = Vec::new();
         out.line(format!(
             "\nStatus quo {k}: equilibria reachable by legal sequences of unilateral improvements"
         ));
-        for (s, path) in &reached {
-            let ks: Vec<&str> = Concept::ALL
-                .iter()
-                .filter(|&&x| st.is_equilibrium(x, *s))
-                .map(|x| x.key())
-                .collect();
-            if ks.is_empty() {
-                continue;
-            }
-            let steps: Vec<String> = path
-                .iter()
-                .map(|p| format!("{} {}→{}", movers(&p.movers), p.from + 1, p.to + 1))
-                .collect();
+        for &s in &wanted {
+            let ks = equilibrium(s);
+            let paths = orders.get(&s).cloned().unwrap_or_default();
+            let text = |path: &Vec<PathStep>| {
+                path.iter()
+                    .map(|p| format!("{} {}→{}", movers(&p.movers), p.from + 1, p.to + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let json = |path: &Vec<PathStep>| {
+                path.iter()
+                    .map(|p| serde_json::json!({"dm": movers(&p.movers), "from": p.from + 1, "to": p.to + 1}))
+                    .collect::<Vec<_>>()
+            };
             out.line(format!(
                 "  {} [{}] in {} steps: {}",
                 s + 1,
                 ks.join(" "),
-                path.len(),
-                if steps.is_empty() {
+                paths.first().map_or(0, Vec::len),
+                if paths.is_empty() {
                     "(status quo)".into()
                 } else {
-                    steps.join(", ")
+                    paths.iter().map(text).collect::<Vec<_>>().join(" or ")
                 }
             ));
             list.push(serde_json::json!({
                 "state": s + 1,
                 "equilibrium": ks,
-                "steps": path.iter().map(|p| serde_json::json!({"dm": movers(&p.movers), "from": p.from + 1, "to": p.to + 1})).collect::<Vec<_>>(),
+                "steps": paths.first().map(json).unwrap_or_default(),
+                "orders": paths.iter().map(json).collect::<Vec<_>>(),
             }));
         }
         out.insert(
@@ -526,34 +545,57 @@ fn status_quo_scenario(
         numbers[local],
         label(local)
     );
-    let mut list = Vec::new();
-    for (t, path) in &reached {
-        let ks: Vec<&str> = Concept::ALL
+    let equilibrium = |s: usize| -> Vec<&str> {
+        Concept::ALL
             .iter()
-            .filter(|&&x| st.is_equilibrium(x, *t))
+            .filter(|&&x| st.is_equilibrium(x, s))
             .map(|x| x.key())
+            .collect()
+    };
+    let wanted: Vec<usize> = reached
+        .iter()
+        .map(|r| r.0)
+        .filter(|&s| !equilibrium(s).is_empty())
+        .collect();
+    let orders: BTreeMap<usize, Vec<Vec<PathStep>>> =
+        status_quo_orders(&conflict, local, &StatusQuoOptions::default(), &wanted)?
+            .into_iter()
             .collect();
-        if ks.is_empty() {
-            continue;
-        }
+    let mut list = Vec::new();
+    for &t in &wanted {
+        let ks = equilibrium(t);
+        let paths = orders.get(&t).cloned().unwrap_or_default();
         text.push_str(&format!(
             "  {} [{}] [{}] in {} steps\n",
-            numbers[*t],
+            numbers[t],
             ks.join(" "),
-            label(*t),
-            path.len()
+            label(t),
+            paths.first().map_or(0, Vec::len)
         ));
-        for p in path {
-            text.push_str(&format!("    {} to [{}]\n", dm(p.movers[0]), label(p.to)));
+        for (k, path) in paths.iter().enumerate() {
+            if k > 0 {
+                text.push_str("   or\n");
+            }
+            for p in path {
+                text.push_str(&format!("    {} to [{}]\n", dm(p.movers[0]), label(p.to)));
+            }
         }
+        let json = |path: &Vec<PathStep>| {
+            path.iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "dm": dm(p.movers[0]), "from": numbers[p.from], "to": numbers[p.to], "state": label(p.to)
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
         list.push(serde_json::json!({
-            "number": numbers[*t],
-            "code": states[*t],
-            "state": label(*t),
+            "number": numbers[t],
+            "code": states[t],
+            "state": label(t),
             "equilibrium": ks,
-            "steps": path.iter().map(|p| serde_json::json!({
-                "dm": dm(p.movers[0]), "from": numbers[p.from], "to": numbers[p.to], "state": label(p.to)
-            })).collect::<Vec<_>>(),
+            "steps": paths.first().map(json).unwrap_or_default(),
+            "orders": paths.iter().map(json).collect::<Vec<_>>(),
         }));
     }
     Ok(if as_json {
