@@ -33,7 +33,7 @@
 //! a component for a zone it cannot reach. A hit limit ([`crate::Limits::max_visited`], the
 //! memory budget, the time limit) is an error, never a partial or costlier answer.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -371,17 +371,18 @@ struct Bound<'a> {
     rungs: Rungs,
     /// Number of boxes the box bound measures the distance to.
     boxes: usize,
-    /// Per box, per issue, per level: the one-issue cost of walking into the box's range,
-    /// 0 inside it, at `box · width + offset[i] + level`.
+    /// Per issue, per level, per box: the one-issue cost of walking into the box's range,
+    /// 0 inside it, at `(offset[i] + level) · boxes + box`. Laid out box-last so that a
+    /// state's distances to every box are a sum of `issues` contiguous rows, and a
+    /// neighbour's (one issue moved) its parent's plus one row less another.
     cost_terms: Vec<u64>,
     /// Per issue, per level: rungs to the range of the zone's bounding box.
     step_terms: Vec<u32>,
-    /// Where each issue's levels start in a box's row.
+    /// Where each issue's levels start in `step_terms` (and, times `boxes`, in
+    /// `cost_terms`).
     offset: Vec<usize>,
-    /// Levels of all issues: a box's row length.
-    width: usize,
-    /// The box nearest the last state bounded: tried first, so that the others stop early.
-    hint: Cell<usize>,
+    /// Scratch for [`Bound::at`]: the distances to each box.
+    scratch: RefCell<Vec<u64>>,
     /// Per party, the most utility (units) it can have in the zone (`None`: steps model).
     best: Option<Vec<i64>>,
     cells: Option<CellBound<'a>>,
@@ -440,17 +441,18 @@ impl<'a> Bound<'a> {
             width += space.radices()[i] as usize;
         }
         let mut cost_terms = Vec::with_capacity(boxes.len() * width);
-        for b in &boxes {
-            for (i, &(a, z)) in b.iter().enumerate() {
-                for l in 0..space.radices()[i] as usize {
-                    cost_terms.push(if l < a {
+        for i in 0..n {
+            for l in 0..space.radices()[i] as usize {
+                cost_terms.extend(boxes.iter().map(|b| {
+                    let (a, z) = b[i];
+                    if l < a {
                         rungs.up[i][a] - rungs.up[i][l]
                     } else if l > z {
                         rungs.down[i][l] - rungs.down[i][z]
                     } else {
                         0
-                    });
-                }
+                    }
+                }));
             }
         }
         let mut hull = vec![(usize::MAX, 0); n];
@@ -480,18 +482,54 @@ impl<'a> Bound<'a> {
             cost_terms,
             step_terms,
             offset,
-            width,
-            hint: Cell::new(0),
+            scratch: RefCell::new(vec![0; boxes.len()]),
             best,
             cells,
             projections,
         }
     }
 
+    /// Each box's one-issue walk cost from `levels` (see `cost_terms`) into `dist`.
+    #[inline]
+    fn box_distances(&self, levels: &[usize], dist: &mut [u64]) {
+        dist.fill(0);
+        for (&l, &o) in levels.iter().zip(&self.offset) {
+            let row = &self.cost_terms[(o + l) * self.boxes..(o + l + 1) * self.boxes];
+            for (d, &t) in dist.iter_mut().zip(row) {
+                *d += t;
+            }
+        }
+    }
+
+    /// The nearest box's cost from a neighbour of the state whose [`Self::box_distances`]
+    /// are `dist`: issue `i` moved from level `from` to `to` (`NEVER` without boxes).
+    #[inline]
+    fn nearest_moved(&self, dist: &[u64], i: usize, from: usize, to: usize) -> u64 {
+        let o = self.offset[i];
+        let before = &self.cost_terms[(o + from) * self.boxes..(o + from + 1) * self.boxes];
+        let after = &self.cost_terms[(o + to) * self.boxes..(o + to + 1) * self.boxes];
+        dist.iter()
+            .zip(before)
+            .zip(after)
+            // `d` holds `b` as a term: no underflow.
+            .map(|((&d, &b), &a)| d - b + a)
+            .min()
+            .unwrap_or(NEVER)
+    }
+
     /// The bound at `levels` (raw utility sums `raw`, empty for the steps model): (cost,
     /// steps) still to add, `NEVER` cost when the zone cannot be reached from there.
     #[inline]
     fn at(&self, levels: &[usize], raw: &[i64]) -> (u64, u32) {
+        let mut dist = self.scratch.borrow_mut();
+        self.box_distances(levels, &mut dist);
+        let sep = dist.iter().copied().min().unwrap_or(NEVER);
+        self.with_nearest(levels, raw, sep)
+    }
+
+    /// The bound at `levels` (raw sums `raw`) given `sep`, the cost into the nearest box.
+    #[inline]
+    fn with_nearest(&self, levels: &[usize], raw: &[i64], sep: u64) -> (u64, u32) {
         let party = self.best.as_ref().map_or(0, |best| {
             raw.iter()
                 .zip(best)
@@ -508,35 +546,6 @@ impl<'a> Bound<'a> {
         if floor == NEVER {
             return (NEVER, 0);
         }
-        // The minimum over the boxes; the last nearest box goes first, so that the others
-        // stop as soon as they pass it, and the whole loop as soon as one box is no
-        // farther than the other bounds (the maximum is then theirs).
-        let hint = self.hint.get();
-        let mut sep = NEVER;
-        let mut nearest = hint;
-        let first = (self.boxes > 0).then_some(hint);
-        for k in first
-            .into_iter()
-            .chain((0..self.boxes).filter(|&k| k != hint))
-        {
-            let row = &self.cost_terms[k * self.width..(k + 1) * self.width];
-            let mut d = 0u64;
-            for (&l, &o) in levels.iter().zip(&self.offset) {
-                d += row[o + l];
-                // Terms are never negative: this box cannot beat the best one so far.
-                if d >= sep {
-                    break;
-                }
-            }
-            if d < sep {
-                sep = d;
-                nearest = k;
-                if sep <= floor {
-                    break;
-                }
-            }
-        }
-        self.hint.set(nearest);
         // Steps: rungs to the zone's bounding box (one load per issue, and 1-Lipschitz).
         let fewest: u32 = levels
             .iter()
@@ -691,6 +700,8 @@ fn cheapest(ctx: &Ctx, nodes: &mut StateMap<Node>) -> Result<Option<Label>> {
     let over = || visit_limit(limits, BYTES_PER_STATE, false);
     let mut here = Vec::new();
     let mut there = Vec::new();
+    let mut dist = vec![0; ctx.bound.boxes];
+    let mut met: Vec<Option<Node>> = Vec::with_capacity(2 * n);
     ctx.raw(&levels, &mut here);
     let h = ctx.bound.at(&levels, &here);
     if h.0 == NEVER {
@@ -715,32 +726,55 @@ fn cheapest(ctx: &Ctx, nodes: &mut StateMap<Node>) -> Result<Option<Label>> {
         label, state: s, ..
     }) = heap.pop()
     {
-        let node = nodes[&s];
+        let Some(node) = nodes.get_mut(&s) else {
+            continue;
+        };
         if node.mark == Mark::Closed || label != node.label {
             continue;
-        }
-        settled += 1;
-        if settled.is_multiple_of(1 << 12) {
-            ctx.deadline.check(limits)?;
         }
         if ctx.zone.contains(s) {
             return Ok(Some(label));
         }
-        if let Some(n) = nodes.get_mut(&s) {
-            n.mark = Mark::Closed;
+        node.mark = Mark::Closed;
+        settled += 1;
+        if settled.is_multiple_of(1 << 12) {
+            ctx.deadline.check(limits)?;
         }
         space.decode_into(s, &mut levels);
         ctx.raw(&levels, &mut here);
+        // The state's distances to each box, taken once its first new neighbour needs
+        // them: each neighbour's then cost one row in and one out.
+        let mut measured = false;
+        // Every neighbour looked up first, in one run of independent probes, so that the
+        // processor overlaps their cache misses; the nodes met are copied, and inserting
+        // one neighbour changes no other's entry.
+        met.clear();
+        for (i, &l) in levels.iter().enumerate() {
+            let (stride, radix) = (space.strides()[i], space.radices()[i]);
+            met.push(if l > 0 {
+                nodes.get(&(s - stride)).copied()
+            } else {
+                None
+            });
+            met.push(if (l as u64) + 1 < radix {
+                nodes.get(&(s + stride)).copied()
+            } else {
+                None
+            });
+        }
         for i in 0..n {
             let (l, stride, radix) = (levels[i], space.strides()[i], space.radices()[i]);
-            for (to, t) in [
+            for (k, (to, t)) in [
                 (l.wrapping_sub(1), s.wrapping_sub(stride)),
                 (l + 1, s.wrapping_add(stride)),
-            ] {
+            ]
+            .into_iter()
+            .enumerate()
+            {
                 if to as u64 >= radix {
                     continue;
                 }
-                let known = nodes.get(&t).copied();
+                let known = met[2 * i + k];
                 if known.is_some_and(|k| k.mark != Mark::Open) {
                     continue;
                 }
@@ -757,7 +791,14 @@ fn cheapest(ctx: &Ctx, nodes: &mut StateMap<Node>) -> Result<Option<Label>> {
                             return Err(over());
                         }
                         let h = if ctx.walls.open(t, &levels) {
-                            ctx.bound.at(&levels, &there)
+                            if !measured {
+                                levels[i] = l;
+                                ctx.bound.box_distances(&levels, &mut dist);
+                                levels[i] = to;
+                                measured = true;
+                            }
+                            let sep = ctx.bound.nearest_moved(&dist, i, l, to);
+                            ctx.bound.with_nearest(&levels, &there, sep)
                         } else {
                             (NEVER, 0)
                         };
@@ -844,7 +885,32 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
     if ctx.zone.contains(start) {
         return Ok(Some(vec![start]));
     }
-    while let Some(top) = stack.last_mut() {
+    // Per frame on the stack, what the first pass knows of its 2n neighbours (down then
+    // up, issue by issue), looked up together when the frame is pushed so that the
+    // processor overlaps the probes' cache misses (the first pass's map no longer changes).
+    let w = 2 * n;
+    let look = |s: StateIndex, levels: &[usize], met: &mut Vec<Option<Node>>| {
+        for (i, &l) in levels.iter().enumerate() {
+            let stride = space.strides()[i];
+            met.push(if l > 0 {
+                nodes.get(&(s - stride)).copied()
+            } else {
+                None
+            });
+            met.push(if (l as u64) + 1 < space.radices()[i] {
+                nodes.get(&(s + stride)).copied()
+            } else {
+                None
+            });
+        }
+    };
+    let mut met: Vec<Option<Node>> = Vec::new();
+    look(start, &levels, &mut met);
+    loop {
+        let base = w * stack.len().saturating_sub(1);
+        let Some(top) = stack.last_mut() else {
+            break;
+        };
         let Some(&(i, up)) = order.get(top.next) else {
             // Every way on from here is pruned: step back.
             if let Some((i, from)) = top.came {
@@ -853,6 +919,7 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
                 levels[i] = from;
             }
             stack.pop();
+            met.truncate(base);
             continue;
         };
         top.next += 1;
@@ -875,7 +942,7 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
         if next > least {
             continue;
         }
-        let known = nodes.get(&t);
+        let known = met[base + 2 * i + usize::from(up)];
         if known.is_some_and(|k| k.mark == Mark::Blocked || next > k.label) {
             continue;
         }
@@ -903,6 +970,7 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
         }
         entered.insert(t, next);
         std::mem::swap(&mut raw, &mut there);
+        look(t, &levels, &mut met);
         stack.push(Frame {
             state: t,
             label: next,
@@ -913,4 +981,72 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
     // The first pass found a path with this label, and the depth-first search prunes
     // no prefix of one: unreachable, but answered rather than assumed.
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::zone::{Engine, find_zones_compiled};
+    use crate::synthetic::{Regime, Synthetic};
+
+    /// The one-issue walk cost from `levels` into box `b` under `rungs`: the twin of a row
+    /// of `cost_terms`, computed rung by rung.
+    fn walk(rungs: &Rungs, b: &[(usize, usize)], levels: &[usize]) -> u64 {
+        let mut d = 0;
+        for (i, (&l, &(a, z))) in levels.iter().zip(b).enumerate() {
+            for k in l..a.max(l) {
+                d += rungs.up[i][k + 1] - rungs.up[i][k];
+            }
+            for k in z.min(l)..l {
+                d += rungs.down[i][k + 1] - rungs.down[i][k];
+            }
+        }
+        d
+    }
+
+    /// A neighbour's nearest box from its parent's distances (one issue's row out, one in)
+    /// is the nearest box measured afresh at the neighbour, and both are the walk twin's.
+    #[test]
+    fn a_neighbours_nearest_box_follows_from_its_parents_distances() {
+        for seed in 0..4 {
+            let g = Synthetic::new(4, 5, Regime::Reservations, seed).with_preconditions(4);
+            let s = g.scenario().unwrap();
+            let limits = Limits::default();
+            let c = CompiledScenario::new(&s, &limits).unwrap();
+            let zones = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
+            let space = c.space();
+            let walls = Walls::all(&c, &limits);
+            let units = Units::new(&c);
+            for cost in [EdgeCost::Concession, EdgeCost::Step] {
+                for zone in &zones.zones {
+                    let bound = Bound::new(&walls, zone, cost, &units, &limits);
+                    let mut dist = vec![0; bound.boxes];
+                    let mut fresh = vec![0; bound.boxes];
+                    for st in 0..space.size() {
+                        let mut levels = space.decode(st);
+                        bound.box_distances(&levels, &mut dist);
+                        let twin = zone
+                            .boxes
+                            .iter()
+                            .map(|b| walk(&bound.rungs, b, &levels))
+                            .min();
+                        assert_eq!(dist.iter().copied().min(), twin, "seed {seed}: {st}");
+                        for i in 0..space.issues() {
+                            let l = levels[i];
+                            for to in [l.wrapping_sub(1), l + 1] {
+                                if to as u64 >= space.radices()[i] {
+                                    continue;
+                                }
+                                let moved = bound.nearest_moved(&dist, i, l, to);
+                                levels[i] = to;
+                                bound.box_distances(&levels, &mut fresh);
+                                levels[i] = l;
+                                assert_eq!(Some(moved), fresh.iter().copied().min());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
