@@ -112,12 +112,18 @@ pub fn parse_shard(s: &str) -> std::result::Result<ShardSpec, String> {
 /// Arguments of `dealzone merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Shard documents of one batch (`dealzone simulate --shard I/N`), in any order.
+    /// Shard documents of one batch (`dealzone simulate --shard I/N`, `timeline --shard
+    /// I/N` or `tournament --shard I/N`), in any order.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print JSON instead of a readable report (as `dealzone simulate --json`).
     #[arg(long)]
     json: bool,
+    /// For tournament shards (`dealzone tournament --shard I/N`): write the merged results
+    /// table here (never over an existing file); the report printed is the unsharded
+    /// `dealzone tournament SPEC --out FILE`'s.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     #[command(flatten)]
     budget: crate::Budget,
 }
@@ -141,7 +147,39 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
         })?;
         texts.push(text);
     }
-    if texts[0].contains(dealzone::sim::sweep_shard::SWEEP_SHARD_FORMAT) {
+    // Every file must be a shard of the same command.
+    let kind = |text: &str| {
+        if dealzone::sim::tournament_shard::is_tournament_shard(text) {
+            "a tournament shard"
+        } else if text.contains(dealzone::sim::sweep_shard::SWEEP_SHARD_FORMAT) {
+            "a timeline sweep shard"
+        } else {
+            "a simulate shard"
+        }
+    };
+    let first_kind = kind(&texts[0]);
+    if let Some(k) = texts.iter().position(|t| kind(t) != first_kind) {
+        return Err(SimError::MixedShards {
+            first: m.files[0].display().to_string(),
+            first_kind: first_kind.into(),
+            file: m.files[k].display().to_string(),
+            kind: kind(&texts[k]).into(),
+        }
+        .into());
+    }
+    if first_kind == "a tournament shard" {
+        return crate::tournament::merge(&m.files, &texts, m.out.as_deref(), m.json, &m.budget);
+    }
+    if m.out.is_some() {
+        return Err(SimError::Shard {
+            message: format!(
+                "--out is for tournament shards; `{}` is {first_kind}, whose merge prints its report",
+                m.files[0].display()
+            ),
+        }
+        .into());
+    }
+    if first_kind == "a timeline sweep shard" {
         return merge_timeline(m, &texts);
     }
     let mut shards = Vec::new();
