@@ -326,7 +326,21 @@ fn check(spec: &TournamentSpec, digest: &str, s: &TournamentShard) -> Result<()>
 /// O(matches · players), and compiling each scenario once.
 ///
 /// # Example
-/// See the [module](self).
+/// ```
+/// use dealzone::engines::simulate::merge_tournament;
+/// use dealzone::results::simulate::ShardSpec;
+/// let mut spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
+/// spec.scenarios.truncate(1);
+/// let l = dealzone::Limits::default();
+/// let shards = (0..2)
+///     .map(|i| spec.play_shard(&l, ShardSpec::new(i, 2)?))
+///     .collect::<dealzone::Result<Vec<_>>>()?;
+/// let rows = merge_tournament(&spec, &l, &shards)?;
+/// assert_eq!(rows.len() as u64, dealzone::engines::simulate::match_count(&spec));
+/// let e = merge_tournament(&spec, &l, &shards[1..]).unwrap_err();
+/// assert_eq!(e.to_string(), "tournament shard 0/2 is missing: a merge needs every one of the 2 shards");
+/// # Ok::<(), dealzone::Error>(())
+/// ```
 pub fn merge(
     spec: &TournamentSpec,
     limits: &Limits,
@@ -402,7 +416,27 @@ impl TournamentSpec {
     /// That of the shard's matches.
     ///
     /// # Example
-    /// See the [module](self).
+    /// Three shards of a small tournament, merged, are its rows; a shard's document read
+    /// back is the same shard:
+    /// ```
+    /// use dealzone::engines::simulate::play;
+    /// use dealzone::results::simulate::{ShardHeader, ShardSpec, TOURNAMENT_SHARD_FORMAT, TournamentShard};
+    /// let mut spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
+    /// spec.scenarios.truncate(1);
+    /// spec.repetitions = 2;
+    /// let limits = dealzone::Limits::default();
+    /// let mut whole = Vec::new();
+    /// play(&spec, &limits, 0, &mut |b| Ok(whole.extend_from_slice(b)))?;
+    /// let shards = (0..3)
+    ///     .map(|i| spec.play_shard(&limits, ShardSpec::new(i, 3)?))
+    ///     .collect::<dealzone::Result<Vec<_>>>()?;
+    /// assert_eq!(spec.merge_shards(&limits, &shards)?, whole);
+    /// let h: &ShardHeader = &shards[1].header;
+    /// assert_eq!((h.format.as_str(), h.shard), (TOURNAMENT_SHARD_FORMAT, [1, 3]));
+    /// let text = shards[1].to_csv()?;
+    /// assert_eq!(TournamentShard::from_csv(&text)?.rows, shards[1].rows);
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
     pub fn play_shard(&self, limits: &Limits, shard: ShardSpec) -> Result<TournamentShard> {
         let header = ShardHeader::new(self, limits, shard)?;
         let mut rows = Vec::new();
@@ -434,7 +468,7 @@ impl TournamentSpec {
     /// As [`merge`].
     ///
     /// # Example
-    /// See the [module](self).
+    /// See [`TournamentSpec::play_shard`].
     pub fn merge_shards(&self, limits: &Limits, shards: &[TournamentShard]) -> Result<Vec<Row>> {
         merge(self, limits, shards)
     }
