@@ -289,3 +289,77 @@ proptest! {
         prop_assert_eq!(spec.merge_shards(&limits, &parts).unwrap(), whole);
     }
 }
+
+#[test]
+fn a_tournament_shard_cannot_make_the_merge_read_outside_its_folder() {
+    let dir = folder("shards-outside", "");
+    let (code, _, err) = run_in(
+        &dir,
+        &["tournament", "spec.toml", "--out", "whole.csv"],
+        "2",
+    );
+    assert_eq!(code, 0, "{err}");
+    let whole = std::fs::read_to_string(dir.join("whole.csv")).unwrap();
+    let one = shards(&dir, "o", 1, "2");
+    let text = std::fs::read_to_string(dir.join(&one[0])).unwrap();
+    let inner = dir.join("inner");
+    std::fs::create_dir_all(&inner).unwrap();
+    let absolute = dir.join("spec.toml").display().to_string();
+    // Hostile headers: the spec outside the shard's folder, with the shard claiming the
+    // permission to read it (only the merge's own flag may give it).
+    for named in ["../spec.toml", absolute.as_str()] {
+        let replaced = format!(
+            "\"spec\":{},\"allow_outside_paths\":true,\"max_file_bytes\":1000000000000",
+            serde_json::to_string(named).unwrap()
+        );
+        let hostile = text.replacen("\"spec\":\"spec.toml\"", &replaced, 1);
+        assert_ne!(hostile, text);
+        std::fs::write(inner.join("h.csv"), &hostile).unwrap();
+        let (code, _, err) = run_in(&inner, &["merge", "h.csv", "--out", "m.csv"], "2");
+        assert_ne!(code, 0, "{named}: read a spec outside the shard's folder");
+        assert!(err.contains("refused to read"), "{named}: {err}");
+        assert!(err.contains("allow_outside_paths"), "{err}");
+        assert!(!inner.join("m.csv").exists());
+        // The user may allow it.
+        let (code, _, err) = run_in(
+            &inner,
+            &["merge", "h.csv", "--out", "m.csv", "--allow-outside-paths"],
+            "2",
+        );
+        assert_eq!(code, 0, "{named}: {err}");
+        assert_eq!(std::fs::read_to_string(inner.join("m.csv")).unwrap(), whole);
+        std::fs::remove_file(inner.join("m.csv")).unwrap();
+    }
+    // A shard written into another folder than the spec's names it absolutely: its merge
+    // needs the flag, and then gives the same bytes.
+    let (code, _, err) = run_in(
+        &dir,
+        &[
+            "tournament",
+            "spec.toml",
+            "--shard",
+            "0/1",
+            "--out",
+            "inner/p.csv",
+        ],
+        "2",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(&dir, &["merge", "inner/p.csv", "--out", "m.csv"], "2");
+    assert_ne!(code, 0);
+    assert!(err.contains("refused to read"), "{err}");
+    let (code, _, err) = run_in(
+        &dir,
+        &[
+            "merge",
+            "inner/p.csv",
+            "--out",
+            "m.csv",
+            "--allow-outside-paths",
+        ],
+        "2",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("m.csv")).unwrap(), whole);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -874,8 +874,6 @@ fn tournament_shard(
         let mut shard = t.play_shard(&limits, spec)?;
         shard.header.source = serde_json::json!({
             "spec": path.display().to_string(),
-            "allow_outside_paths": limits.allow_outside_paths,
-            "max_file_bytes": limits.max_file_bytes,
         });
         shard.to_csv()
     })

@@ -124,6 +124,10 @@ pub struct MergeArgs {
     /// `dealzone tournament SPEC --out FILE`'s.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// For tournament shards: where the spec a shard names may be, how large (the flags a
+    /// shard records are not used: a shard is input).
+    #[command(flatten)]
+    access: crate::files::FileAccess,
     #[command(flatten)]
     budget: crate::Budget,
 }
@@ -168,7 +172,14 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
         .into());
     }
     if first_kind == "a tournament shard" {
-        return crate::tournament::merge(&m.files, &texts, m.out.as_deref(), m.json, &m.budget);
+        return crate::tournament::merge(
+            &m.files,
+            &texts,
+            m.out.as_deref(),
+            m.json,
+            &m.budget,
+            &m.access,
+        );
     }
     if m.out.is_some() {
         return Err(SimError::Shard {

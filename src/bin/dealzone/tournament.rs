@@ -1,8 +1,9 @@
 //! `dealzone tournament`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use dealzone::io::source::resolve_named;
 use dealzone::sim::SimError;
 use dealzone::sim::outside::{AgentProgram, RefereeConfig};
 use dealzone::sim::shard::ShardSpec;
@@ -107,9 +108,7 @@ pub fn run(args: &Args) -> Result<String> {
         Some(s) => {
             let mut h = ShardHeader::new(&spec, &limits, s)?;
             h.source = serde_json::json!({
-                "spec": args.spec.display().to_string(),
-                "allow_outside_paths": args.files.allow_outside_paths,
-                "max_file_bytes": args.files.max_file_bytes,
+                "spec": spec_from(out, &args.spec),
             });
             Some(h)
         }
@@ -246,14 +245,34 @@ pub fn run(args: &Args) -> Result<String> {
     })
 }
 
+/// The spec's path as a shard file `out` records it: relative to `out`'s folder when the
+/// spec lies in it, else absolute. The merge resolves it against the shard file's folder
+/// and reads a spec outside that folder only with `--allow-outside-paths` (a shard is input
+/// too: it must not make the merge read any file it names).
+fn spec_from(out: &Path, spec: &Path) -> String {
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (dir.canonicalize(), spec.canonicalize()) {
+        (Ok(d), Ok(s)) => s
+            .strip_prefix(&d)
+            .map_or_else(|_| s.display().to_string(), |r| r.display().to_string()),
+        _ => spec.display().to_string(),
+    }
+}
+
 /// `dealzone merge` of tournament shard tables: the results table of the unsharded run,
-/// written to `--out`, and its report.
+/// written to `--out`, and its report. The spec is the one the first shard names, read as
+/// a timeline's `base` is ([`dealzone::io::source::resolve_named`]: inside that shard's
+/// folder unless the merge's own `--allow-outside-paths`, never a flag the shard records).
 pub fn merge(
     files: &[PathBuf],
     texts: &[String],
-    out: Option<&std::path::Path>,
+    out: Option<&Path>,
     json: bool,
     budget: &crate::Budget,
+    access: &crate::files::FileAccess,
 ) -> Result<String> {
     let mut shards = Vec::new();
     for (file, text) in files.iter().zip(texts) {
@@ -285,14 +304,13 @@ pub fn merge(
             }),
         })
     })?;
-    let files_access = crate::files::FileAccess {
-        allow_outside_paths: src["allow_outside_paths"].as_bool() == Some(true),
-        max_file_bytes: src["max_file_bytes"]
-            .as_u64()
-            .unwrap_or(Limits::default().max_file_bytes),
-    };
-    let limits = budget.apply(files_access.apply(Limits::default()));
-    let spec = dealzone::io::load_tournament(spec_file, &limits)?;
+    let limits = budget.apply(access.apply(Limits::default()));
+    let spec_path =
+        resolve_named(&files[0], spec_file, &limits).map_err(|reason| Error::Refused {
+            path: PathBuf::from(spec_file),
+            reason,
+        })?;
+    let spec = dealzone::io::load_tournament(&spec_path, &limits)?;
     let rows: Vec<Row> = tournament_shard::merge(&spec, &limits, &shards)?;
     if out.exists() {
         return Err(Error::Tournament {
