@@ -363,3 +363,65 @@ fn a_tournament_shard_cannot_make_the_merge_read_outside_its_folder() {
     assert_eq!(std::fs::read_to_string(dir.join("m.csv")).unwrap(), whole);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `dealzone ARGS` in `dir`, killed if still running after 20 s: its exit code (None if
+/// it was killed) and stderr.
+fn run_bounded(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dealzone"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run dealzone");
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            return (status.code(), err);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    (None, String::new())
+}
+
+#[test]
+fn merge_and_resume_refuse_endless_and_non_utf8_files() {
+    let dir = folder("shards-endless", "");
+    let one = shards(&dir, "e", 1, "2");
+    // Not UTF-8: a diagnostic at the byte's line and column.
+    let mut bytes = std::fs::read(dir.join(&one[0])).unwrap();
+    let second = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    bytes.insert(second + 3, 0xff);
+    std::fs::write(dir.join("bad.csv"), &bytes).unwrap();
+    let (code, err) = run_bounded(&dir, &["merge", "bad.csv", "--out", "m.csv"]);
+    assert!(matches!(code, Some(c) if c != 0), "{err}");
+    assert!(err.contains("byte 0xFF"), "{err}");
+    assert!(err.contains("bad.csv:2:4"), "{err}");
+    #[cfg(unix)]
+    {
+        // A device that never ends: refused before a byte is read, not read forever.
+        let (code, err) = run_bounded(&dir, &["merge", "/dev/zero", "--out", "m.csv"]);
+        assert!(matches!(code, Some(c) if c != 0), "merge /dev/zero: {err}");
+        assert!(err.contains("not a regular file"), "{err}");
+        let (code, err) = run_bounded(
+            &dir,
+            &[
+                "tournament",
+                "spec.toml",
+                "--shard",
+                "0/1",
+                "--out",
+                "/dev/zero",
+                "--resume",
+            ],
+        );
+        assert!(matches!(code, Some(c) if c != 0), "resume /dev/zero: {err}");
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+    assert!(!dir.join("m.csv").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -140,16 +140,28 @@ fn protocol_name(p: Option<ProtocolArg>) -> Option<&'static str> {
     })
 }
 
+/// A file dealzone wrote (a shard, a results table being resumed) read back as text: only a
+/// regular file (a named pipe or `/dev/zero` would block or never end), of any size (a
+/// large batch's own output is not refused), invalid UTF-8 a diagnostic at its line and
+/// column.
+///
+/// # Errors
+/// [`Error::Refused`] for anything but a regular file; [`Error::Io`]; [`Error::Invalid`].
+pub fn read_output(file: &std::path::Path) -> Result<String> {
+    let any_size = Limits {
+        max_file_bytes: u64::MAX,
+        ..Limits::default()
+    };
+    let bytes = dealzone::io::source::read_file(file, &any_size)?;
+    dealzone::io::source::decode(&file.display().to_string(), bytes)
+}
+
 /// Run `dealzone merge`: the shards' batch, as `dealzone simulate` prints it (or the
 /// timeline report, as `dealzone timeline` prints it, from its sweeps' shards).
 pub fn merge(m: &MergeArgs) -> Result<String> {
     let mut texts = Vec::new();
     for file in &m.files {
-        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-            path: file.clone(),
-            source,
-        })?;
-        texts.push(text);
+        texts.push(read_output(file)?);
     }
     // Every file must be a shard of the same command.
     let kind = |text: &str| {

@@ -130,10 +130,7 @@ pub fn run(args: &Args) -> Result<String> {
                 ),
             });
         }
-        let text = std::fs::read_to_string(out).map_err(|source| Error::Io {
-            path: out.clone(),
-            source,
-        })?;
+        let text = crate::simulate::read_output(out)?;
         match &shard {
             None => {
                 let (kept, bytes) = table::read(&text)?;
