@@ -153,12 +153,7 @@ pub fn spec_digest(spec: &TournamentSpec, limits: &Limits) -> Result<String> {
             super::shard::world_digest(&w)
         ));
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    Ok(format!("{h:016x}"))
+    Ok(super::shard::digest_text(&text))
 }
 
 /// One shard of a tournament: its header and the rows it played.
