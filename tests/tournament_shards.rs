@@ -425,3 +425,33 @@ fn merge_and_resume_refuse_endless_and_non_utf8_files() {
     assert!(!dir.join("m.csv").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_shard_holding_rows_past_its_matches_is_not_resumed() {
+    let dir = folder("shards-overfull", "");
+    let two = shards(&dir, "f", 2, "2");
+    let first = std::fs::read_to_string(dir.join(&two[0])).unwrap();
+    let second = std::fs::read_to_string(dir.join(&two[1])).unwrap();
+    // Shard 0/2 with the first row of shard 1/2 appended: each row a right match.
+    let extra = second.lines().nth(2).unwrap();
+    std::fs::write(dir.join(&two[0]), format!("{first}{extra}\n")).unwrap();
+    let (code, _, err) = run_in(
+        &dir,
+        &[
+            "tournament",
+            "spec.toml",
+            "--shard",
+            "0/2",
+            "--out",
+            &two[0],
+            "--resume",
+        ],
+        "2",
+    );
+    assert_ne!(code, 0, "resumed a shard with rows past its end");
+    assert!(
+        err.contains("tournament shard 0/2 (f-0-of-2.csv): holds 28 rows; its matches are 0..27"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

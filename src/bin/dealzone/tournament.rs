@@ -162,6 +162,21 @@ pub fn run(args: &Args) -> Result<String> {
                         .into());
                     }
                     check_from(&spec, h.start, &kept)?;
+                    // Rows of the next shard's matches would be played over and kept.
+                    if kept.len() as u64 > h.matches() {
+                        return Err(SimError::TournamentShard {
+                            index: h.shard[0],
+                            count: h.shard[1],
+                            file: format!(" ({})", out.display()),
+                            problem: format!(
+                                "holds {} rows; its matches are {}..{} (a damaged shard)",
+                                kept.len(),
+                                h.start,
+                                h.end
+                            ),
+                        }
+                        .into());
+                    }
                     rows = kept;
                     kept_bytes = bytes;
                     head_bytes = text.find('\n').map_or(0, |k| k + 1);
