@@ -124,8 +124,9 @@ pub struct MergeArgs {
     /// `dealzone tournament SPEC --out FILE`'s.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// For tournament shards: where the spec a shard names may be, how large (the flags a
-    /// shard records are not used: a shard is input).
+    /// Where the file a shard names (the scenario, timeline or tournament spec to load
+    /// again) may be, how large: inside the first shard's folder unless
+    /// `--allow-outside-paths` (the flags a shard records are not used: a shard is input).
     #[command(flatten)]
     access: crate::files::FileAccess,
     #[command(flatten)]
@@ -154,6 +155,37 @@ pub fn read_output(file: &std::path::Path) -> Result<String> {
     };
     let bytes = dealzone::io::source::read_file(file, &any_size)?;
     dealzone::io::source::decode(&file.display().to_string(), bytes)
+}
+
+/// A name in the working folder, for [`named_by_shard`] of a simulate or timeline shard.
+const WORKING_FOLDER: &str = "./merge";
+
+/// The file a shard's `source` names (`written`), resolved as a timeline's `base` is
+/// ([`dealzone::io::source::resolve_named`]) against the folder `naming` lies in, and
+/// refused outside it unless the merge's own `--allow-outside-paths` (a shard is input:
+/// the flags it records are not used). A tournament shard records its spec relative to
+/// its own file; `simulate` and `timeline` shards (printed, so not knowing where they
+/// will be kept) the file as their command line gave it, which resolves against the
+/// merge's working folder.
+///
+/// # Errors
+/// [`Error::Refused`] for an absolute path, a `..` that climbs out or a link out.
+pub fn named_by_shard(
+    naming: &std::path::Path,
+    written: &str,
+    access: &crate::files::FileAccess,
+) -> Result<PathBuf> {
+    let limits = access.apply(Limits::default());
+    let path = dealzone::io::source::resolve_named(naming, written, &limits).map_err(|reason| {
+        Error::Refused {
+            path: PathBuf::from(written),
+            reason,
+        }
+    })?;
+    // `./FILE` as the shard wrote it, `FILE`: the same name in the merged report.
+    Ok(path
+        .strip_prefix(".")
+        .map_or_else(|_| path.clone(), PathBuf::from))
 }
 
 /// Run `dealzone merge`: the shards' batch, as `dealzone simulate` prints it (or the
@@ -228,8 +260,11 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
     let file = src["file"]
         .as_str()
         .ok_or_else(|| bad("which file it simulated"))?;
+    let file = named_by_shard(WORKING_FOLDER.as_ref(), file, &m.access)?
+        .display()
+        .to_string();
     let text_arg = |key: &str| src[key].as_str().map(str::to_string);
-    let mut argv: Vec<String> = vec!["simulate".into(), file.into()];
+    let mut argv: Vec<String> = vec!["simulate".into(), file];
     for key in ["at", "evidence", "protocol"] {
         if let Some(v) = text_arg(key) {
             argv.push(format!("--{key}"));
@@ -245,12 +280,14 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
     if let Some(n) = src["max_states"].as_u64() {
         argv.extend(["--max-states".into(), n.to_string()]);
     }
-    if src["allow_outside_paths"].as_bool() == Some(true) {
+    // The merge's own file flags, never the shard's.
+    if m.access.allow_outside_paths {
         argv.push("--allow-outside-paths".into());
     }
-    if let Some(n) = src["max_file_bytes"].as_u64() {
-        argv.extend(["--max-file-bytes".into(), n.to_string()]);
-    }
+    argv.extend([
+        "--max-file-bytes".into(),
+        m.access.max_file_bytes.to_string(),
+    ]);
     argv.extend(["--runs".into(), shards[0].runs.to_string()]);
     argv.extend(["--seed".into(), shards[0].seed.to_string()]);
     #[derive(clap::Parser)]
@@ -296,11 +333,13 @@ fn merge_timeline(m: &MergeArgs, texts: &[String]) -> Result<String> {
         }
         .into()
     };
-    let file = PathBuf::from(
+    let file = named_by_shard(
+        WORKING_FOLDER.as_ref(),
         src["file"]
             .as_str()
             .ok_or_else(|| bad("which file it analysed"))?,
-    );
+        &m.access,
+    )?;
     let evidence = match src["evidence"].as_str() {
         None => None,
         Some(g) => Some(crate::parse_evidence(g).map_err(|_| bad("a known evidence grade"))?),
@@ -315,12 +354,7 @@ fn merge_timeline(m: &MergeArgs, texts: &[String]) -> Result<String> {
     };
     let samples = src["samples"].as_u64().ok_or_else(|| bad("its samples"))? as usize;
     let seed = src["seed"].as_u64().ok_or_else(|| bad("its seed"))?;
-    let files = crate::files::FileAccess {
-        allow_outside_paths: src["allow_outside_paths"].as_bool() == Some(true),
-        max_file_bytes: src["max_file_bytes"]
-            .as_u64()
-            .unwrap_or(Limits::default().max_file_bytes),
-    };
+    let files = m.access.clone();
     crate::timeline::run(&crate::timeline::Args {
         file: &file,
         json: m.json,

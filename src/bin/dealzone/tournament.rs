@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use dealzone::io::source::resolve_named;
 use dealzone::sim::SimError;
 use dealzone::sim::outside::{AgentProgram, RefereeConfig};
 use dealzone::sim::shard::ShardSpec;
@@ -317,11 +316,7 @@ pub fn merge(
         })
     })?;
     let limits = budget.apply(access.apply(Limits::default()));
-    let spec_path =
-        resolve_named(&files[0], spec_file, &limits).map_err(|reason| Error::Refused {
-            path: PathBuf::from(spec_file),
-            reason,
-        })?;
+    let spec_path = crate::simulate::named_by_shard(&files[0], spec_file, access)?;
     let spec = dealzone::io::load_tournament(&spec_path, &limits)?;
     let rows: Vec<Row> = tournament_shard::merge(&spec, &limits, &shards)?;
     if out.exists() {
