@@ -151,6 +151,9 @@ pub mod simulate {
         AgentProgram, Exchange, OutsideRun, RefereeConfig, play as play_outside,
     };
     pub use crate::sim::protocol::RunResult;
-    pub use crate::sim::tournament::{Row, Scores, match_count, play, scores};
+    pub use crate::sim::tournament::{Row, Scores, match_count, play, play_range, scores};
+    pub use crate::sim::tournament_shard::{
+        is_tournament_shard, merge as merge_tournament, spec_digest,
+    };
     pub use crate::sim::{Overrides, SimConfig, World, simulate, summarise};
 }

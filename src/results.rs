@@ -148,6 +148,7 @@ pub mod simulate {
     pub use crate::sim::session::{SimOptions, Simulation};
     pub use crate::sim::shard::{Shard, ShardSpec};
     pub use crate::sim::summary::{OutcomeCount, PartyOutcome, ZoneReach};
+    pub use crate::sim::tournament_shard::{ShardHeader, TOURNAMENT_SHARD_FORMAT, TournamentShard};
     pub use crate::sim::trace::{End, Trace};
     pub use crate::sim::{Summary, Tally};
 }

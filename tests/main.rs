@@ -44,6 +44,7 @@ mod tables;
 mod timeline;
 mod tournament;
 mod tournament_outside;
+mod tournament_shards;
 mod zones;
 
 /// The budget tests (`hard`, `hard_families`) take this lock so they do not share the

@@ -208,3 +208,49 @@ proptest! {
         prop_assert_eq!(merged, whole);
     }
 }
+
+#[test]
+fn a_simulate_shard_cannot_make_the_merge_read_outside_the_working_folder() {
+    let dir = temp_dir("outside");
+    let args = [
+        "simulate",
+        "seeds/wage_round.toml",
+        "--runs",
+        "30",
+        "--json",
+    ];
+    let (_, expected, _) = dealzone(&args);
+    let files = shard_files(&dir, &args, 1);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let copy = dir.join("wage_round.toml");
+    std::fs::copy(crate::root("seeds/wage_round.toml"), &copy).unwrap();
+    // Hostile sources: an absolute path, a `..` out, each claiming the permission.
+    let absolute = copy.display().to_string();
+    let secret = "/etc/passwd".to_string();
+    let parent = format!(
+        "../{}",
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+    );
+    let climbing = format!("{parent}/seeds/wage_round.toml");
+    for (named, readable) in [(&absolute, true), (&secret, false), (&climbing, true)] {
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["source"]["file"] = named.as_str().into();
+        doc["source"]["allow_outside_paths"] = true.into();
+        let hostile = dir.join("hostile.json");
+        std::fs::write(&hostile, doc.to_string()).unwrap();
+        let h = hostile.display().to_string();
+        let (code, _, err) = dealzone(&["merge", &h, "--json"]);
+        assert_eq!(code, 1, "{named}: read outside the working folder");
+        assert!(err.contains("refused to read"), "{named}: {err}");
+        assert!(!err.contains("root:"), "{err}");
+        if readable {
+            let (code, merged, err) = dealzone(&["merge", &h, "--json", "--allow-outside-paths"]);
+            assert_eq!(code, 0, "{named}: {err}");
+            assert_eq!(merged, expected);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

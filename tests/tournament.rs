@@ -8,7 +8,7 @@ use dealzone::Limits;
 use dealzone::sim::tournament::{Row, check_prefix, match_count, play, scores, table};
 
 /// A scratch folder holding the wage round, supplier contract and a spec naming them.
-fn folder(name: &str, extra: &str) -> PathBuf {
+pub fn folder(name: &str, extra: &str) -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("dealzone-tournament-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -343,3 +343,43 @@ fn a_silent_agent_ends_its_match_as_a_failure_row_within_the_budget() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Outside agents may be played in shards (documented): each shard seats the agent for its
+/// own matches, and the merged table holds every match at its place with its seed (its
+/// outcomes are the program's, so only the coordinates are the unsharded table's).
+#[test]
+fn a_tournament_with_an_outside_agent_plays_in_shards_and_merges() {
+    if !python() {
+        return;
+    }
+    let dir = scratch("shards");
+    let file = spec(&dir, 2, "");
+    let s = dealzone::io::load_tournament(&file, &Default::default()).unwrap();
+    let f = file.display().to_string();
+    let parts: Vec<String> = (0..3)
+        .map(|i| {
+            let part = dir.join(format!("p{i}.csv")).display().to_string();
+            let shard = format!("{i}/3");
+            let (code, _, err) = crate::dealzone(&[
+                "tournament",
+                &f,
+                "--shard",
+                &shard,
+                "--out",
+                &part,
+                "--agent",
+                CONCEDE,
+            ]);
+            assert_eq!(code, 0, "{err}");
+            part
+        })
+        .collect();
+    let merged = dir.join("merged.csv").display().to_string();
+    let (code, _, err) =
+        crate::dealzone(&["merge", &parts[2], &parts[0], &parts[1], "--out", &merged]);
+    assert_eq!(code, 0, "{err}");
+    let all = rows(Path::new(&merged));
+    assert_eq!(all.len(), 8);
+    check_prefix(&s, &all).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -22,7 +22,9 @@ pandas::
 
 Every analysis runs with the interpreter released. Errors are :class:`DealzoneError`
 with the library's positioned message (``file:line:column``, did-you-mean).
-Sharded simulations over Dask: :mod:`dealzone.dask`.
+Tournaments (``dealzone tournament``): :func:`tournament`, in shards :func:`tournament_shard`
+and :func:`merge_tournament`. Sharded simulations, sweeps and tournaments over Dask:
+:mod:`dealzone.dask`.
 """
 
 from __future__ import annotations
@@ -47,8 +49,12 @@ __all__ = [
     "Stability",
     "Simulation",
     "TimelineReport",
+    "Tournament",
     "load",
     "loads",
+    "tournament",
+    "tournament_shard",
+    "merge_tournament",
 ]
 
 
@@ -543,3 +549,72 @@ def loads(
         _dealzone.loads(text, name, evidence, time_limit),
         ("text", text, name, evidence, time_limit, ()),
     )
+
+
+class Tournament:
+    """A tournament's results: ``csv()`` is its results table, byte for byte the file
+    ``dealzone tournament SPEC --out FILE`` writes; ``to_dict()`` is the scores document
+    that command prints with ``--json``."""
+
+    def __init__(self, table: str, scores: str):
+        self._table = table
+        self._scores = scores
+
+    def csv(self) -> str:
+        """The results table (one row per match, in match order) as CSV text."""
+        return self._table
+
+    def json(self) -> str:
+        """The scores document as JSON text."""
+        return self._scores
+
+    def to_dict(self) -> dict:
+        """The scores document (``matches``, ``requested``, ``complete``, ``by_tactic``,
+        ``by_scenario``) as a dict."""
+        return json.loads(self._scores)
+
+    def to_pandas(self):
+        """The results table as a ``pandas.DataFrame`` (read from :meth:`csv`)."""
+        import io
+
+        try:
+            import pandas
+        except ImportError as e:  # optional: the package itself needs no pandas
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+        return pandas.read_csv(io.StringIO(self._table))
+
+    def __repr__(self) -> str:
+        d = self.to_dict()
+        return f"<dealzone.Tournament: {d['matches']} of {d['requested']} matches>"
+
+
+def tournament(
+    spec_path: "os.PathLike[str] | str", time_limit: Optional[float] = DEFAULT_TIME_LIMIT
+) -> Tournament:
+    """Play the tournament of a spec file (``dealzone tournament SPEC``): every line-up of
+    its tactics on every scenario, repeated. ``time_limit`` (seconds; None: none) bounds the
+    whole tournament; one it stops is a prefix of the matches (``complete`` false)."""
+    return Tournament(*_dealzone.tournament(os.fspath(spec_path), time_limit))
+
+
+def tournament_shard(
+    spec_path: "os.PathLike[str] | str",
+    index: int,
+    count: int,
+    time_limit: Optional[float] = None,
+) -> str:
+    """Shard ``index`` of ``count`` of a tournament (``dealzone tournament SPEC --shard
+    I/N``): matches ``⌊i·M/N⌋ .. ⌊(i+1)·M/N⌋`` of its ``M``, as its shard table (text: a
+    ``#`` header line naming the tournament, the seed, ``I`` and ``N``, then the rows)."""
+    return _dealzone.tournament_shard(os.fspath(spec_path), index, count, time_limit)
+
+
+def merge_tournament(
+    spec_path: "os.PathLike[str] | str",
+    shards: Sequence[str],
+    time_limit: Optional[float] = None,
+) -> Tournament:
+    """The tournament from its ``N`` shard tables, in any order: the same bytes as
+    :func:`tournament`. Shards of another spec, seed or ``N``, a missing, repeated or
+    unfinished shard raise :class:`DealzoneError` naming it."""
+    return Tournament(*_dealzone.merge_tournament(os.fspath(spec_path), list(shards), time_limit))

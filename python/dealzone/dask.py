@@ -1,4 +1,4 @@
-"""Sharded simulations on a Dask cluster.
+"""Sharded simulations, timeline sweeps and tournaments on a Dask cluster.
 
 ``simulate(path_or_scenario, runs, seed, client=None)`` cuts the batch into shards (runs
 ``⌊i·R/N⌋ .. ⌊(i+1)·R/N⌋``), plays each on a worker and merges the shard documents in
@@ -24,9 +24,17 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Union
 
-from . import Scenario, Simulation, TimelineReport, load
+from . import (
+    Scenario,
+    Simulation,
+    TimelineReport,
+    Tournament,
+    load,
+    merge_tournament,
+    tournament_shard,
+)
 
-__all__ = ["simulate", "timeline"]
+__all__ = ["simulate", "timeline", "tournament"]
 
 
 def _shard(
@@ -143,3 +151,51 @@ def timeline(
         pure=False,
     )
     return scenario.merge_timeline(client.gather(futures), samples, seed)
+
+
+def tournament(
+    spec_path: Union[str, "os.PathLike[str]"],
+    client: Any = None,
+    *,
+    shards: Optional[int] = None,
+    retries: int = 3,
+) -> Tournament:
+    """A tournament played in shards over a Dask client.
+
+    Shard ``i`` of ``N`` plays matches ``⌊i·M/N⌋ .. ⌊(i+1)·M/N⌋`` of the tournament's ``M``
+    (in match order); every match's seed comes from the master seed and its place, so the
+    shards' rows, merged in shard order, are the single-process tournament's: the result's
+    ``csv()`` is byte for byte the table of ``dealzone tournament SPEC --out FILE`` and its
+    ``to_dict()`` that command's ``--json`` scores. A shard lost with its worker is run
+    again (Dask retries it), with the same rows. Shards run without a time limit.
+
+    Args:
+        spec_path: the tournament spec; every worker reads it and the scenario files it
+            names (a shared file system, as on a Slurm cluster).
+        client: a ``distributed.Client``; default the current one (``get_client()``).
+        shards: number of shards; default twice the workers' threads (at least 1).
+        retries: how often a failed shard (a lost worker) is run again.
+
+    Returns:
+        The :class:`dealzone.Tournament`.
+
+    Raises:
+        DealzoneError: a spec that does not load (positioned), or one with outside agents
+            (they are seated on the command line only).
+    """
+    path = os.path.abspath(os.fspath(spec_path))
+    if client is None:
+        from distributed import get_client
+
+        client = get_client()
+    if shards is None:
+        shards = max(1, 2 * sum(client.nthreads().values()))
+    futures = client.map(
+        tournament_shard,
+        [path] * shards,
+        range(shards),
+        [shards] * shards,
+        retries=retries,
+        pure=False,
+    )
+    return merge_tournament(path, client.gather(futures))

@@ -816,6 +816,99 @@ fn loads(
     .map_err(err)
 }
 
+/// The tournament of the spec at `path` (`dealzone tournament SPEC --out FILE --json`):
+/// its results table (CSV text, the bytes of `FILE`) and its scores document (JSON text),
+/// under a wall-time budget of `time_limit` seconds (None: none).
+#[pyfunction]
+#[pyo3(signature = (path, time_limit = None))]
+fn tournament(
+    py: Python<'_>,
+    path: PathBuf,
+    time_limit: Option<f64>,
+) -> PyResult<(String, String)> {
+    let limits = limits_with(time_limit)?;
+    py.detach(|| -> dealzone::Result<_> {
+        let spec = dealzone::io::load_tournament(&path, &limits)?;
+        let mut rows = Vec::new();
+        let played = dealzone::sim::tournament::play(&spec, &limits, 0, &mut |b| {
+            rows.extend_from_slice(b);
+            Ok(())
+        })?;
+        tournament_outputs(&spec, &rows, &played)
+    })
+    .map_err(err)
+}
+
+/// The table (CSV) and scores document (JSON) of `rows`.
+fn tournament_outputs(
+    spec: &dealzone::model::tournament::TournamentSpec,
+    rows: &[dealzone::sim::tournament::Row],
+    played: &dealzone::sim::tournament::Played,
+) -> dealzone::Result<(String, String)> {
+    let mut table = Vec::new();
+    dealzone::sim::tournament::table::write(&mut table, rows, true)?;
+    let scores = dealzone::sim::tournament::scores(spec, rows);
+    let json = dealzone::report::tournament::json(&scores, played);
+    Ok((
+        String::from_utf8_lossy(&table).into_owned(),
+        json.to_string(),
+    ))
+}
+
+/// Shard `index` of `count` of the tournament of the spec at `path` (`dealzone tournament
+/// SPEC --shard I/N --out FILE`): its shard table (the bytes of `FILE`, its header naming
+/// the file as given), merged by [`merge_tournament`].
+#[pyfunction]
+#[pyo3(signature = (path, index, count, time_limit = None))]
+fn tournament_shard(
+    py: Python<'_>,
+    path: PathBuf,
+    index: u64,
+    count: u64,
+    time_limit: Option<f64>,
+) -> PyResult<String> {
+    let limits = limits_with(time_limit)?;
+    let spec = ShardSpec::new(index, count).map_err(sim_err)?;
+    py.detach(|| -> dealzone::Result<_> {
+        let t = dealzone::io::load_tournament(&path, &limits)?;
+        let mut shard = t.play_shard(&limits, spec)?;
+        shard.header.source = serde_json::json!({
+            "spec": path.display().to_string(),
+        });
+        shard.to_csv()
+    })
+    .map_err(err)
+}
+
+/// The tournament of the spec at `path` from its shard tables (any order): the same
+/// table and scores as [`tournament`], or an error naming the shard that is missing,
+/// repeated, unfinished or of another tournament.
+#[pyfunction]
+#[pyo3(signature = (path, shards, time_limit = None))]
+fn merge_tournament(
+    py: Python<'_>,
+    path: PathBuf,
+    shards: Vec<String>,
+    time_limit: Option<f64>,
+) -> PyResult<(String, String)> {
+    let limits = limits_with(time_limit)?;
+    py.detach(|| -> dealzone::Result<_> {
+        let spec = dealzone::io::load_tournament(&path, &limits)?;
+        let parsed = shards
+            .iter()
+            .map(|s| dealzone::sim::tournament_shard::TournamentShard::from_csv(s))
+            .collect::<dealzone::Result<Vec<_>>>()?;
+        let rows = spec.merge_shards(&limits, &parsed)?;
+        let played = dealzone::sim::tournament::Played {
+            matches: rows.len() as u64,
+            requested: dealzone::sim::tournament::match_count(&spec),
+            complete: true,
+        };
+        tournament_outputs(&spec, &rows, &played)
+    })
+    .map_err(err)
+}
+
 /// The native module.
 #[pymodule]
 fn _dealzone(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -825,5 +918,8 @@ fn _dealzone(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ArrowTable>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
+    m.add_function(wrap_pyfunction!(tournament, m)?)?;
+    m.add_function(wrap_pyfunction!(tournament_shard, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_tournament, m)?)?;
     Ok(())
 }

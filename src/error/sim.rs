@@ -92,6 +92,51 @@ pub enum SimError {
         /// What is wrong, naming the shard or its file.
         message: String,
     },
+    /// A tournament shard that does not belong with the others of a merge, or is not
+    /// finished ([`crate::sim::tournament_shard::merge`]).
+    #[error("tournament shard {index}/{count}{file}: {problem}")]
+    TournamentShard {
+        /// The shard's number.
+        index: u64,
+        /// Its number of shards.
+        count: u64,
+        /// ` (FILE)` when read from a file, or empty.
+        file: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A shard missing from a merge.
+    #[error(
+        "tournament shard {index}/{count} is missing: a merge needs every one of the {count} shards"
+    )]
+    MissingShard {
+        /// The missing shard's number.
+        index: u64,
+        /// The number of shards.
+        count: u64,
+    },
+    /// A shard given twice to a merge.
+    #[error("tournament shard {index}/{count} is given twice{files}")]
+    RepeatedShard {
+        /// The shard's number.
+        index: u64,
+        /// The number of shards.
+        count: u64,
+        /// `: FILE and FILE` when read from files, or empty.
+        files: String,
+    },
+    /// Shard documents of different commands given to one merge.
+    #[error("`{file}` is {kind}, but `{first}` is {first_kind}: merge the shards of one command")]
+    MixedShards {
+        /// The first file given.
+        first: String,
+        /// What it is (`a simulate shard`, …).
+        first_kind: String,
+        /// The first file of another kind.
+        file: String,
+        /// What it is.
+        kind: String,
+    },
     /// `--agent PARTY=PROGRAM` names no party of the scenario.
     #[error("no party `{party}` to seat an outside agent{hint}; the parties are: {parties}")]
     UnknownAgentParty {

@@ -36,6 +36,7 @@ pub mod summary;
 pub mod sweep_shard;
 pub mod tactic;
 pub mod tournament;
+pub mod tournament_shard;
 pub mod trace;
 pub mod world;
 

@@ -176,6 +176,12 @@ pub fn world_digest(w: &World) -> String {
             w.sequencing.bad_faith,
         )
     );
+    digest_text(&text)
+}
+
+/// FNV-1a 64 of `text`, as 16 hex digits: the digest every shard document names what it
+/// belongs to by (a check against mixing batches, not a defence against forgery).
+pub(crate) fn digest_text(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

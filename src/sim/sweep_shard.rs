@@ -85,12 +85,7 @@ pub fn timeline_digest(t: &Timeline, options: &ReportOptions) -> String {
         ..options.clone()
     };
     let text = format!("{:?}", (t, o));
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    super::shard::digest_text(&text)
 }
 
 fn counts(r: &Robustness) -> Counts {

@@ -72,7 +72,7 @@ pub fn players(s: &Scenario) -> Vec<usize> {
 }
 
 /// Line-ups of one scenario: `tactics^players`, saturating.
-fn lineups(spec: &TournamentSpec, s: &Scenario) -> u64 {
+pub(super) fn lineups(spec: &TournamentSpec, s: &Scenario) -> u64 {
     let t = spec.tactics.len() as u64;
     (0..players(s).len()).fold(1u64, |n, _| n.saturating_mul(t))
 }
@@ -318,7 +318,7 @@ pub fn seat<'a>(
 }
 
 /// The spec's overrides of every scenario's settings (its `protocol`).
-fn overrides(spec: &TournamentSpec) -> Overrides {
+pub(super) fn overrides(spec: &TournamentSpec) -> Overrides {
     Overrides {
         protocol: spec.protocol,
         ..Overrides::default()
@@ -375,16 +375,62 @@ pub fn play_seated(
     sink: &mut dyn FnMut(&[Row]) -> Result<()>,
     log: &mut dyn FnMut(u64, &[Exchange]) -> Result<()>,
 ) -> Result<Played> {
+    play_range(spec, seating, limits, from..match_count(spec), sink, log)
+}
+
+/// [`play_seated`] over the matches `range` only (a shard: [`super::tournament_shard`]):
+/// each match the same row as in the whole tournament.
+///
+/// # Arguments
+/// As [`play_seated`], with the matches to play, `range.start` the first (a resumed
+/// shard starts past its own first match) and `range.end` the end (exclusive, at most
+/// [`match_count`]).
+///
+/// # Returns
+/// As [`play`], counting from match 0: [`Played::matches`] is the end of the rows handed
+/// on so far (`range.end` when complete), [`Played::requested`] is `range.end`.
+///
+/// # Errors
+/// As [`play_seated`].
+///
+/// # Complexity
+/// As [`play`], over the matches of `range`.
+///
+/// # Example
+/// ```
+/// use dealzone::sim::tournament::{Seating, play, play_range};
+/// let mut spec = dealzone::io::load_tournament("seeds/tournament.toml", &Default::default())?;
+/// spec.scenarios.truncate(1);
+/// spec.repetitions = 2;
+/// let (mut all, mut some) = (Vec::new(), Vec::new());
+/// play(&spec, &Default::default(), 0, &mut |b| Ok(all.extend_from_slice(b)))?;
+/// let s = &Seating::default();
+/// play_range(&spec, s, &Default::default(), 7..19, &mut |b| Ok(some.extend_from_slice(b)), &mut |_, _| Ok(()))?;
+/// assert_eq!(some, all[7..19]);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn play_range(
+    spec: &TournamentSpec,
+    seating: &Seating,
+    limits: &Limits,
+    range: std::ops::Range<u64>,
+    sink: &mut dyn FnMut(&[Row]) -> Result<()>,
+    log: &mut dyn FnMut(u64, &[Exchange]) -> Result<()>,
+) -> Result<Played> {
+    let from = range.start;
     let programs = seat(spec, &seating.programs)?;
     let referee = RefereeConfig {
         run_time_limit: spec.match_time_limit,
         ..seating.referee
     };
     let started = Instant::now();
-    let requested = match_count(spec);
+    let requested = range.end.min(match_count(spec));
     let reps = spec.repetitions;
     let mut m0 = 0u64;
     for (i, entry) in spec.scenarios.iter().enumerate() {
+        if m0 >= requested {
+            break;
+        }
         let here = lineups(spec, &entry.scenario).saturating_mul(reps);
         if m0 + here <= from {
             m0 += here;
@@ -419,9 +465,14 @@ pub fn play_seated(
         let names: Vec<&str> = who.iter().map(|&p| base.parties[p].name.as_str()).collect();
         for k in 0..lineups(spec, &entry.scenario) {
             let first = m0 + k * reps;
+            if first >= requested {
+                break;
+            }
             if first + reps <= from {
                 continue;
             }
+            // Repetitions of this line-up within the range.
+            let last = reps.min(requested - first);
             if limits.time_limit.is_some_and(|t| started.elapsed() > t) {
                 return Ok(Played {
                     matches: first.max(from),
@@ -447,7 +498,7 @@ pub fn play_seated(
                 .filter_map(|(slot, &t)| programs[t].map(|argv| (who[slot], argv)))
                 .collect();
             if seated.is_empty() {
-                let rows: Vec<Row> = (first.max(from) - first..reps)
+                let rows: Vec<Row> = (first.max(from) - first..last)
                     .into_par_iter()
                     .map(|r| {
                         let t0 = Instant::now();
@@ -465,7 +516,7 @@ pub fn play_seated(
                         argv: argv.to_vec(),
                     })
                     .collect();
-                for r in first.max(from) - first..reps {
+                for r in first.max(from) - first..last {
                     if r > first.max(from) - first
                         && limits.time_limit.is_some_and(|t| started.elapsed() > t)
                     {
@@ -692,16 +743,32 @@ pub fn scores(spec: &TournamentSpec, rows: &[Row]) -> Scores {
 /// # Complexity
 /// O(rows · players).
 pub fn check_prefix(spec: &TournamentSpec, rows: &[Row]) -> Result<()> {
+    check_from(spec, 0, rows)
+}
+
+/// Check that `rows` are matches `from, from + 1, …` of `spec` (a shard's table: see
+/// [`check_prefix`]).
+///
+/// # Errors
+/// [`Error::Tournament`] naming the first row that differs, or rows past the last match.
+///
+/// # Complexity
+/// O(matches up to the last row · players).
+pub fn check_from(spec: &TournamentSpec, from: u64, rows: &[Row]) -> Result<()> {
     let reps = spec.repetitions;
     let mut m0 = 0u64;
     let mut next = rows.iter();
     'all: for (i, e) in spec.scenarios.iter().enumerate() {
         let who = players(&e.scenario);
         for k in 0..lineups(spec, &e.scenario) {
+            let first = m0 + k * reps;
+            if first + reps <= from {
+                continue;
+            }
             let line = lineup(k, spec.tactics.len(), who.len());
             let tactics: Vec<&str> = line.iter().map(|&t| spec.tactics[t].0.as_str()).collect();
             let tactics = tactics.join(";");
-            for r in 0..reps {
+            for r in from.saturating_sub(first)..reps {
                 let Some(row) = next.next() else {
                     break 'all;
                 };

@@ -366,8 +366,9 @@ enum Command {
     /// Play every line-up of tactics on every scenario of a spec, repeated: a results
     /// table (one CSV row per match, resumable) and the standard scores.
     Tournament(tournament::Args),
-    /// Merge the shard documents of `simulate --shard I/N` (or of `timeline --shard I/N`)
-    /// into exactly the output of the unsharded run.
+    /// Merge the shard documents of `simulate --shard I/N` (or of `timeline --shard I/N`,
+    /// or the shard tables of `tournament --shard I/N` with `--out TABLE`) into exactly the
+    /// output of the unsharded run.
     Merge(simulate::MergeArgs),
 }
 

@@ -112,12 +112,23 @@ pub fn parse_shard(s: &str) -> std::result::Result<ShardSpec, String> {
 /// Arguments of `dealzone merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Shard documents of one batch (`dealzone simulate --shard I/N`), in any order.
+    /// Shard documents of one batch (`dealzone simulate --shard I/N`, `timeline --shard
+    /// I/N` or `tournament --shard I/N`), in any order.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print JSON instead of a readable report (as `dealzone simulate --json`).
     #[arg(long)]
     json: bool,
+    /// For tournament shards (`dealzone tournament --shard I/N`): write the merged results
+    /// table here (never over an existing file); the report printed is the unsharded
+    /// `dealzone tournament SPEC --out FILE`'s.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Where the file a shard names (the scenario, timeline or tournament spec to load
+    /// again) may be, how large: inside the first shard's folder unless
+    /// `--allow-outside-paths` (the flags a shard records are not used: a shard is input).
+    #[command(flatten)]
+    access: crate::files::FileAccess,
     #[command(flatten)]
     budget: crate::Budget,
 }
@@ -130,18 +141,100 @@ fn protocol_name(p: Option<ProtocolArg>) -> Option<&'static str> {
     })
 }
 
+/// A file dealzone wrote (a shard, a results table being resumed) read back as text: only a
+/// regular file (a named pipe or `/dev/zero` would block or never end), of any size (a
+/// large batch's own output is not refused), invalid UTF-8 a diagnostic at its line and
+/// column.
+///
+/// # Errors
+/// [`Error::Refused`] for anything but a regular file; [`Error::Io`]; [`Error::Invalid`].
+pub fn read_output(file: &std::path::Path) -> Result<String> {
+    let any_size = Limits {
+        max_file_bytes: u64::MAX,
+        ..Limits::default()
+    };
+    let bytes = dealzone::io::source::read_file(file, &any_size)?;
+    dealzone::io::source::decode(&file.display().to_string(), bytes)
+}
+
+/// A name in the working folder, for [`named_by_shard`] of a simulate or timeline shard.
+const WORKING_FOLDER: &str = "./merge";
+
+/// The file a shard's `source` names (`written`), resolved as a timeline's `base` is
+/// ([`dealzone::io::source::resolve_named`]) against the folder `naming` lies in, and
+/// refused outside it unless the merge's own `--allow-outside-paths` (a shard is input:
+/// the flags it records are not used). A tournament shard records its spec relative to
+/// its own file; `simulate` and `timeline` shards (printed, so not knowing where they
+/// will be kept) the file as their command line gave it, which resolves against the
+/// merge's working folder.
+///
+/// # Errors
+/// [`Error::Refused`] for an absolute path, a `..` that climbs out or a link out.
+pub fn named_by_shard(
+    naming: &std::path::Path,
+    written: &str,
+    access: &crate::files::FileAccess,
+) -> Result<PathBuf> {
+    let limits = access.apply(Limits::default());
+    let path = dealzone::io::source::resolve_named(naming, written, &limits).map_err(|reason| {
+        Error::Refused {
+            path: PathBuf::from(written),
+            reason,
+        }
+    })?;
+    // `./FILE` as the shard wrote it, `FILE`: the same name in the merged report.
+    Ok(path
+        .strip_prefix(".")
+        .map_or_else(|_| path.clone(), PathBuf::from))
+}
+
 /// Run `dealzone merge`: the shards' batch, as `dealzone simulate` prints it (or the
 /// timeline report, as `dealzone timeline` prints it, from its sweeps' shards).
 pub fn merge(m: &MergeArgs) -> Result<String> {
     let mut texts = Vec::new();
     for file in &m.files {
-        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-            path: file.clone(),
-            source,
-        })?;
-        texts.push(text);
+        texts.push(read_output(file)?);
     }
-    if texts[0].contains(dealzone::sim::sweep_shard::SWEEP_SHARD_FORMAT) {
+    // Every file must be a shard of the same command.
+    let kind = |text: &str| {
+        if dealzone::sim::tournament_shard::is_tournament_shard(text) {
+            "a tournament shard"
+        } else if text.contains(dealzone::sim::sweep_shard::SWEEP_SHARD_FORMAT) {
+            "a timeline sweep shard"
+        } else {
+            "a simulate shard"
+        }
+    };
+    let first_kind = kind(&texts[0]);
+    if let Some(k) = texts.iter().position(|t| kind(t) != first_kind) {
+        return Err(SimError::MixedShards {
+            first: m.files[0].display().to_string(),
+            first_kind: first_kind.into(),
+            file: m.files[k].display().to_string(),
+            kind: kind(&texts[k]).into(),
+        }
+        .into());
+    }
+    if first_kind == "a tournament shard" {
+        return crate::tournament::merge(
+            &m.files,
+            &texts,
+            m.out.as_deref(),
+            m.json,
+            &m.budget,
+            &m.access,
+        );
+    }
+    if m.out.is_some() {
+        return Err(SimError::Shard {
+            message: format!(
+                "--out is for tournament shards; `{}` is {first_kind}, whose merge prints its report",
+                m.files[0].display()
+            ),
+        }
+        .into());
+    }
+    if first_kind == "a timeline sweep shard" {
         return merge_timeline(m, &texts);
     }
     let mut shards = Vec::new();
@@ -167,8 +260,11 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
     let file = src["file"]
         .as_str()
         .ok_or_else(|| bad("which file it simulated"))?;
+    let file = named_by_shard(WORKING_FOLDER.as_ref(), file, &m.access)?
+        .display()
+        .to_string();
     let text_arg = |key: &str| src[key].as_str().map(str::to_string);
-    let mut argv: Vec<String> = vec!["simulate".into(), file.into()];
+    let mut argv: Vec<String> = vec!["simulate".into(), file];
     for key in ["at", "evidence", "protocol"] {
         if let Some(v) = text_arg(key) {
             argv.push(format!("--{key}"));
@@ -184,12 +280,14 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
     if let Some(n) = src["max_states"].as_u64() {
         argv.extend(["--max-states".into(), n.to_string()]);
     }
-    if src["allow_outside_paths"].as_bool() == Some(true) {
+    // The merge's own file flags, never the shard's.
+    if m.access.allow_outside_paths {
         argv.push("--allow-outside-paths".into());
     }
-    if let Some(n) = src["max_file_bytes"].as_u64() {
-        argv.extend(["--max-file-bytes".into(), n.to_string()]);
-    }
+    argv.extend([
+        "--max-file-bytes".into(),
+        m.access.max_file_bytes.to_string(),
+    ]);
     argv.extend(["--runs".into(), shards[0].runs.to_string()]);
     argv.extend(["--seed".into(), shards[0].seed.to_string()]);
     #[derive(clap::Parser)]
@@ -235,11 +333,13 @@ fn merge_timeline(m: &MergeArgs, texts: &[String]) -> Result<String> {
         }
         .into()
     };
-    let file = PathBuf::from(
+    let file = named_by_shard(
+        WORKING_FOLDER.as_ref(),
         src["file"]
             .as_str()
             .ok_or_else(|| bad("which file it analysed"))?,
-    );
+        &m.access,
+    )?;
     let evidence = match src["evidence"].as_str() {
         None => None,
         Some(g) => Some(crate::parse_evidence(g).map_err(|_| bad("a known evidence grade"))?),
@@ -254,12 +354,7 @@ fn merge_timeline(m: &MergeArgs, texts: &[String]) -> Result<String> {
     };
     let samples = src["samples"].as_u64().ok_or_else(|| bad("its samples"))? as usize;
     let seed = src["seed"].as_u64().ok_or_else(|| bad("its seed"))?;
-    let files = crate::files::FileAccess {
-        allow_outside_paths: src["allow_outside_paths"].as_bool() == Some(true),
-        max_file_bytes: src["max_file_bytes"]
-            .as_u64()
-            .unwrap_or(Limits::default().max_file_bytes),
-    };
+    let files = m.access.clone();
     crate::timeline::run(&crate::timeline::Args {
         file: &file,
         json: m.json,

@@ -1,11 +1,16 @@
 //! `dealzone tournament`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use dealzone::sim::SimError;
 use dealzone::sim::outside::{AgentProgram, RefereeConfig};
-use dealzone::sim::tournament::{Seating, check_prefix, play_seated, scores, table};
-use dealzone::{Error, Result};
+use dealzone::sim::shard::ShardSpec;
+use dealzone::sim::tournament::{
+    Played, Row, Seating, check_from, check_prefix, match_count, play_range, scores, table,
+};
+use dealzone::sim::tournament_shard::{self, ShardHeader, TournamentShard};
+use dealzone::{Error, Limits, Result};
 
 use crate::analyse::pretty;
 
@@ -46,6 +51,13 @@ pub struct Args {
     /// notes) to this file, one JSON object per line: `{"match", "party", "dir", "line"}`.
     #[arg(long, value_name = "FILE")]
     agent_log: Option<PathBuf>,
+    /// Play only shard I of N (`I/N`, I from 0): matches ⌊I·M/N⌋..⌊(I+1)·M/N⌋ of the M in
+    /// match order. `--out` then holds a shard table (a `#` header line naming the
+    /// tournament, the seed, I and N, then its rows), resumable with `--resume`; `dealzone
+    /// merge --out TABLE` joins the N shard tables into exactly the table of the unsharded
+    /// run.
+    #[arg(long, value_name = "I/N", value_parser = crate::simulate::parse_shard)]
+    shard: Option<ShardSpec>,
     #[command(flatten)]
     files: crate::files::FileAccess,
     #[command(flatten)]
@@ -91,8 +103,23 @@ pub fn run(args: &Args) -> Result<String> {
         None => None,
     };
     let out = &args.out;
+    let shard = match args.shard {
+        Some(s) => {
+            let mut h = ShardHeader::new(&spec, &limits, s)?;
+            h.source = serde_json::json!({
+                "spec": spec_from(out, &args.spec),
+            });
+            Some(h)
+        }
+        None => None,
+    };
+    let (start, end) = shard
+        .as_ref()
+        .map_or((0, match_count(&spec)), |h| (h.start, h.end));
     let mut rows = Vec::new();
     let mut kept_bytes = 0;
+    // Bytes of the shard's `#` line kept (the table's own header follows it).
+    let mut head_bytes = 0;
     if out.exists() {
         if !args.resume {
             return Err(Error::Tournament {
@@ -102,34 +129,88 @@ pub fn run(args: &Args) -> Result<String> {
                 ),
             });
         }
-        let text = std::fs::read_to_string(out).map_err(|source| Error::Io {
-            path: out.clone(),
-            source,
-        })?;
-        let (kept, bytes) = table::read(&text)?;
-        check_prefix(&spec, &kept)?;
-        rows = kept;
-        kept_bytes = bytes;
+        let text = crate::simulate::read_output(out)?;
+        match &shard {
+            None => {
+                let (kept, bytes) = table::read(&text)?;
+                check_prefix(&spec, &kept)?;
+                rows = kept;
+                kept_bytes = bytes;
+            }
+            Some(h) => {
+                if let Some((found, kept, bytes)) = tournament_shard::read(&text)? {
+                    let same = |x: &ShardHeader| (x.spec.clone(), x.seed, x.shard, x.start, x.end);
+                    if same(&found) != same(h) {
+                        return Err(SimError::TournamentShard {
+                            index: found.shard[0],
+                            count: found.shard[1],
+                            file: format!(" ({})", out.display()),
+                            problem: if found.shard != h.shard {
+                                format!(
+                                    "cannot be resumed as shard {}/{}: resume it with --shard {}/{}",
+                                    h.shard[0], h.shard[1], found.shard[0], found.shard[1]
+                                )
+                            } else {
+                                format!(
+                                    "is of another tournament (spec digest {}, seed {}; this one \
+                                     is {}, seed {}): resume it with its own spec",
+                                    found.spec, found.seed, h.spec, h.seed
+                                )
+                            },
+                        }
+                        .into());
+                    }
+                    check_from(&spec, h.start, &kept)?;
+                    // Rows of the next shard's matches would be played over and kept.
+                    if kept.len() as u64 > h.matches() {
+                        return Err(SimError::TournamentShard {
+                            index: h.shard[0],
+                            count: h.shard[1],
+                            file: format!(" ({})", out.display()),
+                            problem: format!(
+                                "holds {} rows; its matches are {}..{} (a damaged shard)",
+                                kept.len(),
+                                h.start,
+                                h.end
+                            ),
+                        }
+                        .into());
+                    }
+                    rows = kept;
+                    kept_bytes = bytes;
+                    head_bytes = text.find('\n').map_or(0, |k| k + 1);
+                }
+            }
+        }
         // Drop an unfinished last line before appending.
         let f = std::fs::OpenOptions::new()
             .write(true)
             .open(out)
             .map_err(write_err(out))?;
-        f.set_len(bytes as u64).map_err(write_err(out))?;
+        f.set_len(kept_bytes as u64).map_err(write_err(out))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(out)
         .map_err(write_err(out))?;
+    if let Some(h) = &shard
+        && kept_bytes == 0
+    {
+        file.write_all(h.line().as_bytes())
+            .and_then(|()| file.flush())
+            .map_err(write_err(out))?;
+        head_bytes = h.line().len();
+        kept_bytes = head_bytes;
+    }
     // A header only at the top of an empty table.
-    let mut header = kept_bytes == 0;
-    let from = rows.len() as u64;
-    let played = play_seated(
+    let mut header = kept_bytes == head_bytes;
+    let from = start + rows.len() as u64;
+    let played = play_range(
         &spec,
         &seating,
         &limits,
-        from,
+        from..end,
         &mut |block| {
             table::write(&mut file, block, header)?;
             header = false;
@@ -153,6 +234,12 @@ pub fn run(args: &Args) -> Result<String> {
             f.write_all(text.as_bytes()).map_err(write_err(path))
         },
     )?;
+    // A shard reports on its own matches.
+    let played = Played {
+        matches: played.matches - start,
+        requested: played.requested - start,
+        complete: played.complete,
+    };
     let s = scores(&spec, &rows);
     if let Some(file) = &args.svg {
         let name = args.spec.file_name().map_or_else(
@@ -163,6 +250,93 @@ pub fn run(args: &Args) -> Result<String> {
         std::fs::write(file, picture).map_err(write_err(file))?;
     }
     Ok(if args.json {
+        pretty(&dealzone::report::tournament::json(&s, &played))
+    } else {
+        dealzone::report::tournament::text(&s, &played, out)
+    })
+}
+
+/// The spec's path as a shard file `out` records it: relative to `out`'s folder when the
+/// spec lies in it, else absolute. The merge resolves it against the shard file's folder
+/// and reads a spec outside that folder only with `--allow-outside-paths` (a shard is input
+/// too: it must not make the merge read any file it names).
+fn spec_from(out: &Path, spec: &Path) -> String {
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (dir.canonicalize(), spec.canonicalize()) {
+        (Ok(d), Ok(s)) => s
+            .strip_prefix(&d)
+            .map_or_else(|_| s.display().to_string(), |r| r.display().to_string()),
+        _ => spec.display().to_string(),
+    }
+}
+
+/// `dealzone merge` of tournament shard tables: the results table of the unsharded run,
+/// written to `--out`, and its report. The spec is the one the first shard names, read as
+/// a timeline's `base` is ([`dealzone::io::source::resolve_named`]: inside that shard's
+/// folder unless the merge's own `--allow-outside-paths`, never a flag the shard records).
+pub fn merge(
+    files: &[PathBuf],
+    texts: &[String],
+    out: Option<&Path>,
+    json: bool,
+    budget: &crate::Budget,
+    access: &crate::files::FileAccess,
+) -> Result<String> {
+    let mut shards = Vec::new();
+    for (file, text) in files.iter().zip(texts) {
+        let name = file.display().to_string();
+        let mut shard = TournamentShard::from_csv(text).map_err(|e| match e {
+            Error::Simulation(source) => SimError::InFile {
+                file: name.clone(),
+                source: Box::new(source),
+            }
+            .into(),
+            other => Error::Tournament {
+                message: format!("{name}: {other}"),
+            },
+        })?;
+        shard.name = name;
+        shards.push(shard);
+    }
+    let Some(out) = out else {
+        return Err(Error::Tournament {
+            message: "merging tournament shards writes the results table: give --out FILE".into(),
+        });
+    };
+    let src = &shards[0].header.source;
+    let spec_file = src["spec"].as_str().ok_or_else(|| {
+        Error::from(SimError::InFile {
+            file: shards[0].name.clone(),
+            source: Box::new(SimError::Shard {
+                message: "the shard does not say which spec it played".into(),
+            }),
+        })
+    })?;
+    let limits = budget.apply(access.apply(Limits::default()));
+    let spec_path = crate::simulate::named_by_shard(&files[0], spec_file, access)?;
+    let spec = dealzone::io::load_tournament(&spec_path, &limits)?;
+    let rows: Vec<Row> = tournament_shard::merge(&spec, &limits, &shards)?;
+    if out.exists() {
+        return Err(Error::Tournament {
+            message: format!(
+                "`{}` exists: remove it or give another --out (a merge never overwrites a table)",
+                out.display()
+            ),
+        });
+    }
+    let mut text = Vec::new();
+    table::write(&mut text, &rows, true)?;
+    std::fs::write(out, text).map_err(write_err(out))?;
+    let played = Played {
+        matches: rows.len() as u64,
+        requested: match_count(&spec),
+        complete: true,
+    };
+    let s = scores(&spec, &rows);
+    Ok(if json {
         pretty(&dealzone::report::tournament::json(&s, &played))
     } else {
         dealzone::report::tournament::text(&s, &played, out)
