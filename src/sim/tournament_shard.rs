@@ -98,9 +98,10 @@ impl ShardHeader {
         format!("#{}\n", serde_json::to_string(self).unwrap_or_default())
     }
 
-    /// Number of matches in the shard.
+    /// Number of matches in the shard (0 for a header whose end is before its start:
+    /// [`read`] refuses such headers, one built by hand gets no underflow).
     pub fn matches(&self) -> u64 {
-        self.end - self.start
+        self.end.saturating_sub(self.start)
     }
 }
 
