@@ -14,7 +14,10 @@ use super::item::{Item, ItemKind};
 use crate::config::Deadline;
 use crate::config::Limits;
 use crate::error::{Error, Result};
-use crate::space::{CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex};
+use crate::space::{
+    CompiledScenario, PartyUtility, PreconditionRegion, RESERVATION_TOLERANCE, RegionQuotient,
+    StateIndex,
+};
 
 /// Spaces up to this size get a violation table.
 pub const MAX_TABLE_STATES: u64 = 1 << 24;
@@ -166,28 +169,62 @@ impl ViolationTable {
         let deadline = Deadline::new(limits.time_limit);
         let parts: Vec<Part> = match (region, &luts) {
             (Some(region), Some(luts)) => {
-                // Each party's best utility over the states meeting its own red lines,
-                // cell by cell of the red lines' quotient, when it can be built: the
-                // per-state loop then skips it.
-                let ideal = cell_ideal(c, region, luts, &red_bit, &own);
                 let scan = RegionScan::new(c, region, luts, &red_bit, &res_bit, &own);
-                let scan = RegionScan {
-                    with_ideal: ideal.is_none(),
-                    ..scan
-                };
-                let mut parts: Vec<Part> = (0..size.div_ceil(CHUNK))
-                    .into_par_iter()
-                    .map(|k| {
-                        deadline.check(limits)?;
-                        let mut part = scan.part();
-                        scan.scan(k * CHUNK, ((k + 1) * CHUNK).min(size), &mut part);
-                        Ok(part)
-                    })
-                    .collect::<Result<_>>()?;
-                if let (Some(ideal), Some(first)) = (ideal, parts.first_mut()) {
-                    first.ideal = ideal;
+                // The red lines' quotient, when it merges states: every state of a cell
+                // breaks the same red lines, so the table is built box by box
+                // ([`CellScan`]) and each party's best utility cell by cell.
+                // (Bounds over a box need finite terms: a NaN compares with nothing.)
+                let q = RegionQuotient::build(c.space(), c.red_lines(), u64::MAX)
+                    .filter(|_| finite_utilities(c));
+                let merges = |q: &&RegionQuotient| q.cells().size().saturating_mul(4) <= size;
+                if let Some(q) = q
+                    .as_ref()
+                    .filter(merges)
+                    .filter(|_| c.utilities().len() <= 128)
+                {
+                    let ideal = cell_ideal_in(c, q, &scan);
+                    let cells = CellScan::new(&scan, q);
+                    let n_cells = q.cells().size();
+                    let mut parts: Vec<Part> = (0..n_cells.div_ceil(CELL_CHUNK))
+                        .into_par_iter()
+                        .map(|k| {
+                            deadline.check(limits)?;
+                            let mut part = scan.part();
+                            cells.scan(
+                                k * CELL_CHUNK,
+                                ((k + 1) * CELL_CHUNK).min(n_cells),
+                                &mut part,
+                            );
+                            Ok(part)
+                        })
+                        .collect::<Result<_>>()?;
+                    if let Some(first) = parts.first_mut() {
+                        first.ideal = ideal;
+                    }
+                    parts
+                } else {
+                    // Each party's best utility over the states meeting its own red lines,
+                    // cell by cell of the red lines' quotient, when it can be built: the
+                    // per-state loop then skips it.
+                    let ideal = q.as_ref().map(|q| cell_ideal_in(c, q, &scan));
+                    let scan = RegionScan {
+                        with_ideal: ideal.is_none(),
+                        ..scan
+                    };
+                    let mut parts: Vec<Part> = (0..size.div_ceil(CHUNK))
+                        .into_par_iter()
+                        .map(|k| {
+                            deadline.check(limits)?;
+                            let mut part = scan.part();
+                            scan.scan(k * CHUNK, ((k + 1) * CHUNK).min(size), &mut part);
+                            Ok(part)
+                        })
+                        .collect::<Result<_>>()?;
+                    if let (Some(ideal), Some(first)) = (ideal, parts.first_mut()) {
+                        first.ideal = ideal;
+                    }
+                    parts
                 }
-                parts
             }
             _ => (0..size.div_ceil(CHUNK))
                 .into_par_iter()
@@ -441,37 +478,29 @@ impl<'a> RegionScan<'a> {
     }
 }
 
+/// Whether every utility term is finite (a NaN compares with nothing, so neither a
+/// box's bounds nor a cell's best hold).
+pub(super) fn finite_utilities(c: &CompiledScenario) -> bool {
+    let space = c.space();
+    space.issues() > 0
+        && c.utilities().iter().all(|u| {
+            (0..space.issues())
+                .all(|i| (0..space.radices()[i] as usize).all(|l| u.contrib(i, l).is_finite()))
+        })
+}
+
 /// Per party, its best utility over the states meeting all of its own red lines (`None`
-/// if there is none), cell by cell of the red lines' [`RegionQuotient`]: every state of a
+/// if there is none), cell by cell of the red lines' quotient `q`: every state of a
 /// cell breaks the same red lines, and a party's best over a cell is its best level on
 /// each issue within the cell's run (a rounded sum never falls when a term grows), summed
 /// in issue order as [`crate::space::PartyUtility::utility`] does: the per-state maximum
-/// to the bit. `None` when the quotient cannot be built or a value is not finite.
+/// to the bit. Needs finite terms ([`finite_utilities`]).
 ///
 /// # Complexity
-/// O(C · P · I) for C cells, P parties, I issues, after the quotient's build.
-fn cell_ideal(
-    c: &CompiledScenario,
-    region: &PreconditionRegion,
-    luts: &[[u128; 256]],
-    red_bit: &[u128],
-    own: &[Vec<bool>],
-) -> Option<Vec<Option<f64>>> {
-    let space = c.space();
-    let n = space.issues();
-    let radices: Vec<usize> = space.radices().iter().map(|&r| r as usize).collect();
+/// O(C · P · L) for C cells, P parties, L levels in all.
+fn cell_ideal_in(c: &CompiledScenario, q: &RegionQuotient, scan: &RegionScan) -> Vec<Option<f64>> {
+    let n = c.space().issues();
     let utils = c.utilities();
-    // The greatest term needs finite values (a NaN compares with nothing).
-    let finite = utils
-        .iter()
-        .all(|u| (0..n).all(|i| (0..radices[i]).all(|l| u.contrib(i, l).is_finite())));
-    if !finite || n == 0 {
-        return None;
-    }
-    // The region lent was built over the same red lines, bit for bit: the quotient's
-    // cells carry the same bits.
-    let q = RegionQuotient::build(space, c.red_lines(), u64::MAX)?;
-    let scan = RegionScan::new(c, region, luts, red_bit, &[], own);
     let mut ideal: Vec<Option<f64>> = vec![None; utils.len()];
     let mut runs = vec![0usize; n];
     let mut levels = vec![0usize; n];
@@ -484,19 +513,346 @@ fn cell_ideal(
             }
             for (i, l) in levels.iter_mut().enumerate() {
                 let (a, b) = q.runs(i)[runs[i]];
-                *l = (a..=b).fold(a, |k, l| {
-                    if u.contrib(i, l) > u.contrib(i, k) {
-                        l
-                    } else {
-                        k
-                    }
-                });
+                *l = best_level(u, i, a, b);
             }
             let x = u.utility(&levels);
             ideal[p] = Some(ideal[p].map_or(x, |b: f64| b.max(x)));
         }
     }
-    Some(ideal)
+    ideal
+}
+
+/// The level of `a..=b` where `u`'s term on issue `i` is greatest (the first such).
+#[inline]
+fn best_level(u: &PartyUtility, i: usize, a: usize, b: usize) -> usize {
+    (a..=b).fold(a, |k, l| {
+        if u.contrib(i, l) > u.contrib(i, k) {
+            l
+        } else {
+            k
+        }
+    })
+}
+
+/// Cells of the red lines' quotient per parallel chunk.
+const CELL_CHUNK: u64 = 64;
+
+/// How the states of a box stand with the parties' reservations (bit `p` of a mask:
+/// party `p`'s utility is below its reservation).
+pub(super) enum Piece<'x> {
+    /// Every state of the box `bx` (inclusive level ranges per issue) breaks exactly the
+    /// reservations `rejects` (with [`ReservationBoxes::stop_at_rejection`], at least).
+    Whole {
+        /// The box.
+        bx: &'x [(usize, usize)],
+        /// Its states.
+        states: u64,
+        /// Its least state (its lowest corner).
+        first: StateIndex,
+        /// The reservations broken.
+        rejects: u128,
+    },
+    /// One state, with its levels and the reservations it breaks.
+    State {
+        /// Its levels.
+        levels: &'x [usize],
+        /// The state.
+        st: StateIndex,
+        /// The reservations broken.
+        rejects: u128,
+    },
+}
+
+/// A box split by the reservations, walked in state order issue by issue (issue 0 first):
+/// below a prefix of levels, a party's utility lies between the prefix's running sum plus
+/// the least, and plus the greatest, it can still gain on the box's remaining ranges. Where
+/// every party accepts all of a sub-box or none of it (with a slack far above the rounding
+/// of a few dozen additions, so a bound never decides a state the exact sum would decide
+/// otherwise), the whole sub-box stands alike and is reported at once; otherwise the walk
+/// goes one issue deeper, down to single states, whose utilities are the running sums in
+/// issue order from 0, capped at 1, as [`crate::space::PartyUtility::utility`] computes
+/// them: the same bits. Needs finite terms ([`finite_utilities`]) and at most 128 parties.
+///
+/// # Complexity
+/// O(P · I · L) per box to set up (P parties, I issues, L levels per issue), then O(P) per
+/// node walked: the sub-boxes reported whole, the states near a reservation's boundary,
+/// and the prefixes above them.
+pub(super) struct ReservationBoxes<'c> {
+    c: &'c CompiledScenario,
+    /// Report a sub-box as soon as one party rejects all of it (its mask then holds that
+    /// party and those before it): for callers that skip every state some party rejects.
+    stop_at_rejection: bool,
+    /// flat[p * width + offset[i] + l]: party p's term for level l of issue i.
+    flat: Vec<f64>,
+    offset: Vec<usize>,
+    width: usize,
+    /// Per party: the least utility it accepts.
+    threshold: Vec<f64>,
+    /// Per party: the slack on its bounds.
+    slack: Vec<f64>,
+}
+
+/// Scratch of one [`ReservationBoxes::split`].
+struct Walk {
+    /// psum[p * (n + 1) + d]: party p's running sum over issues 0..d.
+    psum: Vec<f64>,
+    /// low[p * (n + 1) + d], high[..]: the least and greatest party p can still gain on
+    /// issues d.. within the box.
+    low: Vec<f64>,
+    high: Vec<f64>,
+}
+
+impl<'c> ReservationBoxes<'c> {
+    /// Over the utilities of `c`.
+    pub(super) fn new(c: &'c CompiledScenario, stop_at_rejection: bool) -> ReservationBoxes<'c> {
+        let space = c.space();
+        let radices: Vec<usize> = space.radices().iter().map(|&r| r as usize).collect();
+        let mut offset = Vec::with_capacity(radices.len());
+        let mut width = 0;
+        for &r in &radices {
+            offset.push(width);
+            width += r;
+        }
+        let utils = c.utilities();
+        let mut flat = Vec::with_capacity(utils.len() * width);
+        let mut slack = Vec::with_capacity(utils.len());
+        for u in utils {
+            let mut scale = 1.0f64;
+            for (i, &r) in radices.iter().enumerate() {
+                flat.extend((0..r).map(|l| u.contrib(i, l)));
+                scale += (0..r).map(|l| u.contrib(i, l).abs()).fold(0.0, f64::max);
+            }
+            // Each addition rounds by at most half an ulp of the running sum (bounded by
+            // `scale`): a few dozen of them stay far below this.
+            slack.push(scale * 1e-9);
+        }
+        ReservationBoxes {
+            c,
+            stop_at_rejection,
+            flat,
+            offset,
+            width,
+            threshold: utils
+                .iter()
+                .map(|u| u.reservation() - RESERVATION_TOLERANCE)
+                .collect(),
+            slack,
+        }
+    }
+
+    /// Every piece of the box `bx` into `f`, in state order; `levels` is scratch of one
+    /// level per issue. `bx` is left as it came.
+    pub(super) fn split(
+        &self,
+        bx: &mut [(usize, usize)],
+        levels: &mut [usize],
+        f: &mut impl FnMut(Piece),
+    ) {
+        let n = bx.len();
+        let np = self.threshold.len();
+        let mut w = Walk {
+            psum: vec![0.0; np * (n + 1)],
+            low: vec![0.0; np * (n + 1)],
+            high: vec![0.0; np * (n + 1)],
+        };
+        for p in 0..np {
+            let terms = &self.flat[p * self.width..(p + 1) * self.width];
+            for d in (0..n).rev() {
+                let (a, b) = bx[d];
+                let range = &terms[self.offset[d] + a..=self.offset[d] + b];
+                let lo = range.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = range.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                w.low[p * (n + 1) + d] = w.low[p * (n + 1) + d + 1] + lo;
+                w.high[p * (n + 1) + d] = w.high[p * (n + 1) + d + 1] + hi;
+            }
+        }
+        let first: StateIndex = bx
+            .iter()
+            .zip(self.c.space().strides())
+            .map(|(&(a, _), &s)| a as u64 * s)
+            .sum();
+        self.walk(0, first, bx, levels, &mut w, f);
+    }
+
+    /// Issue `d` onwards below the prefix of levels fixed in `bx[..d]`, whose least state
+    /// is `first`.
+    fn walk(
+        &self,
+        d: usize,
+        first: StateIndex,
+        bx: &mut [(usize, usize)],
+        levels: &mut [usize],
+        w: &mut Walk,
+        f: &mut impl FnMut(Piece),
+    ) {
+        let n = bx.len();
+        let stride = n + 1;
+        if d == n {
+            let mut rejects = 0u128;
+            for (p, &t) in self.threshold.iter().enumerate() {
+                if w.psum[p * stride + n].min(1.0) < t {
+                    rejects |= 1 << p;
+                }
+            }
+            for (l, &(a, _)) in levels.iter_mut().zip(bx.iter()) {
+                *l = a;
+            }
+            f(Piece::State {
+                levels,
+                st: first,
+                rejects,
+            });
+            return;
+        }
+        let mut rejects = 0u128;
+        let mut open = false;
+        for (p, &t) in self.threshold.iter().enumerate() {
+            let at = p * stride + d;
+            let sum = w.psum[at];
+            if (sum + w.low[at] - self.slack[p]).min(1.0) >= t {
+                continue;
+            }
+            if (sum + w.high[at] + self.slack[p]).min(1.0) < t {
+                rejects |= 1 << p;
+                if self.stop_at_rejection {
+                    open = false;
+                    break;
+                }
+                continue;
+            }
+            open = true;
+            if !self.stop_at_rejection {
+                break;
+            }
+        }
+        if !open {
+            let states = bx[d..].iter().map(|&(a, b)| (b - a + 1) as u64).product();
+            f(Piece::Whole {
+                bx,
+                states,
+                first,
+                rejects,
+            });
+            return;
+        }
+        let (a, b) = bx[d];
+        let step = self.c.space().strides()[d];
+        for l in a..=b {
+            for p in 0..self.threshold.len() {
+                let at = p * stride + d;
+                w.psum[at + 1] = w.psum[at] + self.flat[p * self.width + self.offset[d] + l];
+            }
+            bx[d] = (l, l);
+            self.walk(d + 1, first + (l - a) as u64 * step, bx, levels, w, f);
+        }
+        bx[d] = (a, b);
+    }
+}
+
+/// The violation table box by box: every state of a cell of the red lines' quotient
+/// breaks the same red lines, so only the reservations tell its states apart
+/// ([`ReservationBoxes`]). A box whose states all break the same items is counted whole
+/// and its least state (its lowest corner) is its witness. The result is the per-state
+/// scan's, field for field (the ideal utilities apart: [`cell_ideal_in`]).
+///
+/// # Complexity
+/// O(C + B · P · L) for C cells and B boxes visited (see [`ReservationBoxes`]), plus the
+/// states of single-violation boxes (listed one by one, as the table keeps them).
+struct CellScan<'a, 'b> {
+    scan: &'a RegionScan<'b>,
+    q: &'a RegionQuotient,
+}
+
+impl<'a, 'b> CellScan<'a, 'b> {
+    fn new(scan: &'a RegionScan<'b>, q: &'a RegionQuotient) -> CellScan<'a, 'b> {
+        CellScan { scan, q }
+    }
+
+    /// Cells `start..end` into `part` (the ideal utilities excepted).
+    fn scan(&self, start: StateIndex, end: StateIndex, part: &mut Part) {
+        let n = self.scan.c.space().issues();
+        let strides = self.scan.c.space().strides();
+        let boxes = ReservationBoxes::new(self.scan.c, false);
+        let mut runs = vec![0usize; n];
+        let mut bx = vec![(0usize, 0usize); n];
+        let mut levels = vec![0usize; n];
+        let mut listed = vec![0usize; n];
+        let res_bit = self.scan.res_bit;
+        let red_items = self.scan.red_items;
+        for cell in start..end {
+            self.q.cells().decode_into(cell, &mut runs);
+            for (i, b) in bx.iter_mut().enumerate() {
+                *b = self.q.runs(i)[runs[i]];
+            }
+            let red = self.scan.red_mask(self.q.broken_cell(cell));
+            let item_mask = |rejects: u128| {
+                let mut mask = red;
+                let mut r = rejects;
+                while r != 0 {
+                    mask |= res_bit[r.trailing_zeros() as usize];
+                    r &= r - 1;
+                }
+                mask
+            };
+            let single = |mask: u128| mask != 0 && mask & (mask - 1) == 0 && mask & red_items != 0;
+            boxes.split(&mut bx, &mut levels, &mut |piece| {
+                let (mask, first, states) = match piece {
+                    Piece::Whole {
+                        bx,
+                        states,
+                        first,
+                        rejects,
+                    } => {
+                        let mask = item_mask(rejects);
+                        if single(mask) {
+                            let list = &mut part.only[mask.trailing_zeros() as usize];
+                            for (l, &(a, _)) in listed.iter_mut().zip(bx.iter()) {
+                                *l = a;
+                            }
+                            loop {
+                                list.push(
+                                    listed
+                                        .iter()
+                                        .zip(strides)
+                                        .map(|(&l, &s)| l as u64 * s)
+                                        .sum(),
+                                );
+                                if !step(&mut listed, bx) {
+                                    break;
+                                }
+                            }
+                        }
+                        (mask, first, states)
+                    }
+                    Piece::State { st, rejects, .. } => {
+                        let mask = item_mask(rejects);
+                        if single(mask) {
+                            part.only[mask.trailing_zeros() as usize].push(st);
+                        }
+                        (mask, st, 1)
+                    }
+                };
+                if mask == 0 {
+                    part.acceptable += states;
+                }
+                let least = part.masks.entry(mask).or_insert(first);
+                *least = (*least).min(first);
+            });
+        }
+    }
+}
+
+/// The next levels of the box `bx` in state order; false after the last.
+#[inline]
+pub(super) fn step(levels: &mut [usize], bx: &[(usize, usize)]) -> bool {
+    for i in (0..levels.len()).rev() {
+        if levels[i] < bx[i].1 {
+            levels[i] += 1;
+            return true;
+        }
+        levels[i] = bx[i].0;
+    }
+    false
 }
 
 fn scan(
