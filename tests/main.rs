@@ -43,6 +43,7 @@ mod tables;
 mod timeline;
 mod tournament;
 mod tournament_outside;
+mod what_if_candidates;
 mod zones;
 
 /// The budget tests (`hard`, `hard_families`) take this lock so they do not share the
