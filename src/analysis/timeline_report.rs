@@ -160,9 +160,10 @@ pub fn snapshot(
 ) -> Result<SnapshotReport> {
     let c = CompiledScenario::new(s, limits)?;
     let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
-    // Which red lines each state breaks, scanned once: the explanation's violation table
-    // reads it, and every what-if's candidates (the states meeting the red lines it keeps)
-    // are a filter of it, not a scan.
+    // Which red lines each state breaks, tabulated once (by cells of the red lines'
+    // quotient where they merge states): the explanation's violation table reads it, and
+    // every what-if's candidates (the states meeting the red lines it keeps) are a filter
+    // of it, not a scan.
     let red = RedLines::new(&c, limits);
     // No certificates: the report prints none (`dealzone explain` gives them).
     let e = explain_parts(s, &c, &options.explain, limits, red.table.as_ref(), false)?;
@@ -497,9 +498,10 @@ pub fn what_if_candidates(
     RedLines::new(c, limits).candidates(&relaxed, dropped, limits)
 }
 
-/// A snapshot's red-line table: per state, the red lines it breaks (bit `r`: red line
-/// `r` of the snapshot's compiled scenario); `None` when it would not fit the memory
-/// budget or there are more than 64 red lines.
+/// A snapshot's red lines, tabulated: the red lines' quotient (cells of states breaking
+/// the same red lines, bit `r`: red line `r` of the snapshot's compiled scenario) when it
+/// merges states, else per state the red lines it breaks; neither when it would not fit
+/// the memory budget or there are more than 64 red lines.
 struct RedLines {
     table: Option<PreconditionRegion>,
     /// The red lines' quotient (cells of states breaking the same red lines), when it
@@ -511,14 +513,16 @@ struct RedLines {
 
 impl RedLines {
     fn new(c: &CompiledScenario, limits: &Limits) -> RedLines {
-        let table =
-            PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4);
-        let cells = table
-            .as_ref()
-            .and_then(|_| {
-                RegionQuotient::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
-            })
+        let cells = RegionQuotient::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
             .filter(|q| q.cells().size().saturating_mul(4) <= c.space().size());
+        // The per-state table only where the cells do not merge: the violation table,
+        // the joint softenings and the candidates all read the cells then.
+        let table = cells
+            .is_none()
+            .then(|| {
+                PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
+            })
+            .flatten();
         RedLines {
             table,
             cells,
@@ -536,9 +540,9 @@ impl RedLines {
         dropped: &[&str],
         limits: &Limits,
     ) -> Result<Candidates> {
-        let Some(table) = &self.table else {
+        if self.cells.is_none() && self.table.is_none() {
             return Candidates::from_compiled(relaxed, limits);
-        };
+        }
         let keep = self
             .names
             .iter()
@@ -562,12 +566,13 @@ impl RedLines {
                 }
             }
         };
-        let parts: Vec<(Vec<StateIndex>, Vec<f64>)> = match &self.cells {
-            Some(q) if space.issues() > 0 => {
+        let parts: Vec<(Vec<StateIndex>, Vec<f64>)> = match (&self.cells, &self.table) {
+            (Some(q), _) if space.issues() > 0 => {
                 let found = candidates_by_cells(relaxed, q, keep, max_found);
                 vec![found.ok_or_else(too_many)?]
             }
-            _ => self.scan_candidates(relaxed, table, keep, max_found, &too_many)?,
+            (_, Some(table)) => self.scan_candidates(relaxed, table, keep, max_found, &too_many)?,
+            _ => return Candidates::from_compiled(relaxed, limits),
         };
         // The zone scan's own limit on the states it lists, with its error.
         if parts.iter().map(|(s, _)| s.len() as u64).sum::<u64>() > max_found {

@@ -771,12 +771,12 @@ pub(crate) fn joint_softenings(
     let base = oracle.restricted(&all);
     if oracle.table().is_some() {
         let deadline = oracle.deadline();
-        let (joint, alone) = match oracle.red_region() {
-            Some(region) => match cell_quotient(&base) {
-                Some(q) => scan_cells(&base, &m, &q, &deadline, limits)?,
-                None => scan_region(&base, &m, region, &deadline, limits)?,
-            },
-            None => scan(&base, &m, &deadline, limits)?,
+        // Cell by cell of the red lines' quotient when it merges states; otherwise state
+        // by state, off the red-line region when there is one.
+        let (joint, alone) = match (cell_quotient(&base), oracle.red_region()) {
+            (Some(q), _) => scan_cells(&base, &m, &q, &deadline, limits)?,
+            (None, Some(region)) => scan_region(&base, &m, region, &deadline, limits)?,
+            (None, None) => scan(&base, &m, &deadline, limits)?,
         };
         let kept: u64 = alone
             .iter()

@@ -52,8 +52,11 @@ impl ViolationTable {
     /// Build the table, or `None` when the space or the item count is too large for it.
     ///
     /// # Complexity
-    /// O(S · (R + P · I)) for S states, R red lines, P parties, I issues; memory
-    /// O(distinct masks + single-violation states).
+    /// O(S · (R + P · I)) for S states, R red lines, P parties, I issues, state by
+    /// state; box by box over the red lines' quotient when its cells merge states (at
+    /// least 4 a cell on average): O(C + B · P) for C cells and B sub-boxes and states
+    /// walked (those near a reservation's boundary). Memory O(distinct masks +
+    /// single-violation states).
     pub fn build(
         c: &CompiledScenario,
         items: &[Item],
@@ -62,12 +65,13 @@ impl ViolationTable {
         Self::build_with(c, items, limits, None)
     }
 
-    /// As [`ViolationTable::build`], reading which red lines each state breaks from
-    /// `red` (bit `r`: red line `r` of `c`, as [`PreconditionRegion::build`] over
-    /// `c.red_lines()` records it) when given, so a caller that already scanned the red
-    /// lines does not scan them twice; without it every red line is evaluated per state
-    /// (building a region here would evaluate a costly rule on every state with no look
-    /// at the clock: the per-state scan checks it per chunk).
+    /// As [`ViolationTable::build`]. When the red lines' quotient does not merge states,
+    /// reads which red lines each state breaks from `red` (bit `r`: red line `r` of `c`,
+    /// as [`PreconditionRegion::build`] over `c.red_lines()` records it) when given, so a
+    /// caller that already scanned the red lines does not scan them twice; without it
+    /// every red line is evaluated per state (building a region here would evaluate a
+    /// costly rule on every state with no look at the clock: the per-state scan checks
+    /// it per chunk).
     ///
     /// # Errors
     /// As [`ViolationTable::build`].
@@ -86,7 +90,7 @@ impl ViolationTable {
         if size > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
-        Self::build_from(c, items, limits, red)
+        Self::build_from(c, items, limits, red, true)
     }
 
     /// The per-state twin of [`ViolationTable::build`]: every red line evaluated on every
@@ -106,7 +110,7 @@ impl ViolationTable {
         if size > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
-        Self::build_from(c, items, limits, None)
+        Self::build_from(c, items, limits, None, false)
     }
 
     /// As [`ViolationTable::build_with`], building no region: without one every red
@@ -120,14 +124,18 @@ impl ViolationTable {
         if c.space().size() > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
-        Self::build_from(c, items, limits, region)
+        Self::build_from(c, items, limits, region, true)
     }
 
+    /// With `cells`, box by box over the red lines' quotient when it merges states
+    /// ([`CellScan`], no region needed); otherwise off `region` when given, else state by
+    /// state.
     fn build_from(
         c: &CompiledScenario,
         items: &[Item],
         limits: &Limits,
         region: Option<&PreconditionRegion>,
+        cells: bool,
     ) -> Result<Option<ViolationTable>> {
         let size = c.space().size();
         let mut red_bit = vec![0u128; c.red_lines().len()];
@@ -150,83 +158,75 @@ impl ViolationTable {
             })
             .collect();
         // Red-line bits (by red-line position) to item bits, a byte at a time.
-        let luts: Option<Vec<[u128; 256]>> = region.map(|_| {
-            red_bit
-                .chunks(8)
-                .map(|bits| {
-                    let mut lut = [0u128; 256];
-                    for (v, m) in lut.iter_mut().enumerate() {
-                        *m = bits
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| v >> j & 1 == 1)
-                            .fold(0, |m, (_, b)| m | b);
-                    }
-                    lut
-                })
-                .collect()
-        });
-        let deadline = Deadline::new(limits.time_limit);
-        let parts: Vec<Part> = match (region, &luts) {
-            (Some(region), Some(luts)) => {
-                let scan = RegionScan::new(c, region, luts, &red_bit, &res_bit, &own);
-                // The red lines' quotient, when it merges states: every state of a cell
-                // breaks the same red lines, so the table is built box by box
-                // ([`CellScan`]) and each party's best utility cell by cell.
-                // (Bounds over a box need finite terms: a NaN compares with nothing.)
-                let q = RegionQuotient::build(c.space(), c.red_lines(), u64::MAX)
-                    .filter(|_| finite_utilities(c));
-                let merges = |q: &&RegionQuotient| q.cells().size().saturating_mul(4) <= size;
-                if let Some(q) = q
-                    .as_ref()
-                    .filter(merges)
-                    .filter(|_| c.utilities().len() <= 128)
-                {
-                    let ideal = cell_ideal_in(c, q, &scan);
-                    let cells = CellScan::new(&scan, q);
-                    let n_cells = q.cells().size();
-                    let mut parts: Vec<Part> = (0..n_cells.div_ceil(CELL_CHUNK))
-                        .into_par_iter()
-                        .map(|k| {
-                            deadline.check(limits)?;
-                            let mut part = scan.part();
-                            cells.scan(
-                                k * CELL_CHUNK,
-                                ((k + 1) * CELL_CHUNK).min(n_cells),
-                                &mut part,
-                            );
-                            Ok(part)
-                        })
-                        .collect::<Result<_>>()?;
-                    if let Some(first) = parts.first_mut() {
-                        first.ideal = ideal;
-                    }
-                    parts
-                } else {
-                    // Each party's best utility over the states meeting its own red lines,
-                    // cell by cell of the red lines' quotient, when it can be built: the
-                    // per-state loop then skips it.
-                    let ideal = q.as_ref().map(|q| cell_ideal_in(c, q, &scan));
-                    let scan = RegionScan {
-                        with_ideal: ideal.is_none(),
-                        ..scan
-                    };
-                    let mut parts: Vec<Part> = (0..size.div_ceil(CHUNK))
-                        .into_par_iter()
-                        .map(|k| {
-                            deadline.check(limits)?;
-                            let mut part = scan.part();
-                            scan.scan(k * CHUNK, ((k + 1) * CHUNK).min(size), &mut part);
-                            Ok(part)
-                        })
-                        .collect::<Result<_>>()?;
-                    if let (Some(ideal), Some(first)) = (ideal, parts.first_mut()) {
-                        first.ideal = ideal;
-                    }
-                    parts
+        let luts: Vec<[u128; 256]> = red_bit
+            .chunks(8)
+            .map(|bits| {
+                let mut lut = [0u128; 256];
+                for (v, m) in lut.iter_mut().enumerate() {
+                    *m = bits
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| v >> j & 1 == 1)
+                        .fold(0, |m, (_, b)| m | b);
                 }
+                lut
+            })
+            .collect();
+        let deadline = Deadline::new(limits.time_limit);
+        // The red lines' quotient: every state of a cell breaks the same red lines, so
+        // each party's best utility is found cell by cell and, when the cells merge
+        // states, the table box by box ([`CellScan`]). Bounds over a box need finite
+        // terms (a NaN compares with nothing) and a mask bit per party.
+        let q = (cells && finite_utilities(c) && c.utilities().len() <= 128)
+            .then(|| RegionQuotient::build(c.space(), c.red_lines(), u64::MAX))
+            .flatten();
+        let merges = q
+            .as_ref()
+            .is_some_and(|q| q.cells().size().saturating_mul(4) <= size);
+        let parts: Vec<Part> = match (region, &q) {
+            (_, Some(q)) if merges => {
+                let scan = RegionScan::new(c, None, &luts, &red_bit, &res_bit, &own);
+                let ideal = cell_ideal_in(c, q, &scan);
+                let cells = CellScan::new(&scan, q);
+                let n_cells = q.cells().size();
+                let mut parts: Vec<Part> = (0..n_cells.div_ceil(CELL_CHUNK))
+                    .into_par_iter()
+                    .map(|k| {
+                        deadline.check(limits)?;
+                        let mut part = scan.part();
+                        let end = ((k + 1) * CELL_CHUNK).min(n_cells);
+                        cells.scan(k * CELL_CHUNK, end, &mut part);
+                        Ok(part)
+                    })
+                    .collect::<Result<_>>()?;
+                if let Some(first) = parts.first_mut() {
+                    first.ideal = ideal;
+                }
+                parts
             }
-            _ => (0..size.div_ceil(CHUNK))
+            (Some(region), q) => {
+                let scan = RegionScan::new(c, Some(region), &luts, &red_bit, &res_bit, &own);
+                // The per-state loop skips the best utilities when the cells give them.
+                let ideal = q.as_ref().map(|q| cell_ideal_in(c, q, &scan));
+                let scan = RegionScan {
+                    with_ideal: ideal.is_none(),
+                    ..scan
+                };
+                let mut parts: Vec<Part> = (0..size.div_ceil(CHUNK))
+                    .into_par_iter()
+                    .map(|k| {
+                        deadline.check(limits)?;
+                        let mut part = scan.part();
+                        scan.scan(k * CHUNK, ((k + 1) * CHUNK).min(size), &mut part);
+                        Ok(part)
+                    })
+                    .collect::<Result<_>>()?;
+                if let (Some(ideal), Some(first)) = (ideal, parts.first_mut()) {
+                    first.ideal = ideal;
+                }
+                parts
+            }
+            (None, _) => (0..size.div_ceil(CHUNK))
                 .into_par_iter()
                 .map(|k| {
                     deadline.check(limits)?;
@@ -378,7 +378,8 @@ pub(super) fn walk_utilities(
 /// so every value is the same to the bit.
 struct RegionScan<'a> {
     c: &'a CompiledScenario,
-    region: &'a PreconditionRegion,
+    /// The red lines each state breaks (only [`RegionScan::scan`] reads it).
+    region: Option<&'a PreconditionRegion>,
     luts: &'a [[u128; 256]],
     res_bit: &'a [u128],
     /// Each party's own red lines, as item bits: "meets all its own" is one test.
@@ -394,7 +395,7 @@ struct RegionScan<'a> {
 impl<'a> RegionScan<'a> {
     fn new(
         c: &'a CompiledScenario,
-        region: &'a PreconditionRegion,
+        region: Option<&'a PreconditionRegion>,
         luts: &'a [[u128; 256]],
         red_bit: &'a [u128],
         res_bit: &'a [u128],
@@ -446,8 +447,11 @@ impl<'a> RegionScan<'a> {
         let mut filled = 0u64;
         let mut previous = None;
         let with_ideal = self.with_ideal;
+        let Some(region) = self.region else {
+            return;
+        };
         walk_utilities(self.c, start, end, |s, _, x| {
-            let mut mask = self.red_mask(self.region.broken(s));
+            let mut mask = self.red_mask(region.broken(s));
             for (p, (u, &x)) in utils.iter().zip(x).enumerate() {
                 if !u.accepts(x) {
                     mask |= res_bit[p];
@@ -777,6 +781,7 @@ impl<'a, 'b> CellScan<'a, 'b> {
         let mut bx = vec![(0usize, 0usize); n];
         let mut levels = vec![0usize; n];
         let mut listed = vec![0usize; n];
+        let mut seen: Vec<(u128, StateIndex)> = Vec::new();
         let res_bit = self.scan.res_bit;
         let red_items = self.scan.red_items;
         for cell in start..end {
@@ -795,6 +800,10 @@ impl<'a, 'b> CellScan<'a, 'b> {
                 mask
             };
             let single = |mask: u128| mask != 0 && mask & (mask - 1) == 0 && mask & red_items != 0;
+            // Pieces come in state order and a cell's masks differ only in reservations:
+            // the first piece of each rejection set is its least state in the cell, kept
+            // here and put in the ordered map once per cell.
+            seen.clear();
             boxes.split(&mut bx, &mut levels, &mut |piece| {
                 let (mask, first, states) = match piece {
                     Piece::Whole {
@@ -835,9 +844,14 @@ impl<'a, 'b> CellScan<'a, 'b> {
                 if mask == 0 {
                     part.acceptable += states;
                 }
+                if !seen.iter().any(|&(m, _)| m == mask) {
+                    seen.push((mask, first));
+                }
+            });
+            for &(mask, first) in &seen {
                 let least = part.masks.entry(mask).or_insert(first);
                 *least = (*least).min(first);
-            });
+            }
         }
     }
 }
