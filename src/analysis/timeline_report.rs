@@ -513,8 +513,8 @@ struct RedLines {
 
 impl RedLines {
     fn new(c: &CompiledScenario, limits: &Limits) -> RedLines {
-        let cells = RegionQuotient::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
-            .filter(|q| q.cells().size().saturating_mul(4) <= c.space().size());
+        let cells = crate::analysis::explain::merging_quotient(c)
+            .filter(|q| q.bytes() <= limits.max_memory_bytes / 4);
         // The per-state table only where the cells do not merge: the violation table,
         // the joint softenings and the candidates all read the cells then.
         let table = cells

@@ -31,7 +31,9 @@ use rayon::prelude::*;
 
 use super::oracle::{ItemKind, Oracle};
 use super::soften::{expr_bounds, expr_text, soften_expr};
-use super::table::{Piece, ReservationBoxes, finite_utilities, step, walk_utilities};
+use super::table::{
+    Piece, ReservationBoxes, finite_utilities, merging_quotient, step, walk_utilities,
+};
 use super::tiers::{Ranked, Tiered, parties_of, tiered};
 use super::{ExplainLimits, Witness, evidence_key, witness};
 use crate::analysis::zone::{acceptable_states, first_acceptable};
@@ -679,8 +681,7 @@ fn cell_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
     if !finite_utilities(c) || c.utilities().len() > 128 {
         return None;
     }
-    RegionQuotient::build(c.space(), c.red_lines(), u64::MAX)
-        .filter(|q| q.cells().size().saturating_mul(4) <= c.space().size())
+    merging_quotient(c)
 }
 
 /// A shift vector, sparse: (bound id, shift), ascending by bound.

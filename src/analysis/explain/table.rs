@@ -178,11 +178,9 @@ impl ViolationTable {
         // states, the table box by box ([`CellScan`]). Bounds over a box need finite
         // terms (a NaN compares with nothing) and a mask bit per party.
         let q = (cells && finite_utilities(c) && c.utilities().len() <= 128)
-            .then(|| RegionQuotient::build(c.space(), c.red_lines(), u64::MAX))
+            .then(|| merging_quotient(c))
             .flatten();
-        let merges = q
-            .as_ref()
-            .is_some_and(|q| q.cells().size().saturating_mul(4) <= size);
+        let merges = q.is_some();
         let parts: Vec<Part> = match (region, &q) {
             (_, Some(q)) if merges => {
                 let scan = RegionScan::new(c, None, &luts, &red_bit, &res_bit, &own);
@@ -480,6 +478,24 @@ impl<'a> RegionScan<'a> {
             }
         });
     }
+}
+
+/// The red lines' quotient of `c` when its cells merge states (at most a quarter as many
+/// cells as states). The cell table's size is capped before it is scanned, so a rule no
+/// cut merges (parity over many issues cuts every boundary) costs only its cut scan,
+/// never a pass over every state with no look at the clock.
+pub(crate) fn merging_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
+    let rules = c.red_lines().len();
+    // Bytes per cell, as the region's words take them.
+    let width: u64 = match rules {
+        0..=8 => 1,
+        9..=16 => 2,
+        17..=32 => 4,
+        _ => 8,
+    };
+    let size = c.space().size();
+    RegionQuotient::build(c.space(), c.red_lines(), (size / 4).saturating_mul(width))
+        .filter(|q| q.cells().size().saturating_mul(4) <= size)
 }
 
 /// Whether every utility term is finite (a NaN compares with nothing, so neither a
