@@ -45,6 +45,7 @@ mod timeline;
 mod tournament;
 mod tournament_outside;
 mod tournament_shards;
+mod what_if_candidates;
 mod zones;
 
 /// The budget tests (`hard`, `hard_families`) take this lock so they do not share the

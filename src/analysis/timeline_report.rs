@@ -30,7 +30,9 @@ use super::zone::{DealZone, Engine, find_zones_compiled};
 use crate::config::Limits;
 use crate::error::Result;
 use crate::model::{Date, Evidence, Scenario, Timeline};
-use crate::space::{CompiledScenario, PreconditionRegion, RESERVATION_TOLERANCE, StateIndex};
+use crate::space::{
+    CompiledScenario, PreconditionRegion, RESERVATION_TOLERANCE, RegionQuotient, StateIndex,
+};
 
 pub use super::timeline_types::{
     Deal, LEAST_ORDER, Relaxation, ReportOptions, SnapshotReport, TimelineReport, WhatIf, party_of,
@@ -158,9 +160,10 @@ pub fn snapshot(
 ) -> Result<SnapshotReport> {
     let c = CompiledScenario::new(s, limits)?;
     let zones = find_zones_compiled(&c, Engine::Auto, limits)?;
-    // Which red lines each state breaks, scanned once: the explanation's violation table
-    // reads it, and every what-if's candidates (the states meeting the red lines it keeps)
-    // are a filter of it, not a scan.
+    // Which red lines each state breaks, tabulated once (by cells of the red lines'
+    // quotient where they merge states): the explanation's violation table reads it, and
+    // every what-if's candidates (the states meeting the red lines it keeps) are a filter
+    // of it, not a scan.
     let red = RedLines::new(&c, limits);
     // No certificates: the report prints none (`dealzone explain` gives them).
     let e = explain_parts(s, &c, &options.explain, limits, red.table.as_ref(), false)?;
@@ -453,18 +456,76 @@ fn nash_and_robustness(
     Ok((nash(&cands), robustness, acceptable))
 }
 
-/// A snapshot's red-line table: per state, the red lines it breaks (bit `r`: red line
-/// `r` of the snapshot's compiled scenario); `None` when it would not fit the memory
-/// budget or there are more than 64 red lines.
+/// The candidates of a what-if: the states of `c` meeting every red line but those
+/// `dropped` (and every party's zero reservation), as the report finds them: read off the
+/// snapshot's red-line table once built, walking only the cells of the red lines'
+/// quotient that meet the red lines kept. Equal to [`Candidates::from_compiled`] on
+/// [`relax`]`(c, dropped)`, row for row (the tests tie the two).
+///
+/// # Arguments
+/// `c`, the snapshot; `dropped`, names of red lines (a `party/reservation` name drops a
+/// reservation, which no candidate reads); `limits`.
+///
+/// # Returns
+/// The candidates.
+///
+/// # Errors
+/// [`crate::Error::UnknownConstraintName`] for a name that is no constraint;
+/// [`crate::Error::LimitExceeded`] as [`Candidates::from_compiled`].
+///
+/// # Complexity
+/// O(S) to build the table and O(C) for the quotient's C cells, then O(C + W · P) per
+/// call for W levels walked (about the candidates times the issues) and P parties.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario, analysis::bargain::Candidates};
+/// use dealzone::analysis::timeline_report::{relax, what_if_candidates};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let name = c.red_line_names()[0].clone();
+/// let fast = what_if_candidates(&c, &[&name], &Limits::default())?;
+/// let plain = Candidates::from_compiled(&relax(&c, &[&name])?, &Limits::default())?;
+/// assert_eq!(fast, plain);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+pub fn what_if_candidates(
+    c: &CompiledScenario,
+    dropped: &[&str],
+    limits: &Limits,
+) -> Result<Candidates> {
+    let relaxed = relax(c, dropped)?;
+    RedLines::new(c, limits).candidates(&relaxed, dropped, limits)
+}
+
+/// A snapshot's red lines, tabulated: the red lines' quotient (cells of states breaking
+/// the same red lines, bit `r`: red line `r` of the snapshot's compiled scenario) when it
+/// merges states, else per state the red lines it breaks; neither when it would not fit
+/// the memory budget or there are more than 64 red lines.
 struct RedLines {
     table: Option<PreconditionRegion>,
+    /// The red lines' quotient (cells of states breaking the same red lines), when it
+    /// merges states: the candidates are then found by a walk that enters only the cells
+    /// meeting every red line kept ([`candidates_by_cells`]).
+    cells: Option<RegionQuotient>,
     names: Vec<String>,
 }
 
 impl RedLines {
     fn new(c: &CompiledScenario, limits: &Limits) -> RedLines {
+        let cells = crate::analysis::explain::merging_quotient(c)
+            .filter(|q| q.bytes() <= limits.max_memory_bytes / 4);
+        // The per-state table only where the cells do not merge: the violation table,
+        // the joint softenings and the candidates all read the cells then.
+        let table = cells
+            .is_none()
+            .then(|| {
+                PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
+            })
+            .flatten();
         RedLines {
-            table: PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4),
+            table,
+            cells,
             names: c.red_line_names().to_vec(),
         }
     }
@@ -479,9 +540,9 @@ impl RedLines {
         dropped: &[&str],
         limits: &Limits,
     ) -> Result<Candidates> {
-        let Some(table) = &self.table else {
+        if self.cells.is_none() && self.table.is_none() {
             return Candidates::from_compiled(relaxed, limits);
-        };
+        }
         let keep = self
             .names
             .iter()
@@ -505,10 +566,50 @@ impl RedLines {
                 }
             }
         };
+        let parts: Vec<(Vec<StateIndex>, Vec<f64>)> = match (&self.cells, &self.table) {
+            (Some(q), _) if space.issues() > 0 => {
+                let found = candidates_by_cells(relaxed, q, keep, max_found);
+                vec![found.ok_or_else(too_many)?]
+            }
+            (_, Some(table)) => self.scan_candidates(relaxed, table, keep, max_found, &too_many)?,
+            _ => return Candidates::from_compiled(relaxed, limits),
+        };
+        // The zone scan's own limit on the states it lists, with its error.
+        if parts.iter().map(|(s, _)| s.len() as u64).sum::<u64>() > max_found {
+            return Err(too_many());
+        }
+        let mut states = Vec::new();
+        let mut utilities = Vec::with_capacity(np);
+        for (s, u) in parts {
+            states.extend(s);
+            utilities.extend(u);
+        }
+        limits.check_memory(states.len() as u64, 8 * (utils.len() as u64 + 1))?;
+        let reservations = utils.iter().map(|u| u.reservation()).collect();
+        match Candidates::new(states, utilities, reservations) {
+            Ok(c) => Ok(c),
+            // A value the matrix refuses: the scan's own rules apply.
+            Err(_) => Candidates::from_compiled(relaxed, limits),
+        }
+    }
+
+    /// The candidates' states and utility rows by a scan of every state's word in the
+    /// red-line table (the twin of [`candidates_by_cells`]), in chunks joined in order.
+    fn scan_candidates(
+        &self,
+        relaxed: &CompiledScenario,
+        table: &PreconditionRegion,
+        keep: u64,
+        max_found: u64,
+        too_many: &(dyn Fn() -> crate::error::Error + Sync),
+    ) -> Result<Vec<(Vec<StateIndex>, Vec<f64>)>> {
+        let space = relaxed.space();
+        let utils = relaxed.utilities();
+        let np = utils.len();
         // Chunks in parallel, joined in state order. Most states break a red line kept:
         // the utilities are computed only for those that pass (as `from_compiled` does).
         let size = space.size();
-        let parts: Vec<(Vec<StateIndex>, Vec<f64>)> = (0..size.div_ceil(CANDIDATE_CHUNK))
+        (0..size.div_ceil(CANDIDATE_CHUNK))
             .into_par_iter()
             .map(|k| {
                 let (start, end) = (k * CANDIDATE_CHUNK, ((k + 1) * CANDIDATE_CHUNK).min(size));
@@ -541,23 +642,108 @@ impl RedLines {
                     Ok((states, utilities))
                 }
             })
-            .collect::<Result<_>>()?;
-        // The zone scan's own limit on the states it lists, with its error.
-        if parts.iter().map(|(s, _)| s.len() as u64).sum::<u64>() > max_found {
-            return Err(too_many());
+            .collect::<Result<_>>()
+    }
+}
+
+/// The states of `c` whose cell of `q` breaks none of the red lines in `keep` (bit `r`:
+/// red line `r`) and whose utilities are all at least 0 (within the tolerance, as
+/// [`Candidates::from_compiled`] keeps them), in state order, with their utility rows;
+/// `None` past `max_found` states.
+///
+/// A walk over the levels in state order (issue 0 first) that enters a level only when
+/// some cell below it meets every red line kept: the cells below a prefix of levels are a
+/// contiguous range of the cell grid, so a prefix count of the cells that pass answers
+/// each test in O(1). Utilities are running sums along the walk, in issue order from 0 and
+/// capped at 1 as [`crate::space::PartyUtility::utility`] does: the same bits.
+///
+/// # Complexity
+/// O(C + W · P) for C cells, W nodes walked (at most the candidates times the issues,
+/// plus the levels tried beside them) and P parties.
+fn candidates_by_cells(
+    c: &CompiledScenario,
+    q: &RegionQuotient,
+    keep: u64,
+    max_found: u64,
+) -> Option<(Vec<StateIndex>, Vec<f64>)> {
+    let grid = q.cells();
+    // passing[k]: cells before cell k that break no red line kept.
+    let mut passing = Vec::with_capacity(grid.size() as usize + 1);
+    passing.push(0u64);
+    for cell in 0..grid.size() {
+        let last = passing[passing.len() - 1];
+        passing.push(last + u64::from(q.broken_cell(cell) & keep == 0));
+    }
+    let space = c.space();
+    let n = space.issues();
+    let utils = c.utilities();
+    let np = utils.len();
+    let mut walk = Walk {
+        c,
+        q,
+        passing: &passing,
+        cell_strides: grid.strides(),
+        psum: vec![0.0; np * (n + 1)],
+        row: vec![0.0; np],
+        states: Vec::new(),
+        utilities: Vec::new(),
+        max_found,
+        over: false,
+    };
+    walk.visit(0, 0, 0);
+    (!walk.over).then_some((walk.states, walk.utilities))
+}
+
+/// The state of [`candidates_by_cells`]'s walk.
+struct Walk<'a> {
+    c: &'a CompiledScenario,
+    q: &'a RegionQuotient,
+    passing: &'a [u64],
+    cell_strides: &'a [u64],
+    /// psum[p * (n + 1) + d]: party p's sum over issues 0..d on the way.
+    psum: Vec<f64>,
+    row: Vec<f64>,
+    states: Vec<StateIndex>,
+    utilities: Vec<f64>,
+    max_found: u64,
+    over: bool,
+}
+
+impl Walk<'_> {
+    /// Issue `d` onwards, below the state prefix `st` and the cell prefix `cell`.
+    fn visit(&mut self, d: usize, st: StateIndex, cell: u64) {
+        let space = self.c.space();
+        let n = space.issues();
+        if d == n {
+            for (p, x) in self.row.iter_mut().enumerate() {
+                *x = self.psum[p * (n + 1) + n].min(1.0);
+            }
+            // As `from_compiled`: the acceptable states once every reservation is 0.
+            if self.row.iter().all(|&x| x >= -RESERVATION_TOLERANCE) {
+                if self.states.len() as u64 >= self.max_found {
+                    self.over = true;
+                    return;
+                }
+                self.states.push(st);
+                self.utilities.extend_from_slice(&self.row);
+            }
+            return;
         }
-        let mut states = Vec::new();
-        let mut utilities = Vec::with_capacity(np);
-        for (s, u) in parts {
-            states.extend(s);
-            utilities.extend(u);
-        }
-        limits.check_memory(states.len() as u64, 8 * (utils.len() as u64 + 1))?;
-        let reservations = utils.iter().map(|u| u.reservation()).collect();
-        match Candidates::new(states, utilities, reservations) {
-            Ok(c) => Ok(c),
-            // A value the matrix refuses: the scan's own rules apply.
-            Err(_) => Candidates::from_compiled(relaxed, limits),
+        let span = self.cell_strides[d];
+        let stride = space.strides()[d];
+        for l in 0..space.radices()[d] as usize {
+            let below = cell + self.q.run_of(d, l) as u64 * span;
+            if self.passing[(below + span) as usize] == self.passing[below as usize] {
+                continue;
+            }
+            for (p, u) in self.c.utilities().iter().enumerate() {
+                let at = p * (n + 1) + d;
+                self.psum[at + 1] = self.psum[at] + u.contrib(d, l);
+            }
+            self.visit(d + 1, st + l as u64 * stride, below);
+            if self.over {
+                return;
+            }
         }
     }
 }

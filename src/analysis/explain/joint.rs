@@ -31,7 +31,9 @@ use rayon::prelude::*;
 
 use super::oracle::{ItemKind, Oracle};
 use super::soften::{expr_bounds, expr_text, soften_expr};
-use super::table::walk_utilities;
+use super::table::{
+    Piece, ReservationBoxes, finite_utilities, merging_quotient, step, walk_utilities,
+};
 use super::tiers::{Ranked, Tiered, parties_of, tiered};
 use super::{ExplainLimits, Witness, evidence_key, witness};
 use crate::analysis::zone::{acceptable_states, first_acceptable};
@@ -40,7 +42,9 @@ use crate::config::Limits;
 use crate::error::{Error, Result};
 use crate::model::rule::{BinOp, CmpOp, Expr, ResolvedExpr};
 use crate::model::{Evidence, Scenario};
-use crate::space::{CompiledRule, CompiledScenario, PreconditionRegion, StateIndex};
+use crate::space::{
+    CompiledRule, CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex,
+};
 
 /// The order joint softenings are listed in.
 pub const JOINT_ORDER: &str = "least total rungs (all listed are tied on it), then fewest red lines moved, then weakest evidence first";
@@ -543,6 +547,143 @@ fn scan_region(
     Ok(merge_chunks(parts, m.parties.len()))
 }
 
+/// Cells of the red lines' quotient per parallel chunk of [`scan_cells`].
+const CELL_CHUNK: u64 = 64;
+
+/// One state whose reservations all hold, breaking the red lines `broken`: offered to the
+/// joint and lone bests as [`scan_region`] does.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn offer_state(
+    m: &Model,
+    tables: &[Option<CostTable>],
+    mut broken: u64,
+    levels: &[usize],
+    st: StateIndex,
+    joint: &mut Best,
+    alone: &mut [Best],
+) {
+    let mut total = 0u32;
+    let mut who: Option<usize> = None;
+    // Broken red lines in order, as `scan` meets them (the others cost 0).
+    while broken != 0 {
+        let r = broken.trailing_zeros() as usize;
+        broken &= broken - 1;
+        let cr = match &tables[r] {
+            Some(t) => t.cost(levels),
+            None => m.nodes[r].cost(levels),
+        };
+        if cr == 0 {
+            continue;
+        }
+        total = total.saturating_add(cr);
+        who = match who {
+            None => Some(m.party[r]),
+            Some(p) if p == m.party[r] => Some(p),
+            _ => Some(usize::MAX),
+        };
+        if total == INF {
+            break;
+        }
+    }
+    if total != 0 && total != INF {
+        joint.offer(total, st);
+        if let Some(p) = who.filter(|&p| p != usize::MAX) {
+            alone[p].offer(total, st);
+        }
+    }
+}
+
+/// [`scan_region`] cell by cell of the red lines' quotient `q` (built over `c`'s red
+/// lines): a cell breaking no red line costs nothing and is skipped whole, and within a
+/// cell the boxes some party rejects whole are skipped ([`ReservationBoxes`]); only the
+/// states every party accepts are costed one by one. The same bests, their states sorted.
+///
+/// # Errors
+/// As [`scan`] (the clock is read before each chunk of [`CELL_CHUNK`] cells).
+///
+/// # Complexity
+/// O(C + B · P · L + A · R) for C cells, B boxes split (see [`ReservationBoxes`]), and A
+/// states accepted by every party in cells breaking some of the R red lines.
+fn scan_cells(
+    c: &CompiledScenario,
+    m: &Model,
+    q: &RegionQuotient,
+    deadline: &Deadline,
+    limits: &Limits,
+) -> Result<(Best, Vec<Best>)> {
+    let space = c.space();
+    let n = space.issues();
+    let tables: Vec<Option<CostTable>> = m
+        .nodes
+        .iter()
+        .zip(&m.reads)
+        .map(|(node, reads)| CostTable::new(node, reads, space.radices(), n))
+        .collect();
+    let strides = space.strides();
+    let cells = q.cells().size();
+    let parts: Vec<(Best, Vec<Best>)> = (0..cells.div_ceil(CELL_CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            deadline.check(limits)?;
+            let mut joint = Best::new();
+            let mut alone = vec![Best::new(); m.parties.len()];
+            let boxes = ReservationBoxes::new(c, true);
+            let mut runs = vec![0usize; n];
+            let mut bx = vec![(0usize, 0usize); n];
+            let mut levels = vec![0usize; n];
+            let mut walk = vec![0usize; n];
+            for cell in chunk * CELL_CHUNK..((chunk + 1) * CELL_CHUNK).min(cells) {
+                let broken = q.broken_cell(cell);
+                if broken == 0 {
+                    continue;
+                }
+                q.cells().decode_into(cell, &mut runs);
+                for (i, b) in bx.iter_mut().enumerate() {
+                    *b = q.runs(i)[runs[i]];
+                }
+                boxes.split(&mut bx, &mut levels, &mut |piece| match piece {
+                    Piece::Whole { bx, rejects: 0, .. } => {
+                        for (l, &(a, _)) in walk.iter_mut().zip(bx.iter()) {
+                            *l = a;
+                        }
+                        loop {
+                            let st = walk.iter().zip(strides).map(|(&l, &s)| l as u64 * s).sum();
+                            offer_state(m, &tables, broken, &walk, st, &mut joint, &mut alone);
+                            if !step(&mut walk, bx) {
+                                break;
+                            }
+                        }
+                    }
+                    Piece::State {
+                        levels,
+                        st,
+                        rejects: 0,
+                    } => offer_state(m, &tables, broken, levels, st, &mut joint, &mut alone),
+                    _ => {}
+                });
+            }
+            Ok((joint, alone))
+        })
+        .collect::<Result<_>>()?;
+    let (mut joint, mut alone) = merge_chunks(parts, m.parties.len());
+    // Cells do not come in state order: the lists are sorted, as the per-state scans keep them.
+    joint.states.sort_unstable();
+    for b in &mut alone {
+        b.states.sort_unstable();
+    }
+    Ok((joint, alone))
+}
+
+/// The red lines' quotient of `c` when the cell scan applies: finite utilities, at most
+/// 128 parties, and cells that merge states (at most a quarter as many as states).
+fn cell_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
+    if !finite_utilities(c) || c.utilities().len() > 128 {
+        return None;
+    }
+    merging_quotient(c)
+}
+
 /// A shift vector, sparse: (bound id, shift), ascending by bound.
 type Vector = Vec<(usize, u32)>;
 
@@ -631,9 +772,12 @@ pub(crate) fn joint_softenings(
     let base = oracle.restricted(&all);
     if oracle.table().is_some() {
         let deadline = oracle.deadline();
-        let (joint, alone) = match oracle.red_region() {
-            Some(region) => scan_region(&base, &m, region, &deadline, limits)?,
-            None => scan(&base, &m, &deadline, limits)?,
+        // Cell by cell of the red lines' quotient when it merges states; otherwise state
+        // by state, off the red-line region when there is one.
+        let (joint, alone) = match (cell_quotient(&base), oracle.red_region()) {
+            (Some(q), _) => scan_cells(&base, &m, &q, &deadline, limits)?,
+            (None, Some(region)) => scan_region(&base, &m, region, &deadline, limits)?,
+            (None, None) => scan(&base, &m, &deadline, limits)?,
         };
         let kept: u64 = alone
             .iter()

@@ -68,6 +68,7 @@ pub use oracle::{Item, ItemKind, Oracle};
 pub use quickxplain::quickxplain;
 pub use sets::{Enumeration, minimal_sets};
 pub use soften::{RuleBound, Softening, rule_bounds, soften_rule, softenings};
+pub(crate) use table::merging_quotient;
 pub use table::{MAX_TABLE_STATES, ViolationTable};
 pub use tiers::Tiered;
 

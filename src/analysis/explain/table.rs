@@ -14,7 +14,10 @@ use super::item::{Item, ItemKind};
 use crate::config::Deadline;
 use crate::config::Limits;
 use crate::error::{Error, Result};
-use crate::space::{CompiledScenario, PreconditionRegion, RegionQuotient, StateIndex};
+use crate::space::{
+    CompiledScenario, PartyUtility, PreconditionRegion, RESERVATION_TOLERANCE, RegionQuotient,
+    StateIndex,
+};
 
 /// Spaces up to this size get a violation table.
 pub const MAX_TABLE_STATES: u64 = 1 << 24;
@@ -49,8 +52,11 @@ impl ViolationTable {
     /// Build the table, or `None` when the space or the item count is too large for it.
     ///
     /// # Complexity
-    /// O(S · (R + P · I)) for S states, R red lines, P parties, I issues; memory
-    /// O(distinct masks + single-violation states).
+    /// O(S · (R + P · I)) for S states, R red lines, P parties, I issues, state by
+    /// state; box by box over the red lines' quotient when its cells merge states (at
+    /// least 4 a cell on average): O(C + B · P) for C cells and B sub-boxes and states
+    /// walked (those near a reservation's boundary). Memory O(distinct masks +
+    /// single-violation states).
     pub fn build(
         c: &CompiledScenario,
         items: &[Item],
@@ -59,12 +65,13 @@ impl ViolationTable {
         Self::build_with(c, items, limits, None)
     }
 
-    /// As [`ViolationTable::build`], reading which red lines each state breaks from
-    /// `red` (bit `r`: red line `r` of `c`, as [`PreconditionRegion::build`] over
-    /// `c.red_lines()` records it) when given, so a caller that already scanned the red
-    /// lines does not scan them twice; without it every red line is evaluated per state
-    /// (building a region here would evaluate a costly rule on every state with no look
-    /// at the clock: the per-state scan checks it per chunk).
+    /// As [`ViolationTable::build`]. When the red lines' quotient does not merge states,
+    /// reads which red lines each state breaks from `red` (bit `r`: red line `r` of `c`,
+    /// as [`PreconditionRegion::build`] over `c.red_lines()` records it) when given, so a
+    /// caller that already scanned the red lines does not scan them twice; without it
+    /// every red line is evaluated per state (building a region here would evaluate a
+    /// costly rule on every state with no look at the clock: the per-state scan checks
+    /// it per chunk).
     ///
     /// # Errors
     /// As [`ViolationTable::build`].
@@ -83,7 +90,7 @@ impl ViolationTable {
         if size > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
-        Self::build_from(c, items, limits, red)
+        Self::build_from(c, items, limits, red, true)
     }
 
     /// The per-state twin of [`ViolationTable::build`]: every red line evaluated on every
@@ -103,7 +110,7 @@ impl ViolationTable {
         if size > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
-        Self::build_from(c, items, limits, None)
+        Self::build_from(c, items, limits, None, false)
     }
 
     /// As [`ViolationTable::build_with`], building no region: without one every red
@@ -117,14 +124,18 @@ impl ViolationTable {
         if c.space().size() > MAX_TABLE_STATES || items.len() > 128 {
             return Ok(None);
         }
-        Self::build_from(c, items, limits, region)
+        Self::build_from(c, items, limits, region, true)
     }
 
+    /// With `cells`, box by box over the red lines' quotient when it merges states
+    /// ([`CellScan`], no region needed); otherwise off `region` when given, else state by
+    /// state.
     fn build_from(
         c: &CompiledScenario,
         items: &[Item],
         limits: &Limits,
         region: Option<&PreconditionRegion>,
+        cells: bool,
     ) -> Result<Option<ViolationTable>> {
         let size = c.space().size();
         let mut red_bit = vec![0u128; c.red_lines().len()];
@@ -147,30 +158,54 @@ impl ViolationTable {
             })
             .collect();
         // Red-line bits (by red-line position) to item bits, a byte at a time.
-        let luts: Option<Vec<[u128; 256]>> = region.map(|_| {
-            red_bit
-                .chunks(8)
-                .map(|bits| {
-                    let mut lut = [0u128; 256];
-                    for (v, m) in lut.iter_mut().enumerate() {
-                        *m = bits
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| v >> j & 1 == 1)
-                            .fold(0, |m, (_, b)| m | b);
-                    }
-                    lut
-                })
-                .collect()
-        });
+        let luts: Vec<[u128; 256]> = red_bit
+            .chunks(8)
+            .map(|bits| {
+                let mut lut = [0u128; 256];
+                for (v, m) in lut.iter_mut().enumerate() {
+                    *m = bits
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| v >> j & 1 == 1)
+                        .fold(0, |m, (_, b)| m | b);
+                }
+                lut
+            })
+            .collect();
         let deadline = Deadline::new(limits.time_limit);
-        let parts: Vec<Part> = match (region, &luts) {
-            (Some(region), Some(luts)) => {
-                // Each party's best utility over the states meeting its own red lines,
-                // cell by cell of the red lines' quotient, when it can be built: the
-                // per-state loop then skips it.
-                let ideal = cell_ideal(c, region, luts, &red_bit, &own);
-                let scan = RegionScan::new(c, region, luts, &red_bit, &res_bit, &own);
+        // The red lines' quotient: every state of a cell breaks the same red lines, so
+        // each party's best utility is found cell by cell and, when the cells merge
+        // states, the table box by box ([`CellScan`]). Bounds over a box need finite
+        // terms (a NaN compares with nothing) and a mask bit per party.
+        let q = (cells && finite_utilities(c) && c.utilities().len() <= 128)
+            .then(|| merging_quotient(c))
+            .flatten();
+        let merges = q.is_some();
+        let parts: Vec<Part> = match (region, &q) {
+            (_, Some(q)) if merges => {
+                let scan = RegionScan::new(c, None, &luts, &red_bit, &res_bit, &own);
+                let ideal = cell_ideal_in(c, q, &scan);
+                let cells = CellScan::new(&scan, q);
+                let n_cells = q.cells().size();
+                let mut parts: Vec<Part> = (0..n_cells.div_ceil(CELL_CHUNK))
+                    .into_par_iter()
+                    .map(|k| {
+                        deadline.check(limits)?;
+                        let mut part = scan.part();
+                        let end = ((k + 1) * CELL_CHUNK).min(n_cells);
+                        cells.scan(k * CELL_CHUNK, end, &mut part);
+                        Ok(part)
+                    })
+                    .collect::<Result<_>>()?;
+                if let Some(first) = parts.first_mut() {
+                    first.ideal = ideal;
+                }
+                parts
+            }
+            (Some(region), q) => {
+                let scan = RegionScan::new(c, Some(region), &luts, &red_bit, &res_bit, &own);
+                // The per-state loop skips the best utilities when the cells give them.
+                let ideal = q.as_ref().map(|q| cell_ideal_in(c, q, &scan));
                 let scan = RegionScan {
                     with_ideal: ideal.is_none(),
                     ..scan
@@ -189,7 +224,7 @@ impl ViolationTable {
                 }
                 parts
             }
-            _ => (0..size.div_ceil(CHUNK))
+            (None, _) => (0..size.div_ceil(CHUNK))
                 .into_par_iter()
                 .map(|k| {
                     deadline.check(limits)?;
@@ -341,7 +376,8 @@ pub(super) fn walk_utilities(
 /// so every value is the same to the bit.
 struct RegionScan<'a> {
     c: &'a CompiledScenario,
-    region: &'a PreconditionRegion,
+    /// The red lines each state breaks (only [`RegionScan::scan`] reads it).
+    region: Option<&'a PreconditionRegion>,
     luts: &'a [[u128; 256]],
     res_bit: &'a [u128],
     /// Each party's own red lines, as item bits: "meets all its own" is one test.
@@ -357,7 +393,7 @@ struct RegionScan<'a> {
 impl<'a> RegionScan<'a> {
     fn new(
         c: &'a CompiledScenario,
-        region: &'a PreconditionRegion,
+        region: Option<&'a PreconditionRegion>,
         luts: &'a [[u128; 256]],
         red_bit: &'a [u128],
         res_bit: &'a [u128],
@@ -409,8 +445,11 @@ impl<'a> RegionScan<'a> {
         let mut filled = 0u64;
         let mut previous = None;
         let with_ideal = self.with_ideal;
+        let Some(region) = self.region else {
+            return;
+        };
         walk_utilities(self.c, start, end, |s, _, x| {
-            let mut mask = self.red_mask(self.region.broken(s));
+            let mut mask = self.red_mask(region.broken(s));
             for (p, (u, &x)) in utils.iter().zip(x).enumerate() {
                 if !u.accepts(x) {
                     mask |= res_bit[p];
@@ -441,37 +480,47 @@ impl<'a> RegionScan<'a> {
     }
 }
 
+/// The red lines' quotient of `c` when its cells merge states (at most a quarter as many
+/// cells as states). The cell table's size is capped before it is scanned, so a rule no
+/// cut merges (parity over many issues cuts every boundary) costs only its cut scan,
+/// never a pass over every state with no look at the clock.
+pub(crate) fn merging_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
+    let rules = c.red_lines().len();
+    // Bytes per cell, as the region's words take them.
+    let width: u64 = match rules {
+        0..=8 => 1,
+        9..=16 => 2,
+        17..=32 => 4,
+        _ => 8,
+    };
+    let size = c.space().size();
+    RegionQuotient::build(c.space(), c.red_lines(), (size / 4).saturating_mul(width))
+        .filter(|q| q.cells().size().saturating_mul(4) <= size)
+}
+
+/// Whether every utility term is finite (a NaN compares with nothing, so neither a
+/// box's bounds nor a cell's best hold).
+pub(super) fn finite_utilities(c: &CompiledScenario) -> bool {
+    let space = c.space();
+    space.issues() > 0
+        && c.utilities().iter().all(|u| {
+            (0..space.issues())
+                .all(|i| (0..space.radices()[i] as usize).all(|l| u.contrib(i, l).is_finite()))
+        })
+}
+
 /// Per party, its best utility over the states meeting all of its own red lines (`None`
-/// if there is none), cell by cell of the red lines' [`RegionQuotient`]: every state of a
+/// if there is none), cell by cell of the red lines' quotient `q`: every state of a
 /// cell breaks the same red lines, and a party's best over a cell is its best level on
 /// each issue within the cell's run (a rounded sum never falls when a term grows), summed
 /// in issue order as [`crate::space::PartyUtility::utility`] does: the per-state maximum
-/// to the bit. `None` when the quotient cannot be built or a value is not finite.
+/// to the bit. Needs finite terms ([`finite_utilities`]).
 ///
 /// # Complexity
-/// O(C · P · I) for C cells, P parties, I issues, after the quotient's build.
-fn cell_ideal(
-    c: &CompiledScenario,
-    region: &PreconditionRegion,
-    luts: &[[u128; 256]],
-    red_bit: &[u128],
-    own: &[Vec<bool>],
-) -> Option<Vec<Option<f64>>> {
-    let space = c.space();
-    let n = space.issues();
-    let radices: Vec<usize> = space.radices().iter().map(|&r| r as usize).collect();
+/// O(C · P · L) for C cells, P parties, L levels in all.
+fn cell_ideal_in(c: &CompiledScenario, q: &RegionQuotient, scan: &RegionScan) -> Vec<Option<f64>> {
+    let n = c.space().issues();
     let utils = c.utilities();
-    // The greatest term needs finite values (a NaN compares with nothing).
-    let finite = utils
-        .iter()
-        .all(|u| (0..n).all(|i| (0..radices[i]).all(|l| u.contrib(i, l).is_finite())));
-    if !finite || n == 0 {
-        return None;
-    }
-    // The region lent was built over the same red lines, bit for bit: the quotient's
-    // cells carry the same bits.
-    let q = RegionQuotient::build(space, c.red_lines(), u64::MAX)?;
-    let scan = RegionScan::new(c, region, luts, red_bit, &[], own);
     let mut ideal: Vec<Option<f64>> = vec![None; utils.len()];
     let mut runs = vec![0usize; n];
     let mut levels = vec![0usize; n];
@@ -484,19 +533,356 @@ fn cell_ideal(
             }
             for (i, l) in levels.iter_mut().enumerate() {
                 let (a, b) = q.runs(i)[runs[i]];
-                *l = (a..=b).fold(a, |k, l| {
-                    if u.contrib(i, l) > u.contrib(i, k) {
-                        l
-                    } else {
-                        k
-                    }
-                });
+                *l = best_level(u, i, a, b);
             }
             let x = u.utility(&levels);
             ideal[p] = Some(ideal[p].map_or(x, |b: f64| b.max(x)));
         }
     }
-    Some(ideal)
+    ideal
+}
+
+/// The level of `a..=b` where `u`'s term on issue `i` is greatest (the first such).
+#[inline]
+fn best_level(u: &PartyUtility, i: usize, a: usize, b: usize) -> usize {
+    (a..=b).fold(a, |k, l| {
+        if u.contrib(i, l) > u.contrib(i, k) {
+            l
+        } else {
+            k
+        }
+    })
+}
+
+/// Cells of the red lines' quotient per parallel chunk.
+const CELL_CHUNK: u64 = 64;
+
+/// How the states of a box stand with the parties' reservations (bit `p` of a mask:
+/// party `p`'s utility is below its reservation).
+pub(super) enum Piece<'x> {
+    /// Every state of the box `bx` (inclusive level ranges per issue) breaks exactly the
+    /// reservations `rejects` (with [`ReservationBoxes::stop_at_rejection`], at least).
+    Whole {
+        /// The box.
+        bx: &'x [(usize, usize)],
+        /// Its states.
+        states: u64,
+        /// Its least state (its lowest corner).
+        first: StateIndex,
+        /// The reservations broken.
+        rejects: u128,
+    },
+    /// One state, with its levels and the reservations it breaks.
+    State {
+        /// Its levels.
+        levels: &'x [usize],
+        /// The state.
+        st: StateIndex,
+        /// The reservations broken.
+        rejects: u128,
+    },
+}
+
+/// A box split by the reservations, walked in state order issue by issue (issue 0 first):
+/// below a prefix of levels, a party's utility lies between the prefix's running sum plus
+/// the least, and plus the greatest, it can still gain on the box's remaining ranges. Where
+/// every party accepts all of a sub-box or none of it (with a slack far above the rounding
+/// of a few dozen additions, so a bound never decides a state the exact sum would decide
+/// otherwise), the whole sub-box stands alike and is reported at once; otherwise the walk
+/// goes one issue deeper, down to single states, whose utilities are the running sums in
+/// issue order from 0, capped at 1, as [`crate::space::PartyUtility::utility`] computes
+/// them: the same bits. Needs finite terms ([`finite_utilities`]) and at most 128 parties.
+///
+/// # Complexity
+/// O(P · I · L) per box to set up (P parties, I issues, L levels per issue), then O(P) per
+/// node walked: the sub-boxes reported whole, the states near a reservation's boundary,
+/// and the prefixes above them.
+pub(super) struct ReservationBoxes<'c> {
+    c: &'c CompiledScenario,
+    /// Report a sub-box as soon as one party rejects all of it (its mask then holds that
+    /// party and those before it): for callers that skip every state some party rejects.
+    stop_at_rejection: bool,
+    /// flat[p * width + offset[i] + l]: party p's term for level l of issue i.
+    flat: Vec<f64>,
+    offset: Vec<usize>,
+    width: usize,
+    /// Per party: the least utility it accepts.
+    threshold: Vec<f64>,
+    /// Per party: the slack on its bounds.
+    slack: Vec<f64>,
+}
+
+/// Scratch of one [`ReservationBoxes::split`].
+struct Walk {
+    /// psum[p * (n + 1) + d]: party p's running sum over issues 0..d.
+    psum: Vec<f64>,
+    /// low[p * (n + 1) + d], high[..]: the least and greatest party p can still gain on
+    /// issues d.. within the box.
+    low: Vec<f64>,
+    high: Vec<f64>,
+}
+
+impl<'c> ReservationBoxes<'c> {
+    /// Over the utilities of `c`.
+    pub(super) fn new(c: &'c CompiledScenario, stop_at_rejection: bool) -> ReservationBoxes<'c> {
+        let space = c.space();
+        let radices: Vec<usize> = space.radices().iter().map(|&r| r as usize).collect();
+        let mut offset = Vec::with_capacity(radices.len());
+        let mut width = 0;
+        for &r in &radices {
+            offset.push(width);
+            width += r;
+        }
+        let utils = c.utilities();
+        let mut flat = Vec::with_capacity(utils.len() * width);
+        let mut slack = Vec::with_capacity(utils.len());
+        for u in utils {
+            let mut scale = 1.0f64;
+            for (i, &r) in radices.iter().enumerate() {
+                flat.extend((0..r).map(|l| u.contrib(i, l)));
+                scale += (0..r).map(|l| u.contrib(i, l).abs()).fold(0.0, f64::max);
+            }
+            // Each addition rounds by at most half an ulp of the running sum (bounded by
+            // `scale`): a few dozen of them stay far below this.
+            slack.push(scale * 1e-9);
+        }
+        ReservationBoxes {
+            c,
+            stop_at_rejection,
+            flat,
+            offset,
+            width,
+            threshold: utils
+                .iter()
+                .map(|u| u.reservation() - RESERVATION_TOLERANCE)
+                .collect(),
+            slack,
+        }
+    }
+
+    /// Every piece of the box `bx` into `f`, in state order; `levels` is scratch of one
+    /// level per issue. `bx` is left as it came.
+    pub(super) fn split(
+        &self,
+        bx: &mut [(usize, usize)],
+        levels: &mut [usize],
+        f: &mut impl FnMut(Piece),
+    ) {
+        let n = bx.len();
+        let np = self.threshold.len();
+        let mut w = Walk {
+            psum: vec![0.0; np * (n + 1)],
+            low: vec![0.0; np * (n + 1)],
+            high: vec![0.0; np * (n + 1)],
+        };
+        for p in 0..np {
+            let terms = &self.flat[p * self.width..(p + 1) * self.width];
+            for d in (0..n).rev() {
+                let (a, b) = bx[d];
+                let range = &terms[self.offset[d] + a..=self.offset[d] + b];
+                let lo = range.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = range.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                w.low[p * (n + 1) + d] = w.low[p * (n + 1) + d + 1] + lo;
+                w.high[p * (n + 1) + d] = w.high[p * (n + 1) + d + 1] + hi;
+            }
+        }
+        let first: StateIndex = bx
+            .iter()
+            .zip(self.c.space().strides())
+            .map(|(&(a, _), &s)| a as u64 * s)
+            .sum();
+        self.walk(0, first, bx, levels, &mut w, f);
+    }
+
+    /// Issue `d` onwards below the prefix of levels fixed in `bx[..d]`, whose least state
+    /// is `first`.
+    fn walk(
+        &self,
+        d: usize,
+        first: StateIndex,
+        bx: &mut [(usize, usize)],
+        levels: &mut [usize],
+        w: &mut Walk,
+        f: &mut impl FnMut(Piece),
+    ) {
+        let n = bx.len();
+        let stride = n + 1;
+        if d == n {
+            let mut rejects = 0u128;
+            for (p, &t) in self.threshold.iter().enumerate() {
+                if w.psum[p * stride + n].min(1.0) < t {
+                    rejects |= 1 << p;
+                }
+            }
+            for (l, &(a, _)) in levels.iter_mut().zip(bx.iter()) {
+                *l = a;
+            }
+            f(Piece::State {
+                levels,
+                st: first,
+                rejects,
+            });
+            return;
+        }
+        let mut rejects = 0u128;
+        let mut open = false;
+        for (p, &t) in self.threshold.iter().enumerate() {
+            let at = p * stride + d;
+            let sum = w.psum[at];
+            if (sum + w.low[at] - self.slack[p]).min(1.0) >= t {
+                continue;
+            }
+            if (sum + w.high[at] + self.slack[p]).min(1.0) < t {
+                rejects |= 1 << p;
+                if self.stop_at_rejection {
+                    open = false;
+                    break;
+                }
+                continue;
+            }
+            open = true;
+            if !self.stop_at_rejection {
+                break;
+            }
+        }
+        if !open {
+            let states = bx[d..].iter().map(|&(a, b)| (b - a + 1) as u64).product();
+            f(Piece::Whole {
+                bx,
+                states,
+                first,
+                rejects,
+            });
+            return;
+        }
+        let (a, b) = bx[d];
+        let step = self.c.space().strides()[d];
+        for l in a..=b {
+            for p in 0..self.threshold.len() {
+                let at = p * stride + d;
+                w.psum[at + 1] = w.psum[at] + self.flat[p * self.width + self.offset[d] + l];
+            }
+            bx[d] = (l, l);
+            self.walk(d + 1, first + (l - a) as u64 * step, bx, levels, w, f);
+        }
+        bx[d] = (a, b);
+    }
+}
+
+/// The violation table box by box: every state of a cell of the red lines' quotient
+/// breaks the same red lines, so only the reservations tell its states apart
+/// ([`ReservationBoxes`]). A box whose states all break the same items is counted whole
+/// and its least state (its lowest corner) is its witness. The result is the per-state
+/// scan's, field for field (the ideal utilities apart: [`cell_ideal_in`]).
+///
+/// # Complexity
+/// O(C + B · P · L) for C cells and B boxes visited (see [`ReservationBoxes`]), plus the
+/// states of single-violation boxes (listed one by one, as the table keeps them).
+struct CellScan<'a, 'b> {
+    scan: &'a RegionScan<'b>,
+    q: &'a RegionQuotient,
+}
+
+impl<'a, 'b> CellScan<'a, 'b> {
+    fn new(scan: &'a RegionScan<'b>, q: &'a RegionQuotient) -> CellScan<'a, 'b> {
+        CellScan { scan, q }
+    }
+
+    /// Cells `start..end` into `part` (the ideal utilities excepted).
+    fn scan(&self, start: StateIndex, end: StateIndex, part: &mut Part) {
+        let n = self.scan.c.space().issues();
+        let strides = self.scan.c.space().strides();
+        let boxes = ReservationBoxes::new(self.scan.c, false);
+        let mut runs = vec![0usize; n];
+        let mut bx = vec![(0usize, 0usize); n];
+        let mut levels = vec![0usize; n];
+        let mut listed = vec![0usize; n];
+        let mut seen: Vec<(u128, StateIndex)> = Vec::new();
+        let res_bit = self.scan.res_bit;
+        let red_items = self.scan.red_items;
+        for cell in start..end {
+            self.q.cells().decode_into(cell, &mut runs);
+            for (i, b) in bx.iter_mut().enumerate() {
+                *b = self.q.runs(i)[runs[i]];
+            }
+            let red = self.scan.red_mask(self.q.broken_cell(cell));
+            let item_mask = |rejects: u128| {
+                let mut mask = red;
+                let mut r = rejects;
+                while r != 0 {
+                    mask |= res_bit[r.trailing_zeros() as usize];
+                    r &= r - 1;
+                }
+                mask
+            };
+            let single = |mask: u128| mask != 0 && mask & (mask - 1) == 0 && mask & red_items != 0;
+            // Pieces come in state order and a cell's masks differ only in reservations:
+            // the first piece of each rejection set is its least state in the cell, kept
+            // here and put in the ordered map once per cell.
+            seen.clear();
+            boxes.split(&mut bx, &mut levels, &mut |piece| {
+                let (mask, first, states) = match piece {
+                    Piece::Whole {
+                        bx,
+                        states,
+                        first,
+                        rejects,
+                    } => {
+                        let mask = item_mask(rejects);
+                        if single(mask) {
+                            let list = &mut part.only[mask.trailing_zeros() as usize];
+                            for (l, &(a, _)) in listed.iter_mut().zip(bx.iter()) {
+                                *l = a;
+                            }
+                            loop {
+                                list.push(
+                                    listed
+                                        .iter()
+                                        .zip(strides)
+                                        .map(|(&l, &s)| l as u64 * s)
+                                        .sum(),
+                                );
+                                if !step(&mut listed, bx) {
+                                    break;
+                                }
+                            }
+                        }
+                        (mask, first, states)
+                    }
+                    Piece::State { st, rejects, .. } => {
+                        let mask = item_mask(rejects);
+                        if single(mask) {
+                            part.only[mask.trailing_zeros() as usize].push(st);
+                        }
+                        (mask, st, 1)
+                    }
+                };
+                if mask == 0 {
+                    part.acceptable += states;
+                }
+                if !seen.iter().any(|&(m, _)| m == mask) {
+                    seen.push((mask, first));
+                }
+            });
+            for &(mask, first) in &seen {
+                let least = part.masks.entry(mask).or_insert(first);
+                *least = (*least).min(first);
+            }
+        }
+    }
+}
+
+/// The next levels of the box `bx` in state order; false after the last.
+#[inline]
+pub(super) fn step(levels: &mut [usize], bx: &[(usize, usize)]) -> bool {
+    for i in (0..levels.len()).rev() {
+        if levels[i] < bx[i].1 {
+            levels[i] += 1;
+            return true;
+        }
+        levels[i] = bx[i].0;
+    }
+    false
 }
 
 fn scan(
