@@ -602,11 +602,16 @@ def tournament_shard(
     index: int,
     count: int,
     time_limit: Optional[float] = None,
+    out: "os.PathLike[str] | str | None" = None,
 ) -> str:
     """Shard ``index`` of ``count`` of a tournament (``dealzone tournament SPEC --shard
-    I/N``): matches ``⌊i·M/N⌋ .. ⌊(i+1)·M/N⌋`` of its ``M``, as its shard table (text: a
-    ``#`` header line naming the tournament, the seed, ``I`` and ``N``, then the rows)."""
-    return _dealzone.tournament_shard(os.fspath(spec_path), index, count, time_limit)
+    I/N --out OUT``): matches ``⌊i·M/N⌋ .. ⌊(i+1)·M/N⌋`` of its ``M``, as its shard table
+    (text: a ``#`` header line naming the tournament, the seed, ``I`` and ``N``, then the
+    rows). The header names the spec as a table written to ``out`` would (relative to its
+    folder when the spec lies in it); by default a table kept in the spec's own folder."""
+    return _dealzone.tournament_shard(
+        os.fspath(spec_path), index, count, time_limit, None if out is None else os.fspath(out)
+    )
 
 
 def merge_tournament(

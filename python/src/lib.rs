@@ -856,25 +856,26 @@ fn tournament_outputs(
 }
 
 /// Shard `index` of `count` of the tournament of the spec at `path` (`dealzone tournament
-/// SPEC --shard I/N --out FILE`): its shard table (the bytes of `FILE`, its header naming
-/// the file as given), merged by [`merge_tournament`].
+/// SPEC --shard I/N --out FILE`): its shard table (the bytes of `FILE`; its header names
+/// the spec as a table written to `out` would, by default one in the spec's own folder),
+/// merged by [`merge_tournament`].
 #[pyfunction]
-#[pyo3(signature = (path, index, count, time_limit = None))]
+#[pyo3(signature = (path, index, count, time_limit = None, out = None))]
 fn tournament_shard(
     py: Python<'_>,
     path: PathBuf,
     index: u64,
     count: u64,
     time_limit: Option<f64>,
+    out: Option<PathBuf>,
 ) -> PyResult<String> {
     let limits = limits_with(time_limit)?;
     let spec = ShardSpec::new(index, count).map_err(sim_err)?;
+    let out = out.unwrap_or_else(|| path.with_file_name("shard.csv"));
     py.detach(|| -> dealzone::Result<_> {
         let t = dealzone::io::load_tournament(&path, &limits)?;
         let mut shard = t.play_shard(&limits, spec)?;
-        shard.header.source = serde_json::json!({
-            "spec": path.display().to_string(),
-        });
+        shard.header.name_spec(&out, &path);
         shard.to_csv()
     })
     .map_err(err)

@@ -41,6 +41,8 @@
 //! # Ok::<(), dealzone::Error>(())
 //! ```
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 
 use super::shard::ShardSpec;
@@ -102,6 +104,36 @@ impl ShardHeader {
     /// [`read`] refuses such headers, one built by hand gets no underflow).
     pub fn matches(&self) -> u64 {
         self.end.saturating_sub(self.start)
+    }
+
+    /// Records in `source` the spec at `spec` as a shard table written to `out` names it:
+    /// relative to `out`'s folder when the spec lies in it, else as given (absolute when
+    /// both exist). The merge resolves it against the shard table's folder and reads a spec
+    /// outside that folder only when the merge itself allows it (a shard is input too).
+    ///
+    /// # Example
+    /// ```
+    /// use std::path::Path;
+    /// use dealzone::results::simulate::ShardHeader;
+    /// let mut h: ShardHeader = serde_json::from_str(
+    ///     r#"{"format":"dealzone-tournament-shard/1","spec":"0","seed":0,"shard":[0,1],"start":0,"end":0,"source":{}}"#,
+    /// )?;
+    /// h.name_spec(Path::new("seeds/part0.csv"), Path::new("seeds/tournament.toml"));
+    /// assert_eq!(h.source["spec"], "tournament.toml");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn name_spec(&mut self, out: &Path, spec: &Path) {
+        let dir = match out.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let named = match (dir.canonicalize(), spec.canonicalize()) {
+            (Ok(d), Ok(s)) => s
+                .strip_prefix(&d)
+                .map_or_else(|_| s.display().to_string(), |r| r.display().to_string()),
+            _ => spec.display().to_string(),
+        };
+        self.source = serde_json::json!({ "spec": named });
     }
 }
 

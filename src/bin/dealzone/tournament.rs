@@ -106,9 +106,7 @@ pub fn run(args: &Args) -> Result<String> {
     let shard = match args.shard {
         Some(s) => {
             let mut h = ShardHeader::new(&spec, &limits, s)?;
-            h.source = serde_json::json!({
-                "spec": spec_from(out, &args.spec),
-            });
+            h.name_spec(out, &args.spec);
             Some(h)
         }
         None => None,
@@ -254,23 +252,6 @@ pub fn run(args: &Args) -> Result<String> {
     } else {
         dealzone::report::tournament::text(&s, &played, out)
     })
-}
-
-/// The spec's path as a shard file `out` records it: relative to `out`'s folder when the
-/// spec lies in it, else absolute. The merge resolves it against the shard file's folder
-/// and reads a spec outside that folder only with `--allow-outside-paths` (a shard is input
-/// too: it must not make the merge read any file it names).
-fn spec_from(out: &Path, spec: &Path) -> String {
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    match (dir.canonicalize(), spec.canonicalize()) {
-        (Ok(d), Ok(s)) => s
-            .strip_prefix(&d)
-            .map_or_else(|_| s.display().to_string(), |r| r.display().to_string()),
-        _ => spec.display().to_string(),
-    }
 }
 
 /// `dealzone merge` of tournament shard tables: the results table of the unsharded run,
