@@ -99,24 +99,7 @@ pub fn status_quo(
     let mut parent: Vec<Option<(usize, usize)>> = vec![None; m * colours];
     let mut first: Vec<Option<(usize, usize)>> = vec![None; m];
     let mut frontier: Vec<(usize, Option<usize>)> = vec![(status_quo, None)];
-    let targets = |s: usize, colour: usize| -> Vec<usize> {
-        if colour < n {
-            match options.kind {
-                MoveKind::Any => c.moves_from(colour, s),
-                MoveKind::Improvements => c.improvements_from(colour, s),
-            }
-        } else {
-            let h = &options.coalitions[colour - n];
-            match options.kind {
-                MoveKind::Any => legal_sequences(c, h, MoveKind::Any, s)
-                    .into_iter()
-                    .map(|(t, _)| t)
-                    .filter(|&t| t != s)
-                    .collect(),
-                MoveKind::Improvements => coalitional_improvements(c, h, s),
-            }
-        }
-    };
+    let targets = |s: usize, colour: usize| arcs(c, options, s, colour);
     while !frontier.is_empty() {
         let mut next = Vec::new();
         for &(s, last) in &frontier {
@@ -229,24 +212,7 @@ pub fn status_quo_orders(
     }
     let n = c.dm_count();
     let colours = n + options.coalitions.len();
-    let arcs = |s: usize, colour: usize| -> Vec<usize> {
-        if colour < n {
-            match options.kind {
-                MoveKind::Any => c.moves_from(colour, s),
-                MoveKind::Improvements => c.improvements_from(colour, s),
-            }
-        } else {
-            let h = &options.coalitions[colour - n];
-            match options.kind {
-                MoveKind::Any => legal_sequences(c, h, MoveKind::Any, s)
-                    .into_iter()
-                    .map(|(t, _)| t)
-                    .filter(|&t| t != s)
-                    .collect(),
-                MoveKind::Improvements => coalitional_improvements(c, h, s),
-            }
-        }
-    };
+    let arcs = |s: usize, colour: usize| arcs(c, options, s, colour);
     // Layers of nodes (state, colour that reached it), each at its breadth-first depth;
     // `succ[d]` the arcs from layer d to layer d + 1 (the status quo is layer 0).
     let mut at: HashMap<(usize, usize), (usize, usize)> = HashMap::new();
@@ -383,4 +349,25 @@ pub fn status_quo_orders(
         out.push((t, paths));
     }
     Ok(out)
+}
+
+/// The states one arc of `colour` leads to from `s`: a decision maker's move (or
+/// improvement), or a coalition's legal sequence (or coalitional improvement).
+fn arcs(c: &Conflict, options: &StatusQuoOptions, s: usize, colour: usize) -> Vec<usize> {
+    let n = c.dm_count();
+    if colour < n {
+        return match options.kind {
+            MoveKind::Any => c.moves_from(colour, s),
+            MoveKind::Improvements => c.improvements_from(colour, s),
+        };
+    }
+    let h = &options.coalitions[colour - n];
+    match options.kind {
+        MoveKind::Any => legal_sequences(c, h, MoveKind::Any, s)
+            .into_iter()
+            .map(|(t, _)| t)
+            .filter(|&t| t != s)
+            .collect(),
+        MoveKind::Improvements => coalitional_improvements(c, h, s),
+    }
 }

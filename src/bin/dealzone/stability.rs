@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use clap::ValueEnum;
 use dealzone::analysis::stability::{
-    Concept, Feasibility, ImprovementCheck, MoveKind, PathStep, StatusQuoOptions, Step, analyse,
-    explain_stability, limited_move, scenario_code, scenario_fibre, scenario_numbers,
-    scenario_stability_within, simultaneous, status_quo, status_quo_orders,
+    Concept, Conflict, Feasibility, ImprovementCheck, MoveKind, PathStep, Stability,
+    StatusQuoOptions, Step, analyse, explain_stability, limited_move, scenario_code,
+    scenario_fibre, scenario_numbers, scenario_stability_within, simultaneous, status_quo,
+    status_quo_orders,
 };
 use dealzone::analysis::zone::{Engine, find_zones_compiled};
 use dealzone::io::gmcr::{GmcrError, load_gmcr};
@@ -242,22 +243,8 @@ fn gmcr(args: &Args) -> Result<String> {
                 .collect::<Vec<_>>()
                 .join("+")
         };
-        let reached = status_quo(c, s0, &opts)?;
-        let equilibrium = |s: usize| -> Vec<&str> {
-            Concept::ALL
-                .iter()
-                .filter(|&&x| st.is_equilibrium(x, s))
-                .map(|x| x.key())
-                .collect()
-        };
-        let wanted: Vec<usize> = reached
-            .iter()
-            .map(|r| r.0)
-            .filter(|&s| !equilibrium(s).is_empty())
-            .collect();
-        let orders: BTreeMap<usize, Vec<Vec<PathStep>>> = status_quo_orders(c, s0, &opts, &wanted)?
-            .into_iter()
-            .collect();
+        let (wanted, orders) = reachable_equilibria(c, &st, s0, &opts)?;
+        let equilibrium = |s: usize| equilibrium_keys(&st, s);
         let mut list = Vec::new();
         out.line(format!(
             "\nStatus quo {k}: equilibria reachable by legal sequences of unilateral improvements"
@@ -537,7 +524,8 @@ fn status_quo_scenario(
     let numbers =
         scenario_numbers(c, feasibility, &states).map_err(|e| on_command_line(file, e))?;
     let st = analyse(&conflict);
-    let reached = status_quo(&conflict, local, &StatusQuoOptions::default())?;
+    let (wanted, orders) =
+        reachable_equilibria(&conflict, &st, local, &StatusQuoOptions::default())?;
     let label = |k: usize| conflict.labels()[k].clone();
     let dm = |i: usize| conflict.dms()[i].name.clone();
     let mut text = format!(
@@ -545,22 +533,7 @@ fn status_quo_scenario(
         numbers[local],
         label(local)
     );
-    let equilibrium = |s: usize| -> Vec<&str> {
-        Concept::ALL
-            .iter()
-            .filter(|&&x| st.is_equilibrium(x, s))
-            .map(|x| x.key())
-            .collect()
-    };
-    let wanted: Vec<usize> = reached
-        .iter()
-        .map(|r| r.0)
-        .filter(|&s| !equilibrium(s).is_empty())
-        .collect();
-    let orders: BTreeMap<usize, Vec<Vec<PathStep>>> =
-        status_quo_orders(&conflict, local, &StatusQuoOptions::default(), &wanted)?
-            .into_iter()
-            .collect();
+    let equilibrium = |s: usize| equilibrium_keys(&st, s);
     let mut list = Vec::new();
     for &t in &wanted {
         let ks = equilibrium(t);
@@ -605,4 +578,35 @@ fn status_quo_scenario(
     } else {
         text
     })
+}
+
+/// The concepts under which `s` is an equilibrium (their JSON keys).
+fn equilibrium_keys(st: &Stability, s: usize) -> Vec<&'static str> {
+    Concept::ALL
+        .iter()
+        .filter(|&&x| st.is_equilibrium(x, s))
+        .map(|x| x.key())
+        .collect()
+}
+
+/// Per reachable state, every shortest status-quo path to it, one per order of movers.
+type Orders = BTreeMap<usize, Vec<Vec<PathStep>>>;
+
+/// The equilibria reachable from `s0` (the status quo included when it is one), and every
+/// shortest path to each, one per order of movers ([`status_quo_orders`]).
+fn reachable_equilibria(
+    c: &Conflict,
+    st: &Stability,
+    s0: usize,
+    opts: &StatusQuoOptions,
+) -> Result<(Vec<usize>, Orders)> {
+    let wanted: Vec<usize> = status_quo(c, s0, opts)?
+        .into_iter()
+        .map(|r| r.0)
+        .filter(|&s| !equilibrium_keys(st, s).is_empty())
+        .collect();
+    let orders = status_quo_orders(c, s0, opts, &wanted)?
+        .into_iter()
+        .collect();
+    Ok((wanted, orders))
 }
