@@ -247,6 +247,22 @@ impl Limits {
     pub fn memory_items(&self, bytes_each: u64) -> u64 {
         self.max_memory_bytes / bytes_each.max(1)
     }
+
+    /// `e`, but a time-limit error names these limits' whole budget: a search run on what
+    /// was left of it ([`Deadline::limits_left`]) would otherwise name the remainder, which
+    /// is not what the user set.
+    pub(crate) fn whole_budget(&self, e: crate::error::Error) -> crate::error::Error {
+        match e {
+            crate::error::Error::LimitExceeded {
+                limit: Limit::TimeLimit,
+                ..
+            } => crate::error::Error::LimitExceeded {
+                limit: Limit::TimeLimit,
+                value: self.time_limit.map_or(0, |d| d.as_millis() as u64),
+            },
+            e => e,
+        }
+    }
 }
 
 /// A clock that enforces [`Limits::time_limit`], checked every few thousand steps.

@@ -30,7 +30,7 @@ use super::explain::{ExplainLimits, Explanation, explain};
 use super::path::{PathOptions, ZonePath, paths_with};
 use super::zone::{Engine, Zones, find_zones_compiled};
 use crate::config::Limits;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Evidence, Scenario};
 use crate::space::CompiledScenario;
 
@@ -287,16 +287,8 @@ impl Analysis {
             ..limits.clone()
         };
         // The error names the whole budget, not what the path search had left of it.
-        let paths = paths_with(self.compiled(), &zones, options, &left).map_err(|e| match e {
-            Error::LimitExceeded {
-                limit: crate::config::Limit::TimeLimit,
-                ..
-            } => Error::LimitExceeded {
-                limit: crate::config::Limit::TimeLimit,
-                value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
-            },
-            e => e,
-        })?;
+        let paths = paths_with(self.compiled(), &zones, options, &left)
+            .map_err(|e| limits.whole_budget(e))?;
         Ok(self.finding(Paths {
             zones,
             paths,

@@ -33,21 +33,6 @@ fn scan_pays(open: &CompiledScenario, size: u64) -> bool {
     count_candidates(open, max_factor).is_some_and(|n| n.saturating_mul(SCAN_SHARE) >= size)
 }
 
-/// A time-limit error naming the whole budget (the scan after a search ran on what was
-/// left of it).
-fn whole_budget(e: crate::error::Error, limits: &Limits) -> crate::error::Error {
-    match e {
-        crate::error::Error::LimitExceeded {
-            limit: crate::config::Limit::TimeLimit,
-            ..
-        } => crate::error::Error::LimitExceeded {
-            limit: crate::config::Limit::TimeLimit,
-            value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
-        },
-        e => e,
-    }
-}
-
 /// Why a [`Candidates`] value could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CandidatesError {
@@ -273,7 +258,7 @@ impl Candidates {
                     });
                 }
                 zone::brute_force(&open, &deadline.limits_left(limits))
-                    .map_err(|e| whole_budget(e, limits))?
+                    .map_err(|e| limits.whole_budget(e))?
                     .acceptable
             }
         };

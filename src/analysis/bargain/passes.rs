@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::Candidates;
 use super::pareto;
-use super::solutions::{Solution, TIE_TOLERANCE, is_acceptable, is_rational};
+use super::solutions::{Solution, TIE_TOLERANCE, is_acceptable, is_rational, ks_ratio};
 
 /// Rows per parallel chunk.
 const CHUNK: usize = 1 << 15;
@@ -189,20 +189,7 @@ pub(super) fn solve(c: &Candidates) -> Solutions {
         };
     };
     // Kalai–Smorodinsky, as `super::kalai_smorodinsky` computes it.
-    let span: Vec<f64> = first
-        .max
-        .iter()
-        .zip(r)
-        .map(|(&m, &r)| (m - r).max(f64::MIN_POSITIVE))
-        .collect();
-    let ratio = |u: &[f64]| {
-        is_rational(u, r).then(|| {
-            u.iter()
-                .zip(r)
-                .zip(&span)
-                .fold(1.0f64, |acc, ((&u, &r), &s)| acc.min((u - r) / s))
-        })
-    };
+    let ratio = ks_ratio(&first.max, r);
     let above = pareto::above(&first.tops);
     let second = chunks(c, |lo, m| {
         let mut out = Second::default();

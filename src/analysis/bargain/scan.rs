@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use crate::analysis::zone::{RowPlan, found_limit};
+use crate::analysis::zone::{RowPlan, found_limit, reservations_idle};
 use crate::config::Deadline;
 use crate::config::Limits;
 use crate::error::Result;
@@ -37,19 +37,7 @@ pub(super) fn candidates(
     deadline: &Deadline,
 ) -> Result<Option<(Vec<StateIndex>, Vec<f64>)>> {
     let c = open;
-    let radices = c.space().radices();
-    let idle = c.utilities().iter().all(|u| {
-        // The least utility, summed in issue order as every utility is (rounding is
-        // monotone, so this is a lower bound).
-        let least: f64 = (0..radices.len())
-            .map(|i| {
-                (0..radices[i] as usize)
-                    .map(|l| u.contrib(i, l))
-                    .fold(f64::INFINITY, f64::min)
-            })
-            .sum();
-        u.accepts(least.min(1.0))
-    });
+    let idle = reservations_idle(c);
     let Some(plan) = RowPlan::new(c).filter(|_| idle) else {
         return Ok(None);
     };

@@ -137,22 +137,8 @@ pub fn kalai_smorodinsky(c: &Candidates) -> Option<Solution> {
     let max: Vec<f64> = (0..c.parties())
         .map(|p| c.max_utility(p).unwrap_or(f64::NEG_INFINITY))
         .collect();
-    // A rational row has `max_p ≥ u_p > r_p + 1e-12`, so the span is positive; the guard
-    // only keeps a degenerate span from dividing by zero.
-    let span: Vec<f64> = max
-        .iter()
-        .zip(r)
-        .map(|(&m, &r)| (m - r).max(f64::MIN_POSITIVE))
-        .collect();
-    let ratio = |u: &[f64]| {
-        is_rational(u, r).then(|| {
-            u.iter()
-                .zip(r)
-                .zip(&span)
-                .fold(1.0f64, |acc, ((&u, &r), &s)| acc.min((u - r) / s))
-        })
-    };
-    let best = c.rows().filter_map(ratio).reduce(f64::max)?;
+    let ratio = ks_ratio(&max, r);
+    let best = c.rows().filter_map(&ratio).reduce(f64::max)?;
     let tied_sum = |u: &[f64]| {
         ratio(u)
             .filter(|&v| v >= best - TIE_TOLERANCE)
@@ -161,6 +147,27 @@ pub fn kalai_smorodinsky(c: &Candidates) -> Option<Solution> {
     let (k, _) = argmax(c, tied_sum)?;
     let value = ratio(c.utilities(k)).unwrap_or(best);
     Some(Solution::at(c, k, value))
+}
+
+/// The Kalai–Smorodinsky score of a row: its least gain over the reservation as a share of
+/// the party's span `max − r`, or `None` for a row that is not rational. One scorer for
+/// [`kalai_smorodinsky`] and the streaming passes, so both rank rows alike.
+pub(super) fn ks_ratio<'a>(max: &[f64], r: &'a [f64]) -> impl Fn(&[f64]) -> Option<f64> + 'a {
+    // A rational row has `max_p ≥ u_p > r_p + 1e-12`, so the span is positive; the guard
+    // only keeps a degenerate span from dividing by zero.
+    let span: Vec<f64> = max
+        .iter()
+        .zip(r)
+        .map(|(&m, &r)| (m - r).max(f64::MIN_POSITIVE))
+        .collect();
+    move |u: &[f64]| {
+        is_rational(u, r).then(|| {
+            u.iter()
+                .zip(r)
+                .zip(&span)
+                .fold(1.0f64, |acc, ((&u, &r), &s)| acc.min((u - r) / s))
+        })
+    }
 }
 
 /// GENIUS's own "Kalai" point (CONTRACT.md's `genius_kalai`): over the Pareto frontier, the

@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 
 use super::oracle::{ItemKind, Oracle};
+use super::sets::next_combination;
 use crate::space::CompiledScenario;
 
 /// Most level combinations a certificate's issues may have.
@@ -296,20 +297,4 @@ fn boxes(allowed: &[bool], t: &[usize], radices: &[usize]) -> Vec<Vec<(usize, us
         out.push(lo.into_iter().zip(hi).collect());
     }
     out
-}
-
-fn next_combination(c: &mut [usize], n: usize) -> bool {
-    let k = c.len();
-    let mut i = k;
-    while i > 0 {
-        i -= 1;
-        if c[i] < n - k + i {
-            c[i] += 1;
-            for j in i + 1..k {
-                c[j] = c[j - 1] + 1;
-            }
-            return true;
-        }
-    }
-    false
 }

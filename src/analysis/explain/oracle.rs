@@ -190,7 +190,7 @@ impl<'c> Oracle<'c> {
         // Each search gets what is left of the explanation's budget.
         let limits = self.deadline.limits_left(&self.limits);
         let b = first_acceptable(&self.restricted(keep), &limits)
-            .map_err(|e| self.whole_budget(e))?
+            .map_err(|e| self.limits.whole_budget(e))?
             .is_some();
         self.memo.insert(keep.to_vec(), b);
         Ok(b)
@@ -209,21 +209,7 @@ impl<'c> Oracle<'c> {
         self.checks += 1;
         let c = self.restricted(keep);
         let limits = self.deadline.limits_left(&self.limits);
-        let all = acceptable_states(&c, &limits).map_err(|e| self.whole_budget(e))?;
+        let all = acceptable_states(&c, &limits).map_err(|e| self.limits.whole_budget(e))?;
         Ok(all.len() as u64)
-    }
-
-    /// A time-limit error names the whole budget, not the part left to one search.
-    fn whole_budget(&self, e: crate::error::Error) -> crate::error::Error {
-        match e {
-            crate::error::Error::LimitExceeded {
-                limit: crate::config::Limit::TimeLimit,
-                ..
-            } => crate::error::Error::LimitExceeded {
-                limit: crate::config::Limit::TimeLimit,
-                value: self.limits.time_limit.map_or(0, |d| d.as_millis() as u64),
-            },
-            e => e,
-        }
     }
 }

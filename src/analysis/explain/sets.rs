@@ -263,7 +263,7 @@ const FAMILY_MIN: usize = 4_096;
 const HITTING_NODES: u64 = 1 << 22;
 
 /// Advance `c` (ascending, distinct, < n) to the next k-combination in lexicographic order.
-fn next_combination(c: &mut [usize], n: usize) -> bool {
+pub(super) fn next_combination(c: &mut [usize], n: usize) -> bool {
     let k = c.len();
     let mut i = k;
     while i > 0 {

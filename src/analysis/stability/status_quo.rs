@@ -123,15 +123,7 @@ pub fn status_quo(
         }
         frontier = next;
     }
-    let movers = |colour: usize| -> Vec<usize> {
-        if colour < n {
-            vec![colour]
-        } else {
-            let mut h = options.coalitions[colour - n].clone();
-            h.sort_unstable();
-            h
-        }
-    };
+    let movers = |colour: usize| movers_of(options, n, colour);
     let mut out = vec![(status_quo, Vec::new())];
     for (state, f) in first.iter().enumerate() {
         let Some(mut node) = *f else { continue };
@@ -301,15 +293,7 @@ pub fn status_quo_orders(
             }
         }
     }
-    let movers = |colour: usize| -> Vec<usize> {
-        if colour < n {
-            vec![colour]
-        } else {
-            let mut h = options.coalitions[colour - n].clone();
-            h.sort_unstable();
-            h
-        }
-    };
+    let movers = |colour: usize| movers_of(options, n, colour);
     let name = |colour: usize| -> Vec<&str> {
         movers(colour)
             .iter()
@@ -353,6 +337,18 @@ pub fn status_quo_orders(
 
 /// The states one arc of `colour` leads to from `s`: a decision maker's move (or
 /// improvement), or a coalition's legal sequence (or coalitional improvement).
+/// The decision makers behind a colour: one decision maker, or a coalition's members in
+/// index order.
+fn movers_of(options: &StatusQuoOptions, n: usize, colour: usize) -> Vec<usize> {
+    if colour < n {
+        vec![colour]
+    } else {
+        let mut h = options.coalitions[colour - n].clone();
+        h.sort_unstable();
+        h
+    }
+}
+
 fn arcs(c: &Conflict, options: &StatusQuoOptions, s: usize, colour: usize) -> Vec<usize> {
     let n = c.dm_count();
     if colour < n {

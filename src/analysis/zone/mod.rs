@@ -80,7 +80,7 @@ pub const AUTO_OUTPUT_SHARE: u64 = 20;
 /// utility (its worst level on every issue, summed in issue order as every utility is, so
 /// rounding, being monotone, keeps it a lower bound) meets its reservation. Only the
 /// engine choice uses it; both engines are exact.
-fn reservations_idle(c: &CompiledScenario) -> bool {
+pub(crate) fn reservations_idle(c: &CompiledScenario) -> bool {
     let radices = c.space().radices();
     c.utilities().iter().all(|u| {
         let least: f64 = (0..radices.len())
@@ -142,7 +142,7 @@ pub fn acceptable_states(c: &CompiledScenario, limits: &Limits) -> Result<Vec<St
     match auto_branch_and_bound(c, limits)? {
         Some(all) => Ok(all),
         None => Ok(brute_force(c, &deadline.limits_left(limits))
-            .map_err(whole_budget(limits))?
+            .map_err(|e| limits.whole_budget(e))?
             .acceptable),
     }
 }
@@ -238,8 +238,8 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
         None => {
             // After a branch and bound that stopped pruning, the scan gets what is left of
             // the one budget; its error still names the whole budget.
-            let scan =
-                brute_force(c, &deadline.limits_left(limits)).map_err(whole_budget(limits))?;
+            let scan = brute_force(c, &deadline.limits_left(limits))
+                .map_err(|e| limits.whole_budget(e))?;
             (Engine::BruteForce, scan.candidates, scan.acceptable)
         }
     };
@@ -271,19 +271,4 @@ pub fn find_zones_compiled(c: &CompiledScenario, engine: Engine, limits: &Limits
         zones,
         engine,
     })
-}
-
-/// A time-limit error of a search run on what was left of `limits`' budget, naming the
-/// whole budget (what the user set) instead.
-fn whole_budget(limits: &Limits) -> impl Fn(Error) -> Error + '_ {
-    move |e| match e {
-        Error::LimitExceeded {
-            limit: crate::config::Limit::TimeLimit,
-            ..
-        } => Error::LimitExceeded {
-            limit: crate::config::Limit::TimeLimit,
-            value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
-        },
-        e => e,
-    }
 }
