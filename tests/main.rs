@@ -22,6 +22,7 @@ mod hard_families;
 mod mirror;
 mod mirror_explain;
 mod outside_agent;
+mod outside_mediation;
 mod path_limits;
 mod paths;
 mod report_reuse;

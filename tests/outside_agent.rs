@@ -311,14 +311,6 @@ fn seating_errors_are_typed_and_named() {
     assert!(AgentProgram::parse("=python3").is_err());
     assert!(AgentProgram::parse("buyer=").is_err());
     assert!(AgentProgram::parse("buyer").is_err());
-    // Mediation is not played with outside agents.
-    let s = dealzone::Scenario::load(crate::root("seeds/wage_round.toml")).unwrap();
-    let wm = World::new(&s, Default::default(), &Default::default()).unwrap();
-    let union = AgentProgram::parse("union=python3 x.py").unwrap();
-    let e = play(&wm, 0, 0, &[union], &config(100))
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("alternating offers only"), "{e}");
 }
 
 fn scratch(name: &str) -> std::path::PathBuf {

@@ -564,6 +564,14 @@ fn start_message(w: &World, p: usize, config: &RefereeConfig) -> Value {
     json!({
         "type": "start",
         "protocol": PROTOCOL,
+        "negotiation": match w.protocol {
+            Protocol::Alternating => "alternating",
+            Protocol::Mediation { .. } => "mediation",
+        },
+        "mediator": match w.protocol {
+            Protocol::Alternating => None,
+            Protocol::Mediation { mediator } => Some(w.parties[mediator].name.as_str()),
+        },
         "scenario": s.name(),
         "party": w.parties[p].name,
         "parties": w.parties.iter().map(|q| q.name.as_str()).collect::<Vec<_>>(),
@@ -778,7 +786,13 @@ fn check_move(
             None => Err(("nothing_to_accept", "no offer is on the table".into())),
             Some((_, from)) if from == p => Err((
                 "nothing_to_accept",
-                "the offer on the table is your own".into(),
+                if matches!(w.protocol, Protocol::Mediation { mediator } if mediator == p) {
+                    "the text on the table is your own: as the mediator, offer the next text \
+                     (the same one to keep it)"
+                        .into()
+                } else {
+                    "the offer on the table is your own".into()
+                },
             )),
             Some((s, _)) => check_state(w, st, p, s).map(|_| SeatMove::Accept),
         },
@@ -788,7 +802,9 @@ fn check_move(
 /// Play one run of `w` with the parties `agents` names played by their programs.
 ///
 /// # Arguments
-/// - `w`: the compiled world; its protocol must be alternating offers.
+/// - `w`: the compiled world, played by alternating offers or by mediation (an outside
+///   party answers the mediator's text; an outside mediator tables the texts: see
+///   docs/agent-protocol.md, "Mediation").
 /// - `seed`, `run`: the built-in agents' and the events' stream is that of run `run` of a
 ///   batch with master seed `seed` (as [`super::monte_carlo::replay`]).
 /// - `agents`: who plays which party (each party at most once).
@@ -799,7 +815,7 @@ fn check_move(
 ///
 /// # Errors
 /// [`SimError::UnknownAgentParty`] (with a did-you-mean), [`SimError::OutsideAgent`] for a
-/// party seated twice or a mediation, [`SimError::AgentStart`] when a program cannot be
+/// party seated twice, [`SimError::AgentStart`] when a program cannot be
 /// started (those already started are stopped).
 ///
 /// # Complexity
@@ -877,16 +893,6 @@ pub fn play_seeded(
             .into());
         }
         seat[p] = Some(&a.argv);
-    }
-    if let Protocol::Mediation { .. } = w.protocol
-        && let Some(a) = agents.first()
-    {
-        return Err(SimError::OutsideAgent {
-            party: a.party.clone(),
-            message: "outside agents play alternating offers only (pass --protocol alternating)"
-                .into(),
-        }
-        .into());
     }
     let mut procs = Vec::with_capacity(seat.len());
     for (p, argv) in seat.iter().enumerate() {

@@ -76,8 +76,10 @@ pub fn run<R: Recorder>(w: &World, rng: ChaCha8Rng, rec: &mut R) -> RunResult {
 /// Play one run with some parties played by `seats` ([`super::seat`]); [`run`] is this
 /// with every party built in.
 ///
-/// Outside seats play alternating offers only: under mediation `seats` is not asked
-/// (callers refuse that combination first, see [`super::outside`]).
+/// Under mediation an outside seat plays its part of the single text: a party answers the
+/// mediator's text (`Accept`, or `Offer` a state as the change it asks for, or `Pass`); the
+/// mediator seat `Offer`s the next text (the parties' latest requests are its
+/// [`Turn::latest`]); see [`super::outside`].
 ///
 /// # Arguments
 /// As [`run`], and who plays each party.
@@ -109,7 +111,7 @@ pub fn run_seated<R: Recorder, S: Seats>(
     let mut st = RunState::new(w, rng);
     let (mut end, mut agreed) = match w.protocol {
         Protocol::Alternating => alternating(w, &mut st, rec, seats),
-        Protocol::Mediation { mediator } => mediation(w, &mut st, mediator, rec),
+        Protocol::Mediation { mediator } => mediation(w, &mut st, mediator, rec, seats),
     };
     let in_force = InForce {
         variants: st.variants.clone(),
@@ -310,16 +312,21 @@ fn alternating<R: Recorder, S: Seats>(
     (End::Deadline, None)
 }
 
-fn mediation<R: Recorder>(
+fn mediation<R: Recorder, S: Seats>(
     w: &World,
     st: &mut RunState,
     m: usize,
     rec: &mut R,
+    seats: &mut S,
 ) -> (End, Option<StateIndex>) {
     let n = w.parties.len();
     let mut text = st.sq;
     let mut requests: Vec<Option<StateIndex>> = vec![None; n];
     let mut tabled: Option<StateIndex> = None;
+    // Shown to outside seats: who accepted the text this round, and each party's latest
+    // request (the mediator's: its latest text).
+    let mut accepted = vec![false; n];
+    let mut latest: Vec<Option<StateIndex>> = vec![None; n];
     for round in 0..w.deadline {
         st.round = round;
         let sq_before = st.sq;
@@ -336,17 +343,40 @@ fn mediation<R: Recorder>(
         }
         let t = normalised_time(round, w.deadline);
         // The mediator.
-        st.update_target(w, m, t);
         let before = text;
-        let (_, walk) = st.fire_rules(w, m, text, &mut text, rec);
-        if walk {
-            st.agents[m].last = Move::WalkOut;
-            st.agents[m].active = false;
-            rec.record(|| Step::WalkOut { round, party: m });
-            return (End::WalkOut(m), None);
-        }
-        if !st.meets_red_lines(w, m, text) {
-            text = st.repair(w, m, text);
+        if seats.outside(m) {
+            let turn = Turn {
+                round,
+                on_table: Some((text, m)),
+                accepted: &accepted,
+                latest: &latest,
+            };
+            match seats.play(w, st, m, turn, rec) {
+                // The seat checked the text against the mediator's red lines in force.
+                SeatMove::Offer(s) => text = s,
+                // The text stands (the seat refuses the mediator's acceptance of its own).
+                SeatMove::Accept | SeatMove::Pass => {}
+                SeatMove::WalkOut => {
+                    st.agents[m].last = Move::WalkOut;
+                    st.agents[m].active = false;
+                    rec.record(|| Step::WalkOut { round, party: m });
+                    return (End::WalkOut(m), None);
+                }
+            }
+            // It saw the requests (its `latest`) and folded in what it chose.
+            requests.fill(None);
+        } else {
+            st.update_target(w, m, t);
+            let (_, walk) = st.fire_rules(w, m, text, &mut text, rec);
+            if walk {
+                st.agents[m].last = Move::WalkOut;
+                st.agents[m].active = false;
+                rec.record(|| Step::WalkOut { round, party: m });
+                return (End::WalkOut(m), None);
+            }
+            if !st.meets_red_lines(w, m, text) {
+                text = st.repair(w, m, text);
+            }
         }
         for slot in requests.iter_mut() {
             let Some(req) = slot.take() else {
@@ -375,10 +405,47 @@ fn mediation<R: Recorder>(
             table(w, st, m, text, tabled.is_some(), rec);
             tabled = Some(text);
         }
-        // The parties answer.
+        latest[m] = Some(text);
+        // The parties answer (the mediator's turn saw who accepted the last text).
+        accepted.fill(false);
         let mut everyone = true;
         for (q, slot) in requests.iter_mut().enumerate() {
             if q == m {
+                continue;
+            }
+            if seats.outside(q) {
+                let turn = Turn {
+                    round,
+                    on_table: Some((text, m)),
+                    accepted: &accepted,
+                    latest: &latest,
+                };
+                match seats.play(w, st, q, turn, rec) {
+                    SeatMove::Accept => {
+                        accepted[q] = true;
+                        st.agents[q].last = Move::Accept;
+                        rec.record(|| Step::Accept { round, party: q });
+                    }
+                    // An offer under mediation is the change the party asks for.
+                    SeatMove::Offer(s) => {
+                        everyone = false;
+                        st.agents[q].last = Move::Reject;
+                        *slot = (s != text).then_some(s);
+                        latest[q] = Some(s);
+                        rec.record(|| Step::Reject { round, party: q });
+                    }
+                    SeatMove::Pass => {
+                        everyone = false;
+                        st.agents[q].last = Move::Reject;
+                        rec.record(|| Step::Reject { round, party: q });
+                    }
+                    SeatMove::WalkOut => {
+                        st.agents[q].last = Move::WalkOut;
+                        st.agents[q].active = false;
+                        rec.record(|| Step::WalkOut { round, party: q });
+                        return (End::WalkOut(q), None);
+                    }
+                }
                 continue;
             }
             st.update_target(w, q, t);
@@ -396,6 +463,7 @@ fn mediation<R: Recorder>(
                 None => st.decide(w, q, text),
             };
             if yes {
+                accepted[q] = true;
                 st.agents[q].last = Move::Accept;
                 rec.record(|| Step::Accept { round, party: q });
             } else {

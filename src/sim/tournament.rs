@@ -55,7 +55,7 @@ use super::monte_carlo::run_seed;
 use super::outside::{AgentProgram, Exchange, RefereeConfig, play_seeded};
 use super::protocol::{RunResult, run};
 use super::trace::{End, NoTrace};
-use super::world::{Overrides, Protocol, World, protocol_of};
+use super::world::{Overrides, World};
 use crate::analysis::bargain::{Bargain, bargain_compiled};
 use crate::config::Limits;
 use crate::error::sim::SimError;
@@ -223,10 +223,7 @@ pub struct Seating {
 /// # Errors
 /// [`SimError::UnseatedAgent`] for an outside entrant without a program,
 /// [`SimError::UnknownEntrant`] for a program under a name that is no outside entrant
-/// (both with a did-you-mean), [`SimError::OutsideAgent`] for a name seated twice or an
-/// outside entrant in a tournament with a scenario played by mediation (outside agents
-/// play alternating offers only; the spec's `protocol = "alternating"` plays every
-/// scenario so).
+/// (both with a did-you-mean), [`SimError::OutsideAgent`] for a name seated twice.
 ///
 /// # Complexity
 /// O(entrants · programs + scenarios · parties).
@@ -240,10 +237,6 @@ pub struct Seating {
 /// spec.outside.push("llm".into());
 /// let llm = AgentProgram::parse("llm=python3 agent.py")?;
 /// assert!(seat(&spec, &[]).is_err()); // `llm` has no program
-/// // The wage round and the 2025 snapshot are played by mediation, which outside agents
-/// // do not play.
-/// assert!(seat(&spec, &[llm.clone()]).is_err());
-/// spec.protocol = Some(dealzone::model::simulation::ProtocolKind::Alternating);
 /// let programs = [llm];
 /// let seats = seat(&spec, &programs)?;
 /// assert_eq!(seats.iter().filter(|s| s.is_some()).count(), 1);
@@ -286,23 +279,6 @@ pub fn seat<'a>(
             name: name.to_string(),
             hint: hint(name, spec.outside.iter().map(String::as_str)),
             known,
-        });
-    }
-    if let (Some(name), Some(e)) = (
-        spec.outside.first(),
-        spec.scenarios.iter().find(|e| {
-            matches!(
-                protocol_of(&e.scenario, overrides(spec)),
-                Ok(Protocol::Mediation { .. })
-            )
-        }),
-    ) {
-        return Err(SimError::OutsideAgent {
-            party: name.clone(),
-            message: format!(
-                "outside agents play alternating offers only, and `{}` is played by mediation",
-                e.label
-            ),
         });
     }
     Ok(spec
