@@ -36,6 +36,7 @@ mod session;
 mod shards;
 mod shared_order;
 mod sim;
+mod sim_opener;
 mod stability;
 mod stability_sanctions;
 mod stated_alone;

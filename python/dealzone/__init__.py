@@ -431,9 +431,13 @@ class Scenario:
         seed: int = 0,
         rounds: Optional[int] = None,
         protocol: Optional[str] = None,
+        opener: Optional[str] = None,
     ) -> Simulation:
-        """``runs`` seeded runs of the simulator (``dealzone simulate``)."""
-        return _wrap(self._native.simulate(runs, seed, rounds, protocol), self)
+        """``runs`` seeded runs of the simulator (``dealzone simulate``). ``opener``: who
+        opens each round of alternating offers, ``"first"``, ``"random"`` (drawn per run:
+        no finding then depends on the order the parties are written in) or a party id
+        (default: the scenario's ``[simulation] opener``)."""
+        return _wrap(self._native.simulate(runs, seed, rounds, protocol, opener=opener), self)
 
     def runs_csv(
         self,
@@ -444,12 +448,20 @@ class Scenario:
         start: Optional[int] = None,
         end: Optional[int] = None,
         path: "Optional[os.PathLike[str] | str]" = None,
+        opener: Optional[str] = None,
     ) -> Optional[str]:
         """Every run's outcome as CSV (``dealzone simulate --format csv``): runs
         ``start .. end`` of the batch (default all); with ``path``, streamed into that file
         (memory stays flat) and None returned."""
         return self._native.runs_csv(
-            runs, seed, rounds, protocol, start, end, None if path is None else os.fspath(path)
+            runs,
+            seed,
+            rounds,
+            protocol,
+            start,
+            end,
+            None if path is None else os.fspath(path),
+            opener=opener,
         )
 
     def runs_table(
@@ -461,6 +473,7 @@ class Scenario:
         start: Optional[int] = None,
         end: Optional[int] = None,
         batch_size: Optional[int] = None,
+        opener: Optional[str] = None,
     ) -> Table:
         """Every run's outcome (runs ``start .. end`` of the batch, default all) as an Arrow
         :class:`Table` streamed in record batches of ``batch_size`` runs (default 65,536),
@@ -468,8 +481,13 @@ class Scenario:
         ``time_limit`` bounds the time spent playing the runs (not the reader's own time
         between batches); past it, the reader gets the runs played in time, then an error
         naming ``time_limit``."""
-        native = self._native.runs_arrow(runs, seed, rounds, protocol, start, end, batch_size)
-        return Table(native, lambda: self.runs_csv(runs, seed, rounds, protocol, start, end))
+        native = self._native.runs_arrow(
+            runs, seed, rounds, protocol, start, end, batch_size, opener=opener
+        )
+        return Table(
+            native,
+            lambda: self.runs_csv(runs, seed, rounds, protocol, start, end, opener=opener),
+        )
 
     def runs(
         self,
@@ -477,10 +495,11 @@ class Scenario:
         seed: int = 0,
         rounds: Optional[int] = None,
         protocol: Optional[str] = None,
+        opener: Optional[str] = None,
     ):
         """Every run's outcome as a ``pandas.DataFrame`` (pandas needed; through Arrow when
         pyarrow is installed)."""
-        return self.runs_table(runs, seed, rounds, protocol).to_pandas()
+        return self.runs_table(runs, seed, rounds, protocol, opener=opener).to_pandas()
 
     def timeline_shard(self, index: int, count: int, samples: int = 200, seed: int = 1) -> str:
         """Shard ``index`` of ``count`` of the timeline report's sweeps: its document."""
@@ -498,9 +517,12 @@ class Scenario:
         seed: int = 0,
         rounds: Optional[int] = None,
         protocol: Optional[str] = None,
+        opener: Optional[str] = None,
     ) -> str:
         """Shard ``index`` of ``count`` of the batch: its shard document (JSON text)."""
-        return self._native.simulate_shard(index, count, runs, seed, rounds, protocol)
+        return self._native.simulate_shard(
+            index, count, runs, seed, rounds, protocol, opener=opener
+        )
 
     def merge(
         self,
@@ -509,9 +531,12 @@ class Scenario:
         seed: int = 0,
         rounds: Optional[int] = None,
         protocol: Optional[str] = None,
+        opener: Optional[str] = None,
     ) -> Simulation:
         """The batch from its shard documents: the same bytes as :meth:`simulate`."""
-        return _wrap(self._native.merge(list(shards), runs, seed, rounds, protocol), self)
+        return _wrap(
+            self._native.merge(list(shards), runs, seed, rounds, protocol, opener=opener), self
+        )
 
     def timeline(self, samples: int = 200, seed: int = 1) -> TimelineReport:
         """The timeline report (``dealzone timeline``) of this scenario's timeline."""

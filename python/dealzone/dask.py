@@ -45,8 +45,9 @@ def _shard(
     seed: int,
     rounds: Optional[int],
     protocol: Optional[str],
+    opener: Optional[str],
 ) -> str:
-    return scenario.simulate_shard(index, count, runs, seed, rounds, protocol)
+    return scenario.simulate_shard(index, count, runs, seed, rounds, protocol, opener=opener)
 
 
 def simulate(
@@ -58,6 +59,7 @@ def simulate(
     shards: Optional[int] = None,
     rounds: Optional[int] = None,
     protocol: Optional[str] = None,
+    opener: Optional[str] = None,
     retries: int = 3,
 ) -> Simulation:
     """Simulate ``runs`` seeded runs in shards over a Dask client.
@@ -66,7 +68,7 @@ def simulate(
         path_or_scenario: a scenario or timeline file (its latest date, with no time
             limit), or a loaded :class:`dealzone.Scenario` (pickled to the workers as how
             it was loaded; a shard cut by its ``time_limit`` ends the batch there).
-        runs, seed, rounds, protocol: as :meth:`dealzone.Scenario.simulate`.
+        runs, seed, rounds, protocol, opener: as :meth:`dealzone.Scenario.simulate`.
         client: a ``distributed.Client``; default the current one (``get_client()``).
         shards: number of shards; default twice the workers' threads (at least 1).
         retries: how often a failed shard (a lost worker) is run again.
@@ -95,11 +97,12 @@ def simulate(
         [seed] * shards,
         [rounds] * shards,
         [protocol] * shards,
+        [opener] * shards,
         retries=retries,
         pure=False,
     )
     documents = client.gather(futures)
-    return scenario.merge(documents, runs, seed, rounds, protocol)
+    return scenario.merge(documents, runs, seed, rounds, protocol, opener=opener)
 
 
 def _sweep_shard(scenario: Scenario, index: int, count: int, samples: int, seed: int) -> str:

@@ -22,7 +22,7 @@ use dealzone::analysis::session_ext::{
 use dealzone::analysis::stability::Feasibility;
 use dealzone::analysis::timeline_report::ReportOptions;
 use dealzone::io::{Document, load_document_with};
-use dealzone::model::simulation::ProtocolKind;
+use dealzone::model::simulation::{Opener, ProtocolKind};
 use dealzone::model::{Date, Evidence};
 use dealzone::sim::session::SimOptions;
 use dealzone::sim::shard::{Shard, ShardSpec};
@@ -329,16 +329,23 @@ fn protocol(p: Option<&str>) -> PyResult<Option<ProtocolKind>> {
 }
 
 fn sim_options(
+    analysis: &dealzone::analysis::session::Analysis,
     runs: u64,
     seed: u64,
     rounds: Option<u32>,
     protocol_name: Option<&str>,
+    opener: Option<&str>,
 ) -> PyResult<SimOptions> {
+    let parties = analysis.scenario().parties();
     Ok(SimOptions {
         runs,
         seed,
         rounds,
         protocol: protocol(protocol_name)?,
+        opener: opener
+            .map(|o| Opener::parse(o, parties.iter().map(|p| p.id())))
+            .transpose()
+            .map_err(sim_err)?,
     })
 }
 
@@ -526,7 +533,7 @@ impl Session {
     }
 
     /// `runs` seeded runs of the simulator (`dealzone simulate`).
-    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None))]
+    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None, opener = None))]
     fn simulate(
         &self,
         py: Python<'_>,
@@ -534,8 +541,9 @@ impl Session {
         seed: u64,
         rounds: Option<u32>,
         protocol: Option<&str>,
+        opener: Option<&str>,
     ) -> PyResult<Finding> {
-        let o = sim_options(runs, seed, rounds, protocol)?;
+        let o = sim_options(&self.analysis, runs, seed, rounds, protocol, opener)?;
         let (f, batch) = py
             .detach(|| -> dealzone::Result<_> {
                 Ok((self.analysis.simulate(&o)?, Batch::new(&self.analysis, &o)?))
@@ -549,7 +557,7 @@ impl Session {
     /// Every run's outcome as CSV text (`dealzone simulate --format csv`; columns in
     /// docs/CONTRACT.md, "Tables"): runs `start .. end` of the batch (default all), or,
     /// with `path`, streamed into that file (memory then stays flat) and None returned.
-    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None, start = None, end = None, path = None))]
+    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None, start = None, end = None, path = None, opener = None))]
     #[allow(clippy::too_many_arguments)]
     fn runs_csv(
         &self,
@@ -561,8 +569,9 @@ impl Session {
         start: Option<u64>,
         end: Option<u64>,
         path: Option<PathBuf>,
+        opener: Option<&str>,
     ) -> PyResult<Option<String>> {
-        let o = sim_options(runs, seed, rounds, protocol)?;
+        let o = sim_options(&self.analysis, runs, seed, rounds, protocol, opener)?;
         dealzone::sim::check_runs(runs).map_err(sim_err)?;
         let (start, end) = (start.unwrap_or(0), end.unwrap_or(runs).min(runs));
         let world = py.detach(|| self.analysis.world(&o)).map_err(err)?;
@@ -572,7 +581,7 @@ impl Session {
 
     /// Every run's outcome as an Arrow table (the columns of [`Session::runs_csv`], typed),
     /// streamed: each record batch holds `batch_size` runs, played when it is read.
-    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None, start = None, end = None, batch_size = None))]
+    #[pyo3(signature = (runs = 1000, seed = 0, rounds = None, protocol = None, start = None, end = None, batch_size = None, opener = None))]
     #[allow(clippy::too_many_arguments)]
     fn runs_arrow(
         &self,
@@ -584,8 +593,9 @@ impl Session {
         start: Option<u64>,
         end: Option<u64>,
         batch_size: Option<u64>,
+        opener: Option<&str>,
     ) -> PyResult<ArrowTable> {
-        let o = sim_options(runs, seed, rounds, protocol)?;
+        let o = sim_options(&self.analysis, runs, seed, rounds, protocol, opener)?;
         dealzone::sim::check_runs(runs).map_err(sim_err)?;
         let batch = self::batch_size(batch_size)?;
         let end = end.unwrap_or(runs).min(runs);
@@ -667,7 +677,7 @@ impl Session {
 
     /// Shard `index` of `count` of the batch (`dealzone simulate --shard I/N`): its shard
     /// document (JSON text), to be merged with [`Session::merge`].
-    #[pyo3(signature = (index, count, runs = 1000, seed = 0, rounds = None, protocol = None))]
+    #[pyo3(signature = (index, count, runs = 1000, seed = 0, rounds = None, protocol = None, opener = None))]
     #[allow(clippy::too_many_arguments)]
     fn simulate_shard(
         &self,
@@ -678,8 +688,9 @@ impl Session {
         seed: u64,
         rounds: Option<u32>,
         protocol: Option<&str>,
+        opener: Option<&str>,
     ) -> PyResult<String> {
-        let o = sim_options(runs, seed, rounds, protocol)?;
+        let o = sim_options(&self.analysis, runs, seed, rounds, protocol, opener)?;
         let spec = ShardSpec::new(index, count).map_err(sim_err)?;
         py.detach(|| self.analysis.simulate_shard(&o, spec))
             .map(|s| s.to_json())
@@ -687,7 +698,8 @@ impl Session {
     }
 
     /// The batch from its shard documents (any order): the same bytes as `simulate`.
-    #[pyo3(signature = (shards, runs = 1000, seed = 0, rounds = None, protocol = None))]
+    #[pyo3(signature = (shards, runs = 1000, seed = 0, rounds = None, protocol = None, opener = None))]
+    #[allow(clippy::too_many_arguments)]
     fn merge(
         &self,
         py: Python<'_>,
@@ -696,8 +708,9 @@ impl Session {
         seed: u64,
         rounds: Option<u32>,
         protocol: Option<&str>,
+        opener: Option<&str>,
     ) -> PyResult<Finding> {
-        let o = sim_options(runs, seed, rounds, protocol)?;
+        let o = sim_options(&self.analysis, runs, seed, rounds, protocol, opener)?;
         let f = py
             .detach(|| -> dealzone::Result<_> {
                 let parsed = shards

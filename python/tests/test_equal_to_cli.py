@@ -161,3 +161,24 @@ def test_long_work_releases_the_interpreter(root):
     # Held, the main thread could not run until the batch was over (a handful of spins).
     assert spins > 10_000, spins
     assert done
+
+
+def test_the_opener_equals_the_cli(cli, root):
+    # Who opens alternating offers: drawn per run, or a named party; bad names raise.
+    s = dealzone.load("seeds/wage_round.toml")
+    base = ["simulate", "seeds/wage_round.toml", "--protocol", "alternating", "--runs", "150"]
+    for opener in ["random", "employer"]:
+        sim = s.simulate(runs=150, protocol="alternating", opener=opener)
+        assert sim.to_dict() == cli.json(*base, "--opener", opener)
+        assert sim.text() == cli.text(*base, "--opener", opener)
+    drawn = s.simulate(runs=150, protocol="alternating", opener="random").to_dict()
+    assert drawn["opener"] is None and drawn["opener_rule"] == "turn order drawn per run"
+    shards = [
+        s.simulate_shard(i, 3, runs=150, protocol="alternating", opener="random")
+        for i in range(3)
+    ]
+    merged = s.merge(shards, runs=150, protocol="alternating", opener="random")
+    assert merged.to_dict() == drawn
+    with pytest.raises(dealzone.DealzoneError) as e:
+        s.simulate(runs=10, protocol="alternating", opener="emploer")
+    assert "did you mean `employer`?" in str(e.value)

@@ -166,6 +166,14 @@ pub enum SimError {
         /// empty.
         hint: String,
     },
+    /// An opener (`--opener`) that is neither `first`, `random` nor a party of the scenario.
+    #[error("no opener `{name}`: give `first`, `random` or a party id{hint}")]
+    UnknownOpener {
+        /// The word given.
+        name: String,
+        /// `: did you mean …?`, or empty.
+        hint: String,
+    },
     /// A program seated under a name that is no outside entrant of the tournament.
     #[error("no outside agent `{name}` in the tournament{hint}; {known}")]
     UnknownEntrant {

@@ -885,7 +885,7 @@ impl Builder<'_> {
         issues: &[Issue],
         parties: &[Party],
     ) -> Option<Simulation> {
-        use crate::model::simulation::{Event, EventEffect, MAX_DEADLINE, ProtocolKind};
+        use crate::model::simulation::{Event, EventEffect, MAX_DEADLINE, Opener, ProtocolKind};
         let before = self.diags.len();
         let r = raw.get_ref();
         let protocol = match &r.protocol {
@@ -912,6 +912,44 @@ impl Builder<'_> {
             self.value_error(
                 m.span(),
                 "`mediator` is set but `protocol` is \"alternating\"; drop one".into(),
+            );
+        }
+        let opener = match &r.opener {
+            None => Opener::First,
+            Some(o) => match o.get_ref().as_str() {
+                "first" => Opener::First,
+                "random" => Opener::Random,
+                name => match parties.iter().position(|p| p.id() == name) {
+                    Some(p) => Opener::Party(p),
+                    // A broken party has its own diagnostics already.
+                    None if self.broken_parties.iter().any(|b| b == name) => Opener::First,
+                    None => {
+                        let words = ["first", "random"]
+                            .into_iter()
+                            .chain(parties.iter().map(|p| p.id()));
+                        self.error(
+                            o.span(),
+                            ErrorKind::Toml {
+                                message: format!(
+                                    "`opener` must be \"first\", \"random\" or a party id, \
+                                     found `{name}`"
+                                ),
+                            },
+                            did_you_mean(name, words),
+                        );
+                        Opener::First
+                    }
+                },
+            },
+        };
+        if protocol == ProtocolKind::Mediation
+            && let Some(o) = &r.opener
+        {
+            self.value_error(
+                o.span(),
+                "`opener` orders the turns of alternating offers, but `protocol` is \
+                 \"mediation\" (the mediator speaks first); drop one"
+                    .into(),
             );
         }
         let deadline = match &r.deadline {
@@ -1063,6 +1101,7 @@ impl Builder<'_> {
         Some(Simulation {
             protocol,
             mediator,
+            opener,
             deadline,
             bad_faith: r.bad_faith.unwrap_or(false),
             tactics,

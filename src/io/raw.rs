@@ -130,6 +130,9 @@ pub(crate) struct RawSimulation {
     pub protocol: Option<Spanned<String>>,
     #[schemars(with = "Option<String>")]
     pub mediator: Option<Spanned<String>>,
+    /// Who opens under alternating offers: "first" (file order), "random" or a party id.
+    #[schemars(with = "Option<String>")]
+    pub opener: Option<Spanned<String>>,
     #[schemars(with = "Option<i64>")]
     pub deadline: Option<Spanned<i64>>,
     /// Let agents offer and accept states no precondition-respecting path reaches.

@@ -209,6 +209,85 @@ impl Event {
     }
 }
 
+/// The order of turns in each round of alternating offers (`[simulation] opener`). Under
+/// mediation the mediator always speaks first and it is not used.
+///
+/// The order can decide an outcome (who offers first, who answers last before the
+/// deadline), so a batch whose findings should not depend on the order the parties are
+/// written in draws it per run (`"random"`).
+///
+/// # Example
+/// ```
+/// let s = dealzone::Scenario::from_toml_str(r#"
+/// name = "opener"
+/// [issues]
+/// x = ["a", "b"]
+/// [status_quo]
+/// x = "a"
+/// [simulation]
+/// opener = "random"
+/// [parties.p]
+/// weights = { x = 1 }
+/// values = { x = [0, 1] }
+/// [parties.q]
+/// weights = { x = 1 }
+/// values = { x = [1, 0] }
+/// "#, "opener.toml")?;
+/// assert_eq!(s.simulation().opener, dealzone::model::simulation::Opener::Random);
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Opener {
+    /// File order (`"first"`, the default): the first party written opens.
+    #[default]
+    First,
+    /// A turn order drawn per run, uniformly among the orders of the parties, from a
+    /// stream of its own, so that every other draw of the run is as under `First`
+    /// (`"random"`).
+    Random,
+    /// This party (by position; its id in the file) opens, the others follow in file
+    /// order.
+    Party(usize),
+}
+
+impl Opener {
+    /// The opener a word names: `first`, `random`, or the id of one of `parties` (ids in
+    /// file order).
+    ///
+    /// # Errors
+    /// [`crate::error::sim::SimError::UnknownOpener`] with a did-you-mean.
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::model::simulation::Opener;
+    /// assert_eq!(Opener::parse("zulu", ["alpha", "zulu"]).unwrap(), Opener::Party(1));
+    /// assert_eq!(Opener::parse("random", ["alpha", "zulu"]).unwrap(), Opener::Random);
+    /// assert!(Opener::parse("zlu", ["alpha", "zulu"]).unwrap_err().to_string().contains("did you mean `zulu`?"));
+    /// ```
+    pub fn parse<'a>(
+        word: &str,
+        parties: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> Result<Opener, crate::error::sim::SimError> {
+        match word {
+            "first" => Ok(Opener::First),
+            "random" => Ok(Opener::Random),
+            _ => parties
+                .clone()
+                .into_iter()
+                .position(|p| p == word)
+                .map(Opener::Party)
+                .ok_or_else(|| crate::error::sim::SimError::UnknownOpener {
+                    name: word.to_string(),
+                    hint: crate::suggest::did_you_mean(
+                        word,
+                        ["first", "random"].into_iter().chain(parties),
+                    )
+                    .map_or_else(String::new, |h| format!(": {h}")),
+                }),
+        }
+    }
+}
+
 /// Default deadline in rounds.
 pub const DEFAULT_DEADLINE: u32 = 100;
 
@@ -222,6 +301,8 @@ pub struct Simulation {
     pub protocol: ProtocolKind,
     /// The mediator's party position, if named.
     pub mediator: Option<usize>,
+    /// Who takes the first turn of each round under alternating offers.
+    pub opener: Opener,
     /// Rounds before the talks end without a deal (default [`DEFAULT_DEADLINE`]).
     pub deadline: Option<u32>,
     /// Agents may offer and accept states no precondition-respecting path reaches from the

@@ -26,6 +26,21 @@ fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Null, |v| json!(round(v)))
 }
 
+/// Who opens under alternating offers, as the reports name it: `(party or null, how chosen:
+/// "file order", "named" or "turn order drawn per run")`; `(null, null)` under mediation.
+fn opener(w: &World) -> (Value, Value) {
+    use crate::model::simulation::Opener;
+    match (w.protocol, w.opener) {
+        (Protocol::Mediation { .. }, _) => (Value::Null, Value::Null),
+        (_, Opener::First) => (
+            Value::from(w.parties[0].name.clone()),
+            Value::from("file order"),
+        ),
+        (_, Opener::Party(p)) => (Value::from(w.parties[p].name.clone()), Value::from("named")),
+        (_, Opener::Random) => (Value::Null, Value::from("turn order drawn per run")),
+    }
+}
+
 fn protocol(w: &World) -> (&'static str, Value) {
     match w.protocol {
         Protocol::Alternating => ("alternating", Value::Null),
@@ -118,6 +133,8 @@ pub fn json(w: &World, s: &Summary) -> Value {
         "mean_rounds": round(s.mean_rounds),
         "protocol": proto,
         "mediator": mediator,
+        "opener": opener(w).0,
+        "opener_rule": opener(w).1,
         "deadline": s.deadline,
         "ends": {"agreement": s.agreements, "deadline": s.deadline_reached, "walk_out": walk_out, "unimplementable": s.unimplementable},
         "unimplementable": s.unimplementable,
@@ -156,15 +173,21 @@ pub fn text(w: &World, s: &Summary) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let (proto, mediator) = protocol(w);
+    let opens = match opener(w) {
+        (Value::String(p), Value::String(rule)) => format!(" opened by {p} ({rule})"),
+        (_, Value::String(rule)) => format!(", {rule}"),
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "{} runs (seed {}), {}{}, deadline {} rounds",
+        "{} runs (seed {}), {}{}{}, deadline {} rounds",
         s.runs,
         s.seed,
         proto,
         mediator
             .as_str()
             .map_or(String::new(), |m| format!(" by {m}")),
+        opens,
         s.deadline
     );
     if !s.complete {

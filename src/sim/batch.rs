@@ -8,7 +8,7 @@ use super::world::{Overrides, World};
 use crate::config::Limits;
 use crate::error::sim::SimError;
 use crate::model::Scenario;
-use crate::model::simulation::ProtocolKind;
+use crate::model::simulation::{Opener, ProtocolKind};
 
 /// Most runs one batch may have. Results are folded one chunk at a time
 /// ([`monte_carlo::for_each_run`]), so memory does not grow with the runs; the time limit
@@ -49,6 +49,8 @@ pub struct SimConfig {
     pub rounds: Option<u32>,
     /// Protocol, instead of the scenario's.
     pub protocol: Option<ProtocolKind>,
+    /// Who opens under alternating offers, instead of the scenario's.
+    pub opener: Option<Opener>,
     /// Let agents offer and accept unimplementable states ([`super::sequencing`]).
     pub bad_faith: bool,
     /// Limits (`max_states`, and those of the bargaining and zone analyses of the summary).
@@ -63,6 +65,7 @@ impl Default for SimConfig {
             seed: 0,
             rounds: None,
             protocol: None,
+            opener: None,
             bad_faith: false,
             limits: Limits::default(),
         }
@@ -98,6 +101,7 @@ pub fn simulate(
         Overrides {
             deadline: config.rounds,
             protocol: config.protocol,
+            opener: config.opener,
             bad_faith: config.bad_faith,
         },
         &config.limits,

@@ -30,7 +30,9 @@ use super::tactic::normalised_time;
 use super::trace::{End, InForce, Recorder, Step};
 use super::world::{Protocol, World};
 use crate::model::condition::Move;
+use crate::model::simulation::Opener;
 use crate::space::StateIndex;
+use rand::RngExt as _;
 
 /// What one run produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +203,34 @@ fn table<R: Recorder>(
     st.received(w, p, s);
 }
 
+/// The order of turns in each round of alternating offers ([`Opener`]): file order; the
+/// named party, then the others in file order; or drawn. A drawn order comes from a stream
+/// of the run's generator of its own (the run's own stream is untouched, so every other
+/// draw is as with a fixed order).
+fn turn_order(w: &World, st: &RunState) -> Vec<usize> {
+    let n = w.parties.len();
+    match w.opener {
+        Opener::First => (0..n).collect(),
+        Opener::Party(p) => std::iter::once(p)
+            .chain((0..n).filter(|&q| q != p))
+            .collect(),
+        Opener::Random => {
+            let mut side = st.rng.clone();
+            side.set_stream(TURN_ORDER_STREAM);
+            // Fisher–Yates with 64-bit draws (the same order on every platform).
+            let mut order: Vec<usize> = (0..n).collect();
+            for k in (1..n).rev() {
+                let j = side.random_range(0..=k as u64) as usize;
+                order.swap(k, j);
+            }
+            order
+        }
+    }
+}
+
+/// The ChaCha stream a drawn turn order comes from (the runs use stream 0).
+const TURN_ORDER_STREAM: u64 = 0x6f70_656e_6572;
+
 fn alternating<R: Recorder, S: Seats>(
     w: &World,
     st: &mut RunState,
@@ -213,11 +243,12 @@ fn alternating<R: Recorder, S: Seats>(
     let mut accepted = vec![false; n];
     // Each party's latest offer, shown to outside seats.
     let mut latest: Vec<Option<StateIndex>> = vec![None; n];
+    let order = turn_order(w, st);
     for round in 0..w.deadline {
         st.round = round;
         events::fire(w, st, rec);
         let t = normalised_time(round, w.deadline);
-        for p in 0..n {
+        for &p in &order {
             if seats.outside(p) {
                 let turn = Turn {
                     round,

@@ -28,7 +28,7 @@ use super::summary::Summary;
 use super::world::{Overrides, World};
 use crate::analysis::session::{Analysis, Finding};
 use crate::error::Result;
-use crate::model::simulation::ProtocolKind;
+use crate::model::simulation::{Opener, ProtocolKind};
 
 /// What [`Analysis::simulate`] plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub struct SimOptions {
     pub rounds: Option<u32>,
     /// Protocol (default: the scenario's).
     pub protocol: Option<ProtocolKind>,
+    /// Who opens under alternating offers (default: the scenario's `opener`).
+    pub opener: Option<Opener>,
 }
 
 impl Default for SimOptions {
@@ -51,6 +53,7 @@ impl Default for SimOptions {
             seed: 0,
             rounds: None,
             protocol: None,
+            opener: None,
         }
     }
 }
@@ -76,6 +79,7 @@ impl Analysis {
             Overrides {
                 deadline: options.rounds,
                 protocol: options.protocol,
+                opener: options.opener,
                 bad_faith: false,
             },
             self.limits(),
@@ -109,6 +113,7 @@ impl Analysis {
             seed: options.seed,
             rounds: options.rounds,
             protocol: options.protocol,
+            opener: options.opener,
             bad_faith: false,
             limits: self.limits().clone(),
         }

@@ -171,6 +171,7 @@ pub fn world_digest(w: &World) -> String {
             &w.constraints,
             &w.events,
             w.protocol,
+            w.opener,
             w.deadline,
             w.status_quo,
             w.sequencing.bad_faith,

@@ -7,7 +7,7 @@ use crate::error::sim::SimError;
 use crate::model::behaviour::Action;
 use crate::model::condition::CondExpr;
 use crate::model::rule::{BinOp, CmpOp, ResolvedExpr};
-use crate::model::simulation::{DEFAULT_DEADLINE, MAX_DEADLINE, ProtocolKind, Tactic};
+use crate::model::simulation::{DEFAULT_DEADLINE, MAX_DEADLINE, Opener, ProtocolKind, Tactic};
 use crate::model::{Role, Scenario};
 use crate::space::{CompiledRule, StateIndex, StateSpace};
 
@@ -184,6 +184,9 @@ pub struct World {
     pub events: Vec<EventModel>,
     /// The protocol.
     pub protocol: Protocol,
+    /// Who opens each round under alternating offers (the scenario's
+    /// `[simulation] opener`).
+    pub opener: Opener,
     /// Rounds.
     pub deadline: u32,
     /// The status quo at the start.
@@ -211,6 +214,8 @@ pub struct Overrides {
     pub deadline: Option<u32>,
     /// Protocol, instead of the scenario's.
     pub protocol: Option<ProtocolKind>,
+    /// Who opens under alternating offers, instead of the scenario's `opener`.
+    pub opener: Option<Opener>,
     /// Let agents offer and accept states that cannot be implemented from the status quo
     /// under the preconditions (bad-faith offers; see [`super::sequencing`]).
     pub bad_faith: bool,
@@ -524,6 +529,7 @@ impl World {
             constraints,
             events,
             protocol,
+            opener: overrides.opener.unwrap_or(scenario.simulation().opener),
             deadline,
         };
         for p in 0..world.parties.len() {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use dealzone::model::Date;
-use dealzone::model::simulation::ProtocolKind;
+use dealzone::model::simulation::{Opener, ProtocolKind};
 use dealzone::sim::shard::{Shard, ShardSpec};
 use dealzone::sim::{SimConfig, SimError, World, monte_carlo, summarise_streaming};
 use dealzone::{Error, Limits, Result};
@@ -46,6 +46,12 @@ pub struct Args {
     /// Protocol (default: the scenario's `[simulation] protocol`).
     #[arg(long, value_enum)]
     protocol: Option<ProtocolArg>,
+    /// The order of turns in each round of alternating offers: `first` (file order),
+    /// `random` (drawn per run, so no finding depends on the order the parties are
+    /// written in) or a party id (it opens, the others follow in file order; default: the
+    /// scenario's `[simulation] opener`, else `first`).
+    #[arg(long, value_name = "first|random|PARTY")]
+    opener: Option<String>,
     /// Let agents offer and accept states that cannot be implemented from the status quo
     /// under the preconditions (bad-faith offers); such agreements are counted as
     /// `unimplementable`, never as deals.
@@ -265,7 +271,7 @@ pub fn merge(m: &MergeArgs) -> Result<String> {
         .to_string();
     let text_arg = |key: &str| src[key].as_str().map(str::to_string);
     let mut argv: Vec<String> = vec!["simulate".into(), file];
-    for key in ["at", "evidence", "protocol"] {
+    for key in ["at", "evidence", "protocol", "opener"] {
         if let Some(v) = text_arg(key) {
             argv.push(format!("--{key}"));
             argv.push(v);
@@ -395,6 +401,11 @@ fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
             ProtocolArg::Alternating => ProtocolKind::Alternating,
             ProtocolArg::Mediation => ProtocolKind::Mediation,
         }),
+        opener: args
+            .opener
+            .as_deref()
+            .map(|o| Opener::parse(o, scenario.parties().iter().map(|p| p.id())))
+            .transpose()?,
         bad_faith: args.bad_faith,
         limits: args.budget.apply(Limits {
             max_states: args.max_states,
@@ -416,6 +427,7 @@ fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
         dealzone::sim::Overrides {
             deadline: config.rounds,
             protocol: config.protocol,
+            opener: config.opener,
             bad_faith: config.bad_faith,
         },
         &config.limits,
@@ -476,6 +488,7 @@ pub fn run(args: &Args) -> Result<String> {
             "evidence": args.evidence.map(|g| g.as_str()),
             "rounds": args.rounds,
             "protocol": protocol_name(args.protocol),
+            "opener": args.opener,
             "bad_faith": args.bad_faith,
             "max_states": args.max_states,
             "allow_outside_paths": args.files.allow_outside_paths,
