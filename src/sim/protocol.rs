@@ -168,6 +168,19 @@ fn implementation(w: &World, inf: &InForce, round: u32, o: StateIndex, ok: bool)
     }
 }
 
+/// `p` leaves the table in `round`: the run ends without a deal.
+fn walk_out<R: Recorder>(
+    st: &mut RunState,
+    rec: &mut R,
+    round: u32,
+    p: usize,
+) -> (End, Option<StateIndex>) {
+    st.agents[p].last = Move::WalkOut;
+    st.agents[p].active = false;
+    rec.record(|| Step::WalkOut { round, party: p });
+    (End::WalkOut(p), None)
+}
+
 /// Whether every party can accept `s` under what is in force now.
 fn all_accept(w: &World, st: &RunState, s: StateIndex) -> bool {
     (0..w.parties.len()).all(|p| st.acceptable_to(w, p, s))
@@ -279,10 +292,7 @@ fn alternating<R: Recorder, S: Seats>(
                         rec.record(|| Step::Reject { round, party: p });
                     }
                     SeatMove::WalkOut => {
-                        st.agents[p].last = Move::WalkOut;
-                        st.agents[p].active = false;
-                        rec.record(|| Step::WalkOut { round, party: p });
-                        return (End::WalkOut(p), None);
+                        return walk_out(st, rec, round, p);
                     }
                 }
                 continue;
@@ -298,10 +308,7 @@ fn alternating<R: Recorder, S: Seats>(
             let (answer, walk) = st.fire_rules(w, p, on_table, &mut work, rec);
             st.agents[p].pos = work;
             if walk {
-                st.agents[p].last = Move::WalkOut;
-                st.agents[p].active = false;
-                rec.record(|| Step::WalkOut { round, party: p });
-                return (End::WalkOut(p), None);
+                return walk_out(st, rec, round, p);
             }
             if let Some((o, from)) = offer
                 && from != p
@@ -388,10 +395,7 @@ fn mediation<R: Recorder, S: Seats>(
                 // The text stands (the seat refuses the mediator's acceptance of its own).
                 SeatMove::Accept | SeatMove::Pass => {}
                 SeatMove::WalkOut => {
-                    st.agents[m].last = Move::WalkOut;
-                    st.agents[m].active = false;
-                    rec.record(|| Step::WalkOut { round, party: m });
-                    return (End::WalkOut(m), None);
+                    return walk_out(st, rec, round, m);
                 }
             }
             // It saw the requests (its `latest`) and folded in what it chose.
@@ -400,10 +404,7 @@ fn mediation<R: Recorder, S: Seats>(
             st.update_target(w, m, t);
             let (_, walk) = st.fire_rules(w, m, text, &mut text, rec);
             if walk {
-                st.agents[m].last = Move::WalkOut;
-                st.agents[m].active = false;
-                rec.record(|| Step::WalkOut { round, party: m });
-                return (End::WalkOut(m), None);
+                return walk_out(st, rec, round, m);
             }
             if !st.meets_red_lines(w, m, text) {
                 text = st.repair(w, m, text);
@@ -471,10 +472,7 @@ fn mediation<R: Recorder, S: Seats>(
                         rec.record(|| Step::Reject { round, party: q });
                     }
                     SeatMove::WalkOut => {
-                        st.agents[q].last = Move::WalkOut;
-                        st.agents[q].active = false;
-                        rec.record(|| Step::WalkOut { round, party: q });
-                        return (End::WalkOut(q), None);
+                        return walk_out(st, rec, round, q);
                     }
                 }
                 continue;
@@ -483,10 +481,7 @@ fn mediation<R: Recorder, S: Seats>(
             let mut ask = text;
             let (answer, walk) = st.fire_rules(w, q, text, &mut ask, rec);
             if walk {
-                st.agents[q].last = Move::WalkOut;
-                st.agents[q].active = false;
-                rec.record(|| Step::WalkOut { round, party: q });
-                return (End::WalkOut(q), None);
+                return walk_out(st, rec, round, q);
             }
             let yes = match answer {
                 Some(true) => st.acceptable_to(w, q, text),
