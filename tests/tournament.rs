@@ -236,6 +236,10 @@ fn spec_mistakes_get_positioned_errors() {
             good.replace("seed = 9", "seed = 9\nrepetition = 2"),
             "unknown field",
         ),
+        (
+            good.replace("seed = 9", "seed = 9\nopener = \"randon\""),
+            "did you mean `random`?",
+        ),
     ];
     for (text, needle) in cases {
         std::fs::write(&spec, &text).unwrap();
@@ -248,4 +252,31 @@ fn spec_mistakes_get_positioned_errors() {
         !dir.join("x.csv").exists(),
         "no table for a spec that does not load"
     );
+}
+
+/// `opener = "random"` draws every alternating match's order of turns: another table than
+/// the scenarios' file order, still the same bytes on any thread count, and another digest
+/// (a table of one is not resumed as the other).
+#[test]
+fn a_drawn_turn_order_is_a_setting_of_the_tournament() {
+    let first = folder("opener-first", "protocol = \"alternating\"");
+    let drawn = folder(
+        "opener-drawn",
+        "protocol = \"alternating\"\nopener = \"random\"",
+    );
+    let a = table_of(&first, "t.csv", "1");
+    let b1 = table_of(&drawn, "t.csv", "1");
+    let b2 = table_of(&drawn, "t2.csv", "2");
+    assert_eq!(b1, b2);
+    assert_ne!(a, b1);
+    let load =
+        |d: &Path| dealzone::io::load_tournament(d.join("spec.toml"), &Limits::default()).unwrap();
+    let (fa, fb) = (load(&first), load(&drawn));
+    assert_eq!(fb.opener, Some(dealzone::model::simulation::Opener::Random));
+    assert_ne!(
+        dealzone::sim::tournament_shard::spec_digest(&fa, &Limits::default()).unwrap(),
+        dealzone::sim::tournament_shard::spec_digest(&fb, &Limits::default()).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&first);
+    let _ = std::fs::remove_dir_all(&drawn);
 }

@@ -23,6 +23,7 @@ struct RawSpec {
     max_rounds: Option<Spanned<u32>>,
     match_time_limit_ms: Option<u64>,
     protocol: Option<Spanned<String>>,
+    opener: Option<Spanned<String>>,
     #[serde(default)]
     scenarios: Vec<RawEntry>,
     #[serde(default)]
@@ -122,6 +123,24 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
         }
         kind
     });
+    let opener = raw.opener.as_ref().and_then(|o| {
+        use crate::model::simulation::Opener;
+        match o.get_ref().as_str() {
+            "first" => Some(Opener::First),
+            "random" => Some(Opener::Random),
+            other => {
+                let kind = ErrorKind::Toml {
+                    message: format!(
+                        "`opener` must be \"first\" or \"random\" in a tournament (a party \
+                         name means nothing across scenarios), found `{other}`"
+                    ),
+                };
+                let help = crate::suggest::did_you_mean(other, ["first", "random"]);
+                b.error(o.span(), kind, help);
+                None
+            }
+        }
+    });
     let mut tactics = Vec::new();
     let mut outside = Vec::new();
     for t in &raw.tactics {
@@ -206,6 +225,7 @@ pub fn load_tournament(path: impl AsRef<Path>, limits: &Limits) -> Result<Tourna
         max_rounds: raw.max_rounds.map(|m| *m.get_ref()),
         match_time_limit: raw.match_time_limit_ms.map(Duration::from_millis),
         protocol,
+        opener,
         scenarios,
         tactics,
         outside,

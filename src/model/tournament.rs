@@ -9,6 +9,8 @@
 //! max_rounds = 100          # optional: a match still running after this many rounds fails
 //! match_time_limit_ms = 2000  # optional: a match taking longer (wall time) fails
 //! protocol = "alternating"  # optional: every match's protocol (default: each scenario's)
+//! opener = "random"         # optional: alternating offers' turn order, "first" or "random"
+//!                           # (drawn per match; default: each scenario's `opener`)
 //!
 //! [[scenarios]]
 //! file = "wage_round.toml"  # inside the spec's folder (see `--allow-outside-paths`)
@@ -58,6 +60,10 @@ pub struct TournamentSpec {
     pub match_time_limit: Option<Duration>,
     /// Every match's protocol, instead of each scenario's own (`None`: the scenario's).
     pub protocol: Option<ProtocolKind>,
+    /// Every match's order of turns under alternating offers, instead of each scenario's
+    /// own `[simulation] opener` (`None`: the scenario's). Only `First` or `Random`: a
+    /// party name means nothing across scenarios.
+    pub opener: Option<crate::model::simulation::Opener>,
     /// The scenarios, in file order.
     pub scenarios: Vec<Entry>,
     /// The tactics, named, in file order. An outside agent's entry holds the default

@@ -293,10 +293,11 @@ pub fn seat<'a>(
         .collect())
 }
 
-/// The spec's overrides of every scenario's settings (its `protocol`).
+/// The spec's overrides of every scenario's settings (its `protocol` and `opener`).
 pub(super) fn overrides(spec: &TournamentSpec) -> Overrides {
     Overrides {
         protocol: spec.protocol,
+        opener: spec.opener,
         ..Overrides::default()
     }
 }
