@@ -26,12 +26,12 @@ use super::walls::Walls;
 use crate::analysis::zone::LevelBox;
 
 /// Most entries (2 bytes each) the group tables hold together: half the space,
-/// within [2^20, 2^27]. The tables cost about 5–40 ns an entry to build, once per search;
+/// within [2^16, 2^27]. The tables cost about 5–40 ns an entry to build, once per search;
 /// a search they spare combs millions of states (measured: 1e10 states, 88 boxes, 2^25
 /// entries left the bound at 49 moves and the search past 16 million states; 2^27 made
 /// it exact, 843 states, in 0.4–3.5 s of tables).
 pub(super) fn max_box_entries(size: u64) -> u64 {
-    (size >> 1).clamp(1 << 20, 1 << 27)
+    (size >> 1).clamp(1 << 16, 1 << 27)
 }
 
 /// No way into the box's projection.
@@ -312,91 +312,133 @@ mod tests {
         d
     }
 
-    /// On every open state the bound is at most the brute-force fewest moves into the zone
-    /// (admissible), `None` only where the zone cannot be reached, zero on the zone's open
-    /// states, and changes by at most one along every move between open states
-    /// (consistent); with every precondition inside one group and a cluster per box it
-    /// is the exact distance. Checked for one group of every issue, for groups splitting
-    /// the rules, and with a budget so small that boxes share clusters.
-    #[test]
-    fn the_per_box_bound_is_admissible_consistent_and_exact_when_groups_hold_every_rule() {
-        let (mut exact_cases, mut split_cases, mut clustered) = (0, 0, 0);
-        for seed in 0..16 {
-            let g = Synthetic::new(4, 5, Regime::Reservations, seed).with_preconditions(5);
-            let s = g.scenario().unwrap();
-            let limits = Limits::default();
-            let c = CompiledScenario::new(&s, &limits).unwrap();
-            let zones = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
-            let walls = Walls::all(&c, &limits);
-            let space = c.space();
-            let n = space.issues();
-            let rules: Vec<Vec<usize>> = c
-                .preconditions()
+    /// What [`check`] met: whether the groups held every rule with a cluster per box
+    /// (so the bound must be exact), whether a rule was split, whether boxes shared.
+    #[derive(Default)]
+    struct Met {
+        exact: usize,
+        split: usize,
+        clustered: usize,
+    }
+
+    /// On every open state of scenario `seed` (`issues` issues of `levels` levels,
+    /// `preconditions` preconditions) and each of its zones, for the groups `groups`
+    /// and table budgets `budgets`: the bound is at most the brute-force fewest moves
+    /// into the zone (admissible), `None` only where the zone cannot be reached, zero on
+    /// the zone's open states, and changes by at most one along every move between open
+    /// states (consistent); exact when the groups hold every precondition and every box
+    /// has its own cluster.
+    fn check(
+        (issues, levels, preconditions, seed): (usize, usize, usize, u64),
+        groups: &[Vec<usize>],
+        budgets: &[u64],
+        met: &mut Met,
+    ) {
+        let g = Synthetic::new(issues, levels, Regime::Reservations, seed)
+            .with_preconditions(preconditions);
+        let s = g.scenario().unwrap();
+        let limits = Limits::default();
+        let c = CompiledScenario::new(&s, &limits).unwrap();
+        let zones = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
+        let walls = Walls::all(&c, &limits);
+        let space = c.space();
+        let n = space.issues();
+        let holds = c.preconditions().iter().all(|r| {
+            groups
                 .iter()
-                .map(|r| r.issues().to_vec())
-                .collect();
-            let groupings: [Vec<Vec<usize>>; 3] = [
-                vec![(0..n).collect()],
-                vec![vec![0, 1], vec![2, 3]],
-                vec![vec![0, 2], vec![1], vec![3]],
-            ];
-            for zone in &zones.zones {
-                let truth = exact(&walls, zone);
-                for groups in &groupings {
-                    let holds = rules
-                        .iter()
-                        .all(|r| groups.iter().any(|g| r.iter().all(|i| g.contains(i))));
-                    for entries in [u64::MAX >> 8, 8] {
-                        let Some(b) = BoxSteps::new(&walls, &zone.boxes, groups, entries, u64::MAX)
-                        else {
-                            continue;
-                        };
-                        let shared = b.groups.iter().any(|g| g.clusters < zone.boxes.len());
-                        clustered += usize::from(shared);
-                        let whole = holds && !shared;
-                        exact_cases += usize::from(whole);
-                        split_cases += usize::from(!holds);
-                        for st in 0..space.size() {
-                            let levels = space.decode(st);
-                            if !walls.open(st, &levels) {
+                .any(|g| r.issues().iter().all(|i| g.contains(i)))
+        });
+        for zone in &zones.zones {
+            let truth = exact(&walls, zone);
+            for &entries in budgets {
+                let Some(b) = BoxSteps::new(&walls, &zone.boxes, groups, entries, u64::MAX) else {
+                    continue;
+                };
+                let shared = b.groups.iter().any(|g| g.clusters < zone.boxes.len());
+                met.clustered += usize::from(shared);
+                let whole = holds && !shared;
+                met.exact += usize::from(whole);
+                met.split += usize::from(!holds);
+                for st in 0..space.size() {
+                    let levels = space.decode(st);
+                    if !walls.open(st, &levels) {
+                        continue;
+                    }
+                    let (h, t) = (b.at(&levels), truth[st as usize]);
+                    match h {
+                        None => assert_eq!(t, u32::MAX, "seed {seed}: {st} cut off"),
+                        Some(h) => {
+                            assert!(h <= t, "seed {seed}: {st} bound {h} > {t}");
+                            if whole {
+                                assert_eq!(h, t, "seed {seed}: {st} {groups:?}");
+                            }
+                        }
+                    }
+                    if zone.contains(st) {
+                        assert_eq!(h, Some(0), "seed {seed}: zone state {st}");
+                    }
+                    for i in 0..n {
+                        for to in [levels[i].wrapping_sub(1), levels[i] + 1] {
+                            if to as u64 >= space.radices()[i] {
                                 continue;
                             }
-                            let (h, t) = (b.at(&levels), truth[st as usize]);
-                            match h {
-                                None => assert_eq!(t, u32::MAX, "seed {seed}: {st} cut off"),
-                                Some(h) => {
-                                    assert!(h <= t, "seed {seed}: {st} bound {h} > {t}");
-                                    if whole {
-                                        assert_eq!(h, t, "seed {seed}: {st} {groups:?}");
-                                    }
-                                }
+                            let mut next = levels.clone();
+                            next[i] = to;
+                            let t = space.encode(&next);
+                            if !walls.open(t, &next) {
+                                continue;
                             }
-                            if zone.contains(st) {
-                                assert_eq!(h, Some(0), "seed {seed}: zone state {st}");
-                            }
-                            for i in 0..n {
-                                for to in [levels[i].wrapping_sub(1), levels[i] + 1] {
-                                    if to as u64 >= space.radices()[i] {
-                                        continue;
-                                    }
-                                    let mut next = levels.clone();
-                                    next[i] = to;
-                                    let t = space.encode(&next);
-                                    if !walls.open(t, &next) {
-                                        continue;
-                                    }
-                                    let Some(ht) = b.at(&next) else { continue };
-                                    let h = h.expect("a neighbour reaches the zone");
-                                    assert!(h <= ht + 1, "seed {seed}: {st} -> {t}");
-                                }
-                            }
+                            let Some(ht) = b.at(&next) else { continue };
+                            let h = h.expect("a neighbour reaches the zone");
+                            assert!(h <= ht + 1, "seed {seed}: {st} -> {t}");
                         }
                     }
                 }
             }
         }
-        assert!(exact_cases > 0, "no case held every rule in one group");
-        assert!(split_cases > 0, "no case split a rule across groups");
-        assert!(clustered > 0, "no case shared clusters between boxes");
+    }
+
+    /// [`check`] for one group of every issue, for groups splitting the rules, and with
+    /// a budget so small that boxes share clusters; each case met at least once.
+    #[test]
+    fn the_per_box_bound_is_admissible_consistent_and_exact_when_groups_hold_every_rule() {
+        let mut met = Met::default();
+        let groupings: [Vec<Vec<usize>>; 3] = [
+            vec![(0..4).collect()],
+            vec![vec![0, 1], vec![2, 3]],
+            vec![vec![0, 2], vec![1], vec![3]],
+        ];
+        for seed in 0..16 {
+            for groups in &groupings {
+                check((4, 5, 5, seed), groups, &[u64::MAX >> 8, 8], &mut met);
+            }
+        }
+        assert!(met.exact > 0, "no case held every rule in one group");
+        assert!(met.split > 0, "no case split a rule across groups");
+        assert!(met.clustered > 0, "no case shared clusters between boxes");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// [`check`] on random synthetic scenarios (2–5 issues of 2–6 levels, up to 6
+        /// preconditions), with the issues dealt into random groups and a random budget.
+        #[test]
+        fn the_per_box_bound_is_admissible_and_consistent_on_random_groups(
+            issues in 2usize..=5,
+            levels in 2usize..=6,
+            preconditions in 0usize..=6,
+            seed in 0u64..1 << 32,
+            deal in proptest::collection::vec(0usize..3, 5),
+            entries in 1u64..4096,
+        ) {
+            let mut groups: Vec<Vec<usize>> = vec![Vec::new(); 3];
+            for i in 0..issues {
+                groups[deal[i]].push(i);
+            }
+            groups.retain(|g| !g.is_empty());
+            let mut met = Met::default();
+            check((issues, levels, preconditions, seed), &groups, &[entries], &mut met);
+        }
     }
 }
