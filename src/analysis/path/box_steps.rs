@@ -65,8 +65,9 @@ pub(super) struct BoxSteps {
 impl BoxSteps {
     /// Tabulate the bound into `boxes` (disjoint boxes whose union holds the zone) for
     /// the groups of issues `groups` (disjoint, covering every issue) and the kept
-    /// preconditions of `walls`. `None` when no group holds two issues, or the tables
-    /// would pass `max_bytes`. The tables hold at most `max_entries` entries together.
+    /// preconditions of `walls`. The tables hold at most `max_entries` entries and
+    /// `max_bytes` bytes together (boxes share clusters to fit); `None` when no group
+    /// holds two issues, or one cluster per group would not fit.
     ///
     /// # Complexity
     /// O(E · I) time for E ≤ `max_entries` entries, I issues.
@@ -95,9 +96,9 @@ impl BoxSteps {
             .map(|g| g.iter().map(|&i| space.radices()[i]).product())
             .collect();
         let total: u64 = sizes.iter().sum();
-        // As many clusters per group as the budget allows for all groups alike.
-        let per = (max_entries / total.max(1)).max(1) as usize;
-        if total.saturating_mul(per as u64).saturating_mul(2) > max_bytes {
+        // As many clusters per group as both budgets allow for all groups alike.
+        let per = (max_entries.min(max_bytes / 2) / total.max(1)) as usize;
+        if per == 0 {
             return None;
         }
         let built = several
