@@ -7,7 +7,8 @@
 //! party's utility above its best in the zone, the cheapest crossings of the
 //! precondition quotient's cells into the zone's cells, and the sum over groups of issues
 //! of the cheapest way into the zone's projection around the preconditions inside each
-//! group; then a depth-first pass that picks
+//! group (for fewest steps also box by box: the least over the zone's boxes of the sum
+//! into that box's projections); then a depth-first pass that picks
 //! the path the tie rule below names; see the `search` submodule), and the fairest path, which minimises the largest single party's
 //! total concession. That last cost does not add up step by step, so it is found by an
 //! exact label-setting search over per-party concession vectors, after a fewest-steps A*
@@ -58,6 +59,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
+mod box_steps;
 mod projections;
 mod search;
 mod walls;
@@ -248,10 +250,12 @@ impl BlockingSets {
 /// precondition quotient seen (at most about twice the smaller of the status quo's and
 /// the zone's components; states when there is no quotient), then the cell bound, one
 /// Dijkstra over the C ≤ 2^22 open cells (O(C · I log C)) and one per group of issues of
-/// the projection bound (O(T · I log T) for T ≤ 2^20 level combinations each), then one A* and one pruned
+/// the projection bound (O(T · I log T) for T ≤ 2^20 level combinations each, up to three
+/// partitions), for fewest steps one breadth-first search per box (or cluster of boxes)
+/// and group (O(E · I) for E ≤ 2^27 entries together), then one A* and one pruned
 /// depth-first pass: O(V · I · (R + P + B · I) + V log V) for V states visited, I issues,
 /// R preconditions (O(1) with the compiled region), P parties and B ≤ 256 boxes in the
-/// bound. V is small when the preconditions leave the way open (the bound is then the
+/// bound (every box of the zone for the per-box steps bound). V is small when the preconditions leave the way open (the bound is then the
 /// exact remaining cost); an unreachable zone then costs the blocking-set search.
 ///
 /// # Example

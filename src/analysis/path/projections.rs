@@ -9,6 +9,11 @@
 //! so the sum over groups is a consistent lower bound; it sees the detours the
 //! preconditions inside each group force, which the per-issue walk into the zone's boxes
 //! and the cells' crossings do not.
+//!
+//! A precondition whose issues fall in two groups is forgotten, so up to
+//! [`MAX_PARTITIONS`] partitions are tabulated, each later one merging first the rules
+//! the earlier ones split, and the bound is the largest of their sums (the largest of
+//! consistent bounds is consistent).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -47,17 +52,28 @@ struct Group {
     steps: Vec<u32>,
 }
 
-/// The additive bound over every group (see the module docs).
+/// Most partitions of the issues tabulated; the bound is the largest of their sums.
+pub(super) const MAX_PARTITIONS: usize = 3;
+
+/// The bound over every partition (see the module docs): per partition the sum over its
+/// groups, and the largest of those sums.
 pub(super) struct Projections {
-    groups: Vec<Group>,
+    /// Each partition's groups: disjoint, covering every issue.
+    partitions: Vec<Vec<Group>>,
+    /// Bytes the tables hold.
+    bytes: u64,
 }
 
 impl Projections {
     /// Tabulate the groups for the kept preconditions of `walls` and `zone`; a move of
     /// issue `i` from `l` to `l + 1` costs at least `up(i, l)`, from `l + 1` to `l` at
     /// least `down(i, l)`; a group holds at most `cap` combinations (the search passes
-    /// [`group_cap`]). `None` when the tables would pass `max_bytes`, or when no
-    /// kept precondition reads two issues (the box bound is then as good).
+    /// [`group_cap`]). The first partition merges the rules in file order; each further
+    /// one (up to [`MAX_PARTITIONS`]) merges first the rules every earlier partition
+    /// left split across its groups, so that a detour one partition cannot see another
+    /// may. `None` when the first partition's tables would pass `max_bytes`, or when no
+    /// kept precondition reads two issues (the box bound is then as good); a further
+    /// partition is left out when the tables would pass `max_bytes` together.
     pub fn new(
         walls: &Walls,
         zone: &DealZone,
@@ -68,7 +84,6 @@ impl Projections {
     ) -> Option<Projections> {
         let c = walls.c;
         let space = c.space();
-        let n = space.issues();
         let rules: Vec<&crate::space::CompiledRule> = c
             .preconditions()
             .iter()
@@ -76,82 +91,141 @@ impl Projections {
             .filter(|&(k, _)| walls.keeps(k))
             .map(|(_, r)| r)
             .collect();
-        // Union the issues each rule reads while the merged group stays small; rules in
-        // file order (the bound only prunes: no answer depends on this order).
-        let mut group_of: Vec<usize> = (0..n).collect();
-        let mut merged = false;
-        for r in &rules {
-            let read = r.issues();
-            let Some(&first) = read.first() else { continue };
-            let target = group_of[first];
-            let joined: Vec<usize> = (0..n)
-                .filter(|&i| read.iter().any(|&j| group_of[j] == group_of[i]))
-                .collect();
-            let size = joined
+        // Rules (positions in `rules`) no partition so far holds inside one group.
+        let mut split: Vec<usize> = (0..rules.len()).collect();
+        let mut partitions: Vec<Vec<Group>> = Vec::new();
+        let mut seen: Vec<Vec<Vec<usize>>> = Vec::new();
+        let mut bytes = 0u64;
+        while partitions.len() < MAX_PARTITIONS && !split.is_empty() {
+            // The split rules first (file order among them), then the rest in file order
+            // (the bound only prunes: no answer depends on this order).
+            let order: Vec<usize> = split
                 .iter()
-                .try_fold(1u64, |acc, &i| acc.checked_mul(space.radices()[i]));
-            if size.is_some_and(|s| s <= cap) {
-                let old: Vec<usize> = read.iter().map(|&j| group_of[j]).collect();
-                for g in group_of.iter_mut() {
-                    if old.contains(g) {
-                        *g = target;
-                    }
-                }
-                merged |= old.iter().any(|&g| g != target);
+                .copied()
+                .chain((0..rules.len()).filter(|k| !split.contains(k)))
+                .collect();
+            let Some(members) = partition(space, &rules, &order, cap) else {
+                break;
+            };
+            if seen.contains(&members) {
+                break;
             }
-        }
-        if !merged {
-            return None;
-        }
-        let mut ids: Vec<usize> = group_of.clone();
-        ids.sort_unstable();
-        ids.dedup();
-        let members: Vec<Vec<usize>> = ids
-            .iter()
-            .map(|&g| (0..n).filter(|&i| group_of[i] == g).collect())
-            .collect();
-        let total: u64 = members
-            .iter()
-            .map(|m| m.iter().map(|&i| space.radices()[i]).product::<u64>())
-            .sum();
-        if total.saturating_mul(12) > max_bytes {
-            return None;
-        }
-        let groups: Vec<Group> = members
-            .into_iter()
-            .map(|issues| {
-                let inside: Vec<&crate::space::CompiledRule> = rules
+            let total: u64 = members
+                .iter()
+                .map(|m| m.iter().map(|&i| space.radices()[i]).product::<u64>())
+                .sum();
+            bytes = bytes.saturating_add(total.saturating_mul(12));
+            if bytes > max_bytes {
+                break;
+            }
+            let inside = |r: &crate::space::CompiledRule, m: &[usize]| {
+                r.issues().iter().all(|i| m.contains(i))
+            };
+            split.retain(|&k| !members.iter().any(|m| inside(rules[k], m)));
+            partitions.push(
+                members
                     .iter()
-                    .copied()
-                    .filter(|r| r.issues().iter().all(|i| issues.contains(i)))
-                    .collect();
-                Group::new(space, issues, &inside, zone, &up, &down)
-            })
-            .collect();
-        Some(Projections { groups })
+                    .map(|issues| {
+                        let held: Vec<&crate::space::CompiledRule> = rules
+                            .iter()
+                            .copied()
+                            .filter(|r| inside(r, issues))
+                            .collect();
+                        Group::new(space, issues.clone(), &held, zone, &up, &down)
+                    })
+                    .collect(),
+            );
+            seen.push(members);
+        }
+        (!partitions.is_empty()).then_some(Projections { partitions, bytes })
     }
 
-    /// The bound at `levels`: (cost, steps), `NEVER` cost when some group's projection
-    /// cannot reach the zone's.
+    /// Bytes the tables hold (counted against the memory budget).
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The first partition's groups of issues (each ascending, covering every issue).
+    pub fn groups(&self) -> Vec<Vec<usize>> {
+        self.partitions
+            .first()
+            .map(|p| p.iter().map(|g| g.issues.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The bound at `levels`: (cost, steps), each the largest over the partitions of the
+    /// sum over its groups; `NEVER` cost when some group's projection cannot reach the
+    /// zone's.
     #[inline]
     pub fn at(&self, levels: &[usize]) -> (u64, u32) {
         let (mut cost, mut steps) = (0u64, 0u32);
-        for g in &self.groups {
-            let k: u64 = g
-                .issues
-                .iter()
-                .zip(&g.strides)
-                .map(|(&i, &s)| levels[i] as u64 * s)
-                .sum();
-            let c = g.cost[k as usize];
-            if c == NEVER {
-                return (NEVER, 0);
+        for groups in &self.partitions {
+            let (mut c, mut s) = (0u64, 0u32);
+            for g in groups {
+                let k: u64 = g
+                    .issues
+                    .iter()
+                    .zip(&g.strides)
+                    .map(|(&i, &s)| levels[i] as u64 * s)
+                    .sum();
+                let gc = g.cost[k as usize];
+                if gc == NEVER {
+                    return (NEVER, 0);
+                }
+                c += gc;
+                s += g.steps[k as usize];
             }
-            cost += c;
-            steps += g.steps[k as usize];
+            cost = cost.max(c);
+            steps = steps.max(s);
         }
         (cost, steps)
     }
+}
+
+/// The issues split into groups by merging, in `order`, the issues each rule reads while
+/// the merged group holds at most `cap` level combinations; each group ascending, groups
+/// by their first issue. `None` when no rule merged two issues.
+fn partition(
+    space: &StateSpace,
+    rules: &[&crate::space::CompiledRule],
+    order: &[usize],
+    cap: u64,
+) -> Option<Vec<Vec<usize>>> {
+    let n = space.issues();
+    let mut group_of: Vec<usize> = (0..n).collect();
+    let mut merged = false;
+    for &k in order {
+        let read = rules[k].issues();
+        let Some(&first) = read.first() else { continue };
+        let target = group_of[first];
+        let joined: Vec<usize> = (0..n)
+            .filter(|&i| read.iter().any(|&j| group_of[j] == group_of[i]))
+            .collect();
+        let size = joined
+            .iter()
+            .try_fold(1u64, |acc, &i| acc.checked_mul(space.radices()[i]));
+        if size.is_some_and(|s| s <= cap) {
+            let old: Vec<usize> = read.iter().map(|&j| group_of[j]).collect();
+            for g in group_of.iter_mut() {
+                if old.contains(g) {
+                    *g = target;
+                }
+            }
+            merged |= old.iter().any(|&g| g != target);
+        }
+    }
+    if !merged {
+        return None;
+    }
+    let mut ids: Vec<usize> = group_of.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut members: Vec<Vec<usize>> = ids
+        .iter()
+        .map(|&g| (0..n).filter(|&i| group_of[i] == g).collect())
+        .collect();
+    members.sort();
+    Some(members)
 }
 
 impl Group {
@@ -283,7 +357,7 @@ mod tests {
                 let Some(p) = Projections::new(&walls, zone, up, down, u64::MAX, 25) else {
                     continue;
                 };
-                split += usize::from(p.groups.len() > 1);
+                split += usize::from(p.partitions[0].len() > 1);
                 for st in 0..space.size() {
                     let levels = space.decode(st);
                     if !walls.open(st, &levels) {

@@ -11,7 +11,7 @@
 //!
 //! 1. **The least label** (`cheapest`): an A* with a consistent bound on both parts of the
 //!    label, settling by (cost + bound, steps + step bound), then more steps first
-//!    (goal-directed), then the smaller state. The bound is the largest of four lower
+//!    (goal-directed), then the smaller state. The bound is the largest of these lower
 //!    bounds, each consistent: the cheapest one-issue walks into the nearest of the zone's
 //!    boxes, issue by issue (exact when no precondition is in the way); each party's
 //!    utility above the most it can have in the zone; and, on the precondition quotient,
@@ -20,7 +20,10 @@
 //!    the zone (one Dijkstra over the open cells, backward from the zone's cells, per
 //!    search); and an additive pattern database, the sum over disjoint groups of issues of
 //!    the cheapest way into the zone's projection on each group, around the preconditions
-//!    inside the group (the `projections` module; it sees the detours walls force). A
+//!    inside the group (the `projections` module; it sees the detours walls force; the
+//!    largest over a few partitions into groups). For fewest steps, also the same groups
+//!    aimed at each of the zone's boxes at once, the least sum over the boxes (the
+//!    `box_steps` module: exact when every precondition lies inside a group). A
 //!    state whose cell or projection cannot reach the zone's is never entered.
 //! 2. **The path** (`canonical`): a depth-first search from the status quo trying moves in
 //!    increasing order of the state they lead to, pruning every prefix whose label plus
@@ -38,11 +41,12 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::box_steps::{BoxSteps, max_box_entries};
 use super::projections::Projections;
-use super::walls::{Walls, visit_limit};
+use super::walls::Walls;
 use crate::analysis::zone::DealZone;
 use crate::config::Deadline;
-use crate::config::Limits;
+use crate::config::{Limit, Limits};
 use crate::error::Result;
 use crate::space::{CompiledScenario, RegionQuotient, StateIndex};
 
@@ -388,6 +392,8 @@ struct Bound<'a> {
     cells: Option<CellBound<'a>>,
     /// The additive bound over groups of issues (see the `projections` module).
     projections: Option<Projections>,
+    /// Fewest steps only: the projection bound box by box (see the `box_steps` module).
+    box_steps: Option<BoxSteps>,
 }
 
 impl<'a> Bound<'a> {
@@ -476,6 +482,17 @@ impl<'a> Bound<'a> {
             limits.max_memory_bytes / 4,
             super::projections::group_cap(c.space().size()),
         );
+        let box_steps = match (&projections, cost) {
+            // Every box, not the hull: a state costs one row sum per box and group.
+            (Some(p), EdgeCost::Step) => BoxSteps::new(
+                walls,
+                &zone.boxes,
+                &p.groups(),
+                max_box_entries(space.size()),
+                limits.max_memory_bytes / 8,
+            ),
+            _ => None,
+        };
         Bound {
             rungs,
             boxes: boxes.len(),
@@ -486,7 +503,18 @@ impl<'a> Bound<'a> {
             best,
             cells,
             projections,
+            box_steps,
         }
+    }
+
+    /// Bytes the tables hold: the cells', the projections' and the per-box tables
+    /// (counted against the memory budget, beside the states the search keeps).
+    fn table_bytes(&self) -> u64 {
+        self.cells
+            .as_ref()
+            .map_or(0, |cb| cb.cost.len() as u64 * 13)
+            + self.projections.as_ref().map_or(0, Projections::bytes)
+            + self.box_steps.as_ref().map_or(0, BoxSteps::bytes)
     }
 
     /// Each box's one-issue walk cost from `levels` (see `cost_terms`) into `dist`.
@@ -542,7 +570,15 @@ impl<'a> Bound<'a> {
             .map_or((0, 0), |cb| cb.at(levels, &self.rungs));
         let (projected, projected_steps) =
             self.projections.as_ref().map_or((0, 0), |p| p.at(levels));
-        let floor = party.max(cell).max(projected);
+        // Fewest steps: a step costs one, so the per-box bound bounds both parts.
+        let boxed = match &self.box_steps {
+            Some(b) => match b.at(levels) {
+                Some(d) => d,
+                None => return (NEVER, 0),
+            },
+            None => 0,
+        };
+        let floor = party.max(cell).max(projected).max(boxed as u64);
         if floor == NEVER {
             return (NEVER, 0);
         }
@@ -552,7 +588,10 @@ impl<'a> Bound<'a> {
             .zip(&self.offset)
             .map(|(&l, &o)| self.step_terms[o + l])
             .sum();
-        (sep.max(floor), fewest.max(cell_steps).max(projected_steps))
+        (
+            sep.max(floor),
+            fewest.max(cell_steps).max(projected_steps).max(boxed),
+        )
     }
 }
 
@@ -621,6 +660,17 @@ struct Ctx<'w, 'a> {
 }
 
 impl Ctx<'_, '_> {
+    /// The limit a search that outgrew `max_states` hit: `max_visited`, or the memory
+    /// budget (less the bound's tables) when it binds sooner.
+    fn over(&self) -> crate::error::Error {
+        let (limit, value) = if self.max_states == self.limits.max_visited {
+            (Limit::MaxVisited, self.limits.max_visited)
+        } else {
+            (Limit::MaxMemoryBytes, self.limits.max_memory_bytes)
+        };
+        crate::error::Error::LimitExceeded { limit, value }
+    }
+
     /// The label after stepping at cost from raw sums `here` to `there`.
     #[inline]
     fn step(&self, label: Label, here: &[i64], there: &[i64]) -> Label {
@@ -672,6 +722,8 @@ pub(super) fn search(
     }
     let units = Units::new(c);
     let bound = Bound::new(walls, zone, cost, &units, limits);
+    // The bound's tables take their share of the memory budget first.
+    let left = limits.max_memory_bytes.saturating_sub(bound.table_bytes());
     let ctx = Ctx {
         walls,
         zone,
@@ -680,7 +732,7 @@ pub(super) fn search(
         bound,
         limits,
         deadline: Deadline::new(limits.time_limit),
-        max_states: limits.max_visited.min(limits.memory_items(BYTES_PER_STATE)),
+        max_states: limits.max_visited.min(left / BYTES_PER_STATE),
     };
     let mut nodes: StateMap<Node> = StateMap::default();
     let Some(least) = cheapest(&ctx, &mut nodes)? else {
@@ -697,7 +749,6 @@ fn cheapest(ctx: &Ctx, nodes: &mut StateMap<Node>) -> Result<Option<Label>> {
     let n = space.issues();
     let start = c.status_quo();
     let mut levels = space.decode(start);
-    let over = || visit_limit(limits, BYTES_PER_STATE, false);
     let mut here = Vec::new();
     let mut there = Vec::new();
     let mut dist = vec![0; ctx.bound.boxes];
@@ -788,7 +839,7 @@ fn cheapest(ctx: &Ctx, nodes: &mut StateMap<Node>) -> Result<Option<Label>> {
                     Some(k) => k.h,
                     None => {
                         if nodes.len() as u64 >= ctx.max_states {
-                            return Err(over());
+                            return Err(ctx.over());
                         }
                         let h = if ctx.walls.open(t, &levels) {
                             if !measured {
@@ -868,7 +919,6 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
         .map(|&i| (i, false))
         .chain(by_stride.iter().rev().map(|&i| (i, true)))
         .collect();
-    let over = || visit_limit(limits, BYTES_PER_STATE, false);
     let mut levels = space.decode(start);
     let mut raw = Vec::new();
     let mut there = Vec::new();
@@ -960,7 +1010,7 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
             continue;
         }
         if (nodes.len() + entered.len()) as u64 >= ctx.max_states {
-            return Err(over());
+            return Err(ctx.over());
         }
         if ctx.zone.contains(t) {
             // Only a path with the least label gets here (any other is pruned first).
