@@ -572,6 +572,12 @@ pub(super) enum Piece<'x> {
         /// The reservations broken.
         rejects: u128,
     },
+    /// A sub-box some parties are undecided on, before the walk goes deeper (only
+    /// [`ReservationBoxes::split_gated`] shows it).
+    Node {
+        /// The parties rejecting all of it.
+        rejects: u128,
+    },
     /// One state, with its levels and the reservations it breaks.
     State {
         /// Its levels.
@@ -668,6 +674,24 @@ impl<'c> ReservationBoxes<'c> {
         levels: &mut [usize],
         f: &mut impl FnMut(Piece),
     ) {
+        self.split_gated(bx, levels, &mut |piece| {
+            if !matches!(piece, Piece::Node { .. }) {
+                f(piece);
+            }
+            Gate::Descend
+        });
+    }
+
+    /// As [`ReservationBoxes::split`], but before going deeper into a sub-box some party
+    /// is undecided on, `f` is shown [`Piece::Node`] and answers how to go on: whole
+    /// sub-boxes are skipped, or walked for the states every party accepts only, as the
+    /// caller knows it needs nothing else from them. Every other piece's answer is ignored.
+    pub(super) fn split_gated(
+        &self,
+        bx: &mut [(usize, usize)],
+        levels: &mut [usize],
+        f: &mut impl FnMut(Piece) -> Gate,
+    ) {
         let n = bx.len();
         let np = self.threshold.len();
         let mut w = Walk {
@@ -691,11 +715,13 @@ impl<'c> ReservationBoxes<'c> {
             .zip(self.c.space().strides())
             .map(|(&(a, _), &s)| a as u64 * s)
             .sum();
-        self.walk(0, first, bx, levels, &mut w, f);
+        self.walk(0, first, bx, levels, &mut w, self.stop_at_rejection, f);
     }
 
     /// Issue `d` onwards below the prefix of levels fixed in `bx[..d]`, whose least state
-    /// is `first`.
+    /// is `first`. With `accepted_only`, only the pieces every party accepts are reported
+    /// (a sub-box some party rejects whole is left at once).
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         &self,
         d: usize,
@@ -703,7 +729,8 @@ impl<'c> ReservationBoxes<'c> {
         bx: &mut [(usize, usize)],
         levels: &mut [usize],
         w: &mut Walk,
-        f: &mut impl FnMut(Piece),
+        accepted_only: bool,
+        f: &mut impl FnMut(Piece) -> Gate,
     ) {
         let n = bx.len();
         let stride = n + 1;
@@ -713,6 +740,9 @@ impl<'c> ReservationBoxes<'c> {
                 if w.psum[p * stride + n].min(1.0) < t {
                     rejects |= 1 << p;
                 }
+            }
+            if accepted_only && rejects != 0 {
+                return;
             }
             for (l, &(a, _)) in levels.iter_mut().zip(bx.iter()) {
                 *l = a;
@@ -724,8 +754,9 @@ impl<'c> ReservationBoxes<'c> {
             });
             return;
         }
+        // Parties rejecting the whole sub-box, and those undecided on it.
         let mut rejects = 0u128;
-        let mut open = false;
+        let mut open = 0u128;
         for (p, &t) in self.threshold.iter().enumerate() {
             let at = p * stride + d;
             let sum = w.psum[at];
@@ -734,18 +765,28 @@ impl<'c> ReservationBoxes<'c> {
             }
             if (sum + w.high[at] + self.slack[p]).min(1.0) < t {
                 rejects |= 1 << p;
-                if self.stop_at_rejection {
-                    open = false;
+                if accepted_only {
+                    open = 0;
                     break;
                 }
                 continue;
             }
-            open = true;
-            if !self.stop_at_rejection {
-                break;
-            }
+            open |= 1 << p;
         }
-        if !open {
+        if accepted_only && rejects != 0 {
+            if self.stop_at_rejection {
+                // As before the gate: the sub-box reported with the rejection found.
+                let states = bx[d..].iter().map(|&(a, b)| (b - a + 1) as u64).product();
+                f(Piece::Whole {
+                    bx,
+                    states,
+                    first,
+                    rejects,
+                });
+            }
+            return;
+        }
+        if open == 0 {
             let states = bx[d..].iter().map(|&(a, b)| (b - a + 1) as u64).product();
             f(Piece::Whole {
                 bx,
@@ -755,6 +796,12 @@ impl<'c> ReservationBoxes<'c> {
             });
             return;
         }
+        let accepted_only = accepted_only
+            || match f(Piece::Node { rejects }) {
+                Gate::Descend => false,
+                Gate::Skip => return,
+                Gate::AcceptedOnly => true,
+            };
         let (a, b) = bx[d];
         let step = self.c.space().strides()[d];
         for l in a..=b {
@@ -763,10 +810,29 @@ impl<'c> ReservationBoxes<'c> {
                 w.psum[at + 1] = w.psum[at] + self.flat[p * self.width + self.offset[d] + l];
             }
             bx[d] = (l, l);
-            self.walk(d + 1, first + (l - a) as u64 * step, bx, levels, w, f);
+            self.walk(
+                d + 1,
+                first + (l - a) as u64 * step,
+                bx,
+                levels,
+                w,
+                accepted_only,
+                f,
+            );
         }
         bx[d] = (a, b);
     }
+}
+
+/// How [`ReservationBoxes::split_gated`] goes on below a [`Piece::Node`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Gate {
+    /// Every piece below.
+    Descend,
+    /// Nothing below.
+    Skip,
+    /// Only the pieces below that every party accepts.
+    AcceptedOnly,
 }
 
 /// The violation table box by box: every state of a cell of the red lines' quotient
@@ -820,8 +886,26 @@ impl<'a, 'b> CellScan<'a, 'b> {
             // the first piece of each rejection set is its least state in the cell, kept
             // here and put in the ordered map once per cell.
             seen.clear();
-            boxes.split(&mut bx, &mut levels, &mut |piece| {
+            // The states no party rejects count (when no red line is broken: acceptable)
+            // or are listed (when one is: it alone is broken) one by one.
+            let wants_accepted = red == 0 || single(red);
+            boxes.split_gated(&mut bx, &mut levels, &mut |piece| {
                 let (mask, first, states) = match piece {
+                    // Every state below breaks at least `rejects`: once a mask within
+                    // that has been met (at a lesser state), none below is a new least
+                    // state of a minimal mask, so only the states every party accepts
+                    // may still matter (when `rejects` is empty).
+                    Piece::Node { rejects, .. } => {
+                        let at_least = item_mask(rejects);
+                        if !seen.iter().any(|&(m, _)| m & !at_least == 0) {
+                            return Gate::Descend;
+                        }
+                        return if rejects == 0 && wants_accepted {
+                            Gate::AcceptedOnly
+                        } else {
+                            Gate::Skip
+                        };
+                    }
                     Piece::Whole {
                         bx,
                         states,
@@ -863,6 +947,7 @@ impl<'a, 'b> CellScan<'a, 'b> {
                 if !seen.iter().any(|&(m, _)| m == mask) {
                     seen.push((mask, first));
                 }
+                Gate::Descend
             });
             for &(mask, first) in &seen {
                 let least = part.masks.entry(mask).or_insert(first);
