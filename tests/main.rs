@@ -24,6 +24,7 @@ mod mirror_explain;
 mod outside_agent;
 mod path_limits;
 mod paths;
+mod quotient;
 mod report_reuse;
 mod rules;
 mod scenarios;

@@ -677,11 +677,14 @@ fn scan_cells(
 
 /// The red lines' quotient of `c` when the cell scan applies: finite utilities, at most
 /// 128 parties, and cells that merge states (at most a quarter as many as states).
-fn cell_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
+///
+/// # Errors
+/// As [`merging_quotient`].
+fn cell_quotient(c: &CompiledScenario, limits: &Limits) -> Result<Option<RegionQuotient>> {
     if !finite_utilities(c) || c.utilities().len() > 128 {
-        return None;
+        return Ok(None);
     }
-    merging_quotient(c)
+    merging_quotient(c, limits)
 }
 
 /// A shift vector, sparse: (bound id, shift), ascending by bound.
@@ -774,7 +777,7 @@ pub(crate) fn joint_softenings(
         let deadline = oracle.deadline();
         // Cell by cell of the red lines' quotient when it merges states; otherwise state
         // by state, off the red-line region when there is one.
-        let (joint, alone) = match (cell_quotient(&base), oracle.red_region()) {
+        let (joint, alone) = match (cell_quotient(&base, limits)?, oracle.red_region()) {
             (Some(q), _) => scan_cells(&base, &m, &q, &deadline, limits)?,
             (None, Some(region)) => scan_region(&base, &m, region, &deadline, limits)?,
             (None, None) => scan(&base, &m, &deadline, limits)?,

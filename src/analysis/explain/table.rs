@@ -177,9 +177,11 @@ impl ViolationTable {
         // each party's best utility is found cell by cell and, when the cells merge
         // states, the table box by box ([`CellScan`]). Bounds over a box need finite
         // terms (a NaN compares with nothing) and a mask bit per party.
-        let q = (cells && finite_utilities(c) && c.utilities().len() <= 128)
-            .then(|| merging_quotient(c))
-            .flatten();
+        let q = if cells && finite_utilities(c) && c.utilities().len() <= 128 {
+            merging_quotient(c, limits)?
+        } else {
+            None
+        };
         let merges = q.is_some();
         let parts: Vec<Part> = match (region, &q) {
             (_, Some(q)) if merges => {
@@ -483,8 +485,14 @@ impl<'a> RegionScan<'a> {
 /// The red lines' quotient of `c` when its cells merge states (at most a quarter as many
 /// cells as states). The cell table's size is capped before it is scanned, so a rule no
 /// cut merges (parity over many issues cuts every boundary) costs only its cut scan,
-/// never a pass over every state with no look at the clock.
-pub(crate) fn merging_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
+/// never a pass over every state; both scans look at the clock.
+///
+/// # Errors
+/// [`Error::LimitExceeded`] naming the time limit when it runs out during the build.
+pub(crate) fn merging_quotient(
+    c: &CompiledScenario,
+    limits: &Limits,
+) -> Result<Option<RegionQuotient>> {
     let rules = c.red_lines().len();
     // Bytes per cell, as the region's words take them.
     let width: u64 = match rules {
@@ -494,8 +502,13 @@ pub(crate) fn merging_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
         _ => 8,
     };
     let size = c.space().size();
-    RegionQuotient::build(c.space(), c.red_lines(), (size / 4).saturating_mul(width))
-        .filter(|q| q.cells().size().saturating_mul(4) <= size)
+    let q = RegionQuotient::build_within(
+        c.space(),
+        c.red_lines(),
+        (size / 4).saturating_mul(width),
+        limits,
+    )?;
+    Ok(q.filter(|q| q.cells().size().saturating_mul(4) <= size))
 }
 
 /// Whether every utility term is finite (a NaN compares with nothing, so neither a
