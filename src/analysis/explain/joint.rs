@@ -507,39 +507,11 @@ fn scan_region(
             let mut alone = vec![Best::new(); m.parties.len()];
             let (start, end) = (chunk * CHUNK, ((chunk + 1) * CHUNK).min(size));
             walk_utilities(c, start, end, |st, levels, x| {
-                let mut broken = region.broken(st);
+                let broken = region.broken(st);
                 if broken == 0 || !utils.iter().zip(x).all(|(u, &x)| u.accepts(x)) {
                     return;
                 }
-                let mut total = 0u32;
-                let mut who: Option<usize> = None;
-                // Broken red lines in order, as `scan` meets them (the others cost 0).
-                while broken != 0 {
-                    let r = broken.trailing_zeros() as usize;
-                    broken &= broken - 1;
-                    let cr = match &tables[r] {
-                        Some(t) => t.cost(levels),
-                        None => m.nodes[r].cost(levels),
-                    };
-                    if cr == 0 {
-                        continue;
-                    }
-                    total = total.saturating_add(cr);
-                    who = match who {
-                        None => Some(m.party[r]),
-                        Some(p) if p == m.party[r] => Some(p),
-                        _ => Some(usize::MAX),
-                    };
-                    if total == INF {
-                        break;
-                    }
-                }
-                if total != 0 && total != INF {
-                    joint.offer(total, st);
-                    if let Some(p) = who.filter(|&p| p != usize::MAX) {
-                        alone[p].offer(total, st);
-                    }
-                }
+                offer_state(m, &tables, broken, levels, st, &mut joint, &mut alone);
             });
             Ok((joint, alone))
         })
@@ -551,7 +523,7 @@ fn scan_region(
 const CELL_CHUNK: u64 = 64;
 
 /// One state whose reservations all hold, breaking the red lines `broken`: offered to the
-/// joint and lone bests as [`scan_region`] does.
+/// joint and lone bests (the one costing of [`scan_region`] and [`scan_cells`]).
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn offer_state(
