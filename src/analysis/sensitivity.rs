@@ -370,8 +370,15 @@ impl<'a> Rows<'a> {
         let mut levels = vec![0u32; states.len() * n];
         let mut changed = vec![0u32; states.len()];
         let mut buf = vec![0usize; n];
+        let radices = c.space().radices();
         for (k, &st) in states.iter().enumerate() {
-            c.space().decode_into(st, &mut buf);
+            // Candidates come ascending and close together: the levels of a row are the
+            // previous row's plus the gap, carried from the last issue (a division only
+            // where a carry passes), not a division per issue.
+            match k.checked_sub(1).map(|p| states[p]) {
+                Some(prev) if prev <= st => advance(&mut buf, radices, st - prev),
+                _ => c.space().decode_into(st, &mut buf),
+            }
             let row = &mut levels[k * n..(k + 1) * n];
             for (x, &l) in row.iter_mut().zip(&buf) {
                 *x = l as u32;
@@ -644,6 +651,24 @@ fn plain_findings(
         })
     });
     (exists, cands.as_ref().and_then(nash).map(|n| n.state))
+}
+
+/// Add `delta` to the mixed-radix number `levels` (the last issue least significant).
+/// `levels` must stay within the space: the caller adds the gap to a later state.
+#[inline]
+fn advance(levels: &mut [usize], radices: &[u64], mut delta: u64) {
+    for (l, &r) in levels.iter_mut().zip(radices).rev() {
+        if delta == 0 {
+            return;
+        }
+        let x = *l as u64 + delta;
+        if x < r {
+            *l = x as usize;
+            return;
+        }
+        *l = (x % r) as usize;
+        delta = x / r;
+    }
 }
 
 /// Append the pre-order prefix tree of rows `a..b` (which agree on issues `0..depth`)
