@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use super::oracle::{ItemKind, Oracle};
 use super::soften::{expr_bounds, expr_text, soften_expr};
 use super::table::{
-    Piece, ReservationBoxes, finite_utilities, merging_quotient, step, walk_utilities,
+    Gate, Piece, ReservationBoxes, finite_utilities, merging_quotient, step, walk_utilities,
 };
 use super::tiers::{Ranked, Tiered, parties_of, tiered};
 use super::{ExplainLimits, Witness, evidence_key, witness};
@@ -190,6 +190,30 @@ impl Node {
                     0
                 }
             }
+        }
+    }
+
+    /// A floor of [`Node::cost`] over the box `bx` (inclusive level ranges per issue): each
+    /// bound's least need over its issue's range, summed under `and`, the lesser under
+    /// `or`; 0 where the formula is evaluated as written (it may hold somewhere).
+    fn least(&self, bx: &[(usize, usize)]) -> u32 {
+        match self {
+            Node::Fixed(_) | Node::Implies(..) => 0,
+            Node::Bound {
+                issue,
+                op,
+                level,
+                radix,
+                ..
+            } => {
+                let (a, b) = bx[*issue];
+                (a..=b)
+                    .map(|x| need(*op, *level, *radix, x))
+                    .min()
+                    .unwrap_or(0)
+            }
+            Node::And(a, b) => a.least(bx).saturating_add(b.least(bx)),
+            Node::Or(a, b) => a.least(bx).min(b.least(bx)),
         }
     }
 
@@ -614,8 +638,13 @@ fn scan_cells(
                 for (i, b) in bx.iter_mut().enumerate() {
                     *b = q.runs(i)[runs[i]];
                 }
-                boxes.split(&mut bx, &mut levels, &mut |piece| match piece {
-                    Piece::Whole { bx, rejects: 0, .. } => {
+                boxes.split_gated(&mut bx, &mut levels, &mut |piece| match piece {
+                    // A sub-box costing more than the bests it could enter, at every
+                    // state, offers nothing (ties are kept: only a strict excess skips).
+                    Piece::Node { bx, .. } if hopeless(m, broken, bx, &joint, &alone) => Gate::Skip,
+                    Piece::Whole { bx, rejects: 0, .. }
+                        if !hopeless(m, broken, bx, &joint, &alone) =>
+                    {
                         for (l, &(a, _)) in walk.iter_mut().zip(bx.iter()) {
                             *l = a;
                         }
@@ -626,13 +655,17 @@ fn scan_cells(
                                 break;
                             }
                         }
+                        Gate::Descend
                     }
                     Piece::State {
                         levels,
                         st,
                         rejects: 0,
-                    } => offer_state(m, &tables, broken, levels, st, &mut joint, &mut alone),
-                    _ => {}
+                    } => {
+                        offer_state(m, &tables, broken, levels, st, &mut joint, &mut alone);
+                        Gate::Descend
+                    }
+                    _ => Gate::Descend,
                 });
             }
             Ok((joint, alone))
@@ -645,6 +678,41 @@ fn scan_cells(
         b.states.sort_unstable();
     }
     Ok((joint, alone))
+}
+
+/// Whether no state of the box `bx`, breaking the red lines `broken`, can enter the
+/// joint best or the lone best of the one party it could be offered to: a floor of its
+/// cost ([`Node::least`] over the broken red lines) above both. A red line whose floor is
+/// positive makes its party one of the state's breakers everywhere in the box; two such
+/// parties and the state is offered to the joint best only.
+fn hopeless(m: &Model, broken: u64, bx: &[(usize, usize)], joint: &Best, alone: &[Best]) -> bool {
+    let mut floor = 0u32;
+    let mut who: Option<usize> = None;
+    let mut shared = false;
+    let mut b = broken;
+    while b != 0 {
+        let r = b.trailing_zeros() as usize;
+        b &= b - 1;
+        let least = m.nodes[r].least(bx);
+        if least == 0 {
+            continue;
+        }
+        floor = floor.saturating_add(least);
+        match who {
+            None => who = Some(m.party[r]),
+            Some(p) if p != m.party[r] => shared = true,
+            _ => {}
+        }
+    }
+    if floor <= joint.cost {
+        return false;
+    }
+    match who {
+        Some(p) if !shared => floor > alone[p].cost,
+        Some(_) => true,
+        // A zero floor is never above a cost.
+        None => false,
+    }
 }
 
 /// The red lines' quotient of `c` when the cell scan applies: finite utilities, at most

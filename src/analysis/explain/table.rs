@@ -588,6 +588,8 @@ pub(super) enum Piece<'x> {
     /// A sub-box some parties are undecided on, before the walk goes deeper (only
     /// [`ReservationBoxes::split_gated`] shows it).
     Node {
+        /// The sub-box.
+        bx: &'x [(usize, usize)],
         /// The parties rejecting all of it.
         rejects: u128,
     },
@@ -680,25 +682,10 @@ impl<'c> ReservationBoxes<'c> {
     }
 
     /// Every piece of the box `bx` into `f`, in state order; `levels` is scratch of one
-    /// level per issue. `bx` is left as it came.
-    pub(super) fn split(
-        &self,
-        bx: &mut [(usize, usize)],
-        levels: &mut [usize],
-        f: &mut impl FnMut(Piece),
-    ) {
-        self.split_gated(bx, levels, &mut |piece| {
-            if !matches!(piece, Piece::Node { .. }) {
-                f(piece);
-            }
-            Gate::Descend
-        });
-    }
-
-    /// As [`ReservationBoxes::split`], but before going deeper into a sub-box some party
-    /// is undecided on, `f` is shown [`Piece::Node`] and answers how to go on: whole
-    /// sub-boxes are skipped, or walked for the states every party accepts only, as the
-    /// caller knows it needs nothing else from them. Every other piece's answer is ignored.
+    /// level per issue. `bx` is left as it came. Before going deeper into a sub-box some
+    /// party is undecided on, `f` is shown [`Piece::Node`] and answers how to go on: the
+    /// sub-box is skipped, or walked for the states every party accepts only, as the
+    /// caller knows it needs nothing else from it. Every other piece's answer is ignored.
     pub(super) fn split_gated(
         &self,
         bx: &mut [(usize, usize)],
@@ -809,12 +796,11 @@ impl<'c> ReservationBoxes<'c> {
             });
             return;
         }
-        let accepted_only = accepted_only
-            || match f(Piece::Node { rejects }) {
-                Gate::Descend => false,
-                Gate::Skip => return,
-                Gate::AcceptedOnly => true,
-            };
+        let accepted_only = match f(Piece::Node { bx, rejects }) {
+            Gate::Descend => accepted_only,
+            Gate::Skip => return,
+            Gate::AcceptedOnly => true,
+        };
         let (a, b) = bx[d];
         let step = self.c.space().strides()[d];
         for l in a..=b {
