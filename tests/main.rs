@@ -25,6 +25,7 @@ mod outside_agent;
 mod outside_mediation;
 mod path_limits;
 mod paths;
+mod quotient;
 mod report_reuse;
 mod rules;
 mod scenarios;

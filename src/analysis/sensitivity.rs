@@ -294,8 +294,8 @@ fn sweep_until(
         return sweep_plain(s, c, states, range, spread, seed, deadline);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let rows = Rows::new(c, states);
-    let base_nash = rows.score(&contribs(s, c), &reservations(c)).1;
+    let mut rows = Rows::new(c, states);
+    let base_nash = rows.score_base(&contribs(s, c), &reservations(c));
     // The samples before the range: drawn (so the stream is where the whole sweep has
     // it) but not scored.
     for _ in 0..range.start.min(range.end) {
@@ -342,6 +342,9 @@ struct Rows<'a> {
     changed: Vec<u32>,
     /// Pre-order prefix tree over the rows (see [`Node`]).
     trie: Vec<Node>,
+    /// The unperturbed Nash deal's row, once found ([`Rows::score_base`]): scored first
+    /// in every sample, it gives the pruned walk a good Nash product to beat at once.
+    hint: Option<usize>,
 }
 
 /// A node of [`Rows::trie`]: the rows whose issues `0..=depth` have the levels on the way
@@ -367,8 +370,15 @@ impl<'a> Rows<'a> {
         let mut levels = vec![0u32; states.len() * n];
         let mut changed = vec![0u32; states.len()];
         let mut buf = vec![0usize; n];
+        let radices = c.space().radices();
         for (k, &st) in states.iter().enumerate() {
-            c.space().decode_into(st, &mut buf);
+            // Candidates come ascending and close together: the levels of a row are the
+            // previous row's plus the gap, carried from the last issue (a division only
+            // where a carry passes), not a division per issue.
+            match k.checked_sub(1).map(|p| states[p]) {
+                Some(prev) if prev <= st => advance(&mut buf, radices, st - prev),
+                _ => c.space().decode_into(st, &mut buf),
+            }
             let row = &mut levels[k * n..(k + 1) * n];
             for (x, &l) in row.iter_mut().zip(&buf) {
                 *x = l as u32;
@@ -392,7 +402,16 @@ impl<'a> Rows<'a> {
             levels,
             changed,
             trie,
+            hint: None,
         }
+    }
+
+    /// [`Rows::score`] on the unperturbed preferences: the Nash state, whose row every
+    /// later call scores first.
+    fn score_base(&mut self, contrib: &Contribs, res: &[f64]) -> Option<StateIndex> {
+        let nash = self.score(contrib, res).1;
+        self.hint = nash.and_then(|st| self.states.iter().position(|&x| x == st));
+        nash
     }
 
     /// [`Rows::score_linear`]'s answer, found by walking the prefix tree and skipping every
@@ -400,8 +419,12 @@ impl<'a> Rows<'a> {
     /// a row is acceptable, rational with a Nash product within reach of the best so far.
     /// Rows visited are summed by the same additions in the same order, so every product
     /// is the same to the bit; a skipped row could never be the first within
-    /// [`TIE_TOLERANCE`] of the best. Falls back to the linear scan when a contribution or
-    /// reservation is not finite (the linear scan's own edge rules then apply).
+    /// [`TIE_TOLERANCE`] of the best. The hinted row ([`Rows::score_base`]) is scored
+    /// before the walk: it is one of the rows, so its product is a floor of the best and
+    /// a subtree whose bound falls short of it by more than the tolerance holds no row
+    /// within the tolerance of the best. Falls back to the linear scan when a
+    /// contribution or reservation is not finite (the linear scan's own edge rules then
+    /// apply).
     fn score(&self, contrib: &Contribs, res: &[f64]) -> (bool, Option<StateIndex>) {
         let finite = res.iter().all(|r| r.is_finite())
             && contrib
@@ -423,9 +446,25 @@ impl<'a> Rows<'a> {
         }
         let mut psum = vec![0.0f64; parties * stride];
         let mut u = vec![0.0f64; parties];
-        let mut product = vec![f64::NAN; self.states.len()];
+        // The rational rows visited, in row order, with their Nash products.
+        let mut products: Vec<(u32, f64)> = Vec::new();
         let mut best: Option<f64> = None;
         let mut exists = false;
+        if let Some(h) = self.hint {
+            // Summed as the walk sums it (issue order from 0, capped at 1): the same bits.
+            let row = &self.levels[h * n..(h + 1) * n];
+            for (x, party) in u.iter_mut().zip(contrib) {
+                let mut sum = 0.0f64;
+                for (d, &l) in row.iter().enumerate() {
+                    sum += party[d][l as usize];
+                }
+                *x = sum.min(1.0);
+            }
+            exists = is_acceptable(&u, res);
+            if is_rational(&u, res) {
+                best = Some(u.iter().zip(res).fold(1.0, |acc, (&u, &r)| acc * (u - r)));
+            }
+        }
         let mut k = 0;
         while k < self.trie.len() {
             let node = self.trie[k];
@@ -465,16 +504,16 @@ impl<'a> Rows<'a> {
             exists |= is_acceptable(&u, res);
             if is_rational(&u, res) {
                 let v = u.iter().zip(res).fold(1.0, |acc, (&u, &r)| acc * (u - r));
-                product[row] = v;
+                products.push((row as u32, v));
                 best = Some(best.map_or(v, |b: f64| b.max(v)));
             }
             k += 1;
         }
         let nash = best.and_then(|b| {
-            product
+            products
                 .iter()
-                .position(|&v| !v.is_nan() && v >= b - TIE_TOLERANCE)
-                .map(|k| self.states[k])
+                .find(|&&(_, v)| v >= b - TIE_TOLERANCE)
+                .map(|&(k, _)| self.states[k as usize])
         });
         (exists, nash)
     }
@@ -559,7 +598,10 @@ pub fn sample_findings(
     seed: u64,
 ) -> Vec<(bool, Option<StateIndex>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let rows = Rows::new(c, states);
+    let mut rows = Rows::new(c, states);
+    if !c.utilities().is_empty() {
+        rows.score_base(&contribs(s, c), &reservations(c));
+    }
     (0..samples)
         .map(|_| {
             let (contrib, res) = perturbed(s, c, spread, &mut rng);
@@ -609,6 +651,24 @@ fn plain_findings(
         })
     });
     (exists, cands.as_ref().and_then(nash).map(|n| n.state))
+}
+
+/// Add `delta` to the mixed-radix number `levels` (the last issue least significant).
+/// `levels` must stay within the space: the caller adds the gap to a later state.
+#[inline]
+fn advance(levels: &mut [usize], radices: &[u64], mut delta: u64) {
+    for (l, &r) in levels.iter_mut().zip(radices).rev() {
+        if delta == 0 {
+            return;
+        }
+        let x = *l as u64 + delta;
+        if x < r {
+            *l = x as usize;
+            return;
+        }
+        *l = (x % r) as usize;
+        delta = x / r;
+    }
 }
 
 /// Append the pre-order prefix tree of rows `a..b` (which agree on issues `0..depth`)

@@ -164,7 +164,7 @@ pub fn snapshot(
     // quotient where they merge states): the explanation's violation table reads it, and
     // every what-if's candidates (the states meeting the red lines it keeps) are a filter
     // of it, not a scan.
-    let red = RedLines::new(&c, limits);
+    let red = RedLines::new(&c, limits)?;
     // No certificates: the report prints none (`dealzone explain` gives them).
     let e = explain_parts(s, &c, &options.explain, limits, red.table.as_ref(), false)?;
     let red_line_conflicts: Vec<Vec<String>> = e
@@ -495,7 +495,7 @@ pub fn what_if_candidates(
     limits: &Limits,
 ) -> Result<Candidates> {
     let relaxed = relax(c, dropped)?;
-    RedLines::new(c, limits).candidates(&relaxed, dropped, limits)
+    RedLines::new(c, limits)?.candidates(&relaxed, dropped, limits)
 }
 
 /// A snapshot's red lines, tabulated: the red lines' quotient (cells of states breaking
@@ -512,8 +512,10 @@ struct RedLines {
 }
 
 impl RedLines {
-    fn new(c: &CompiledScenario, limits: &Limits) -> RedLines {
-        let cells = crate::analysis::explain::merging_quotient(c)
+    /// # Errors
+    /// As [`crate::analysis::explain::merging_quotient`].
+    fn new(c: &CompiledScenario, limits: &Limits) -> Result<RedLines> {
+        let cells = crate::analysis::explain::merging_quotient(c, limits)?
             .filter(|q| q.bytes() <= limits.max_memory_bytes / 4);
         // The per-state table only where the cells do not merge: the violation table,
         // the joint softenings and the candidates all read the cells then.
@@ -523,11 +525,11 @@ impl RedLines {
                 PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4)
             })
             .flatten();
-        RedLines {
+        Ok(RedLines {
             table,
             cells,
             names: c.red_line_names().to_vec(),
-        }
+        })
     }
 
     /// The candidates of `relaxed` (the snapshot with the red lines and reservations

@@ -329,8 +329,9 @@ impl CompiledScenario {
     /// precondition tells apart merged into cells, which every path search decides
     /// reachability and blocking sets on. Built once on first use within a quarter of
     /// `limits.max_memory_bytes` and shared like [`Self::precondition_region`]; `None`
-    /// when it would have more than [`super::MAX_QUOTIENT_CELLS`] cells (searches then
-    /// work on the states themselves). Answers never depend on it, only speed.
+    /// when it would have more than [`super::MAX_QUOTIENT_CELLS`] cells or `limits`'
+    /// time limit runs out building it (searches then work on the states themselves,
+    /// under the same clock). Answers never depend on it, only speed.
     ///
     /// # Complexity
     /// See [`RegionQuotient::build`]; O(1) after the first call.
@@ -344,14 +345,19 @@ impl CompiledScenario {
     /// # Ok::<(), dealzone::Error>(())
     /// ```
     pub fn precondition_quotient(&self, limits: &crate::config::Limits) -> Option<&RegionQuotient> {
-        self.quotient
-            .get_or_init(|| {
-                RegionQuotient::build(
-                    &self.space,
-                    &self.preconditions,
-                    limits.max_memory_bytes / 4,
-                )
-            })
-            .as_ref()
+        if let Some(q) = self.quotient.get() {
+            return q.as_ref();
+        }
+        // Within the time limit; a build the clock stopped is not kept (a later call with
+        // more time may finish it), and the search then works on the states, whose own
+        // clock checks end it with the typed error.
+        let q = RegionQuotient::build_within(
+            &self.space,
+            &self.preconditions,
+            limits.max_memory_bytes / 4,
+            limits,
+        )
+        .ok()?;
+        self.quotient.get_or_init(|| q).as_ref()
     }
 }

@@ -19,12 +19,17 @@
 //! of thousands of cells.
 
 use super::compiled_rule::CompiledRule;
-use super::region::PreconditionRegion;
+use super::region::{PreconditionRegion, Stopped};
 use super::state_space::{StateIndex, StateSpace};
+use crate::config::{Deadline, Limit, Limits};
+use crate::error::{Error, Result};
 
 /// Most combinations of a precondition's issues enumerated to find its cuts; a rule over
 /// more cuts every boundary of the issues it reads (exact still, only less merged).
 pub const MAX_CUT_SCAN: u64 = 1 << 20;
+
+/// Rule evaluations of the cut scan between two looks at the clock.
+const CHECK_EVERY: u64 = 1 << 12;
 
 /// Most cells a quotient holds (one word each, as [`PreconditionRegion`]).
 pub const MAX_QUOTIENT_CELLS: u64 = super::region::MAX_REGION_STATES;
@@ -85,6 +90,55 @@ impl RegionQuotient {
         rules: &[CompiledRule],
         max_bytes: u64,
     ) -> Option<RegionQuotient> {
+        Self::build_until(space, rules, max_bytes, &|| false).unwrap_or(None)
+    }
+
+    /// [`RegionQuotient::build`] within [`Limits::time_limit`]: the clock is read every
+    /// few thousand rule evaluations, in the cut scan and in the cell scan.
+    ///
+    /// # Arguments
+    /// As [`RegionQuotient::build`], and `limits` (only its time limit is read).
+    ///
+    /// # Returns
+    /// As [`RegionQuotient::build`].
+    ///
+    /// # Errors
+    /// [`Error::LimitExceeded`] naming the time limit when it runs out first.
+    ///
+    /// # Complexity
+    /// As [`RegionQuotient::build`].
+    ///
+    /// # Example
+    /// ```
+    /// use dealzone::{Limits, Scenario, space::{CompiledScenario, RegionQuotient}};
+    /// let s = Scenario::load("seeds/wage_round.toml")?;
+    /// let c = CompiledScenario::new(&s, &Limits::default())?;
+    /// let q = RegionQuotient::build_within(c.space(), c.red_lines(), u64::MAX, &Limits::default())?;
+    /// assert_eq!(q.is_some(), RegionQuotient::build(c.space(), c.red_lines(), u64::MAX).is_some());
+    /// # Ok::<(), dealzone::Error>(())
+    /// ```
+    pub fn build_within(
+        space: &StateSpace,
+        rules: &[CompiledRule],
+        max_bytes: u64,
+        limits: &Limits,
+    ) -> Result<Option<RegionQuotient>> {
+        let deadline = Deadline::new(limits.time_limit);
+        Self::build_until(space, rules, max_bytes, &|| deadline.passed()).map_err(|Stopped| {
+            Error::LimitExceeded {
+                limit: Limit::TimeLimit,
+                value: limits.time_limit.map_or(0, |d| d.as_millis() as u64),
+            }
+        })
+    }
+
+    /// [`RegionQuotient::build`], asking `stop` every few thousand rule evaluations.
+    fn build_until(
+        space: &StateSpace,
+        rules: &[CompiledRule],
+        max_bytes: u64,
+        stop: &dyn Fn() -> bool,
+    ) -> std::result::Result<Option<RegionQuotient>, Stopped> {
         let n = space.issues();
         let radix = |i: usize| space.radices()[i] as usize;
         // cut[i][l]: the boundary between levels l and l + 1 of issue i is a cut.
@@ -103,7 +157,10 @@ impl RegionQuotient {
             // The rule's value on every combination, the last issue read fastest.
             let mut value = Vec::with_capacity(combos as usize);
             read.iter().for_each(|&i| levels[i] = 0);
-            for _ in 0..combos {
+            for k in 0..combos {
+                if k % CHECK_EVERY == CHECK_EVERY - 1 && stop() {
+                    return Err(Stopped);
+                }
                 value.push(rule.eval_levels(&levels));
                 for &i in read.iter().rev() {
                     levels[i] += 1;
@@ -142,18 +199,23 @@ impl RegionQuotient {
             runs.push(spans);
         }
         let radices: Vec<usize> = runs.iter().map(Vec::len).collect();
-        let cells = StateSpace::from_radices(&radices, MAX_QUOTIENT_CELLS).ok()?;
+        let Ok(cells) = StateSpace::from_radices(&radices, MAX_QUOTIENT_CELLS) else {
+            return Ok(None);
+        };
         let reps: Vec<Vec<usize>> = runs
             .iter()
             .map(|r| r.iter().map(|&(a, _)| a).collect())
             .collect();
-        let region = PreconditionRegion::build_mapped(&cells, rules, max_bytes, &reps)?;
-        Some(RegionQuotient {
+        let Some(region) = PreconditionRegion::build_mapped(&cells, rules, max_bytes, &reps, stop)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(RegionQuotient {
             cells,
             run_of,
             runs,
             region,
-        })
+        }))
     }
 
     /// The grid of cells: issue `i` has one "level" per run of its levels.

@@ -109,42 +109,48 @@ impl PreconditionRegion {
         if size.saturating_mul(width) > max_bytes {
             return None;
         }
-        Some(Self::scanned(space, rules, width, None))
+        Self::scanned(space, rules, width, None, &|| false)
     }
 
     /// As [`PreconditionRegion::build`] over a grid whose coordinate `j` of issue `i`
     /// stands for level `reps[i][j]` of the rules' space (the cells of a
-    /// [`super::RegionQuotient`]): the rules are evaluated at those levels.
+    /// [`super::RegionQuotient`]): the rules are evaluated at those levels. `Err` when
+    /// `stop` (asked every few thousand evaluations) says to stop.
     pub(super) fn build_mapped(
         grid: &StateSpace,
         rules: &[CompiledRule],
         max_bytes: u64,
         reps: &[Vec<usize>],
-    ) -> Option<PreconditionRegion> {
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<PreconditionRegion>, Stopped> {
         let size = grid.size();
         if size > MAX_REGION_STATES || rules.len() > MAX_REGION_PRECONDITIONS {
-            return None;
+            return Ok(None);
         }
         let width = width(rules.len());
         if size.saturating_mul(width) > max_bytes {
-            return None;
+            return Ok(None);
         }
-        Some(Self::scanned(grid, rules, width, Some(reps)))
+        Self::scanned(grid, rules, width, Some(reps), stop)
+            .map(Some)
+            .ok_or(Stopped)
     }
 
+    /// The run scan into words of `width` bytes; `None` when `stop` says to stop.
     fn scanned(
         space: &StateSpace,
         rules: &[CompiledRule],
         width: u64,
         reps: Option<&[Vec<usize>]>,
-    ) -> PreconditionRegion {
+        stop: &dyn Fn() -> bool,
+    ) -> Option<PreconditionRegion> {
         let words = match width {
-            1 => Words::W8(scan(space, rules, reps)),
-            2 => Words::W16(scan(space, rules, reps)),
-            4 => Words::W32(scan(space, rules, reps)),
-            _ => Words::W64(scan(space, rules, reps)),
+            1 => Words::W8(scan(space, rules, reps, stop)?),
+            2 => Words::W16(scan(space, rules, reps, stop)?),
+            4 => Words::W32(scan(space, rules, reps, stop)?),
+            _ => Words::W64(scan(space, rules, reps, stop)?),
         };
-        PreconditionRegion { words }
+        Some(PreconditionRegion { words })
     }
 
     /// The preconditions state `s` breaks (bit `k`: rule `k`); 0 when it meets them all.
@@ -180,13 +186,22 @@ fn width(rules: usize) -> u64 {
     }
 }
 
+/// A build stopped by its caller's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stopped;
+
+/// Evaluations between two questions to a scan's `stop`.
+const STOP_EVERY: usize = 1 << 12;
+
 /// The run scan of [`PreconditionRegion::build`] into words of type `W`; with `reps`,
-/// coordinate `j` of issue `i` is evaluated as level `reps[i][j]`.
+/// coordinate `j` of issue `i` is evaluated as level `reps[i][j]`. `None` when `stop`,
+/// asked every [`STOP_EVERY`] evaluations, says to stop.
 fn scan<W: Word>(
     space: &StateSpace,
     rules: &[CompiledRule],
     reps: Option<&[Vec<usize>]>,
-) -> Vec<W> {
+    stop: &dyn Fn() -> bool,
+) -> Option<Vec<W>> {
     debug_assert!(rules.len() <= W::BITS);
     let size = space.size() as usize;
     let mut out = vec![W::default(); size];
@@ -224,7 +239,11 @@ fn scan<W: Word>(
         let run = space.strides()[last] as usize;
         levels.iter_mut().for_each(|l| *l = 0);
         // Issues 0..=last count runs, `last` fastest (an odometer: no division).
-        for chunk in out.chunks_mut(run) {
+        for (k, chunk) in out.chunks_mut(run).enumerate() {
+            // A costly rule on many runs: look at the clock now and then.
+            if k % STOP_EVERY == STOP_EVERY - 1 && stop() {
+                return None;
+            }
             if !eval(&levels, &mut mapped) {
                 chunk.iter_mut().for_each(|w| *w |= bit);
             }
@@ -237,5 +256,5 @@ fn scan<W: Word>(
             }
         }
     }
-    out
+    Some(out)
 }

@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use super::oracle::{ItemKind, Oracle};
 use super::soften::{expr_bounds, expr_text, soften_expr};
 use super::table::{
-    Piece, ReservationBoxes, finite_utilities, merging_quotient, step, walk_utilities,
+    Gate, Piece, ReservationBoxes, finite_utilities, merging_quotient, step, walk_utilities,
 };
 use super::tiers::{Ranked, Tiered, parties_of, tiered};
 use super::{ExplainLimits, Witness, evidence_key, witness};
@@ -190,6 +190,30 @@ impl Node {
                     0
                 }
             }
+        }
+    }
+
+    /// A floor of [`Node::cost`] over the box `bx` (inclusive level ranges per issue): each
+    /// bound's least need over its issue's range, summed under `and`, the lesser under
+    /// `or`; 0 where the formula is evaluated as written (it may hold somewhere).
+    fn least(&self, bx: &[(usize, usize)]) -> u32 {
+        match self {
+            Node::Fixed(_) | Node::Implies(..) => 0,
+            Node::Bound {
+                issue,
+                op,
+                level,
+                radix,
+                ..
+            } => {
+                let (a, b) = bx[*issue];
+                (a..=b)
+                    .map(|x| need(*op, *level, *radix, x))
+                    .min()
+                    .unwrap_or(0)
+            }
+            Node::And(a, b) => a.least(bx).saturating_add(b.least(bx)),
+            Node::Or(a, b) => a.least(bx).min(b.least(bx)),
         }
     }
 
@@ -507,39 +531,11 @@ fn scan_region(
             let mut alone = vec![Best::new(); m.parties.len()];
             let (start, end) = (chunk * CHUNK, ((chunk + 1) * CHUNK).min(size));
             walk_utilities(c, start, end, |st, levels, x| {
-                let mut broken = region.broken(st);
+                let broken = region.broken(st);
                 if broken == 0 || !utils.iter().zip(x).all(|(u, &x)| u.accepts(x)) {
                     return;
                 }
-                let mut total = 0u32;
-                let mut who: Option<usize> = None;
-                // Broken red lines in order, as `scan` meets them (the others cost 0).
-                while broken != 0 {
-                    let r = broken.trailing_zeros() as usize;
-                    broken &= broken - 1;
-                    let cr = match &tables[r] {
-                        Some(t) => t.cost(levels),
-                        None => m.nodes[r].cost(levels),
-                    };
-                    if cr == 0 {
-                        continue;
-                    }
-                    total = total.saturating_add(cr);
-                    who = match who {
-                        None => Some(m.party[r]),
-                        Some(p) if p == m.party[r] => Some(p),
-                        _ => Some(usize::MAX),
-                    };
-                    if total == INF {
-                        break;
-                    }
-                }
-                if total != 0 && total != INF {
-                    joint.offer(total, st);
-                    if let Some(p) = who.filter(|&p| p != usize::MAX) {
-                        alone[p].offer(total, st);
-                    }
-                }
+                offer_state(m, &tables, broken, levels, st, &mut joint, &mut alone);
             });
             Ok((joint, alone))
         })
@@ -551,7 +547,7 @@ fn scan_region(
 const CELL_CHUNK: u64 = 64;
 
 /// One state whose reservations all hold, breaking the red lines `broken`: offered to the
-/// joint and lone bests as [`scan_region`] does.
+/// joint and lone bests (the one costing of [`scan_region`] and [`scan_cells`]).
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn offer_state(
@@ -642,8 +638,13 @@ fn scan_cells(
                 for (i, b) in bx.iter_mut().enumerate() {
                     *b = q.runs(i)[runs[i]];
                 }
-                boxes.split(&mut bx, &mut levels, &mut |piece| match piece {
-                    Piece::Whole { bx, rejects: 0, .. } => {
+                boxes.split_gated(&mut bx, &mut levels, &mut |piece| match piece {
+                    // A sub-box costing more than the bests it could enter, at every
+                    // state, offers nothing (ties are kept: only a strict excess skips).
+                    Piece::Node { bx, .. } if hopeless(m, broken, bx, &joint, &alone) => Gate::Skip,
+                    Piece::Whole { bx, rejects: 0, .. }
+                        if !hopeless(m, broken, bx, &joint, &alone) =>
+                    {
                         for (l, &(a, _)) in walk.iter_mut().zip(bx.iter()) {
                             *l = a;
                         }
@@ -654,13 +655,17 @@ fn scan_cells(
                                 break;
                             }
                         }
+                        Gate::Descend
                     }
                     Piece::State {
                         levels,
                         st,
                         rejects: 0,
-                    } => offer_state(m, &tables, broken, levels, st, &mut joint, &mut alone),
-                    _ => {}
+                    } => {
+                        offer_state(m, &tables, broken, levels, st, &mut joint, &mut alone);
+                        Gate::Descend
+                    }
+                    _ => Gate::Descend,
                 });
             }
             Ok((joint, alone))
@@ -675,13 +680,51 @@ fn scan_cells(
     Ok((joint, alone))
 }
 
+/// Whether no state of the box `bx`, breaking the red lines `broken`, can enter the
+/// joint best or the lone best of the one party it could be offered to: a floor of its
+/// cost ([`Node::least`] over the broken red lines) above both. A red line whose floor is
+/// positive makes its party one of the state's breakers everywhere in the box; two such
+/// parties and the state is offered to the joint best only.
+fn hopeless(m: &Model, broken: u64, bx: &[(usize, usize)], joint: &Best, alone: &[Best]) -> bool {
+    let mut floor = 0u32;
+    let mut who: Option<usize> = None;
+    let mut shared = false;
+    let mut b = broken;
+    while b != 0 {
+        let r = b.trailing_zeros() as usize;
+        b &= b - 1;
+        let least = m.nodes[r].least(bx);
+        if least == 0 {
+            continue;
+        }
+        floor = floor.saturating_add(least);
+        match who {
+            None => who = Some(m.party[r]),
+            Some(p) if p != m.party[r] => shared = true,
+            _ => {}
+        }
+    }
+    if floor <= joint.cost {
+        return false;
+    }
+    match who {
+        Some(p) if !shared => floor > alone[p].cost,
+        Some(_) => true,
+        // A zero floor is never above a cost.
+        None => false,
+    }
+}
+
 /// The red lines' quotient of `c` when the cell scan applies: finite utilities, at most
 /// 128 parties, and cells that merge states (at most a quarter as many as states).
-fn cell_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
+///
+/// # Errors
+/// As [`merging_quotient`].
+fn cell_quotient(c: &CompiledScenario, limits: &Limits) -> Result<Option<RegionQuotient>> {
     if !finite_utilities(c) || c.utilities().len() > 128 {
-        return None;
+        return Ok(None);
     }
-    merging_quotient(c)
+    merging_quotient(c, limits)
 }
 
 /// A shift vector, sparse: (bound id, shift), ascending by bound.
@@ -774,7 +817,7 @@ pub(crate) fn joint_softenings(
         let deadline = oracle.deadline();
         // Cell by cell of the red lines' quotient when it merges states; otherwise state
         // by state, off the red-line region when there is one.
-        let (joint, alone) = match (cell_quotient(&base), oracle.red_region()) {
+        let (joint, alone) = match (cell_quotient(&base, limits)?, oracle.red_region()) {
             (Some(q), _) => scan_cells(&base, &m, &q, &deadline, limits)?,
             (None, Some(region)) => scan_region(&base, &m, region, &deadline, limits)?,
             (None, None) => scan(&base, &m, &deadline, limits)?,

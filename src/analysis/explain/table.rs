@@ -177,9 +177,11 @@ impl ViolationTable {
         // each party's best utility is found cell by cell and, when the cells merge
         // states, the table box by box ([`CellScan`]). Bounds over a box need finite
         // terms (a NaN compares with nothing) and a mask bit per party.
-        let q = (cells && finite_utilities(c) && c.utilities().len() <= 128)
-            .then(|| merging_quotient(c))
-            .flatten();
+        let q = if cells && finite_utilities(c) && c.utilities().len() <= 128 {
+            merging_quotient(c, limits)?
+        } else {
+            None
+        };
         let merges = q.is_some();
         let parts: Vec<Part> = match (region, &q) {
             (_, Some(q)) if merges => {
@@ -483,8 +485,14 @@ impl<'a> RegionScan<'a> {
 /// The red lines' quotient of `c` when its cells merge states (at most a quarter as many
 /// cells as states). The cell table's size is capped before it is scanned, so a rule no
 /// cut merges (parity over many issues cuts every boundary) costs only its cut scan,
-/// never a pass over every state with no look at the clock.
-pub(crate) fn merging_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
+/// never a pass over every state; both scans look at the clock.
+///
+/// # Errors
+/// [`Error::LimitExceeded`] naming the time limit when it runs out during the build.
+pub(crate) fn merging_quotient(
+    c: &CompiledScenario,
+    limits: &Limits,
+) -> Result<Option<RegionQuotient>> {
     let rules = c.red_lines().len();
     // Bytes per cell, as the region's words take them.
     let width: u64 = match rules {
@@ -494,8 +502,13 @@ pub(crate) fn merging_quotient(c: &CompiledScenario) -> Option<RegionQuotient> {
         _ => 8,
     };
     let size = c.space().size();
-    RegionQuotient::build(c.space(), c.red_lines(), (size / 4).saturating_mul(width))
-        .filter(|q| q.cells().size().saturating_mul(4) <= size)
+    let q = RegionQuotient::build_within(
+        c.space(),
+        c.red_lines(),
+        (size / 4).saturating_mul(width),
+        limits,
+    )?;
+    Ok(q.filter(|q| q.cells().size().saturating_mul(4) <= size))
 }
 
 /// Whether every utility term is finite (a NaN compares with nothing, so neither a
@@ -570,6 +583,14 @@ pub(super) enum Piece<'x> {
         /// Its least state (its lowest corner).
         first: StateIndex,
         /// The reservations broken.
+        rejects: u128,
+    },
+    /// A sub-box some parties are undecided on, before the walk goes deeper (only
+    /// [`ReservationBoxes::split_gated`] shows it).
+    Node {
+        /// The sub-box.
+        bx: &'x [(usize, usize)],
+        /// The parties rejecting all of it.
         rejects: u128,
     },
     /// One state, with its levels and the reservations it breaks.
@@ -661,12 +682,15 @@ impl<'c> ReservationBoxes<'c> {
     }
 
     /// Every piece of the box `bx` into `f`, in state order; `levels` is scratch of one
-    /// level per issue. `bx` is left as it came.
-    pub(super) fn split(
+    /// level per issue. `bx` is left as it came. Before going deeper into a sub-box some
+    /// party is undecided on, `f` is shown [`Piece::Node`] and answers how to go on: the
+    /// sub-box is skipped, or walked for the states every party accepts only, as the
+    /// caller knows it needs nothing else from it. Every other piece's answer is ignored.
+    pub(super) fn split_gated(
         &self,
         bx: &mut [(usize, usize)],
         levels: &mut [usize],
-        f: &mut impl FnMut(Piece),
+        f: &mut impl FnMut(Piece) -> Gate,
     ) {
         let n = bx.len();
         let np = self.threshold.len();
@@ -691,11 +715,13 @@ impl<'c> ReservationBoxes<'c> {
             .zip(self.c.space().strides())
             .map(|(&(a, _), &s)| a as u64 * s)
             .sum();
-        self.walk(0, first, bx, levels, &mut w, f);
+        self.walk(0, first, bx, levels, &mut w, self.stop_at_rejection, f);
     }
 
     /// Issue `d` onwards below the prefix of levels fixed in `bx[..d]`, whose least state
-    /// is `first`.
+    /// is `first`. With `accepted_only`, only the pieces every party accepts are reported
+    /// (a sub-box some party rejects whole is left at once).
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         &self,
         d: usize,
@@ -703,7 +729,8 @@ impl<'c> ReservationBoxes<'c> {
         bx: &mut [(usize, usize)],
         levels: &mut [usize],
         w: &mut Walk,
-        f: &mut impl FnMut(Piece),
+        accepted_only: bool,
+        f: &mut impl FnMut(Piece) -> Gate,
     ) {
         let n = bx.len();
         let stride = n + 1;
@@ -713,6 +740,9 @@ impl<'c> ReservationBoxes<'c> {
                 if w.psum[p * stride + n].min(1.0) < t {
                     rejects |= 1 << p;
                 }
+            }
+            if accepted_only && rejects != 0 {
+                return;
             }
             for (l, &(a, _)) in levels.iter_mut().zip(bx.iter()) {
                 *l = a;
@@ -724,8 +754,9 @@ impl<'c> ReservationBoxes<'c> {
             });
             return;
         }
+        // Parties rejecting the whole sub-box, and those undecided on it.
         let mut rejects = 0u128;
-        let mut open = false;
+        let mut open = 0u128;
         for (p, &t) in self.threshold.iter().enumerate() {
             let at = p * stride + d;
             let sum = w.psum[at];
@@ -734,18 +765,28 @@ impl<'c> ReservationBoxes<'c> {
             }
             if (sum + w.high[at] + self.slack[p]).min(1.0) < t {
                 rejects |= 1 << p;
-                if self.stop_at_rejection {
-                    open = false;
+                if accepted_only {
+                    open = 0;
                     break;
                 }
                 continue;
             }
-            open = true;
-            if !self.stop_at_rejection {
-                break;
-            }
+            open |= 1 << p;
         }
-        if !open {
+        if accepted_only && rejects != 0 {
+            if self.stop_at_rejection {
+                // As before the gate: the sub-box reported with the rejection found.
+                let states = bx[d..].iter().map(|&(a, b)| (b - a + 1) as u64).product();
+                f(Piece::Whole {
+                    bx,
+                    states,
+                    first,
+                    rejects,
+                });
+            }
+            return;
+        }
+        if open == 0 {
             let states = bx[d..].iter().map(|&(a, b)| (b - a + 1) as u64).product();
             f(Piece::Whole {
                 bx,
@@ -755,6 +796,11 @@ impl<'c> ReservationBoxes<'c> {
             });
             return;
         }
+        let accepted_only = match f(Piece::Node { bx, rejects }) {
+            Gate::Descend => accepted_only,
+            Gate::Skip => return,
+            Gate::AcceptedOnly => true,
+        };
         let (a, b) = bx[d];
         let step = self.c.space().strides()[d];
         for l in a..=b {
@@ -763,10 +809,29 @@ impl<'c> ReservationBoxes<'c> {
                 w.psum[at + 1] = w.psum[at] + self.flat[p * self.width + self.offset[d] + l];
             }
             bx[d] = (l, l);
-            self.walk(d + 1, first + (l - a) as u64 * step, bx, levels, w, f);
+            self.walk(
+                d + 1,
+                first + (l - a) as u64 * step,
+                bx,
+                levels,
+                w,
+                accepted_only,
+                f,
+            );
         }
         bx[d] = (a, b);
     }
+}
+
+/// How [`ReservationBoxes::split_gated`] goes on below a [`Piece::Node`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Gate {
+    /// Every piece below.
+    Descend,
+    /// Nothing below.
+    Skip,
+    /// Only the pieces below that every party accepts.
+    AcceptedOnly,
 }
 
 /// The violation table box by box: every state of a cell of the red lines' quotient
@@ -820,8 +885,26 @@ impl<'a, 'b> CellScan<'a, 'b> {
             // the first piece of each rejection set is its least state in the cell, kept
             // here and put in the ordered map once per cell.
             seen.clear();
-            boxes.split(&mut bx, &mut levels, &mut |piece| {
+            // The states no party rejects count (when no red line is broken: acceptable)
+            // or are listed (when one is: it alone is broken) one by one.
+            let wants_accepted = red == 0 || single(red);
+            boxes.split_gated(&mut bx, &mut levels, &mut |piece| {
                 let (mask, first, states) = match piece {
+                    // Every state below breaks at least `rejects`: once a mask within
+                    // that has been met (at a lesser state), none below is a new least
+                    // state of a minimal mask, so only the states every party accepts
+                    // may still matter (when `rejects` is empty).
+                    Piece::Node { rejects, .. } => {
+                        let at_least = item_mask(rejects);
+                        if !seen.iter().any(|&(m, _)| m & !at_least == 0) {
+                            return Gate::Descend;
+                        }
+                        return if rejects == 0 && wants_accepted {
+                            Gate::AcceptedOnly
+                        } else {
+                            Gate::Skip
+                        };
+                    }
                     Piece::Whole {
                         bx,
                         states,
@@ -863,6 +946,7 @@ impl<'a, 'b> CellScan<'a, 'b> {
                 if !seen.iter().any(|&(m, _)| m == mask) {
                     seen.push((mask, first));
                 }
+                Gate::Descend
             });
             for &(mask, first) in &seen {
                 let least = part.masks.entry(mask).or_insert(first);
