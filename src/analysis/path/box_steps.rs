@@ -24,6 +24,8 @@ use std::cell::RefCell;
 
 use super::walls::Walls;
 use crate::analysis::zone::LevelBox;
+use crate::config::{Deadline, Limits};
+use crate::error::Result;
 
 /// Most entries (2 bytes each) the group tables hold together: half the space,
 /// within [2^16, 2^27]. The tables cost about 5–40 ns an entry to build, once per search;
@@ -72,6 +74,11 @@ impl BoxSteps {
     /// `max_bytes` bytes together (boxes share clusters to fit); `None` when no group
     /// holds two issues, or one cluster per group would not fit.
     ///
+    /// # Errors
+    /// [`crate::Error::LimitExceeded`] naming `time_limit` when `deadline` passes while
+    /// the tables are built (checked before each group and each cluster: a build of 2^27
+    /// entries takes seconds, which a time limit must not ignore).
+    ///
     /// # Complexity
     /// O(E · I) time for E ≤ `max_entries` entries, I issues.
     pub fn new(
@@ -80,7 +87,8 @@ impl BoxSteps {
         groups: &[Vec<usize>],
         max_entries: u64,
         max_bytes: u64,
-    ) -> Option<BoxSteps> {
+        (deadline, limits): (&Deadline, &Limits),
+    ) -> Result<Option<BoxSteps>> {
         let c = walls.c;
         let space = c.space();
         let rules: Vec<&crate::space::CompiledRule> = c
@@ -94,7 +102,7 @@ impl BoxSteps {
         // A group's moves are one 64-bit mask per combination: at most 32 issues (a
         // group within the entry budget has fewer unless issues have a single level).
         if several.is_empty() || boxes.is_empty() || several.iter().any(|g| g.len() > 32) {
-            return None;
+            return Ok(None);
         }
         let sizes: Vec<u64> = several
             .iter()
@@ -104,7 +112,7 @@ impl BoxSteps {
         // As many clusters per group as both budgets allow for all groups alike.
         let per = (max_entries.min(max_bytes / 2) / total.max(1)) as usize;
         if per == 0 {
-            return None;
+            return Ok(None);
         }
         let built = several
             .iter()
@@ -115,20 +123,22 @@ impl BoxSteps {
                     .copied()
                     .filter(|r| r.issues().iter().all(|i| issues.contains(i)))
                     .collect();
-                BoxGroup::new(space, issues, size as usize, &held, boxes, per)
+                BoxGroup::new(space, issues, size as usize, &held, boxes, per, || {
+                    deadline.check(limits)
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let singles = groups
             .iter()
             .filter(|g| g.len() == 1)
             .map(|g| g[0])
             .collect();
-        Some(BoxSteps {
+        Ok(Some(BoxSteps {
             boxes: boxes.to_vec(),
             singles,
             groups: built,
             scratch: RefCell::new(vec![0; boxes.len()]),
-        })
+        }))
     }
 
     /// Bytes the tables hold (counted against the memory budget).
@@ -174,7 +184,8 @@ impl BoxSteps {
 
 impl BoxGroup {
     /// The group `issues` (`size` combinations) under the preconditions `rules` inside it,
-    /// aiming at `boxes` in at most `most` clusters.
+    /// aiming at `boxes` in at most `most` clusters; `check` (the deadline) first and
+    /// before each cluster's search, its error returned.
     fn new(
         space: &crate::space::StateSpace,
         issues: &[usize],
@@ -182,7 +193,9 @@ impl BoxGroup {
         rules: &[&crate::space::CompiledRule],
         boxes: &[LevelBox],
         most: usize,
-    ) -> BoxGroup {
+        check: impl Fn() -> Result<()>,
+    ) -> Result<BoxGroup> {
+        check()?;
         let radices: Vec<u64> = issues.iter().map(|&i| space.radices()[i]).collect();
         let mut strides = vec![1u64; issues.len()];
         for k in (0..issues.len().saturating_sub(1)).rev() {
@@ -239,6 +252,7 @@ impl BoxGroup {
         let mut columns = vec![FAR; size * batch];
         let mut queue: Vec<usize> = Vec::new();
         for cl in 0..clusters {
+            check()?;
             queue.clear();
             let column = &mut columns[(cl % batch) * size..(cl % batch + 1) * size];
             column.fill(FAR);
@@ -298,13 +312,13 @@ impl BoxGroup {
                 }
             }
         }
-        BoxGroup {
+        Ok(BoxGroup {
             issues: issues.to_vec(),
             strides,
             clusters,
             of_box,
             table,
-        }
+        })
     }
 }
 
@@ -388,7 +402,9 @@ mod tests {
         for zone in &zones.zones {
             let truth = exact(&walls, zone);
             for &entries in budgets {
-                let Some(b) = BoxSteps::new(&walls, &zone.boxes, groups, entries, u64::MAX) else {
+                let none = (&Deadline::new(None), &limits);
+                let built = BoxSteps::new(&walls, &zone.boxes, groups, entries, u64::MAX, none);
+                let Some(b) = built.unwrap() else {
                     continue;
                 };
                 let shared = b.groups.iter().any(|g| g.clusters < zone.boxes.len());
