@@ -58,3 +58,41 @@ fn limits_that_are_not_hit_change_nothing() {
     assert_eq!(base.0, 0, "{}", base.2);
     assert_eq!(base, wide);
 }
+
+/// A time limit far below the work holds while the fewest-steps bound's tables are built:
+/// on this 1e10-state scenario the per-box tables alone take most of a second, and the
+/// clock once started only after them, so a 5 ms limit returned a path after 0.8 s.
+#[test]
+fn a_time_limit_holds_while_the_fewest_steps_tables_are_built() {
+    use dealzone::analysis::path::{CostModel, path_to_zone};
+    use dealzone::analysis::zone::{Engine, find_zones_compiled};
+    use dealzone::space::CompiledScenario;
+    use dealzone::synthetic::{Regime, Synthetic};
+    let g = Synthetic::new(10, 10, Regime::Reservations, 1).with_preconditions(10);
+    let s = g.scenario().unwrap();
+    let limits = dealzone::Limits::default();
+    let c = CompiledScenario::new(&s, &limits).unwrap();
+    let zones = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
+    let planted = c.space().encode(&g.planted_deal());
+    let zone = zones
+        .zones
+        .iter()
+        .position(|z| z.contains(planted))
+        .unwrap();
+    let low = dealzone::Limits {
+        time_limit: Some(std::time::Duration::from_millis(5)),
+        ..limits
+    };
+    let got = path_to_zone(&c, zone, &zones.zones[zone], CostModel::FewestSteps, &low);
+    assert!(
+        matches!(
+            got,
+            Err(dealzone::Error::LimitExceeded {
+                limit: dealzone::Limit::TimeLimit,
+                ..
+            })
+        ),
+        "{:?}",
+        got.map(|p| p.steps.len())
+    );
+}

@@ -1023,6 +1023,50 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// With only the memory budget low (so low that the bound's tables share clusters, are
+    /// left out, or crowd the search), every model answers exactly or fails naming
+    /// `max_memory_bytes`: tables cut to fit never cost a costlier path.
+    #[test]
+    fn a_low_memory_budget_gives_the_exact_answer_or_names_it(
+        g in gen_scenario(3_000),
+        maze in gen_maze_scenario(),
+        memory in 1u64 << 10..1 << 20,
+    ) {
+        for g in [g, maze] {
+            let s = g.scenario();
+            let c = compile(&s);
+            let zones = zones_of(&c);
+            let low = Limits {
+                max_memory_bytes: memory,
+                ..Limits::default()
+            };
+            for model in MODELS {
+                let exact = paths(&c, &zones, model, &Limits::default()).unwrap();
+                match paths(&c, &zones, model, &low) {
+                    Ok(got) => {
+                        prop_assert_eq!(got.len(), exact.len());
+                        for (a, b) in got.iter().zip(&exact) {
+                            prop_assert_eq!(a.reachable, b.reachable);
+                            prop_assert_eq!(&a.states, &b.states);
+                            prop_assert!(
+                                a.cost.zip(b.cost).is_none_or(|(x, y)| (x - y).abs() <= 1e-9),
+                                "{:?}: {:?} under {} bytes, {:?} exact", model, a.cost, memory, b.cost
+                            );
+                        }
+                    }
+                    Err(dealzone::Error::LimitExceeded { limit, .. }) => {
+                        prop_assert_eq!(limit.name(), "max_memory_bytes");
+                    }
+                    Err(e) => prop_assert!(false, "{}", e),
+                }
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // `--without` on every command.
 // ---------------------------------------------------------------------------------------

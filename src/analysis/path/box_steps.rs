@@ -24,6 +24,8 @@ use std::cell::RefCell;
 
 use super::walls::Walls;
 use crate::analysis::zone::LevelBox;
+use crate::config::{Deadline, Limits};
+use crate::error::Result;
 
 /// Most entries (2 bytes each) the group tables hold together: half the space,
 /// within [2^16, 2^27]. The tables cost about 5–40 ns an entry to build, once per search;
@@ -72,6 +74,11 @@ impl BoxSteps {
     /// `max_bytes` bytes together (boxes share clusters to fit); `None` when no group
     /// holds two issues, or one cluster per group would not fit.
     ///
+    /// # Errors
+    /// [`crate::Error::LimitExceeded`] naming `time_limit` when `deadline` passes while
+    /// the tables are built (checked before each group and each cluster: a build of 2^27
+    /// entries takes seconds, which a time limit must not ignore).
+    ///
     /// # Complexity
     /// O(E · I) time for E ≤ `max_entries` entries, I issues.
     pub fn new(
@@ -80,7 +87,8 @@ impl BoxSteps {
         groups: &[Vec<usize>],
         max_entries: u64,
         max_bytes: u64,
-    ) -> Option<BoxSteps> {
+        (deadline, limits): (&Deadline, &Limits),
+    ) -> Result<Option<BoxSteps>> {
         let c = walls.c;
         let space = c.space();
         let rules: Vec<&crate::space::CompiledRule> = c
@@ -94,7 +102,7 @@ impl BoxSteps {
         // A group's moves are one 64-bit mask per combination: at most 32 issues (a
         // group within the entry budget has fewer unless issues have a single level).
         if several.is_empty() || boxes.is_empty() || several.iter().any(|g| g.len() > 32) {
-            return None;
+            return Ok(None);
         }
         let sizes: Vec<u64> = several
             .iter()
@@ -104,7 +112,7 @@ impl BoxSteps {
         // As many clusters per group as both budgets allow for all groups alike.
         let per = (max_entries.min(max_bytes / 2) / total.max(1)) as usize;
         if per == 0 {
-            return None;
+            return Ok(None);
         }
         let built = several
             .iter()
@@ -115,20 +123,22 @@ impl BoxSteps {
                     .copied()
                     .filter(|r| r.issues().iter().all(|i| issues.contains(i)))
                     .collect();
-                BoxGroup::new(space, issues, size as usize, &held, boxes, per)
+                BoxGroup::new(space, issues, size as usize, &held, boxes, per, || {
+                    deadline.check(limits)
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let singles = groups
             .iter()
             .filter(|g| g.len() == 1)
             .map(|g| g[0])
             .collect();
-        Some(BoxSteps {
+        Ok(Some(BoxSteps {
             boxes: boxes.to_vec(),
             singles,
             groups: built,
             scratch: RefCell::new(vec![0; boxes.len()]),
-        })
+        }))
     }
 
     /// Bytes the tables hold (counted against the memory budget).
@@ -174,7 +184,8 @@ impl BoxSteps {
 
 impl BoxGroup {
     /// The group `issues` (`size` combinations) under the preconditions `rules` inside it,
-    /// aiming at `boxes` in at most `most` clusters.
+    /// aiming at `boxes` in at most `most` clusters; `check` (the deadline) first and
+    /// before each cluster's search, its error returned.
     fn new(
         space: &crate::space::StateSpace,
         issues: &[usize],
@@ -182,7 +193,9 @@ impl BoxGroup {
         rules: &[&crate::space::CompiledRule],
         boxes: &[LevelBox],
         most: usize,
-    ) -> BoxGroup {
+        check: impl Fn() -> Result<()>,
+    ) -> Result<BoxGroup> {
+        check()?;
         let radices: Vec<u64> = issues.iter().map(|&i| space.radices()[i]).collect();
         let mut strides = vec![1u64; issues.len()];
         for k in (0..issues.len().saturating_sub(1)).rev() {
@@ -239,6 +252,7 @@ impl BoxGroup {
         let mut columns = vec![FAR; size * batch];
         let mut queue: Vec<usize> = Vec::new();
         for cl in 0..clusters {
+            check()?;
             queue.clear();
             let column = &mut columns[(cl % batch) * size..(cl % batch + 1) * size];
             column.fill(FAR);
@@ -298,13 +312,13 @@ impl BoxGroup {
                 }
             }
         }
-        BoxGroup {
+        Ok(BoxGroup {
             issues: issues.to_vec(),
             strides,
             clusters,
             of_box,
             table,
-        }
+        })
     }
 }
 
@@ -350,7 +364,8 @@ mod tests {
     }
 
     /// What [`check`] met: whether the groups held every rule with a cluster per box
-    /// (so the bound must be exact), whether a rule was split, whether boxes shared.
+    /// (so the bound must be exact), whether a rule was split, whether boxes whose
+    /// projections differ shared a cluster (the budget's doing).
     #[derive(Default)]
     struct Met {
         exact: usize,
@@ -360,7 +375,7 @@ mod tests {
 
     /// On every open state of scenario `seed` (`issues` issues of `levels` levels,
     /// `preconditions` preconditions) and each of its zones, for the groups `groups`
-    /// and table budgets `budgets`: the bound is at most the brute-force fewest moves
+    /// and table budgets of `budgets` clusters per group: the bound is at most the brute-force fewest moves
     /// into the zone (admissible), `None` only where the zone cannot be reached, zero on
     /// the zone's open states, and changes by at most one along every move between open
     /// states (consistent); exact when the groups hold every precondition and every box
@@ -385,14 +400,32 @@ mod tests {
                 .iter()
                 .any(|g| r.issues().iter().all(|i| g.contains(i)))
         });
+        // Entries one cluster per group of several issues takes.
+        let total: u64 = groups
+            .iter()
+            .filter(|g| g.len() > 1)
+            .map(|g| g.iter().map(|&i| space.radices()[i]).product::<u64>())
+            .sum();
         for zone in &zones.zones {
             let truth = exact(&walls, zone);
-            for &entries in budgets {
-                let Some(b) = BoxSteps::new(&walls, &zone.boxes, groups, entries, u64::MAX) else {
+            for &per in budgets {
+                let entries = per.saturating_mul(total);
+                let none = (&Deadline::new(None), &limits);
+                let built = BoxSteps::new(&walls, &zone.boxes, groups, entries, u64::MAX, none);
+                let Some(b) = built.unwrap() else {
                     continue;
                 };
                 let shared = b.groups.iter().any(|g| g.clusters < zone.boxes.len());
-                met.clustered += usize::from(shared);
+                met.clustered += usize::from(b.groups.iter().any(|g| {
+                    let mut distinct: Vec<Vec<(usize, usize)>> = zone
+                        .boxes
+                        .iter()
+                        .map(|b| g.issues.iter().map(|&i| b[i]).collect())
+                        .collect();
+                    distinct.sort();
+                    distinct.dedup();
+                    g.clusters < distinct.len()
+                }));
                 let whole = holds && !shared;
                 met.exact += usize::from(whole);
                 met.split += usize::from(!holds);
@@ -436,7 +469,8 @@ mod tests {
     }
 
     /// [`check`] for one group of every issue, for groups splitting the rules, and with
-    /// a budget so small that boxes share clusters; each case met at least once.
+    /// budgets of one and two clusters per group, so that boxes whose projections differ
+    /// share clusters; each case met at least once.
     #[test]
     fn the_per_box_bound_is_admissible_consistent_and_exact_when_groups_hold_every_rule() {
         let mut met = Met::default();
@@ -447,7 +481,7 @@ mod tests {
         ];
         for seed in 0..16 {
             for groups in &groupings {
-                check((4, 5, 5, seed), groups, &[u64::MAX >> 8, 8], &mut met);
+                check((4, 5, 5, seed), groups, &[u64::MAX, 1, 2], &mut met);
             }
         }
         assert!(met.exact > 0, "no case held every rule in one group");
@@ -459,7 +493,8 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
         /// [`check`] on random synthetic scenarios (2–5 issues of 2–6 levels, up to 6
-        /// preconditions), with the issues dealt into random groups and a random budget.
+        /// preconditions), with the issues dealt into random groups and a random budget
+        /// (clusters per group).
         #[test]
         fn the_per_box_bound_is_admissible_and_consistent_on_random_groups(
             issues in 2usize..=5,
@@ -467,7 +502,7 @@ mod tests {
             preconditions in 0usize..=6,
             seed in 0u64..1 << 32,
             deal in proptest::collection::vec(0usize..3, 5),
-            entries in 1u64..4096,
+            per in 1u64..8,
         ) {
             let mut groups: Vec<Vec<usize>> = vec![Vec::new(); 3];
             for i in 0..issues {
@@ -475,7 +510,7 @@ mod tests {
             }
             groups.retain(|g| !g.is_empty());
             let mut met = Met::default();
-            check((issues, levels, preconditions, seed), &groups, &[entries], &mut met);
+            check((issues, levels, preconditions, seed), &groups, &[per], &mut met);
         }
     }
 }

@@ -114,10 +114,12 @@ impl Projections {
                 .iter()
                 .map(|m| m.iter().map(|&i| space.radices()[i]).product::<u64>())
                 .sum();
-            bytes = bytes.saturating_add(total.saturating_mul(12));
-            if bytes > max_bytes {
+            // Only the partitions kept count: one left out for want of room holds none.
+            let more = bytes.saturating_add(total.saturating_mul(12));
+            if more > max_bytes {
                 break;
             }
+            bytes = more;
             let inside = |r: &crate::space::CompiledRule, m: &[usize]| {
                 r.issues().iter().all(|i| m.contains(i))
             };
@@ -396,5 +398,48 @@ mod tests {
             }
         }
         assert!(split > 0, "no case split the issues into several groups");
+    }
+
+    /// The bytes counted against the memory budget are those of the partitions kept: a
+    /// budget that holds the first partition's tables but not the second's counts the
+    /// first's alone (it once counted the one left out too, which shrank the search's
+    /// share of the budget by tables never built).
+    #[test]
+    fn only_the_partitions_kept_count_against_the_budget() {
+        let table = |p: &Projections| -> u64 {
+            p.partitions
+                .iter()
+                .flatten()
+                .map(|g| g.cost.len() as u64 * 12)
+                .sum()
+        };
+        let mut met = 0;
+        for seed in 0..24 {
+            let g = Synthetic::new(4, 5, Regime::Reservations, seed).with_preconditions(6);
+            let s = g.scenario().unwrap();
+            let limits = Limits::default();
+            let c = CompiledScenario::new(&s, &limits).unwrap();
+            let zones = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
+            let walls = Walls::all(&c, &limits);
+            let (up, down) = (|_, _| 1, |_, _| 1);
+            for zone in &zones.zones {
+                let Some(all) = Projections::new(&walls, zone, up, down, u64::MAX, 25) else {
+                    continue;
+                };
+                assert_eq!(all.bytes(), table(&all), "seed {seed}");
+                if all.partitions.len() < 2 {
+                    continue;
+                }
+                met += 1;
+                let first: u64 = all.partitions[0]
+                    .iter()
+                    .map(|g| g.cost.len() as u64 * 12)
+                    .sum();
+                let p = Projections::new(&walls, zone, up, down, first, 25).unwrap();
+                assert_eq!(p.partitions.len(), 1, "seed {seed}");
+                assert_eq!(p.bytes(), first, "seed {seed}");
+            }
+        }
+        assert!(met > 0, "no case tabulated two partitions");
     }
 }

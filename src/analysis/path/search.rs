@@ -403,7 +403,8 @@ impl<'a> Bound<'a> {
         cost: EdgeCost,
         units: &Units,
         limits: &Limits,
-    ) -> Bound<'a> {
+        deadline: &Deadline,
+    ) -> Result<Bound<'a>> {
         let c = walls.c;
         let space = c.space();
         let n = space.issues();
@@ -490,10 +491,11 @@ impl<'a> Bound<'a> {
                 &p.groups(),
                 max_box_entries(space.size()),
                 limits.max_memory_bytes / 8,
-            ),
+                (deadline, limits),
+            )?,
             _ => None,
         };
-        Bound {
+        Ok(Bound {
             rungs,
             boxes: boxes.len(),
             cost_terms,
@@ -504,7 +506,7 @@ impl<'a> Bound<'a> {
             cells,
             projections,
             box_steps,
-        }
+        })
     }
 
     /// Bytes the tables hold: the cells', the projections' and the per-box tables
@@ -721,7 +723,9 @@ pub(super) fn search(
         return Ok(Found { path: None });
     }
     let units = Units::new(c);
-    let bound = Bound::new(walls, zone, cost, &units, limits);
+    // The clock starts before the bound's tables: building them can take seconds.
+    let deadline = Deadline::new(limits.time_limit);
+    let bound = Bound::new(walls, zone, cost, &units, limits, &deadline)?;
     // The bound's tables take their share of the memory budget first.
     let left = limits.max_memory_bytes.saturating_sub(bound.table_bytes());
     let ctx = Ctx {
@@ -731,7 +735,7 @@ pub(super) fn search(
         units,
         bound,
         limits,
-        deadline: Deadline::new(limits.time_limit),
+        deadline,
         max_states: limits.max_visited.min(left / BYTES_PER_STATE),
     };
     let mut nodes: StateMap<Node> = StateMap::default();
@@ -1069,7 +1073,8 @@ mod tests {
             let units = Units::new(&c);
             for cost in [EdgeCost::Concession, EdgeCost::Step] {
                 for zone in &zones.zones {
-                    let bound = Bound::new(&walls, zone, cost, &units, &limits);
+                    let none = Deadline::new(None);
+                    let bound = Bound::new(&walls, zone, cost, &units, &limits, &none).unwrap();
                     let mut dist = vec![0; bound.boxes];
                     let mut fresh = vec![0; bound.boxes];
                     for st in 0..space.size() {
