@@ -473,10 +473,14 @@ fn route(
     }
     let left = deadline.limits_left(limits);
     let found = match model {
-        CostModel::TotalConcession => search(&walls, zone, EdgeCost::Concession, &left)?.path,
-        CostModel::FewestSteps => search(&walls, zone, EdgeCost::Step, &left)?.path,
-        CostModel::Fairest => fairest(c, zone, &left)?,
-    };
+        CostModel::TotalConcession => {
+            search(&walls, zone, EdgeCost::Concession, &left).map(|f| f.path)
+        }
+        CostModel::FewestSteps => search(&walls, zone, EdgeCost::Step, &left).map(|f| f.path),
+        CostModel::Fairest => fairest(c, zone, &left),
+    }
+    // The error names the user's budget, not what was left of it.
+    .map_err(|e| limits.whole_budget(e))?;
     let Some(states) = found else {
         return Ok(None);
     };

@@ -659,6 +659,9 @@ struct Ctx<'w, 'a> {
     limits: &'w Limits,
     deadline: Deadline,
     max_states: u64,
+    /// States between two looks at the clock: fewer when a state costs more (the
+    /// fewest-steps bound sums one row per box of the zone, and a zone may have many).
+    check_every: u64,
 }
 
 impl Ctx<'_, '_> {
@@ -737,6 +740,7 @@ pub(super) fn search(
         limits,
         deadline,
         max_states: limits.max_visited.min(left / BYTES_PER_STATE),
+        check_every: ((1u64 << 12) / (1 + zone.boxes.len() as u64 / 64).next_power_of_two()).max(1),
     };
     let mut nodes: StateMap<Node> = StateMap::default();
     let Some(least) = cheapest(&ctx, &mut nodes)? else {
@@ -792,7 +796,7 @@ fn cheapest(ctx: &Ctx, nodes: &mut StateMap<Node>) -> Result<Option<Label>> {
         }
         node.mark = Mark::Closed;
         settled += 1;
-        if settled.is_multiple_of(1 << 12) {
+        if settled.is_multiple_of(ctx.check_every) {
             ctx.deadline.check(limits)?;
         }
         space.decode_into(s, &mut levels);
@@ -978,7 +982,7 @@ fn canonical(ctx: &Ctx, nodes: &StateMap<Node>, least: Label) -> Result<Option<V
         };
         top.next += 1;
         tried += 1;
-        if tried.is_multiple_of(1 << 12) {
+        if tried.is_multiple_of(ctx.check_every) {
             ctx.deadline.check(limits)?;
         }
         let (s, label) = (top.state, top.label);
