@@ -235,3 +235,44 @@ fn the_cli_seats_an_outside_party_in_the_mediated_wage_round() {
             .any(|s| (s["step"] == "accept" || s["step"] == "reject") && s["party"] == "union")
     );
 }
+
+/// An outside mediator sees the built-in parties' requests in `latest_offers` (as the
+/// documentation says): a party that rejected a text with a request in one round has that
+/// request in the mediator's next turn.
+#[test]
+fn an_outside_mediator_sees_the_built_in_parties_requests() {
+    if !python() {
+        return;
+    }
+    let w = world();
+    const MID_NONE: &str = r#"{"offer": {"price": "mid", "extras": "none"}}"#;
+    const KEEP: &[&str] = &[MID_NONE];
+    let broker = scripted("broker", &[KEEP; 6]);
+    let run = play(&w, 0, 0, &[broker], &Default::default()).unwrap();
+    let rejected_round_0: Vec<&str> = run
+        .trace
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Reject { round: 0, party } => Some(w.parties[*party].name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let turns: Vec<Value> = sent(&run, "broker")
+        .into_iter()
+        .filter(|m| m["type"] == "turn")
+        .collect();
+    assert!(!rejected_round_0.is_empty(), "{:?}", run.trace.steps);
+    assert!(turns.len() > 1, "{:?}", run.trace.steps);
+    let seen = turns[1]["latest_offers"].as_object().unwrap();
+    let asked: Vec<&String> = seen.keys().filter(|k| *k != "broker").collect();
+    assert!(
+        !asked.is_empty(),
+        "parties {rejected_round_0:?} rejected the text in round 0 but the mediator saw \
+         no request: {seen:?}"
+    );
+    // Every request it sees is a party's, never the mediator's own text under their name.
+    for k in asked {
+        assert!(rejected_round_0.contains(&k.as_str()), "{k} {seen:?}");
+    }
+}

@@ -500,6 +500,10 @@ fn mediation<R: Recorder, S: Seats>(
                 } else {
                     st.request(w, q, text)
                 };
+                // An outside mediator reads the built-in parties' requests here too.
+                if slot.is_some() {
+                    latest[q] = *slot;
+                }
                 rec.record(|| Step::Reject { round, party: q });
             }
         }

@@ -335,8 +335,6 @@ pub fn status_quo_orders(
     Ok(out)
 }
 
-/// The states one arc of `colour` leads to from `s`: a decision maker's move (or
-/// improvement), or a coalition's legal sequence (or coalitional improvement).
 /// The decision makers behind a colour: one decision maker, or a coalition's members in
 /// index order.
 fn movers_of(options: &StatusQuoOptions, n: usize, colour: usize) -> Vec<usize> {
@@ -349,6 +347,8 @@ fn movers_of(options: &StatusQuoOptions, n: usize, colour: usize) -> Vec<usize> 
     }
 }
 
+/// The states one arc of `colour` leads to from `s`: a decision maker's move (or
+/// improvement), or a coalition's legal sequence (or coalitional improvement).
 fn arcs(c: &Conflict, options: &StatusQuoOptions, s: usize, colour: usize) -> Vec<usize> {
     let n = c.dm_count();
     if colour < n {
