@@ -259,6 +259,14 @@ fn bad_openers_are_typed_errors_with_a_did_you_mean() {
     ]);
     assert_ne!(code, 0);
     assert!(err.contains("did you mean `union`?"), "{err}");
+    // The wage round is played by mediation: an opener there would be ignored.
+    let (code, _, err) =
+        crate::dealzone(&["simulate", "seeds/wage_round.toml", "--opener", "random"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("played by mediation by `conciliator`"),
+        "{err}"
+    );
 }
 
 /// Shards of a batch with a drawn opener merge into the unsharded batch.

@@ -166,6 +166,17 @@ pub enum SimError {
         /// empty.
         hint: String,
     },
+    /// An opener asked for a run played by mediation, where the mediator always speaks
+    /// first.
+    #[error(
+        "an opener orders the turns of alternating offers, but this run is played by mediation \
+         by `{mediator}` (the mediator speaks first): pass `--protocol alternating` (Python: \
+         protocol=\"alternating\") or drop the opener"
+    )]
+    OpenerUnderMediation {
+        /// The mediator.
+        mediator: String,
+    },
     /// An opener (`--opener`) that is neither `first`, `random` nor a party of the scenario.
     #[error("no opener `{name}`: give `first`, `random` or a party id{hint}")]
     UnknownOpener {

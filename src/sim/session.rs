@@ -72,9 +72,10 @@ impl Analysis {
     /// protocol.
     ///
     /// # Errors
-    /// A scenario the protocol cannot play (no mediator, too few parties, …) or a limit.
+    /// A scenario the protocol cannot play (no mediator, too few parties, …), an opener
+    /// asked for a run played by mediation, or a limit.
     pub fn world(&self, options: &SimOptions) -> Result<World> {
-        World::new(
+        let w = World::new(
             self.scenario(),
             Overrides {
                 deadline: options.rounds,
@@ -83,7 +84,9 @@ impl Analysis {
                 bad_faith: false,
             },
             self.limits(),
-        )
+        )?;
+        super::world::check_opener(&w, options.opener)?;
+        Ok(w)
     }
 
     /// Play `options.runs` seeded runs (in parallel; the same bytes on any thread count)

@@ -161,7 +161,7 @@ pub struct Shard {
 /// # Ok::<(), dealzone::Error>(())
 /// ```
 pub fn world_digest(w: &World) -> String {
-    let text = format!(
+    let mut text = format!(
         "{:?}",
         (
             &w.space,
@@ -171,12 +171,16 @@ pub fn world_digest(w: &World) -> String {
             &w.constraints,
             &w.events,
             w.protocol,
-            w.opener,
             w.deadline,
             w.status_quo,
             w.sequencing.bad_faith,
         )
     );
+    // Only a turn order other than file order is named, so shards written before the
+    // setting existed still merge.
+    if w.opener != crate::model::simulation::Opener::First {
+        text.push_str(&format!("|{:?}", w.opener));
+    }
     digest_text(&text)
 }
 

@@ -221,6 +221,21 @@ pub struct Overrides {
     pub bad_faith: bool,
 }
 
+/// An error when an opener was asked for (`asked`) but `w` is played by mediation, where
+/// it would be ignored. (A tournament's `opener` applies to its alternating matches only
+/// and does not call this.)
+///
+/// # Errors
+/// [`SimError::OpenerUnderMediation`].
+pub fn check_opener(w: &World, asked: Option<Opener>) -> Result<(), SimError> {
+    match (asked, w.protocol) {
+        (Some(_), Protocol::Mediation { mediator }) => Err(SimError::OpenerUnderMediation {
+            mediator: w.parties[mediator].name.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The protocol a world of `scenario` plays under `overrides`: mediation when asked for
 /// (or left to `auto`) and a mediator is named or has the mediator role; alternating
 /// offers otherwise.

@@ -78,8 +78,8 @@ pub const AUTO_OUTPUT_SHARE: u64 = 20;
 
 /// Whether no party's reservation can exclude a state: each party's least possible
 /// utility (its worst level on every issue, summed in issue order as every utility is, so
-/// rounding, being monotone, keeps it a lower bound) meets its reservation. Only the
-/// engine choice uses it; both engines are exact.
+/// rounding, being monotone, keeps it a lower bound) meets its reservation. Only engine
+/// choices use it (this one, and bargaining's candidate scan): every engine is exact.
 pub(crate) fn reservations_idle(c: &CompiledScenario) -> bool {
     let radices = c.space().radices();
     c.utilities().iter().all(|u| {

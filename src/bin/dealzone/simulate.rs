@@ -440,6 +440,7 @@ fn prepare(args: &Args) -> Result<(dealzone::Scenario, SimConfig, World)> {
         .into(),
         other => other,
     })?;
+    dealzone::sim::world::check_opener(&world, config.opener)?;
     Ok((scenario, config, world))
 }
 
