@@ -2,7 +2,8 @@
 //! scanning every state with the model's own rule trees and utilities.
 
 use dealzone::analysis::explain::{
-    ExplainLimits, Explanation, Oracle, explain, first_conflict, quickxplain,
+    ExplainLimits, Explanation, JointPass, Oracle, explain, first_conflict, joint_bests,
+    quickxplain,
 };
 use dealzone::model::Scenario;
 use dealzone::model::rule::Rule;
@@ -673,4 +674,76 @@ fn two_clashes_get_a_joint_softening() {
     // The text no longer stops at "no single red line".
     let text = dealzone::report::explain::text(s, &e);
     assert!(text.contains("Smallest joint softening"), "{text}");
+}
+
+/// Red lines of plain bounds (`==`, `<`, `<=`, `>`, `>=`, alone or two under `and`/`or`)
+/// of two or three parties over a few issues: most states cost something to open, the
+/// cells of the red lines' quotient hold many states, the reservations split them, and
+/// tied costs are common (utilities in quarters too).
+fn gen_clash() -> impl Strategy<Value = crate::zones::GenScenario> {
+    use crate::zones::{GenExpr, GenParty, GenRule, GenScenario, gen_value};
+    let bound = (
+        0..2usize,
+        prop::sample::select(vec![0usize, 2, 3, 4, 5]),
+        0..5usize,
+    )
+        .prop_map(|(slot, op, level)| GenExpr::Cmp(slot, op, level));
+    let expr = prop_oneof![
+        2 => bound.clone(),
+        1 => (0..2usize, bound.clone(), bound)
+            .prop_map(|(op, a, b)| GenExpr::Bin(op, Box::new(a), Box::new(b))),
+    ];
+    let rule = (prop::collection::vec(0..5usize, 1..=2), expr).prop_map(|(issues, expr)| GenRule {
+        issues,
+        expr,
+        repair: false,
+    });
+    let party = (
+        prop::collection::vec(0.0..1.0f64, 6),
+        prop::collection::vec(prop::collection::vec(gen_value(), 5), 6),
+        prop_oneof![Just(0.0), 0.0..0.5f64],
+    )
+        .prop_map(|(weights, values, reservation)| GenParty {
+            has_utility: true,
+            weights,
+            values,
+            reservation,
+            reservation_at_anchor: false,
+        });
+    (
+        prop::collection::vec(3..=5usize, 2..=5),
+        prop::collection::vec(party, 2..=3),
+        prop::collection::vec((0..3usize, rule), 2..=6),
+    )
+        .prop_map(|(radices, parties, red_lines)| GenScenario {
+            anchor: vec![0; radices.len()],
+            status_quo: vec![0; radices.len()],
+            radices,
+            parties,
+            red_lines,
+            preconditions: Vec::new(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(192))]
+
+    /// The joint and lone bests by cells of the red lines' quotient (sub-boxes skipped when
+    /// a floor of their cost is above the bests so far, ties kept) are the per-state
+    /// scan's: the same least costs and every state reaching them; the region pass's too.
+    /// Spaces larger than the brute force's, so cells hold many states to skip.
+    #[test]
+    fn joint_bests_by_cells_equal_the_per_state_scan(
+        g in prop_oneof![gen_clash().boxed(), crate::zones::gen_scenario(3_000).boxed()],
+    ) {
+        let s = g.scenario();
+        let limits = Limits { time_limit: None, ..Limits::default() };
+        let c = CompiledScenario::new(&s, &limits).unwrap();
+        let states = joint_bests(&s, &c, JointPass::States, &limits).unwrap().unwrap();
+        for pass in [JointPass::Cells, JointPass::Region] {
+            if let Some(got) = joint_bests(&s, &c, pass, &limits).unwrap() {
+                prop_assert_eq!(&got, &states, "{:?}", pass);
+            }
+        }
+    }
 }

@@ -727,6 +727,80 @@ fn cell_quotient(c: &CompiledScenario, limits: &Limits) -> Result<Option<RegionQ
     merging_quotient(c, limits)
 }
 
+/// Which exact pass [`joint_bests`] runs.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JointPass {
+    /// Cell by cell of the red lines' quotient, sub-boxes skipped by a floor of their cost.
+    Cells,
+    /// State by state, reading the red lines off their region.
+    Region,
+    /// State by state, every red line evaluated.
+    States,
+}
+
+/// A least cost (`None`: no state reaches one) and every state reaching it, ascending.
+#[doc(hidden)]
+pub type JointBest = (Option<u32>, Vec<StateIndex>);
+
+/// The joint best, then each party's lone best (parties with red lines, scenario order),
+/// by the one pass `pass`, forced: tests tie the cell pass, which skips sub-boxes whose
+/// least cost is above the bests so far, to the per-state ones.
+///
+/// # Arguments
+/// `s` and `c` compiled from it; the `pass`; `limits` (time limit, memory for the
+/// quotient and the region).
+///
+/// # Returns
+/// `None` when `pass` does not apply: [`JointPass::Cells`] without finite utilities or
+/// cells merging states, [`JointPass::Region`] without a region within the memory limit.
+///
+/// # Errors
+/// The time limit, as the pass meets it.
+///
+/// # Complexity
+/// One pass, as [`JointPass`] describes.
+///
+/// # Example
+/// ```
+/// use dealzone::{Limits, Scenario, space::CompiledScenario};
+/// use dealzone::analysis::explain::{JointPass, joint_bests};
+/// let s = Scenario::load("seeds/wage_round.toml")?;
+/// let c = CompiledScenario::new(&s, &Limits::default())?;
+/// let states = joint_bests(&s, &c, JointPass::States, &Limits::default())?;
+/// assert!(states.is_some());
+/// # Ok::<(), dealzone::Error>(())
+/// ```
+#[doc(hidden)]
+pub fn joint_bests(
+    s: &Scenario,
+    c: &CompiledScenario,
+    pass: JointPass,
+    limits: &Limits,
+) -> Result<Option<Vec<JointBest>>> {
+    let m = Model::new(s);
+    let deadline = Deadline::new(limits.time_limit);
+    let (joint, alone) = match pass {
+        JointPass::Cells => match cell_quotient(c, limits)? {
+            Some(q) => scan_cells(c, &m, &q, &deadline, limits)?,
+            None => return Ok(None),
+        },
+        JointPass::Region => {
+            match PreconditionRegion::build(c.space(), c.red_lines(), limits.max_memory_bytes / 4) {
+                Some(region) => scan_region(c, &m, &region, &deadline, limits)?,
+                None => return Ok(None),
+            }
+        }
+        JointPass::States => scan(c, &m, &deadline, limits)?,
+    };
+    let out = |b: Best| ((b.cost != INF).then_some(b.cost), b.states);
+    Ok(Some(
+        std::iter::once(out(joint))
+            .chain(alone.into_iter().map(out))
+            .collect(),
+    ))
+}
+
 /// A shift vector, sparse: (bound id, shift), ascending by bound.
 type Vector = Vec<(usize, u32)>;
 

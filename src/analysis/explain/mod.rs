@@ -64,6 +64,8 @@ mod typed;
 pub use certificate::{Certificate, MAX_CERTIFICATE_CELLS};
 pub use hitting::{HittingStop, minimal_hitting_sets};
 pub use joint::{JOINT_ORDER, JointSoftening, Move, PartySoftenings};
+#[doc(hidden)]
+pub use joint::{JointBest, JointPass, joint_bests};
 pub use oracle::{Item, ItemKind, Oracle};
 pub use quickxplain::quickxplain;
 pub use sets::{Enumeration, minimal_sets};
