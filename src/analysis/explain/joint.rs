@@ -891,7 +891,10 @@ pub(crate) fn joint_softenings(
         let deadline = oracle.deadline();
         // Cell by cell of the red lines' quotient when it merges states; otherwise state
         // by state, off the red-line region when there is one.
-        let (joint, alone) = match (cell_quotient(&base, limits)?, oracle.red_region()) {
+        // Within what is left of the budget; an error names the whole budget.
+        let quotient =
+            cell_quotient(&base, &oracle.time_left(limits)).map_err(|e| limits.whole_budget(e))?;
+        let (joint, alone) = match (quotient, oracle.red_region()) {
             (Some(q), _) => scan_cells(&base, &m, &q, &deadline, limits)?,
             (None, Some(region)) => scan_region(&base, &m, region, &deadline, limits)?,
             (None, None) => scan(&base, &m, &deadline, limits)?,
