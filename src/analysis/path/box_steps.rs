@@ -91,13 +91,7 @@ impl BoxSteps {
     ) -> Result<Option<BoxSteps>> {
         let c = walls.c;
         let space = c.space();
-        let rules: Vec<&crate::space::CompiledRule> = c
-            .preconditions()
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| walls.keeps(k))
-            .map(|(_, r)| r)
-            .collect();
+        let rules = walls.kept_rules();
         let several: Vec<&Vec<usize>> = groups.iter().filter(|g| g.len() > 1).collect();
         // A group's moves are one 64-bit mask per combination: at most 32 issues (a
         // group within the entry budget has fewer unless issues have a single level).

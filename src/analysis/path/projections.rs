@@ -84,13 +84,7 @@ impl Projections {
     ) -> Option<Projections> {
         let c = walls.c;
         let space = c.space();
-        let rules: Vec<&crate::space::CompiledRule> = c
-            .preconditions()
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| walls.keeps(k))
-            .map(|(_, r)| r)
-            .collect();
+        let rules = walls.kept_rules();
         // Rules (positions in `rules`) no partition so far holds inside one group.
         let mut split: Vec<usize> = (0..rules.len()).collect();
         let mut partitions: Vec<Vec<Group>> = Vec::new();

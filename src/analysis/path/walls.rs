@@ -57,6 +57,17 @@ impl<'a> Walls<'a> {
         self.keep[k]
     }
 
+    /// The preconditions that count, in file order.
+    pub fn kept_rules(&self) -> Vec<&'a crate::space::CompiledRule> {
+        self.c
+            .preconditions()
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| self.keeps(k))
+            .map(|(_, r)| r)
+            .collect()
+    }
+
     /// Whether state `s`, whose levels are `levels`, meets every kept precondition.
     #[inline]
     pub fn open(&self, s: StateIndex, levels: &[usize]) -> bool {
