@@ -339,18 +339,10 @@ mod tests {
         }
         while let Some(s) = queue.pop_front() {
             let levels = space.decode(s);
-            for i in 0..space.issues() {
-                for to in [levels[i].wrapping_sub(1), levels[i] + 1] {
-                    if to as u64 >= space.radices()[i] {
-                        continue;
-                    }
-                    let mut next = levels.clone();
-                    next[i] = to;
-                    let t = space.encode(&next);
-                    if d[t as usize] == u32::MAX && walls.open(t, &next) {
-                        d[t as usize] = d[s as usize] + 1;
-                        queue.push_back(t);
-                    }
+            for (_, _, _, t) in walls.open_neighbours(&levels) {
+                if d[t as usize] == u32::MAX {
+                    d[t as usize] = d[s as usize] + 1;
+                    queue.push_back(t);
                 }
             }
         }
@@ -388,7 +380,6 @@ mod tests {
         let zones = find_zones_compiled(&c, Engine::Auto, &limits).unwrap();
         let walls = Walls::all(&c, &limits);
         let space = c.space();
-        let n = space.issues();
         let holds = c.preconditions().iter().all(|r| {
             groups
                 .iter()
@@ -441,21 +432,10 @@ mod tests {
                     if zone.contains(st) {
                         assert_eq!(h, Some(0), "seed {seed}: zone state {st}");
                     }
-                    for i in 0..n {
-                        for to in [levels[i].wrapping_sub(1), levels[i] + 1] {
-                            if to as u64 >= space.radices()[i] {
-                                continue;
-                            }
-                            let mut next = levels.clone();
-                            next[i] = to;
-                            let t = space.encode(&next);
-                            if !walls.open(t, &next) {
-                                continue;
-                            }
-                            let Some(ht) = b.at(&next) else { continue };
-                            let h = h.expect("a neighbour reaches the zone");
-                            assert!(h <= ht + 1, "seed {seed}: {st} -> {t}");
-                        }
+                    for (_, _, next, t) in walls.open_neighbours(&levels) {
+                        let Some(ht) = b.at(&next) else { continue };
+                        let h = h.expect("a neighbour reaches the zone");
+                        assert!(h <= ht + 1, "seed {seed}: {st} -> {t}");
                     }
                 }
             }

@@ -363,30 +363,19 @@ mod tests {
                     if zone.contains(st) {
                         assert_eq!((hc, hs), (0, 0), "seed {seed}: zone state {st}");
                     }
-                    for i in 0..space.issues() {
-                        for to in [levels[i].wrapping_sub(1), levels[i] + 1] {
-                            if to as u64 >= space.radices()[i] {
-                                continue;
-                            }
-                            let mut next = levels.clone();
-                            next[i] = to;
-                            let t = space.encode(&next);
-                            if !walls.open(t, &next) {
-                                continue;
-                            }
-                            let (tc, ts) = p.at(&next);
-                            if tc == NEVER {
-                                continue;
-                            }
-                            let w = if to > levels[i] {
-                                up(i, levels[i])
-                            } else {
-                                down(i, to)
-                            };
-                            assert!(hc != NEVER, "seed {seed}: {st} cut off, {t} not");
-                            assert!(hc <= w + tc, "seed {seed}: cost {st} -> {t}");
-                            assert!(hs <= 1 + ts, "seed {seed}: steps {st} -> {t}");
+                    for (i, to, next, t) in walls.open_neighbours(&levels) {
+                        let (tc, ts) = p.at(&next);
+                        if tc == NEVER {
+                            continue;
                         }
+                        let w = if to > levels[i] {
+                            up(i, levels[i])
+                        } else {
+                            down(i, to)
+                        };
+                        assert!(hc != NEVER, "seed {seed}: {st} cut off, {t} not");
+                        assert!(hc <= w + tc, "seed {seed}: cost {st} -> {t}");
+                        assert!(hs <= 1 + ts, "seed {seed}: steps {st} -> {t}");
                     }
                 }
             }

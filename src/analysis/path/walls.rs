@@ -57,6 +57,28 @@ impl<'a> Walls<'a> {
         self.keep[k]
     }
 
+    /// The open states one rung from the state at `levels` on one issue, as `(issue, new
+    /// level, levels, state)`: the edges the bounds' brute-force tests walk.
+    #[cfg(test)]
+    pub fn open_neighbours(&self, levels: &[usize]) -> Vec<(usize, usize, Vec<usize>, StateIndex)> {
+        let space = self.c.space();
+        let mut out = Vec::new();
+        for i in 0..space.issues() {
+            for to in [levels[i].wrapping_sub(1), levels[i] + 1] {
+                if to as u64 >= space.radices()[i] {
+                    continue;
+                }
+                let mut next = levels.to_vec();
+                next[i] = to;
+                let t = space.encode(&next);
+                if self.open(t, &next) {
+                    out.push((i, to, next, t));
+                }
+            }
+        }
+        out
+    }
+
     /// The preconditions that count, in file order.
     pub fn kept_rules(&self) -> Vec<&'a crate::space::CompiledRule> {
         self.c
